@@ -1,0 +1,26 @@
+# The two commands of the README: `make run` (set up, start the review UI) and `make test`
+# (set up with test tools, run the whole suite). Both are idempotent.
+PY ?= python3.11
+
+.PHONY: run test setup setup-test lint bench clean
+
+run: setup
+	.venv/bin/python app.py
+
+test: setup-test
+	.venv/bin/python -m pytest -q
+
+setup:
+	bash scripts/setup.sh
+
+setup-test:
+	bash scripts/setup.sh --test
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+bench:
+	.venv/bin/python benchmarks/run_all.py
+
+clean:
+	rm -rf .venv .pytest_cache .ruff_cache artifacts

@@ -1,0 +1,289 @@
+"""Brand charter: the YAML file every prompt, guardrail, check and visual is grounded in.
+
+Validation is strict (unknown fields are errors) because a misspelt key silently ignored is
+a brand rule silently not applied.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import CharterError, UnknownBrand
+from .platforms import platform_ids
+
+HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Voice(_Strict):
+    """How the brand speaks."""
+
+    tone: list[str] = Field(min_length=1)
+    address: Literal["tu", "vous", "you"]
+    do: list[str] = []
+    dont: list[str] = []
+
+
+class Vocabulary(_Strict):
+    """Words to replace, to ban, and to accept as correctly spelt."""
+
+    substitutions: dict[str, str] = {}
+    forbidden: list[str] = []
+    accepted: list[str] = []
+
+
+class Hashtags(_Strict):
+    """Brand hashtags and how many a post may carry."""
+
+    brand: list[str] = []
+    max: int = Field(default=3, ge=0)
+    per_platform: dict[str, int] = {}
+
+    @field_validator("brand")
+    @classmethod
+    def _hash_prefixed(cls, tags: list[str]) -> list[str]:
+        for tag in tags:
+            if not tag.startswith("#") or len(tag) < 2 or " " in tag:
+                raise ValueError(f"hashtag {tag!r} must start with '#' and contain no space")
+        return tags
+
+
+class EmojiPolicy(_Strict):
+    """Whether and how much emoji the brand uses."""
+
+    allowed: bool = True
+    max: int = Field(default=3, ge=0)
+    preferred: list[str] = []
+
+
+class LegalMention(_Strict):
+    """A mention that must appear, on every network or on the listed ones."""
+
+    text: str = Field(min_length=1)
+    platforms: list[str] = []
+
+
+class Colours(_Strict):
+    """Brand colours as #RRGGBB; text_light and text_dark are the two text choices."""
+
+    primary: str = Field(pattern=HEX_COLOUR)
+    secondary: str = Field(pattern=HEX_COLOUR)
+    background: str = Field(pattern=HEX_COLOUR)
+    text_light: str = Field(pattern=HEX_COLOUR)
+    text_dark: str = Field(pattern=HEX_COLOUR)
+
+
+class VisualIdentity(_Strict):
+    """Colours, font and logo; file paths are relative to the charter."""
+
+    colors: Colours
+    font: str
+    font_license: str
+    logo: str
+    layout: Literal["text_card", "photo_card"] = "text_card"
+
+
+class PlatformOverride(_Strict):
+    """What changes for one network."""
+
+    hashtags_max: int | None = Field(default=None, ge=0)
+    cta: str | None = None
+    signature: str | None = None
+
+
+class Rules(_Strict):
+    """Limits checked by the brand rules."""
+
+    exclamation_max: int = Field(default=2, ge=0)
+    caps_words_max: int = Field(default=0, ge=0)
+
+
+class ReviewPolicy(_Strict):
+    """Review and calendar policy."""
+
+    allow_self_approval: bool = False
+    min_spacing_minutes: int = Field(default=120, ge=0)
+    posts_per_day: int | None = Field(default=None, ge=1)
+
+
+class Charter(_Strict):
+    """A validated brand charter."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    languages: list[Literal["fr", "en"]] = Field(min_length=1)
+    voice: Voice
+    vocabulary: Vocabulary = Vocabulary()
+    hashtags: Hashtags = Hashtags()
+    emoji: EmojiPolicy = EmojiPolicy()
+    signature: str = ""
+    cta: str = ""
+    legal: list[LegalMention] = []
+    visual: VisualIdentity
+    platforms: dict[str, PlatformOverride] = Field(min_length=1)
+    typography: Literal["relaxed", "strict"] = "relaxed"
+    rules: Rules = Rules()
+    review: ReviewPolicy = ReviewPolicy()
+    slug: str = ""
+    source: str = ""
+
+    @field_validator("platforms")
+    @classmethod
+    def _known_platforms(cls, value: dict[str, PlatformOverride]) -> dict[str, PlatformOverride]:
+        known = platform_ids()
+        for name in value:
+            if name not in known:
+                raise ValueError(f"unknown network {name!r}; expected one of {', '.join(known)}")
+        return value
+
+    @property
+    def language(self) -> str:
+        """The default language (the first listed)."""
+        return self.languages[0]
+
+    @property
+    def networks(self) -> list[str]:
+        """The networks the brand is on, in charter order."""
+        return list(self.platforms)
+
+    @property
+    def folder(self) -> Path:
+        """The folder the charter's asset paths are relative to."""
+        return Path(self.source).parent
+
+    @property
+    def font_path(self) -> Path:
+        return (self.folder / self.visual.font).resolve()
+
+    @property
+    def logo_path(self) -> Path:
+        return (self.folder / self.visual.logo).resolve()
+
+    def hashtag_cap(self, platform: str) -> int:
+        """How many hashtags this brand allows on one network (override, then per-platform)."""
+        override = self.platforms.get(platform)
+        if override and override.hashtags_max is not None:
+            return override.hashtags_max
+        return self.hashtags.per_platform.get(platform, self.hashtags.max)
+
+    def legal_for(self, platform: str) -> list[str]:
+        """The legal mentions that must appear on one network."""
+        return [m.text for m in self.legal if not m.platforms or platform in m.platforms]
+
+    def cta_for(self, platform: str) -> str:
+        override = self.platforms.get(platform)
+        return override.cta if override and override.cta is not None else self.cta
+
+    def signature_for(self, platform: str) -> str:
+        override = self.platforms.get(platform)
+        return override.signature if override and override.signature is not None else self.signature
+
+    @cached_property
+    def own_words(self) -> list[str]:
+        """Words the charter itself uses: never spelling mistakes."""
+        words = [self.name, *self.vocabulary.accepted, *self.vocabulary.substitutions.values()]
+        return [w for w in words if w]
+
+
+def load_charter(path: str | Path, brand_root: str | Path | None = None) -> Charter:
+    """Load and validate one charter; any problem raises a CharterError naming file and field."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CharterError(shown, "", "file not found.") from None
+    except UnicodeDecodeError:
+        raise CharterError(shown, "", "is not UTF-8 text.", "Save it as UTF-8.") from None
+    except yaml.YAMLError as exc:
+        raise CharterError(shown, _yaml_position(exc), f"YAML syntax error: {_yaml_problem(exc)}.",
+                           "Fix the indentation or quoting there.") from None
+    if not isinstance(raw, dict):
+        raise CharterError(shown, "", "expected a mapping of fields (name, voice, ...) at top level.")
+    raw = {**raw, "slug": path.stem, "source": str(path.resolve())}
+    try:
+        charter = Charter.model_validate(raw)
+    except ValidationError as exc:
+        raise _explain(shown, exc) from None
+    _check_assets(charter, shown, Path(brand_root) if brand_root else path.parent)
+    return charter
+
+
+def _yaml_position(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    return str(getattr(exc, "problem", None) or exc).strip()
+
+
+def _explain(shown: str, exc: ValidationError) -> CharterError:
+    """Turn pydantic's errors into one paragraph: field path, bad value, what was expected."""
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"])
+        if error["type"] == "extra_forbidden":
+            parts.append(f"{field}: unknown field; remove it or check its spelling")
+        elif error["type"] == "missing":
+            parts.append(f"{field}: required field is missing")
+        elif error["type"] == "string_pattern_mismatch":
+            parts.append(f"{field}: got {error['input']!r}; expected a colour like '#1A2B3C'")
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+            parts.append(f"{field}: got {error['input']!r}; {message}")
+    first_field = ".".join(str(p) for p in exc.errors()[0]["loc"])
+    return CharterError(shown, first_field, "; ".join(parts) + ".",
+                        "See brand_guides/README.md for every field.")
+
+
+def _check_assets(charter: Charter, shown: str, root: Path) -> None:
+    """Asset paths must exist and stay inside the brand folder, so a charter cannot read /etc."""
+    root = root.resolve()
+    for field, relative in (("visual.font", charter.visual.font), ("visual.logo", charter.visual.logo)):
+        resolved = (charter.folder / relative).resolve()
+        if Path(relative).is_absolute() or not resolved.is_relative_to(root):
+            raise CharterError(shown, field, f"got {relative!r}; the path leaves {root.name}/.",
+                               "Use a path relative to the charter, inside the brand folder.")
+        if not resolved.is_file():
+            raise CharterError(shown, field, f"got {relative!r}; no such file next to the charter.",
+                               "Put the file in the brand folder or fix the path.")
+
+
+def brand_files(brand_dir: str | Path) -> list[Path]:
+    """Every charter file in a brand folder, sorted by slug."""
+    return sorted(Path(brand_dir).glob("*.yaml"))
+
+
+def load_brand(slug: str, brand_dir: str | Path) -> Charter:
+    """Load a brand by slug from the brand folder."""
+    path = Path(brand_dir) / f"{slug}.yaml"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in brand_files(brand_dir)) or "none"
+        raise UnknownBrand(f"no brand {slug!r} in {brand_dir} (known: {known}).")
+    return load_charter(path, brand_dir)
+
+
+def load_all(brand_dir: str | Path) -> tuple[list[Charter], list[CharterError]]:
+    """Every valid brand and every broken one's error: one bad file does not hide the others."""
+    good, bad = [], []
+    for path in brand_files(brand_dir):
+        try:
+            good.append(load_charter(path, brand_dir))
+        except CharterError as exc:
+            bad.append(exc)
+    return good, bad
+
+
+def charter_summary(charter: Charter) -> dict[str, Any]:
+    """The fields a listing shows."""
+    return {"slug": charter.slug, "name": charter.name, "languages": charter.languages,
+            "address": charter.voice.address, "platforms": charter.networks}

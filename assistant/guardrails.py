@@ -1,0 +1,263 @@
+"""Make a draft fit its network and charter, and record every change made.
+
+A post is handled as parts (body, call to action, legal mentions, hashtag block) so a cut
+never eats the legal mention and hashtags are capped as a set. No constraint is dropped
+silently: what cannot be fixed is listed in `violations`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import emoji
+import regex
+
+from .charter import Charter
+from .platforms import Platform, measure
+from .tokens import hashtags as find_hashtags
+from .tokens import urls as find_urls
+from .tokens import word_spans
+
+SENTENCE_END = regex.compile(r"(?<=[.!?…])\s+")
+TRAILING_TAGS = regex.compile(r"(?:\s*#\w+)+\s*$", regex.UNICODE)
+FRENCH_MARK = regex.compile(r"(?<=[\p{L}\p{N})”'’%€])[ \u00a0\u202f]?([;:!?»])")
+LINK_IN_BIO = {"fr": "Lien en bio", "en": "Link in bio"}
+LEAD_IN = regex.compile(r"(?:\s+(?:sur|on|at|via|ici|here|à|to))?\s*:?\s*$", regex.I)
+TIGHT_NETWORKS = {"x", "bluesky", "threads", "mastodon"}
+
+Rewriter = Callable[[str, str, dict], Awaitable[str]]
+
+
+@dataclass
+class Fitted:
+    """A post after the guardrails, with what changed it and what still breaks a rule."""
+
+    text: str
+    hashtags: list[str]
+    changes: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    truncated: bool = False
+    link: str | None = None
+
+    @property
+    def fits(self) -> bool:
+        return not any(v.startswith("length") for v in self.violations)
+
+
+@dataclass
+class _Parts:
+    body: str
+    cta: str = ""
+    legal: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    def assemble(self, platform: Platform) -> str:
+        gap = "\n" if platform.id in TIGHT_NETWORKS else "\n\n"
+        pieces = [self.body.strip(), self.cta, *self.legal, " ".join(self.tags)]
+        return gap.join(p for p in pieces if p)
+
+
+async def fit(text: str, charter: Charter, platform: Platform, lang: str,
+              extra_tags: list[str] | None = None, rewrite: Rewriter | None = None) -> Fitted:
+    """Apply every guardrail; `rewrite(template, text, values)` asks the model, when there is one."""
+    changes: list[str] = []
+    body, tags = _split_trailing_tags(text)
+    body = _note(changes, "substitutions", body, substitute(body, charter))
+    body = _note(changes, "emoji", body, limit_emoji(body, charter))
+    if lang == "fr" and charter.typography == "strict":
+        body = _note(changes, "typography", body, french_spacing(body))
+    body = _note(changes, "characters", body, _replace_forbidden_chars(body, platform))
+    parts = _Parts(body=body)
+    link = _move_links(parts, charter, platform, lang, changes)
+    _cap_hashtags(parts, [*tags, *(extra_tags or [])], charter, platform, changes)
+    _add_legal(parts, charter, platform, changes)
+    violations = await _forbidden(parts, charter, platform, changes, rewrite)
+    truncated = await _fit_length(parts, platform, changes, rewrite)
+    final = parts.assemble(platform)
+    if not measure(final, platform).fits:
+        result = measure(final, platform)
+        violations.append(f"length: {result.length} / {result.max_length} even after cutting")
+    return Fitted(final, parts.tags, changes, violations, truncated, link)
+
+
+def _note(changes: list[str], name: str, before: str, after: str) -> str:
+    if after != before and name not in changes:
+        changes.append(name)
+    return after
+
+
+def _split_trailing_tags(text: str) -> tuple[str, list[str]]:
+    """Hashtags standing alone at the end become the tag block; inline ones stay in the text."""
+    found = TRAILING_TAGS.search(text)
+    if not found or found.start() == 0 and not text[: found.start()].strip():
+        tags = [s.text for s in find_hashtags(text)] if found else []
+        return (text if not found else ""), tags
+    return text[: found.start()].rstrip(), [s.text for s in find_hashtags(found.group())]
+
+
+def substitute(text: str, charter: Charter) -> str:
+    """Replace each `avoid` term by the charter's `use` term, keeping an initial capital."""
+    for avoid, use in charter.vocabulary.substitutions.items():
+        for span in reversed(word_spans(text, [avoid])):
+            wanted = use[0].upper() + use[1:] if span.text[0].isupper() else use
+            text = text[: span.start] + wanted + text[span.end:]
+    return text
+
+
+def limit_emoji(text: str, charter: Charter) -> str:
+    """Keep at most the charter's number of emoji (none when emoji are not allowed)."""
+    keep = charter.emoji.max if charter.emoji.allowed else 0
+    found = emoji.emoji_list(text)
+    for extra in reversed(found[keep:]):
+        text = text[: extra["match_start"]] + text[extra["match_end"]:]
+    return regex.sub(r"[ ]{2,}", " ", text) if len(found) > keep else text
+
+
+def french_spacing(text: str) -> str:
+    """French typography: narrow no-break space before ; ! ?, no-break space before : and
+    inside « », leaving URLs (https://) and times (10:30) alone."""
+
+    def space(match: regex.Match) -> str:
+        mark, following = match.group(1), text[match.end(): match.end() + 1]
+        if mark == ":" and (following == "/" or following.isdigit()):
+            return match.group(0)
+        return ("\u00a0" if mark in ":»" else "\u202f") + mark
+
+    spaced = FRENCH_MARK.sub(space, text)
+    return regex.sub(r"«[ \u00a0\u202f]?", "«\u00a0", spaced)
+
+
+def _replace_forbidden_chars(text: str, platform: Platform) -> str:
+    swaps = {"<": "‹", ">": "›"}
+    for char in platform.forbidden_characters:
+        text = text.replace(char, swaps.get(char, ""))
+    return text
+
+
+def _move_links(parts: _Parts, charter: Charter, platform: Platform, lang: str,
+                changes: list[str]) -> str | None:
+    """Where links are not clickable, take URLs out and point to the bio (or the link field)."""
+    found = find_urls(parts.body)
+    if platform.links_clickable or not found:
+        return None
+    for span in reversed(found):
+        before = LEAD_IN.sub("", parts.body[: span.start])
+        parts.body = before + parts.body[span.end:]
+    parts.body = regex.sub(r"[ \t]{2,}", " ", parts.body).strip()
+    changes.append("links_moved")
+    if platform.id != "pinterest":
+        cta = charter.cta_for(platform.id)
+        parts.cta = cta if cta and not find_urls(cta) else LINK_IN_BIO[lang]
+    return found[0].text
+
+
+def normalise_tag(tag: str) -> str:
+    """'#Soldes d'hiver!' -> '#SoldesDhiver'; keeps letters and digits only."""
+    words = regex.findall(r"[\p{L}\p{N}]+", tag)
+    if not words:
+        return ""
+    if len(words) == 1:
+        return "#" + words[0]
+    return "#" + "".join(w[0].upper() + w[1:] for w in words)
+
+
+def _cap_hashtags(parts: _Parts, candidates: list[str], charter: Charter, platform: Platform,
+                  changes: list[str]) -> None:
+    """Brand tags first, no duplicates, at most min(network, charter) tags in all."""
+    cap = min(platform.max_hashtags, charter.hashtag_cap(platform.id))
+    inline = find_hashtags(parts.body)
+    for span in reversed(inline[cap:]):
+        parts.body = parts.body[: span.start] + span.text[1:] + parts.body[span.end:]
+    seen = {s.text.casefold() for s in inline[:cap]}
+    block = []
+    for tag in [*charter.hashtags.brand, *candidates]:
+        tag = normalise_tag(tag)
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            block.append(tag)
+    room = max(0, cap - min(len(inline), cap))
+    parts.tags = block[:room]
+    if len(inline) > cap or len(block) > room or candidates != parts.tags:
+        changes.append("hashtags")
+
+
+def _add_legal(parts: _Parts, charter: Charter, platform: Platform, changes: list[str]) -> None:
+    flat = " ".join(parts.body.split()).casefold()
+    missing = [m for m in charter.legal_for(platform.id) if " ".join(m.split()).casefold() not in flat]
+    if missing:
+        parts.legal = missing
+        changes.append("legal_mention")
+
+
+async def _forbidden(parts: _Parts, charter: Charter, platform: Platform, changes: list[str],
+                     rewrite: Rewriter | None) -> list[str]:
+    """Ask the model once to remove forbidden terms; report what remains, never delete it."""
+    terms = charter.vocabulary.forbidden
+    if not word_spans(parts.body, terms):
+        return []
+    if rewrite is not None:
+        listed = [f"forbidden term: {s.text}" for s in word_spans(parts.body, terms)]
+        fixed = await rewrite("fix.j2", parts.body, {"violations": listed})
+        if fixed and not word_spans(fixed, terms):
+            parts.body = substitute(fixed, charter)
+            changes.append("forbidden_fixed")
+            return []
+    return [f"forbidden term: {s.text}" for s in word_spans(parts.body, terms)]
+
+
+async def _fit_length(parts: _Parts, platform: Platform, changes: list[str],
+                      rewrite: Rewriter | None) -> bool:
+    """Model shortens once (exact overflow), then cut at a sentence or word; True if cut."""
+    result = measure(parts.assemble(platform), platform)
+    if result.fits:
+        return False
+    if rewrite is not None:
+        shorter = await rewrite("shorten.j2", parts.body,
+                                {"overflow": result.overflow, "length": result.length})
+        if shorter and len(shorter) < len(parts.body):
+            parts.body = shorter
+            changes.append("shortened")
+            if measure(parts.assemble(platform), platform).fits:
+                return False
+    while parts.tags and not _body_can_fit(parts, platform):
+        parts.tags.pop()
+        if "hashtags" not in changes:
+            changes.append("hashtags")
+    if parts.cta and not _body_can_fit(parts, platform):
+        parts.cta = ""
+    parts.body = cut_to_fit(parts, platform)
+    changes.append("truncated")
+    return True
+
+
+def _body_can_fit(parts: _Parts, platform: Platform, minimum: int = 40) -> bool:
+    """Whether a meaningful body (about one short sentence) still has room."""
+    probe = _Parts("x" * minimum, parts.cta, parts.legal, parts.tags)
+    return measure(probe.assemble(platform), platform).fits
+
+
+def cut_to_fit(parts: _Parts, platform: Platform) -> str:
+    """The longest body prefix that fits: whole sentences if possible, else whole words + '…'."""
+    def fits(body: str) -> bool:
+        return measure(_Parts(body, parts.cta, parts.legal, parts.tags).assemble(platform),
+                       platform).fits
+
+    sentences = SENTENCE_END.split(parts.body.strip())
+    best = ""
+    for count in range(1, len(sentences) + 1):
+        candidate = " ".join(sentences[:count])
+        if not fits(candidate):
+            break
+        best = candidate
+    if best:
+        return best
+    words = parts.body.split(" ")
+    low, high = 0, len(words)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(" ".join(words[:middle]).rstrip(",;:") + "…"):
+            low = middle
+        else:
+            high = middle - 1
+    return (" ".join(words[:low]).rstrip(",;:") + "…") if low else ""

@@ -1,0 +1,146 @@
+"""Network profiles (data in `data/platforms.yaml`) and length as each network counts it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import grapheme
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict
+from twitter_text import parse_tweet
+from twitter_text.config import config as twitter_config
+from twitter_text.extract_urls import extract_urls_with_indices
+
+from .errors import UnknownPlatform
+
+PROFILES_FILE = Path(__file__).parent / "data" / "platforms.yaml"
+Counting = Literal["x_weighted", "graphemes", "characters", "utf8_bytes"]
+MASTODON_REMOTE_MENTION = regex.compile(r"(?<![\w@])(@\w+)@[\w.-]+\.\w+")
+
+
+class ImageSize(BaseModel):
+    """One recommended image size of a network."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    width: int
+    height: int
+
+
+class Platform(BaseModel):
+    """A network's rules: limits, counting, fold, hashtags, links and images."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    name: str
+    max_length: int
+    counting: Counting
+    see_more: int | None = None
+    max_hashtags: int
+    links_clickable: bool
+    url_length: int | None = None
+    max_bytes: int | None = None
+    title_max_length: int | None = None
+    forbidden_characters: str = ""
+    max_image_bytes: int
+    image_sizes: list[ImageSize]
+
+    def public(self) -> dict:
+        """The documented JSON shape of `assistant platforms --format json`."""
+        return self.model_dump(exclude_none=False)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A text's length on a network and whether it fits."""
+
+    platform: str
+    length: int
+    max_length: int
+    fits: bool
+
+    @property
+    def overflow(self) -> int:
+        return max(0, self.length - self.max_length)
+
+    def as_dict(self) -> dict:
+        return {"platform": self.platform, "length": self.length,
+                "max_length": self.max_length, "fits": self.fits}
+
+
+@cache
+def all_platforms() -> dict[str, Platform]:
+    """Every profile, keyed by id, in file order."""
+    raw = yaml.safe_load(PROFILES_FILE.read_text(encoding="utf-8"))
+    return {key: Platform(id=key, **value) for key, value in raw.items()}
+
+
+def platform_ids() -> list[str]:
+    return list(all_platforms())
+
+
+def get_platform(platform_id: str) -> Platform:
+    """One profile by id; an unknown id lists the known ones."""
+    try:
+        return all_platforms()[platform_id.strip().lower()]
+    except KeyError:
+        raise UnknownPlatform(
+            f"unknown network {platform_id!r}; expected one of {', '.join(platform_ids())}"
+        ) from None
+
+
+def parse_platform_list(value: str) -> list[str]:
+    """'x, LinkedIn' -> ['x', 'linkedin'], each checked."""
+    return [get_platform(p).id for p in value.split(",") if p.strip()]
+
+
+def length_on(text: str, platform: Platform) -> int:
+    """The text's length as the network counts it."""
+    if platform.counting == "x_weighted":
+        return parse_tweet(text, twitter_config["version3"]).weightedLength
+    if platform.counting == "utf8_bytes":
+        return len(text.encode("utf-8"))
+    if platform.url_length is not None:
+        text = _shorten_urls(text, platform.url_length)
+    if platform.id == "mastodon":
+        text = MASTODON_REMOTE_MENTION.sub(r"\1", text)
+    if platform.counting == "graphemes":
+        return grapheme.length(text)
+    return len(text)
+
+
+def _shorten_urls(text: str, url_length: int) -> str:
+    """Replace each URL by a placeholder of the length the network charges for it."""
+    pieces, last = [], 0
+    for found in extract_urls_with_indices(text):
+        start, end = found["indices"]
+        pieces += [text[last:start], "x" * url_length]
+        last = end
+    return "".join(pieces) + text[last:]
+
+
+def measure(text: str, platform: Platform | str) -> Measure:
+    """Length, limit and fit of a text on one network (bytes and forbidden characters too)."""
+    profile = platform if isinstance(platform, Platform) else get_platform(platform)
+    if profile.counting == "x_weighted":
+        parsed = parse_tweet(text, twitter_config["version3"])
+        length, fits = parsed.weightedLength, parsed.valid
+    else:
+        length = length_on(text, profile)
+        fits = length <= profile.max_length
+    if profile.max_bytes is not None and len(text.encode("utf-8")) > profile.max_bytes:
+        fits = False
+    if any(ch in text for ch in profile.forbidden_characters):
+        fits = False
+    return Measure(profile.id, length, profile.max_length, fits)
+
+
+def fold_index(text: str, platform: Platform) -> int | None:
+    """Where the feed's "see more" cut falls, as a `str` index (None: no cut)."""
+    if platform.see_more is None or len(text) <= platform.see_more:
+        return None
+    return platform.see_more

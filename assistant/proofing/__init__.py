@@ -1,0 +1,190 @@
+"""Proofreading behind one interface: `check(text, lang, charter, platform) -> list[Match]`.
+
+Engines are tried in order of preference for the language (LanguageTool when reachable, then
+Grammalecte for French, Hunspell for spelling); one that is down is reported once in the
+report's notices and the next one is used, so a dead server never means no proofreading.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from ..charter import Charter
+from ..platforms import Platform, get_platform
+from ..settings import get_settings
+from ..tokens import overlaps, social_spans, word_spans
+from .brand import brand_matches
+from .engine import Engine, EngineUnavailable
+from .grammalecte import GrammalecteEngine
+from .hunspell import HunspellEngine
+from .languagetool import LanguageToolEngine
+from .match import SEVERITY_RANK, Match, line_col
+from .network import network_matches
+
+__all__ = ["CheckReport", "Checker", "Match", "apply", "check", "check_text", "line_col"]
+
+ENGINE_ORDER = {"fr": ["languagetool", "grammalecte", "hunspell"],
+                "en": ["languagetool", "hunspell"]}
+SOURCE_RANK = {"platform": 0, "brand": 1, "languagetool": 2, "grammalecte": 3, "hunspell": 4}
+ENGINE_SOURCES = {"languagetool", "grammalecte", "hunspell"}
+
+
+@dataclass
+class CheckReport:
+    """Matches sorted by offset, the engines that ran, and what was unavailable and why."""
+
+    matches: list[Match]
+    engines: list[str]
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(m.severity == "error" for m in self.matches)
+
+    def to_dict(self) -> dict:
+        return {"matches": [m.to_dict() for m in self.matches], "engines": self.engines,
+                "notices": self.notices}
+
+
+class Checker:
+    """Holds the engines (each loaded once) and remembers which ones are down."""
+
+    def __init__(self, languagetool_url: str | None = None) -> None:
+        url = get_settings().languagetool_url if languagetool_url is None else languagetool_url
+        self.engines: dict[str, Engine] = {
+            "languagetool": LanguageToolEngine(url),
+            "grammalecte": GrammalecteEngine(),
+            "hunspell": HunspellEngine(),
+        }
+        self._down: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def check(self, text: str, lang: str, charter: Charter | None = None,
+              platform: Platform | str | None = None) -> CheckReport:
+        """Proofread one text: engines, then brand and network rules, merged and sorted."""
+        lang = _base_language(lang)
+        profile = get_platform(platform) if isinstance(platform, str) else platform
+        found, engines, notices = self._run_engines(text, lang)
+        found = self._keep_real_mistakes(text, found, charter)
+        found = [self._with_suggestions(m, lang) for m in found]
+        if charter is not None:
+            found += brand_matches(text, lang, charter, profile.id if profile else None)
+            found = _typography_severity(found, charter)
+        if profile is not None:
+            found += network_matches(text, lang, profile, charter)
+        return CheckReport(merge(found), engines, notices)
+
+    def _run_engines(self, text: str, lang: str) -> tuple[list[Match], list[str], list[str]]:
+        notices = []
+        for name in ENGINE_ORDER.get(lang, ["hunspell"]):
+            engine = self.engines[name]
+            if name in self._down:
+                notices.append(self._down[name])
+                continue
+            try:
+                return engine.check(text, lang), [name], notices
+            except EngineUnavailable as exc:
+                with self._lock:
+                    self._down.setdefault(name, str(exc))
+                notices.append(str(exc))
+        return [], [], notices
+
+    def _keep_real_mistakes(self, text: str, found: list[Match],
+                            charter: Charter | None) -> list[Match]:
+        """Drop anything touching a hashtag, mention, URL, e-mail, emoji, number or charter word."""
+        silent = social_spans(text) + word_spans(text, charter.own_words if charter else [])
+        return [m for m in found if not overlaps(m.offset, max(m.end, m.offset + 1), silent)]
+
+    def _with_suggestions(self, match: Match, lang: str) -> Match:
+        if match.extra.get("type") != "spelling" or match.replacements:
+            return match
+        engine = self.engines[match.source]
+        word = match.extra.get("word", "")
+        try:
+            suggestions = (engine.suggest(word) if match.source == "grammalecte"
+                           else engine.suggest(word, lang))
+        except EngineUnavailable:
+            return match
+        return Match(**{**match.__dict__, "replacements": suggestions})
+
+    def reset(self) -> None:
+        """Forget which engines were down (after the user fixed a setting)."""
+        self._down.clear()
+
+
+def _base_language(lang: str) -> str:
+    return (lang or "fr").split("-")[0].split("_")[0].lower()
+
+
+def _typography_severity(found: list[Match], charter: Charter) -> list[Match]:
+    """French spacing rules are hints unless the charter asks for strict typography."""
+    if charter.typography != "strict":
+        return found
+    return [Match(**{**m.__dict__, "severity": "warning"})
+            if m.category == "TYPOGRAPHY" and m.severity == "info" else m for m in found]
+
+
+def merge(found: list[Match]) -> list[Match]:
+    """One match per problem: same span, or overlapping engine matches, keep the best."""
+    ordered = sorted(found, key=lambda m: (SEVERITY_RANK[m.severity],
+                                           SOURCE_RANK.get(m.source, 9), m.offset))
+    kept: list[Match] = []
+    for match in ordered:
+        twin = next((k for k in kept if _same_problem(k, match)), None)
+        if twin is None:
+            kept.append(match)
+            continue
+        extra = tuple(r for r in match.replacements if r not in twin.replacements)
+        if extra:
+            kept[kept.index(twin)] = Match(**{**twin.__dict__,
+                                              "replacements": twin.replacements + extra})
+    return sorted(kept, key=lambda m: (m.offset, SEVERITY_RANK[m.severity]))
+
+
+def _same_problem(a: Match, b: Match) -> bool:
+    if (a.offset, a.length) == (b.offset, b.length) and a.length > 0:
+        return a.source != b.source or a.rule_id == b.rule_id
+    engines = a.source in ENGINE_SOURCES and b.source in ENGINE_SOURCES
+    return engines and a.source != b.source and a.offset < b.end and b.offset < a.end
+
+
+def apply(text: str, match: Match, replacement: str,
+          matches: list[Match] | None = None) -> tuple[str, list[Match]]:
+    """Replace a match's span; return the new text and the other matches, offsets shifted."""
+    fixed = text[:match.offset] + replacement + text[match.end:]
+    delta = len(replacement) - match.length
+    rest = []
+    for other in matches or []:
+        if other == match:
+            continue
+        if other.end <= match.offset and not (other.length == 0 and other.offset == match.offset):
+            rest.append(other)
+        elif other.offset >= match.end:
+            rest.append(other.shifted(delta))
+    return fixed, rest
+
+
+_default: Checker | None = None
+_default_lock = threading.Lock()
+
+
+def default_checker() -> Checker:
+    """The process-wide checker, so engines are loaded once."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Checker()
+        return _default
+
+
+def check_text(text: str, lang: str = "fr", charter: Charter | None = None,
+               platform: Platform | str | None = None) -> CheckReport:
+    """Proofread with the process-wide checker; returns matches, engines and notices."""
+    return default_checker().check(text, lang, charter, platform)
+
+
+def check(text: str, lang: str = "fr", charter: Charter | None = None,
+          platform: Platform | str | None = None) -> list[Match]:
+    """Proofread a text; the matches only."""
+    return check_text(text, lang, charter, platform).matches

@@ -1,0 +1,47 @@
+"""Settings from the environment or a `.env` file, so the CLI, the UI and tests share one source."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may change without touching code."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_prefix="ASSISTANT_")
+
+    brand_dir: Path = PROJECT_ROOT / "brand_guides"
+    prompt_dir: Path | None = None
+    db_url: str = ""
+    provider: str = ""
+    model: str = Field(default="gpt-4o-mini")
+    local_model_path: str = ""
+    timeout: float = 60.0
+    retries: int = 2
+    concurrency: int = 8
+    temperature: float = 0.7
+    auth: str = ""
+    openai_api_key: str = Field(default="", validation_alias="OPENAI_API_KEY")
+    openai_base_url: str = Field(default="", validation_alias="OPENAI_BASE_URL")
+    languagetool_url: str = Field(default="", validation_alias="LANGUAGETOOL_URL")
+    grammalecte_path: str = Field(default="", validation_alias="GRAMMALECTE_PATH")
+
+    def database_url(self) -> str:
+        """The SQLAlchemy URL: `ASSISTANT_DB_URL`, else a SQLite file under `data/`."""
+        if self.db_url:
+            return self.db_url
+        path = PROJECT_ROOT / "data" / "assistant.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

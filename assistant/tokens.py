@@ -1,0 +1,104 @@
+"""Social tokens: hashtags, mentions, URLs, e-mails, emoji, numbers and codes in a post.
+
+Checkers must stay silent on them and guardrails must move or count them, so both read
+their spans from here. URLs come from twitter-text's extractor; a second pattern catches bare
+domains on TLDs twitter-text does not list (reserved ones like `.example`, new gTLDs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import emoji
+import regex
+from twitter_text.extract_urls import extract_urls_with_indices
+
+HASHTAG = regex.compile(r"(?<![\w&/])#(\w+)", regex.UNICODE)
+MENTION = regex.compile(r"(?<![\w@/])@\w+(?:@[\w-]+(?:\.[\w-]+)+)?", regex.UNICODE)
+EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", regex.UNICODE)
+BARE_DOMAIN = regex.compile(
+    r"(?<![\w@.])(?:https?://)?(?:[\w-]+\.)+\p{Ll}{2,24}(?::\d+)?(?:/[^\s]*[^\s.,;:!?)\]»\"'])?(?![\w@])",
+    regex.UNICODE,
+)
+NUMBER_OR_CODE = regex.compile(
+    r"(?<![\w])(?:[\d][\d\s\u202f\u00a0.,:]*\d|\d)(?:\s?[%€$£]|\s?(?:h|min|km|kg|g|m|cm|mm|ml|l|°C))?(?![\w])"
+    r"|(?<![\w])\d{1,2}[hH]\d{2}(?![\w])|(?<![\w])[\p{L}]{1,4}\d[\w-]*|(?<![\w])\d+[\p{L}]{1,3}(?![\w])",
+    regex.UNICODE,
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A token's place in the text, in Python `str` indices."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+def urls(text: str) -> list[Span]:
+    """URLs with or without a scheme, including bare domains on any TLD."""
+    spans = [Span(s, e, "url", text[s:e])
+             for s, e in (u["indices"] for u in extract_urls_with_indices(text))]
+    for found in BARE_DOMAIN.finditer(text):
+        if not _overlaps_any(found.start(), found.end(), spans) and not _is_email_part(text, found):
+            spans.append(Span(found.start(), found.end(), "url", found.group()))
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _is_email_part(text: str, found: regex.Match) -> bool:
+    return found.start() > 0 and text[found.start() - 1] == "@"
+
+
+def hashtags(text: str) -> list[Span]:
+    return [Span(m.start(), m.end(), "hashtag", m.group()) for m in HASHTAG.finditer(text)]
+
+
+def mentions(text: str) -> list[Span]:
+    return [Span(m.start(), m.end(), "mention", m.group()) for m in MENTION.finditer(text)
+            if not _inside_email(text, m.start())]
+
+
+def _inside_email(text: str, at: int) -> bool:
+    return at > 0 and (text[at - 1].isalnum() or text[at - 1] in "._+-")
+
+
+def emails(text: str) -> list[Span]:
+    return [Span(m.start(), m.end(), "email", m.group()) for m in EMAIL.finditer(text)]
+
+
+def emojis(text: str) -> list[Span]:
+    """Emoji, with skin tones and ZWJ sequences as one token (the `emoji` package's data)."""
+    return [Span(e["match_start"], e["match_end"], "emoji", e["emoji"])
+            for e in emoji.emoji_list(text)]
+
+
+def numbers(text: str) -> list[Span]:
+    return [Span(m.start(), m.end(), "number", m.group()) for m in NUMBER_OR_CODE.finditer(text)]
+
+
+def social_spans(text: str) -> list[Span]:
+    """Every span a spell or grammar checker must not flag, sorted by start."""
+    spans = urls(text)
+    for extra in (mentions(text), emails(text), hashtags(text), emojis(text), numbers(text)):
+        spans += [s for s in extra if not _overlaps_any(s.start, s.end, spans)]
+    return sorted(spans, key=lambda s: s.start)
+
+
+def word_spans(text: str, words: list[str]) -> list[Span]:
+    """Occurrences of the given words (case-insensitive, whole words)."""
+    if not words:
+        return []
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    pattern = regex.compile(rf"(?<![\w])(?:{alternatives})(?![\w])", regex.IGNORECASE)
+    return [Span(m.start(), m.end(), "charter", m.group()) for m in pattern.finditer(text)]
+
+
+def _overlaps_any(start: int, end: int, spans: list[Span]) -> bool:
+    return any(start < s.end and s.start < end for s in spans)
+
+
+def overlaps(start: int, end: int, spans: list[Span]) -> bool:
+    """Whether [start, end) touches any of the spans."""
+    return _overlaps_any(start, end, spans)
