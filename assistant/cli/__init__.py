@@ -21,23 +21,11 @@ for module in (brands, draft, check, render, campaign):
 
 
 def main() -> None:
-    """Entry point: domain errors become one readable line and exit status 2."""
+    """Entry point: usage errors exit 2 (click), domain errors one readable line and exit 2."""
     try:
-        app(standalone_mode=False)
+        app()
     except AssistantError as exc:
         if os.environ.get("ASSISTANT_DEBUG"):
             raise
         typer.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
-        sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

@@ -1,7 +1,55 @@
-"""placeholder"""
+"""`assistant check`: proofread like a linter; exit 1 when any `error` is found."""
+
+from __future__ import annotations
 
 import typer
+from rich.console import Console
+
+from ..platforms import get_platform
+from ..proofing import CheckReport, check_text, line_col
+from .common import brand, check_format, print_json, read_text_arg
+
+COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def check(
+    source: str = typer.Argument(None, help="A file, or '-' / nothing for stdin."),
+    brand_slug: str = typer.Option(None, "--brand", "-b", help="Apply this brand's rules."),
+    platform: str = typer.Option(None, "--platform", "-p", help="Apply this network's rules."),
+    lang: str = typer.Option("", "--lang", help="fr or en (default: the brand's, else fr)"),
+    fmt: str = typer.Option("text", "--format", help="text or json"),
+) -> None:
+    """Proofread a post: spelling, grammar, typography, brand and network rules."""
+    check_format(fmt)
+    if lang and lang.split("-")[0] not in ("fr", "en"):
+        raise typer.BadParameter("expected fr or en", param_hint="--lang")
+    charter = brand(brand_slug)
+    profile = get_platform(platform) if platform else None
+    text = read_text_arg(source)
+    if source is None or source == "-":
+        text = text.removesuffix("\n")
+    report = check_text(text, lang or (charter.language if charter else "fr"), charter, profile)
+    if fmt == "json":
+        print_json(report.to_dict())
+    else:
+        _print_text(text, report)
+    if report.has_errors:
+        raise typer.Exit(1)
+
+
+def _print_text(text: str, report: CheckReport) -> None:
+    console = Console(highlight=False)
+    for notice in report.notices:
+        console.print(f"[dim]note: {notice}[/]", markup=True)
+    for m in report.matches:
+        line, col = line_col(text, m.offset)
+        hint = f" ({', '.join(m.replacements[:3])})" if m.replacements else ""
+        colour = COLOURS[m.severity]
+        console.print(f"{line}:{col} [{colour}]{m.severity}[/] {m.rule_id} ", end="")
+        console.print(m.message + hint, markup=False)
+    if not report.matches:
+        console.print(f"[green]no problem found[/] [dim]({', '.join(report.engines) or 'no engine'})[/]")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command()(check)
