@@ -204,10 +204,16 @@ def load_charter(path: str | Path, brand_root: str | Path | None = None) -> Char
     except UnicodeDecodeError:
         raise CharterError(shown, "", "is not UTF-8 text.", "Save it as UTF-8.") from None
     except yaml.YAMLError as exc:
-        raise CharterError(shown, _yaml_position(exc), f"YAML syntax error: {_yaml_problem(exc)}.",
-                           "Fix the indentation or quoting there.") from None
+        raise CharterError(
+            shown,
+            _yaml_position(exc),
+            f"YAML syntax error: {_yaml_problem(exc)}.",
+            "Fix the indentation or quoting there.",
+        ) from None
     if not isinstance(raw, dict):
-        raise CharterError(shown, "", "expected a mapping of fields (name, voice, ...) at top level.")
+        raise CharterError(
+            shown, "", "expected a mapping of fields (name, voice, ...) at top level."
+        )
     raw = {**raw, "slug": path.stem, "source": str(path.resolve())}
     try:
         charter = Charter.model_validate(raw)
@@ -241,21 +247,33 @@ def _explain(shown: str, exc: ValidationError) -> CharterError:
             message = error["msg"].removeprefix("Value error, ")
             parts.append(f"{field}: got {error['input']!r}; {message}")
     first_field = ".".join(str(p) for p in exc.errors()[0]["loc"])
-    return CharterError(shown, first_field, "; ".join(parts) + ".",
-                        "See brand_guides/README.md for every field.")
+    return CharterError(
+        shown, first_field, "; ".join(parts) + ".", "See brand_guides/README.md for every field."
+    )
 
 
 def _check_assets(charter: Charter, shown: str, root: Path) -> None:
     """Asset paths must exist and stay inside the brand folder, so a charter cannot read /etc."""
     root = root.resolve()
-    for field, relative in (("visual.font", charter.visual.font), ("visual.logo", charter.visual.logo)):
+    for field, relative in (
+        ("visual.font", charter.visual.font),
+        ("visual.logo", charter.visual.logo),
+    ):
         resolved = (charter.folder / relative).resolve()
         if Path(relative).is_absolute() or not resolved.is_relative_to(root):
-            raise CharterError(shown, field, f"got {relative!r}; the path leaves {root.name}/.",
-                               "Use a path relative to the charter, inside the brand folder.")
+            raise CharterError(
+                shown,
+                field,
+                f"got {relative!r}; the path leaves {root.name}/.",
+                "Use a path relative to the charter, inside the brand folder.",
+            )
         if not resolved.is_file():
-            raise CharterError(shown, field, f"got {relative!r}; no such file next to the charter.",
-                               "Put the file in the brand folder or fix the path.")
+            raise CharterError(
+                shown,
+                field,
+                f"got {relative!r}; no such file next to the charter.",
+                "Put the file in the brand folder or fix the path.",
+            )
 
 
 def brand_files(brand_dir: str | Path) -> list[Path]:
@@ -285,5 +303,10 @@ def load_all(brand_dir: str | Path) -> tuple[list[Charter], list[CharterError]]:
 
 def charter_summary(charter: Charter) -> dict[str, Any]:
     """The fields a listing shows."""
-    return {"slug": charter.slug, "name": charter.name, "languages": charter.languages,
-            "address": charter.voice.address, "platforms": charter.networks}
+    return {
+        "slug": charter.slug,
+        "name": charter.name,
+        "languages": charter.languages,
+        "address": charter.voice.address,
+        "platforms": charter.networks,
+    }

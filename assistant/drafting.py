@@ -61,8 +61,9 @@ class DraftRequest:
         return self.language or self.charter.language
 
 
-def adapt_brief(brief: str, charter: Charter, platform: Platform, lang: str,
-                index: int = 1) -> DraftReply:
+def adapt_brief(
+    brief: str, charter: Charter, platform: Platform, lang: str, index: int = 1
+) -> DraftReply:
     """Rule-based adaptation (no model): the network's shape around the brief's own words."""
     sentences = [s.strip() for s in SENTENCE_END.split(" ".join(brief.split())) if s.strip()]
     if index > 1 and len(sentences) > 2:
@@ -70,8 +71,10 @@ def adapt_brief(brief: str, charter: Charter, platform: Platform, lang: str,
     preferred = charter.emoji.preferred if charter.emoji.allowed else []
     mark = preferred[(index - 1) % len(preferred)] if preferred else ""
     if platform.id == "instagram" and preferred:
-        lines = [f"{preferred[i % len(preferred)]} {s}" if i < charter.emoji.max else s
-                 for i, s in enumerate(sentences)]
+        lines = [
+            f"{preferred[i % len(preferred)]} {s}" if i < charter.emoji.max else s
+            for i, s in enumerate(sentences)
+        ]
         text = "\n".join(lines)
     elif platform.id in ("linkedin", "facebook"):
         text = "\n\n".join([sentences[0], " ".join(sentences[1:])]) if sentences else ""
@@ -89,8 +92,9 @@ def _default_alt(brief: str, lang: str) -> str:
     return (f"Visuel : {first}" if lang == "fr" else f"Image: {first}") if first else ""
 
 
-async def draft_one(request: DraftRequest, platform_id: str, index: int,
-                    provider: ChatProvider | None) -> Variant:
+async def draft_one(
+    request: DraftRequest, platform_id: str, index: int, provider: ChatProvider | None
+) -> Variant:
     """One variant, never raising: a failure becomes an `error` variant with its reason."""
     platform = get_platform(platform_id)
     charter, lang = request.charter, request.lang
@@ -103,15 +107,29 @@ async def draft_one(request: DraftRequest, platform_id: str, index: int,
             rewrite = _rewriter(provider, charter, platform, lang)
         fitted = await fit(reply.text, charter, platform, lang, reply.hashtags, rewrite)
     except Exception as exc:  # one failed call must not lose the others
-        return Variant(platform=platform.id, variant=index, status="error", provider=name,
-                       max_length=platform.max_length, error=_reason(exc))
+        return Variant(
+            platform=platform.id,
+            variant=index,
+            status="error",
+            provider=name,
+            max_length=platform.max_length,
+            error=_reason(exc),
+        )
     result = measure(fitted.text, platform)
     return Variant(
-        platform=platform.id, variant=index, text=fitted.text, hashtags=fitted.hashtags,
-        alt_text=reply.alt_text or _default_alt(request.brief, lang), length=result.length,
-        max_length=result.max_length, fits=result.fits and not fitted.violations,
-        status="truncated" if fitted.truncated else "ok", changes=fitted.changes,
-        violations=fitted.violations, link=fitted.link, provider=name,
+        platform=platform.id,
+        variant=index,
+        text=fitted.text,
+        hashtags=fitted.hashtags,
+        alt_text=reply.alt_text or _default_alt(request.brief, lang),
+        length=result.length,
+        max_length=result.max_length,
+        fits=result.fits and not fitted.violations,
+        status="truncated" if fitted.truncated else "ok",
+        changes=fitted.changes,
+        violations=fitted.violations,
+        link=fitted.link,
+        provider=name,
     )
 
 
@@ -124,26 +142,37 @@ def _reason(exc: Exception) -> str:
     return f"{name}: {exc}"
 
 
-async def _ask(provider: ChatProvider, request: DraftRequest, platform: Platform,
-               index: int) -> DraftReply:
+async def _ask(
+    provider: ChatProvider, request: DraftRequest, platform: Platform, index: int
+) -> DraftReply:
     charter, lang = request.charter, request.lang
     system = render("system.j2", charter, language=lang, legal=charter.legal_for(platform.id))
-    user = render("draft.j2", charter, platform=platform, language=lang, brief=request.brief,
-                  platform_template=platform_template(platform), variant_index=index,
-                  hashtag_cap=min(platform.max_hashtags, charter.hashtag_cap(platform.id)),
-                  brand_hashtags=charter.hashtags.brand, cta=charter.cta_for(platform.id))
+    user = render(
+        "draft.j2",
+        charter,
+        platform=platform,
+        language=lang,
+        brief=request.brief,
+        platform_template=platform_template(platform),
+        variant_index=index,
+        hashtag_cap=min(platform.max_hashtags, charter.hashtag_cap(platform.id)),
+        brand_hashtags=charter.hashtags.brand,
+        cta=charter.cta_for(platform.id),
+    )
     timeout = get_settings().timeout
     return await asyncio.wait_for(provider.generate(system, user), timeout=timeout)
 
 
 def _rewriter(provider: ChatProvider, charter: Charter, platform: Platform, lang: str):
     """A callback the guardrails use to ask the model to shorten or fix, once each."""
+
     async def rewrite(template: str, text: str, values: dict) -> str:
         system = render("system.j2", charter, language=lang, legal=charter.legal_for(platform.id))
         user = render(template, charter, platform=platform, text=text, language=lang, **values)
         try:
-            reply = await asyncio.wait_for(provider.generate(system, user),
-                                           timeout=get_settings().timeout)
+            reply = await asyncio.wait_for(
+                provider.generate(system, user), timeout=get_settings().timeout
+            )
         except Exception:
             return ""
         return parse_reply(reply.text).text if reply.text.lstrip().startswith("{") else reply.text
@@ -151,8 +180,9 @@ def _rewriter(provider: ChatProvider, charter: Charter, platform: Platform, lang
     return rewrite
 
 
-async def draft_stream(request: DraftRequest,
-                       provider: ChatProvider | None) -> AsyncIterator[Variant]:
+async def draft_stream(
+    request: DraftRequest, provider: ChatProvider | None
+) -> AsyncIterator[Variant]:
     """Every variant, concurrently (bounded by the concurrency setting), as each completes."""
     limit = asyncio.Semaphore(max(1, get_settings().concurrency))
 

@@ -58,8 +58,14 @@ class _Parts:
         return gap.join(p for p in pieces if p)
 
 
-async def fit(text: str, charter: Charter, platform: Platform, lang: str,
-              extra_tags: list[str] | None = None, rewrite: Rewriter | None = None) -> Fitted:
+async def fit(
+    text: str,
+    charter: Charter,
+    platform: Platform,
+    lang: str,
+    extra_tags: list[str] | None = None,
+    rewrite: Rewriter | None = None,
+) -> Fitted:
     """Apply every guardrail; `rewrite(template, text, values)` asks the model, when there is one."""
     changes: list[str] = []
     body, tags = _split_trailing_tags(text)
@@ -90,7 +96,7 @@ def _note(changes: list[str], name: str, before: str, after: str) -> str:
 def _split_trailing_tags(text: str) -> tuple[str, list[str]]:
     """Hashtags standing alone at the end become the tag block; inline ones stay in the text."""
     found = TRAILING_TAGS.search(text)
-    if not found or found.start() == 0 and not text[: found.start()].strip():
+    if not found or (found.start() == 0 and not text[: found.start()].strip()):
         tags = [s.text for s in find_hashtags(text)] if found else []
         return (text if not found else ""), tags
     return text[: found.start()].rstrip(), [s.text for s in find_hashtags(found.group())]
@@ -101,7 +107,7 @@ def substitute(text: str, charter: Charter) -> str:
     for avoid, use in charter.vocabulary.substitutions.items():
         for span in reversed(word_spans(text, [avoid])):
             wanted = use[0].upper() + use[1:] if span.text[0].isupper() else use
-            text = text[: span.start] + wanted + text[span.end:]
+            text = text[: span.start] + wanted + text[span.end :]
     return text
 
 
@@ -110,7 +116,7 @@ def limit_emoji(text: str, charter: Charter) -> str:
     keep = charter.emoji.max if charter.emoji.allowed else 0
     found = emoji.emoji_list(text)
     for extra in reversed(found[keep:]):
-        text = text[: extra["match_start"]] + text[extra["match_end"]:]
+        text = text[: extra["match_start"]] + text[extra["match_end"] :]
     return regex.sub(r"[ ]{2,}", " ", text) if len(found) > keep else text
 
 
@@ -119,7 +125,7 @@ def french_spacing(text: str) -> str:
     inside « », leaving URLs (https://) and times (10:30) alone."""
 
     def space(match: regex.Match) -> str:
-        mark, following = match.group(1), text[match.end(): match.end() + 1]
+        mark, following = match.group(1), text[match.end() : match.end() + 1]
         if mark == ":" and (following == "/" or following.isdigit()):
             return match.group(0)
         return ("\u00a0" if mark in ":»" else "\u202f") + mark
@@ -135,15 +141,16 @@ def _replace_forbidden_chars(text: str, platform: Platform) -> str:
     return text
 
 
-def _move_links(parts: _Parts, charter: Charter, platform: Platform, lang: str,
-                changes: list[str]) -> str | None:
+def _move_links(
+    parts: _Parts, charter: Charter, platform: Platform, lang: str, changes: list[str]
+) -> str | None:
     """Where links are not clickable, take URLs out and point to the bio (or the link field)."""
     found = find_urls(parts.body)
     if platform.links_clickable or not found:
         return None
     for span in reversed(found):
         before = LEAD_IN.sub("", parts.body[: span.start])
-        parts.body = before + parts.body[span.end:]
+        parts.body = before + parts.body[span.end :]
     parts.body = regex.sub(r"[ \t]{2,}", " ", parts.body).strip()
     changes.append("links_moved")
     if platform.id != "pinterest":
@@ -162,13 +169,14 @@ def normalise_tag(tag: str) -> str:
     return "#" + "".join(w[0].upper() + w[1:] for w in words)
 
 
-def _cap_hashtags(parts: _Parts, candidates: list[str], charter: Charter, platform: Platform,
-                  changes: list[str]) -> None:
+def _cap_hashtags(
+    parts: _Parts, candidates: list[str], charter: Charter, platform: Platform, changes: list[str]
+) -> None:
     """Brand tags first, no duplicates, at most min(network, charter) tags in all."""
     cap = min(platform.max_hashtags, charter.hashtag_cap(platform.id))
     inline = find_hashtags(parts.body)
     for span in reversed(inline[cap:]):
-        parts.body = parts.body[: span.start] + span.text[1:] + parts.body[span.end:]
+        parts.body = parts.body[: span.start] + span.text[1:] + parts.body[span.end :]
     seen = {s.text.casefold() for s in inline[:cap]}
     block = []
     for tag in [*charter.hashtags.brand, *candidates]:
@@ -184,14 +192,21 @@ def _cap_hashtags(parts: _Parts, candidates: list[str], charter: Charter, platfo
 
 def _add_legal(parts: _Parts, charter: Charter, platform: Platform, changes: list[str]) -> None:
     flat = " ".join(parts.body.split()).casefold()
-    missing = [m for m in charter.legal_for(platform.id) if " ".join(m.split()).casefold() not in flat]
+    missing = [
+        m for m in charter.legal_for(platform.id) if " ".join(m.split()).casefold() not in flat
+    ]
     if missing:
         parts.legal = missing
         changes.append("legal_mention")
 
 
-async def _forbidden(parts: _Parts, charter: Charter, platform: Platform, changes: list[str],
-                     rewrite: Rewriter | None) -> list[str]:
+async def _forbidden(
+    parts: _Parts,
+    charter: Charter,
+    platform: Platform,
+    changes: list[str],
+    rewrite: Rewriter | None,
+) -> list[str]:
     """Ask the model once to remove forbidden terms; report what remains, never delete it."""
     terms = charter.vocabulary.forbidden
     if not word_spans(parts.body, terms):
@@ -206,15 +221,17 @@ async def _forbidden(parts: _Parts, charter: Charter, platform: Platform, change
     return [f"forbidden term: {s.text}" for s in word_spans(parts.body, terms)]
 
 
-async def _fit_length(parts: _Parts, platform: Platform, changes: list[str],
-                      rewrite: Rewriter | None) -> bool:
+async def _fit_length(
+    parts: _Parts, platform: Platform, changes: list[str], rewrite: Rewriter | None
+) -> bool:
     """Model shortens once (exact overflow), then cut at a sentence or word; True if cut."""
     result = measure(parts.assemble(platform), platform)
     if result.fits:
         return False
     if rewrite is not None:
-        shorter = await rewrite("shorten.j2", parts.body,
-                                {"overflow": result.overflow, "length": result.length})
+        shorter = await rewrite(
+            "shorten.j2", parts.body, {"overflow": result.overflow, "length": result.length}
+        )
         if shorter and len(shorter) < len(parts.body):
             parts.body = shorter
             changes.append("shortened")
@@ -239,9 +256,11 @@ def _body_can_fit(parts: _Parts, platform: Platform, minimum: int = 40) -> bool:
 
 def cut_to_fit(parts: _Parts, platform: Platform) -> str:
     """The longest body prefix that fits: whole sentences if possible, else whole words + '…'."""
+
     def fits(body: str) -> bool:
-        return measure(_Parts(body, parts.cta, parts.legal, parts.tags).assemble(platform),
-                       platform).fits
+        return measure(
+            _Parts(body, parts.cta, parts.legal, parts.tags).assemble(platform), platform
+        ).fits
 
     sentences = SENTENCE_END.split(parts.body.strip())
     best = ""

@@ -98,7 +98,8 @@ class LocalProvider:
             from llama_cpp import Llama
         except ImportError as exc:
             raise ProviderError(
-                "the local provider needs llama-cpp-python: pip install -e '.[local]'") from exc
+                "the local provider needs llama-cpp-python: pip install -e '.[local]'"
+            ) from exc
         path = self.settings.local_model_path or _bundled_gguf()
         if not path:
             raise ProviderError("no GGUF model: set ASSISTANT_LOCAL_MODEL_PATH to a .gguf file")
@@ -116,8 +117,10 @@ class LocalProvider:
         with self._lock:  # one llama.cpp context is not re-entrant
             out = self._model.create_chat_completion(
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-                response_format={"type": "json_object"}, max_tokens=600,
-                temperature=self.settings.temperature)
+                response_format={"type": "json_object"},
+                max_tokens=600,
+                temperature=self.settings.temperature,
+            )
         return parse_reply(out["choices"][0]["message"]["content"] or "")
 
 
@@ -139,7 +142,7 @@ def parse_reply(content: str) -> DraftReply:
     data: Any = None
     if "{" in content:
         try:
-            data = json.loads(content[content.index("{"): content.rindex("}") + 1])
+            data = json.loads(content[content.index("{") : content.rindex("}") + 1])
         except ValueError:
             data = None
     if not isinstance(data, dict):
@@ -184,8 +187,10 @@ def provider_status(settings: Settings | None = None) -> str:
     settings = settings or get_settings()
     name = default_provider_name(settings)
     if name == "none":
-        return ("No model set: rule-based adaptation. Set OPENAI_API_KEY or OPENAI_BASE_URL "
-                "for AI drafting.")
+        return (
+            "No model set: rule-based adaptation. Set OPENAI_API_KEY or OPENAI_BASE_URL "
+            "for AI drafting."
+        )
     if name == "openai":
         where = settings.openai_base_url or "OpenAI"
         return f"AI drafting with {settings.model} via {where}."

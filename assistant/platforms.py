@@ -68,8 +68,12 @@ class Measure:
         return max(0, self.length - self.max_length)
 
     def as_dict(self) -> dict:
-        return {"platform": self.platform, "length": self.length,
-                "max_length": self.max_length, "fits": self.fits}
+        return {
+            "platform": self.platform,
+            "length": self.length,
+            "max_length": self.max_length,
+            "fits": self.fits,
+        }
 
 
 @cache

@@ -24,8 +24,14 @@ def environment(brand_folder: str = "", user_folder: str = "") -> Environment:
     """One environment per (brand, user) folder pair, cached."""
     folders = [Path(f) for f in (brand_folder, user_folder) if f and Path(f).is_dir()]
     loader = ChoiceLoader([FileSystemLoader(str(f)) for f in [*folders, SHIPPED]])
-    return Environment(loader=loader, undefined=StrictUndefined, keep_trailing_newline=False,
-                       trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    return Environment(
+        loader=loader,
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
 
 
 def render(name: str, charter: Charter | None = None, **values: object) -> str:

@@ -39,8 +39,10 @@ class Span:
 
 def urls(text: str) -> list[Span]:
     """URLs with or without a scheme, including bare domains on any TLD."""
-    spans = [Span(s, e, "url", text[s:e])
-             for s, e in (u["indices"] for u in extract_urls_with_indices(text))]
+    spans = [
+        Span(s, e, "url", text[s:e])
+        for s, e in (u["indices"] for u in extract_urls_with_indices(text))
+    ]
     for found in BARE_DOMAIN.finditer(text):
         if not _overlaps_any(found.start(), found.end(), spans) and not _is_email_part(text, found):
             spans.append(Span(found.start(), found.end(), "url", found.group()))
@@ -56,8 +58,11 @@ def hashtags(text: str) -> list[Span]:
 
 
 def mentions(text: str) -> list[Span]:
-    return [Span(m.start(), m.end(), "mention", m.group()) for m in MENTION.finditer(text)
-            if not _inside_email(text, m.start())]
+    return [
+        Span(m.start(), m.end(), "mention", m.group())
+        for m in MENTION.finditer(text)
+        if not _inside_email(text, m.start())
+    ]
 
 
 def _inside_email(text: str, at: int) -> bool:
@@ -70,8 +75,9 @@ def emails(text: str) -> list[Span]:
 
 def emojis(text: str) -> list[Span]:
     """Emoji, with skin tones and ZWJ sequences as one token (the `emoji` package's data)."""
-    return [Span(e["match_start"], e["match_end"], "emoji", e["emoji"])
-            for e in emoji.emoji_list(text)]
+    return [
+        Span(e["match_start"], e["match_end"], "emoji", e["emoji"]) for e in emoji.emoji_list(text)
+    ]
 
 
 def numbers(text: str) -> list[Span]:

@@ -110,8 +110,9 @@ def open_photo(path: str | Path) -> Image.Image:
                 photo = ImageOps.exif_transpose(photo)
                 return photo.convert("RGB")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise VisualError(f"{path}: image too large ({exc}); at most "
-                          f"{Image.MAX_IMAGE_PIXELS:,} pixels.") from None
+        raise VisualError(
+            f"{path}: image too large ({exc}); at most {Image.MAX_IMAGE_PIXELS:,} pixels."
+        ) from None
     except FileNotFoundError:
         raise VisualError(f"{path}: no such file.") from None
     except (OSError, ValueError, SyntaxError) as exc:
@@ -130,29 +131,52 @@ def salient_crop_box(photo: Image.Image, width: int, height: int) -> tuple[int, 
     crop_w = min(small.width, round(small.height * target))
     crop_h = min(small.height, round(crop_w / target))
     integral = np.pad(weight.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
-    sums = (integral[crop_h:, crop_w:] - integral[:-crop_h, crop_w:]
-            - integral[crop_h:, :-crop_w] + integral[:-crop_h, :-crop_w])
+    sums = (
+        integral[crop_h:, crop_w:]
+        - integral[:-crop_h, crop_w:]
+        - integral[crop_h:, :-crop_w]
+        + integral[:-crop_h, :-crop_w]
+    )
     y, x = np.unravel_index(int(np.argmax(sums)), sums.shape)
-    return (round(x * scale), round(y * scale), round((x + crop_w) * scale),
-            round((y + crop_h) * scale))
+    return (
+        round(x * scale),
+        round(y * scale),
+        round((x + crop_w) * scale),
+        round((y + crop_h) * scale),
+    )
 
 
 def _box(spec: dict, area: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     left, top, right, bottom = area
     w, h = right - left, bottom - top
-    return (left + round(spec["left"] * w), top + round(spec["top"] * h),
-            left + round(spec["right"] * w), top + round(spec["bottom"] * h))
+    return (
+        left + round(spec["left"] * w),
+        top + round(spec["top"] * h),
+        left + round(spec["right"] * w),
+        top + round(spec["bottom"] * h),
+    )
 
 
 def safe_area(size_name: str, width: int, height: int) -> tuple[int, int, int, int]:
     zones = layouts()["safe_zones"]
     zone = zones.get(size_name, zones["default"])
-    return (round(zone["left"] * width), round(zone["top"] * height),
-            width - round(zone["right"] * width), height - round(zone["bottom"] * height))
+    return (
+        round(zone["left"] * width),
+        round(zone["top"] * height),
+        width - round(zone["right"] * width),
+        height - round(zone["bottom"] * height),
+    )
 
 
-def wrap_to_box(draw: ImageDraw.ImageDraw, text: str, charter: Charter, box: tuple, layout: dict,
-                height: int, notes: list[str]) -> tuple[ImageFont.ImageFont, list[str], int]:
+def wrap_to_box(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    charter: Charter,
+    box: tuple,
+    layout: dict,
+    height: int,
+    notes: list[str],
+) -> tuple[ImageFont.ImageFont, list[str], int]:
     """The largest font size whose wrapped lines fit the box (binary search)."""
     width, box_h = box[2] - box[0], box[3] - box[1]
     low, high = max(8, round(layout["font_min"] * height)), round(layout["font_max"] * height)
@@ -162,7 +186,11 @@ def wrap_to_box(draw: ImageDraw.ImageDraw, text: str, charter: Charter, box: tup
         font = load_font(charter, size, notes)
         lines = _wrap(text, font, width)
         line_h = round(size * layout["line_spacing"])
-        if lines and line_h * len(lines) <= box_h and all(font.getlength(ln) <= width for ln in lines):
+        if (
+            lines
+            and line_h * len(lines) <= box_h
+            and all(font.getlength(ln) <= width for ln in lines)
+        ):
             best, low = (font, lines, line_h), size + 1
         else:
             high = size - 1
@@ -208,19 +236,29 @@ def _add_scrim(image: Image.Image, box: tuple, colour: str) -> None:
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     pad = 12
     ImageDraw.Draw(overlay).rectangle(
-        (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad), fill=veil)
+        (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad), fill=veil
+    )
     image.paste(Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB"))
 
 
-def draw_canvas(charter: Charter, headline: str, size_name: str, width: int, height: int,
-                photo: Image.Image | None, subline: str, notes: list[str]) -> _Canvas:
+def draw_canvas(
+    charter: Charter,
+    headline: str,
+    size_name: str,
+    width: int,
+    height: int,
+    photo: Image.Image | None,
+    subline: str,
+    notes: list[str],
+) -> _Canvas:
     """One image of one size: background or photo, text sized to its box, logo, contrast."""
     kind = "photo_card" if photo is not None else "text_card"
     layout = layouts()[kind]
     area = safe_area(size_name, width, height)
     if photo is not None:
-        image = photo.crop(salient_crop_box(photo, width, height)).resize((width, height),
-                                                                         Image.Resampling.LANCZOS)
+        image = photo.crop(salient_crop_box(photo, width, height)).resize(
+            (width, height), Image.Resampling.LANCZOS
+        )
         _draw_band(image, layout, area, charter)
     else:
         image = _background(charter, width, height)
@@ -239,8 +277,9 @@ def draw_canvas(charter: Charter, headline: str, size_name: str, width: int, hei
         draw.text((box[0], box[1] + i * line_h), line, font=font, fill=colour)
     if subline and layout.get("subline"):
         sub_box = _box(layout["subline"], area)
-        sub_font, sub_lines, _ = wrap_to_box(draw, subline, charter, sub_box,
-                                             {**layout, "font_max": 0.04}, height, notes)
+        sub_font, sub_lines, _ = wrap_to_box(
+            draw, subline, charter, sub_box, {**layout, "font_max": 0.04}, height, notes
+        )
         draw.text(sub_box[:2], " ".join(sub_lines), font=sub_font, fill=colour)
     logo_box = _paste_logo(image, charter, layout["logo"], area, notes)
     return _Canvas(image, ratio, colour, scrim, used, logo_box)
@@ -255,8 +294,9 @@ def _draw_band(image: Image.Image, layout: dict, area: tuple, charter: Charter) 
     image.paste(Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB"))
 
 
-def _paste_logo(image: Image.Image, charter: Charter, spec: dict, area: tuple,
-                notes: list[str]) -> tuple[int, int, int, int] | None:
+def _paste_logo(
+    image: Image.Image, charter: Charter, spec: dict, area: tuple, notes: list[str]
+) -> tuple[int, int, int, int] | None:
     logo = _logo(str(charter.logo_path))
     if logo is None:
         notes.append(f"logo {charter.visual.logo} unreadable: left out")
@@ -293,9 +333,15 @@ def _save(image: Image.Image, fmt: str, **options: object) -> bytes:
     return buffer.getvalue()
 
 
-def render_all(charter: Charter, headline: str, platforms: list[str] | None = None,
-               photo: str | Path | None = None, out_dir: str | Path = "out",
-               subline: str = "", alt_text: str = "") -> list[RenderedImage]:
+def render_all(
+    charter: Charter,
+    headline: str,
+    platforms: list[str] | None = None,
+    photo: str | Path | None = None,
+    out_dir: str | Path = "out",
+    subline: str = "",
+    alt_text: str = "",
+) -> list[RenderedImage]:
     """Every image size of the given networks (default: the brand's), written to out_dir."""
     headline = " ".join(headline.split())
     if not headline:
@@ -316,8 +362,9 @@ def render_all(charter: Charter, headline: str, platforms: list[str] | None = No
         for size in profile.image_sizes:
             key = (size.name, size.width, size.height)
             if key not in canvases:
-                canvases[key] = draw_canvas(charter, headline, size.name, size.width,
-                                            size.height, source, subline, notes)
+                canvases[key] = draw_canvas(
+                    charter, headline, size.name, size.width, size.height, source, subline, notes
+                )
             canvas = canvases[key]
             fmt = "JPEG" if source is not None else "PNG"
             code = (*key, fmt, profile.max_image_bytes)
@@ -326,10 +373,22 @@ def render_all(charter: Charter, headline: str, platforms: list[str] | None = No
             data, ext = encoded[code]
             path = out / f"{charter.slug}-{profile.id}-{size.name}-{size.width}x{size.height}.{ext}"
             path.write_bytes(data)
-            results.append(RenderedImage(profile.id, size.name, size.width, size.height,
-                                         str(path), len(data), ext, canvas.contrast,
-                                         canvas.text_colour, canvas.scrim, alt,
-                                         sorted(set(notes))))
+            results.append(
+                RenderedImage(
+                    profile.id,
+                    size.name,
+                    size.width,
+                    size.height,
+                    str(path),
+                    len(data),
+                    ext,
+                    canvas.contrast,
+                    canvas.text_colour,
+                    canvas.scrim,
+                    alt,
+                    sorted(set(notes)),
+                )
+            )
     return results
 
 

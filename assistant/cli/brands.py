@@ -31,13 +31,13 @@ def brands(
         return
     good, bad = load_all(get_settings().brand_dir)
     if fmt == "json":
-        print_json({"brands": [charter_summary(c) for c in good],
-                    "errors": [str(e) for e in bad]})
+        print_json({"brands": [charter_summary(c) for c in good], "errors": [str(e) for e in bad]})
     else:
         table = Table("slug", "name", "languages", "networks")
         for charter in good:
-            table.add_row(charter.slug, charter.name, ",".join(charter.languages),
-                          ",".join(charter.networks))
+            table.add_row(
+                charter.slug, charter.name, ",".join(charter.languages), ",".join(charter.networks)
+            )
         Console().print(table)
         for error in bad:
             typer.echo(f"broken: {error}", err=True)
@@ -61,8 +61,16 @@ def platforms(fmt: str = typer.Option("text", "--format", help="text or json")) 
     table = Table("id", "name", "max", "counting", "see more", "hashtags", "links", "images")
     for p in profiles:
         sizes = " ".join(f"{s.width}×{s.height}" for s in p.image_sizes)
-        table.add_row(p.id, p.name, str(p.max_length), p.counting, str(p.see_more or "—"),
-                      str(p.max_hashtags), "yes" if p.links_clickable else "no", sizes)
+        table.add_row(
+            p.id,
+            p.name,
+            str(p.max_length),
+            p.counting,
+            str(p.see_more or "—"),
+            str(p.max_hashtags),
+            "yes" if p.links_clickable else "no",
+            sizes,
+        )
     Console().print(table)
 
 

@@ -48,7 +48,9 @@ def _print_text(text: str, report: CheckReport) -> None:
         console.print(f"{line}:{col} [{colour}]{m.severity}[/] {m.rule_id} ", end="")
         console.print(m.message + hint, markup=False)
     if not report.matches:
-        console.print(f"[green]no problem found[/] [dim]({', '.join(report.engines) or 'no engine'})[/]")
+        console.print(
+            f"[green]no problem found[/] [dim]({', '.join(report.engines) or 'no engine'})[/]"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,9 @@ from .common import brand, check_format, print_json, read_text_arg
 def draft(
     brief: str = typer.Argument(None, help="The brief, a file, or '-' for stdin."),
     brand_slug: str = typer.Option(..., "--brand", "-b", help="Brand slug in brand_guides/"),
-    platforms: str = typer.Option("", "--platforms", "-p", help="x,linkedin,... (default: the brand's)"),
+    platforms: str = typer.Option(
+        "", "--platforms", "-p", help="x,linkedin,... (default: the brand's)"
+    ),
     variants: int = typer.Option(1, "--variants", "-n", min=1, max=5),
     provider: str = typer.Option(None, "--provider", help="none | openai | local"),
     language: str = typer.Option("", "--lang", help="fr or en (default: the brand's)"),
@@ -28,8 +30,9 @@ def draft(
     if not text:
         raise typer.BadParameter("the brief is empty")
     networks = parse_platform_list(platforms) if platforms else charter.networks
-    request = DraftRequest(text, charter, networks, variants,
-                           language or detect_language(text, charter))
+    request = DraftRequest(
+        text, charter, networks, variants, language or detect_language(text, charter)
+    )
     chat = make_provider(provider)
     results = _run(request, chat, show_progress=fmt == "text")
     order = {p: i for i, p in enumerate(networks)}
@@ -46,8 +49,13 @@ def _run(request: DraftRequest, chat, show_progress: bool) -> list[Variant]:
     total = len(request.platforms) * request.variants
     console = Console(stderr=True)
     results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=console, disable=not (show_progress and console.is_terminal)) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        disable=not (show_progress and console.is_terminal),
+    ) as bar:
         task = bar.add_task("drafting", total=total)
         for variant in draft_iter(request, chat):
             results.append(variant)
@@ -59,9 +67,14 @@ def _print_text(results: list[Variant]) -> None:
     console = Console()
     for v in results:
         colour = {"ok": "green", "truncated": "yellow", "error": "red"}[v.status]
-        console.rule(f"{v.platform} #{v.variant}  [{colour}]{v.status}[/]  {v.length}/{v.max_length}")
-        console.print(v.text if v.status != "error" else f"[red]{v.error}[/]", markup=False
-                      if v.status != "error" else True, highlight=False)
+        console.rule(
+            f"{v.platform} #{v.variant}  [{colour}]{v.status}[/]  {v.length}/{v.max_length}"
+        )
+        console.print(
+            v.text if v.status != "error" else f"[red]{v.error}[/]",
+            markup=v.status == "error",
+            highlight=False,
+        )
         if v.changes:
             console.print(f"[dim]changes: {', '.join(v.changes)}[/]")
         for violation in v.violations:

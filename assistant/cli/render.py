@@ -33,8 +33,14 @@ def render(
         return
     table = Table("network", "size", "pixels", "bytes", "contrast", "file")
     for i in images:
-        table.add_row(i.platform, i.size, f"{i.width}×{i.height}", f"{i.bytes:,}",
-                      f"{i.contrast}:1" + (" (scrim)" if i.scrim else ""), i.path)
+        table.add_row(
+            i.platform,
+            i.size,
+            f"{i.width}×{i.height}",
+            f"{i.bytes:,}",
+            f"{i.contrast}:1" + (" (scrim)" if i.scrim else ""),
+            i.path,
+        )
     Console().print(table)
     for note in images[0].warnings if images else []:
         typer.echo(f"note: {note}", err=True)

@@ -24,8 +24,10 @@ from .network import network_matches
 
 __all__ = ["CheckReport", "Checker", "Match", "apply", "check", "check_text", "line_col"]
 
-ENGINE_ORDER = {"fr": ["languagetool", "grammalecte", "hunspell"],
-                "en": ["languagetool", "hunspell"]}
+ENGINE_ORDER = {
+    "fr": ["languagetool", "grammalecte", "hunspell"],
+    "en": ["languagetool", "hunspell"],
+}
 SOURCE_RANK = {"platform": 0, "brand": 1, "languagetool": 2, "grammalecte": 3, "hunspell": 4}
 ENGINE_SOURCES = {"languagetool", "grammalecte", "hunspell"}
 
@@ -43,8 +45,11 @@ class CheckReport:
         return any(m.severity == "error" for m in self.matches)
 
     def to_dict(self) -> dict:
-        return {"matches": [m.to_dict() for m in self.matches], "engines": self.engines,
-                "notices": self.notices}
+        return {
+            "matches": [m.to_dict() for m in self.matches],
+            "engines": self.engines,
+            "notices": self.notices,
+        }
 
 
 class Checker:
@@ -60,8 +65,13 @@ class Checker:
         self._down: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def check(self, text: str, lang: str, charter: Charter | None = None,
-              platform: Platform | str | None = None) -> CheckReport:
+    def check(
+        self,
+        text: str,
+        lang: str,
+        charter: Charter | None = None,
+        platform: Platform | str | None = None,
+    ) -> CheckReport:
         """Proofread one text: engines, then brand and network rules, merged and sorted."""
         lang = _base_language(lang)
         profile = get_platform(platform) if isinstance(platform, str) else platform
@@ -90,8 +100,9 @@ class Checker:
                 notices.append(str(exc))
         return [], [], notices
 
-    def _keep_real_mistakes(self, text: str, found: list[Match],
-                            charter: Charter | None) -> list[Match]:
+    def _keep_real_mistakes(
+        self, text: str, found: list[Match], charter: Charter | None
+    ) -> list[Match]:
         """Drop anything touching a hashtag, mention, URL, e-mail, emoji, number or charter word."""
         silent = social_spans(text) + word_spans(text, charter.own_words if charter else [])
         return [m for m in found if not overlaps(m.offset, max(m.end, m.offset + 1), silent)]
@@ -102,8 +113,11 @@ class Checker:
         engine = self.engines[match.source]
         word = match.extra.get("word", "")
         try:
-            suggestions = (engine.suggest(word) if match.source == "grammalecte"
-                           else engine.suggest(word, lang))
+            suggestions = (
+                engine.suggest(word)
+                if match.source == "grammalecte"
+                else engine.suggest(word, lang)
+            )
         except EngineUnavailable:
             return match
         return Match(**{**match.__dict__, "replacements": suggestions})
@@ -121,14 +135,19 @@ def _typography_severity(found: list[Match], charter: Charter) -> list[Match]:
     """French spacing rules are hints unless the charter asks for strict typography."""
     if charter.typography != "strict":
         return found
-    return [Match(**{**m.__dict__, "severity": "warning"})
-            if m.category == "TYPOGRAPHY" and m.severity == "info" else m for m in found]
+    return [
+        Match(**{**m.__dict__, "severity": "warning"})
+        if m.category == "TYPOGRAPHY" and m.severity == "info"
+        else m
+        for m in found
+    ]
 
 
 def merge(found: list[Match]) -> list[Match]:
     """One match per problem: same span, or overlapping engine matches, keep the best."""
-    ordered = sorted(found, key=lambda m: (SEVERITY_RANK[m.severity],
-                                           SOURCE_RANK.get(m.source, 9), m.offset))
+    ordered = sorted(
+        found, key=lambda m: (SEVERITY_RANK[m.severity], SOURCE_RANK.get(m.source, 9), m.offset)
+    )
     kept: list[Match] = []
     for match in ordered:
         twin = next((k for k in kept if _same_problem(k, match)), None)
@@ -137,8 +156,9 @@ def merge(found: list[Match]) -> list[Match]:
             continue
         extra = tuple(r for r in match.replacements if r not in twin.replacements)
         if extra:
-            kept[kept.index(twin)] = Match(**{**twin.__dict__,
-                                              "replacements": twin.replacements + extra})
+            kept[kept.index(twin)] = Match(
+                **{**twin.__dict__, "replacements": twin.replacements + extra}
+            )
     return sorted(kept, key=lambda m: (m.offset, SEVERITY_RANK[m.severity]))
 
 
@@ -149,10 +169,11 @@ def _same_problem(a: Match, b: Match) -> bool:
     return engines and a.source != b.source and a.offset < b.end and b.offset < a.end
 
 
-def apply(text: str, match: Match, replacement: str,
-          matches: list[Match] | None = None) -> tuple[str, list[Match]]:
+def apply(
+    text: str, match: Match, replacement: str, matches: list[Match] | None = None
+) -> tuple[str, list[Match]]:
     """Replace a match's span; return the new text and the other matches, offsets shifted."""
-    fixed = text[:match.offset] + replacement + text[match.end:]
+    fixed = text[: match.offset] + replacement + text[match.end :]
     delta = len(replacement) - match.length
     rest = []
     for other in matches or []:
@@ -178,13 +199,21 @@ def default_checker() -> Checker:
         return _default
 
 
-def check_text(text: str, lang: str = "fr", charter: Charter | None = None,
-               platform: Platform | str | None = None) -> CheckReport:
+def check_text(
+    text: str,
+    lang: str = "fr",
+    charter: Charter | None = None,
+    platform: Platform | str | None = None,
+) -> CheckReport:
     """Proofread with the process-wide checker; returns matches, engines and notices."""
     return default_checker().check(text, lang, charter, platform)
 
 
-def check(text: str, lang: str = "fr", charter: Charter | None = None,
-          platform: Platform | str | None = None) -> list[Match]:
+def check(
+    text: str,
+    lang: str = "fr",
+    charter: Charter | None = None,
+    platform: Platform | str | None = None,
+) -> list[Match]:
     """Proofread a text; the matches only."""
     return check_text(text, lang, charter, platform).matches

@@ -34,9 +34,11 @@ def _load_module() -> ModuleType:
     if not init.is_file():
         raise EngineUnavailable(
             f"Grammalecte not found at {folder}: install Debian's python3-grammalecte "
-            "or set GRAMMALECTE_PATH")
-    spec = importlib.util.spec_from_file_location("grammalecte", init,
-                                                  submodule_search_locations=[str(folder)])
+            "or set GRAMMALECTE_PATH"
+        )
+    spec = importlib.util.spec_from_file_location(
+        "grammalecte", init, submodule_search_locations=[str(folder)]
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules["grammalecte"] = module
     try:
@@ -66,7 +68,7 @@ class GrammalecteEngine:
         return self._checker
 
     def check(self, text: str, lang: str) -> list[Match]:
-        checker = self._ready()
+        self._ready()
         matches, offset = [], 0
         for paragraph in text.split("\n"):
             for match in self._paragraph(paragraph):
@@ -107,10 +109,15 @@ def _grammar_match(raw: dict[str, Any]) -> Match:
     else:
         severity, category = "error", "GRAMMAR"
     return Match(
-        offset=raw["nStart"], length=raw["nEnd"] - raw["nStart"],
-        message=raw.get("sMessage", ""), replacements=tuple(raw.get("aSuggestions", [])[:8]),
-        rule_id=f"grammalecte.{raw.get('sRuleId', kind)}", category=category,
-        severity=severity, source="grammalecte", url=raw.get("URL", ""),
+        offset=raw["nStart"],
+        length=raw["nEnd"] - raw["nStart"],
+        message=raw.get("sMessage", ""),
+        replacements=tuple(raw.get("aSuggestions", [])[:8]),
+        rule_id=f"grammalecte.{raw.get('sRuleId', kind)}",
+        category=category,
+        severity=severity,
+        source="grammalecte",
+        url=raw.get("URL", ""),
         extra={"type": kind},
     )
 
@@ -118,8 +125,13 @@ def _grammar_match(raw: dict[str, Any]) -> Match:
 def _spelling_match(raw: dict[str, Any]) -> Match:
     word = raw.get("sValue", "")
     return Match(
-        offset=raw["nStart"], length=raw["nEnd"] - raw["nStart"],
-        message=f"Mot inconnu : « {word} ».", rule_id="grammalecte.spelling",
-        category="TYPOS", category_name="Orthographe", severity="error",
-        source="grammalecte", extra={"type": "spelling", "word": word},
+        offset=raw["nStart"],
+        length=raw["nEnd"] - raw["nStart"],
+        message=f"Mot inconnu : « {word} ».",
+        rule_id="grammalecte.spelling",
+        category="TYPOS",
+        category_name="Orthographe",
+        severity="error",
+        source="grammalecte",
+        extra={"type": "spelling", "word": word},
     )

@@ -61,13 +61,19 @@ class HunspellEngine:
             candidate = word.group().replace("’", "'")
             if _known(dictionary, candidate):
                 continue
-            found.append(Match(
-                offset=word.start(), length=len(word.group()),
-                message=MESSAGES[lang].format(word=word.group()),
-                rule_id=f"hunspell.{lang}.spelling", category="TYPOS",
-                category_name="Spelling", severity="error", source="hunspell",
-                extra={"type": "spelling", "word": word.group(), "lang": lang},
-            ))
+            found.append(
+                Match(
+                    offset=word.start(),
+                    length=len(word.group()),
+                    message=MESSAGES[lang].format(word=word.group()),
+                    rule_id=f"hunspell.{lang}.spelling",
+                    category="TYPOS",
+                    category_name="Spelling",
+                    severity="error",
+                    source="hunspell",
+                    extra={"type": "spelling", "word": word.group(), "lang": lang},
+                )
+            )
         return found
 
     def suggest(self, word: str, lang: str) -> tuple[str, ...]:

@@ -19,8 +19,14 @@ from .engine import EngineUnavailable
 from .match import Match
 
 LANGUAGE_CODES = {"fr": "fr", "en": "en-US"}
-ISSUE_SEVERITY = {"misspelling": "error", "grammar": "error", "typographical": "info",
-                  "style": "warning", "duplication": "warning", "whitespace": "info"}
+ISSUE_SEVERITY = {
+    "misspelling": "error",
+    "grammar": "error",
+    "typographical": "info",
+    "style": "warning",
+    "duplication": "warning",
+    "whitespace": "info",
+}
 
 
 def utf16_to_str_index(text: str) -> list[int]:
@@ -44,15 +50,22 @@ def matches_from_response(text: str, response: dict[str, Any]) -> list[Match]:
         rule = raw.get("rule", {})
         category = rule.get("category", {})
         issue = rule.get("issueType", "")
-        converted.append(Match(
-            offset=start, length=end - start, message=raw.get("message", ""),
-            short_message=raw.get("shortMessage", ""),
-            replacements=tuple(r["value"] for r in raw.get("replacements", [])[:8]),
-            rule_id=rule.get("id", "LT"), category=category.get("id", "MISC"),
-            category_name=category.get("name", ""),
-            severity=ISSUE_SEVERITY.get(issue, "warning"), source="languagetool",
-            url=(rule.get("urls") or [{}])[0].get("value", ""), extra={"issueType": issue},
-        ))
+        converted.append(
+            Match(
+                offset=start,
+                length=end - start,
+                message=raw.get("message", ""),
+                short_message=raw.get("shortMessage", ""),
+                replacements=tuple(r["value"] for r in raw.get("replacements", [])[:8]),
+                rule_id=rule.get("id", "LT"),
+                category=category.get("id", "MISC"),
+                category_name=category.get("name", ""),
+                severity=ISSUE_SEVERITY.get(issue, "warning"),
+                source="languagetool",
+                url=(rule.get("urls") or [{}])[0].get("value", ""),
+                extra={"issueType": issue},
+            )
+        )
     return converted
 
 
@@ -77,13 +90,15 @@ class LanguageToolEngine:
 
     def _post(self, text: str, lang: str) -> dict[str, Any]:
         try:
-            reply = self._client.post(f"{self.url}/v2/check",
-                                      data={"text": text, "language": LANGUAGE_CODES[lang]})
+            reply = self._client.post(
+                f"{self.url}/v2/check", data={"text": text, "language": LANGUAGE_CODES[lang]}
+            )
             reply.raise_for_status()
             return reply.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise EngineUnavailable(
-                f"LanguageTool unreachable at {self.url} ({type(exc).__name__}: {exc})") from exc
+                f"LanguageTool unreachable at {self.url} ({type(exc).__name__}: {exc})"
+            ) from exc
 
     def _check_local(self, text: str, lang: str) -> list[Match]:
         """language-tool-python's local Java server, when LanguageTool is installed here."""
@@ -97,7 +112,8 @@ class LanguageToolEngine:
         if not local_install_present():
             raise EngineUnavailable(
                 "LanguageTool not configured: set LANGUAGETOOL_URL to a LanguageTool server, "
-                "or install Java 17+ and LanguageTool (LTP_JAR_DIR_PATH)")
+                "or install Java 17+ and LanguageTool (LTP_JAR_DIR_PATH)"
+            )
         import language_tool_python
 
         try:
@@ -119,8 +135,13 @@ def _from_library_match(raw: Any, lang: str) -> Match:
     """language-tool-python's Match (already in `str` offsets) to ours."""
     issue = getattr(raw, "rule_issue_type", "") or ""
     return Match(
-        offset=raw.offset, length=raw.error_length, message=raw.message,
-        replacements=tuple(raw.replacements[:8]), rule_id=raw.rule_id,
-        category=raw.category or "MISC", severity=ISSUE_SEVERITY.get(issue, "warning"),
-        source="languagetool", extra={"issueType": issue, "lang": lang},
+        offset=raw.offset,
+        length=raw.error_length,
+        message=raw.message,
+        replacements=tuple(raw.replacements[:8]),
+        rule_id=raw.rule_id,
+        category=raw.category or "MISC",
+        severity=ISSUE_SEVERITY.get(issue, "warning"),
+        source="languagetool",
+        extra={"issueType": issue, "lang": lang},
     )

@@ -9,8 +9,9 @@ from .match import Match
 from .rules import rule_match
 
 
-def network_matches(text: str, lang: str, platform: Platform,
-                    charter: Charter | None = None) -> list[Match]:
+def network_matches(
+    text: str, lang: str, platform: Platform, charter: Charter | None = None
+) -> list[Match]:
     """Every network-rule finding in the text."""
     found = _length(text, lang, platform) + _hashtag_count(text, lang, platform, charter)
     found += _links(text, lang, platform) + _fold(text, lang, platform, charter)
@@ -23,8 +24,18 @@ def _length(text, lang, platform) -> list[Match]:
     if result.fits or result.length <= platform.max_length:
         return []
     cut = _cut_index(text, platform)
-    return [rule_match("platform.too_long", lang, cut, len(text) - cut, network=platform.name,
-                       length=result.length, max=platform.max_length, overflow=result.overflow)]
+    return [
+        rule_match(
+            "platform.too_long",
+            lang,
+            cut,
+            len(text) - cut,
+            network=platform.name,
+            length=result.length,
+            max=platform.max_length,
+            overflow=result.overflow,
+        )
+    ]
 
 
 def _cut_index(text: str, platform: Platform) -> int:
@@ -43,21 +54,43 @@ def _hashtag_count(text, lang, platform, charter) -> list[Match]:
     tags = hashtags(text)
     if len(tags) > platform.max_hashtags:
         extra = tags[platform.max_hashtags]
-        return [rule_match("platform.too_many_hashtags", lang, extra.start, len(extra.text),
-                           count=len(tags), network=platform.name, max=platform.max_hashtags)]
+        return [
+            rule_match(
+                "platform.too_many_hashtags",
+                lang,
+                extra.start,
+                len(extra.text),
+                count=len(tags),
+                network=platform.name,
+                max=platform.max_hashtags,
+            )
+        ]
     cap = charter.hashtag_cap(platform.id) if charter else None
     if cap is not None and len(tags) > cap:
         extra = tags[cap]
-        return [rule_match("platform.charter_hashtags", lang, extra.start, len(extra.text),
-                           count=len(tags), network=platform.name, max=cap)]
+        return [
+            rule_match(
+                "platform.charter_hashtags",
+                lang,
+                extra.start,
+                len(extra.text),
+                count=len(tags),
+                network=platform.name,
+                max=cap,
+            )
+        ]
     return []
 
 
 def _links(text, lang, platform) -> list[Match]:
     if platform.links_clickable:
         return []
-    return [rule_match("platform.link_not_clickable", lang, u.start, u.end - u.start,
-                       network=platform.name) for u in urls(text)]
+    return [
+        rule_match(
+            "platform.link_not_clickable", lang, u.start, u.end - u.start, network=platform.name
+        )
+        for u in urls(text)
+    ]
 
 
 def _fold(text, lang, platform, charter) -> list[Match]:
@@ -67,11 +100,22 @@ def _fold(text, lang, platform, charter) -> list[Match]:
         return []
     spans = word_spans(text, [cta])
     if spans and spans[0].start >= fold:
-        return [rule_match("platform.cta_after_fold", lang, spans[0].start,
-                           spans[0].end - spans[0].start, network=platform.name, fold=fold)]
+        return [
+            rule_match(
+                "platform.cta_after_fold",
+                lang,
+                spans[0].start,
+                spans[0].end - spans[0].start,
+                network=platform.name,
+                fold=fold,
+            )
+        ]
     return []
 
 
 def _characters(text, lang, platform) -> list[Match]:
-    return [rule_match("platform.forbidden_character", lang, i, 1, network=platform.name,
-                       char=ch) for i, ch in enumerate(text) if ch in platform.forbidden_characters]
+    return [
+        rule_match("platform.forbidden_character", lang, i, 1, network=platform.name, char=ch)
+        for i, ch in enumerate(text)
+        if ch in platform.forbidden_characters
+    ]

@@ -1,0 +1,267 @@
+"""Storage (SQLAlchemy 2): campaigns, briefs, variants, versions, comments, audit log.
+
+SQLite by default, PostgreSQL through `ASSISTANT_DB_URL`; the schema is managed by Alembic.
+Every write commits at once so a crash after it loses nothing; variant rows carry a version
+counter (optimistic locking) so two reviewers cannot overwrite each other silently.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    sessionmaker,
+)
+from sqlalchemy.orm.exc import StaleDataError
+
+from .errors import ConflictError, NotFound, StoreError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes stored as UTC and read back aware, on SQLite (no time zones) as well."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str] = mapped_column(String(100))
+    starts_on: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ends_on: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    briefs: Mapped[list[Brief]] = relationship(back_populates="campaign", order_by="Brief.id")
+
+
+class Brief(Base):
+    __tablename__ = "briefs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    networks: Mapped[list[Any]] = mapped_column(default=list)
+    author: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    campaign: Mapped[Campaign] = relationship(back_populates="briefs")
+    variants: Mapped[list[VariantRow]] = relationship(
+        back_populates="brief", order_by="VariantRow.id"
+    )
+
+
+class VariantRow(Base):
+    __tablename__ = "variants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(32), index=True)
+    variant_no: Mapped[int] = mapped_column(Integer, default=1)
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(32), default="draft", index=True)
+    draft_status: Mapped[str] = mapped_column(String(16), default="ok")
+    error: Mapped[str | None] = mapped_column(Text)
+    hashtags: Mapped[list[Any]] = mapped_column(default=list)
+    alt_text: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str | None] = mapped_column(Text)
+    images: Mapped[list[Any]] = mapped_column(default=list)
+    assignee: Mapped[str | None] = mapped_column(String(100))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    brief: Mapped[Brief] = relationship(back_populates="variants")
+    versions: Mapped[list[Version]] = relationship(order_by="Version.number")
+    comments: Mapped[list[Comment]] = relationship(order_by="Comment.id")
+    audit: Mapped[list[AuditEvent]] = relationship(order_by="AuditEvent.id")
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Version(Base):
+    __tablename__ = "versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(100), default="")
+    cause: Mapped[str] = mapped_column(String(32))  # model | guardrail | fix | human
+    changes: Mapped[list[Any]] = mapped_column(default=list)
+    matches: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
+    author: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class Store:
+    """A database: open it, then use short sessions (`with store.session() as s`)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        options: dict[str, Any] = {}
+        if url.startswith("sqlite"):
+            options["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        self.engine = create_engine(url, **options)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.migrate()
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision; a broken file is a clear error."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except OperationalError as exc:
+            raise StoreError(_explain_db_error(self.url, exc)) from None
+        except Exception as exc:
+            if "file is not a database" in str(exc) or "malformed" in str(exc):
+                raise StoreError(_explain_db_error(self.url, exc)) from None
+            raise
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _explain_db_error(url: str, exc: Exception) -> str:
+    text = str(exc).lower()
+    where = url.split("///", 1)[-1] if url.startswith("sqlite") else url.split("@")[-1]
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"the database file {where} is corrupt or not a SQLite file; move it away "
+            "(a new one is created) or set ASSISTANT_DB_URL."
+        )
+    if "locked" in text:
+        return f"the database {where} is locked by another process; retry when it is done."
+    if "unable to open" in text or "readonly" in text:
+        return f"the database {where} cannot be opened for writing; check its folder and rights."
+    return f"the database {where} cannot be used: {exc}"
+
+
+_stores: dict[str, Store] = {}
+
+
+def open_store(url: str | None = None) -> Store:
+    """The process's store for a URL (default: settings), opened and migrated once."""
+    from .settings import get_settings
+
+    url = url or get_settings().database_url()
+    if url not in _stores:
+        _stores[url] = Store(url)
+    return _stores[url]
+
+
+def get_or_404(session: Session, model: type, ident: int) -> Any:
+    found = session.get(model, ident)
+    if found is None:
+        raise NotFound(f"no {model.__tablename__.rstrip('s')} with id {ident}")
+    return found
+
+
+def commit_or_conflict(session: Session, what: str) -> None:
+    """Commit; a stale version becomes a ConflictError naming what was being saved."""
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise ConflictError(
+            f"{what} was changed by someone else since you opened it; reload and apply "
+            "your edit again."
+        ) from None
+    except OperationalError as exc:
+        session.rollback()
+        raise StoreError(_explain_db_error(str(session.bind.url), exc)) from None
+
+
+def variants_query(
+    campaign_id: int | None = None, status: str | None = None, platform: str | None = None
+) -> Any:
+    """Variants filtered by campaign, status and network, newest brief first."""
+    query = select(VariantRow).join(Brief)
+    if campaign_id is not None:
+        query = query.where(Brief.campaign_id == campaign_id)
+    if status:
+        query = query.where(VariantRow.status == status)
+    if platform:
+        query = query.where(VariantRow.platform == platform)
+    return query.order_by(Brief.publish_at, VariantRow.id)
