@@ -242,3 +242,23 @@ def _empty_days(entries: list[CalendarEntry]) -> list[str]:
 
 def day_of(moment: datetime | None) -> date | None:
     return moment.date() if moment else None
+
+
+def find_or_create_campaign(store: Store, name: str, brand: str) -> int:
+    """The id of the brand's campaign with that name, created when missing."""
+    with store.session() as session:
+        found = session.scalars(
+            select(Campaign).where(Campaign.name == name, Campaign.brand == brand)
+        ).first()
+        if found is not None:
+            return found.id
+    return create_campaign(store, name, brand).id
+
+
+def latest_variant_ids(store: Store, brand: str) -> list[int]:
+    """The variants of the brand's most recent brief: what the user was working on."""
+    with store.session() as session:
+        brief = session.scalars(
+            select(Brief).join(Campaign).where(Campaign.brand == brand).order_by(Brief.id.desc())
+        ).first()
+        return [v.id for v in brief.variants] if brief else []

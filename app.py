@@ -1,0 +1,25 @@
+"""Review UI: `python app.py [--host H] [--port P]` (also the Hugging Face Spaces entry)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from assistant.ui.app import auth_users, build_app, launch_options
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Editorial assistant review UI")
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
+    )
+    args = parser.parse_args()
+    app = build_app()
+    app.queue(default_concurrency_limit=4).launch(
+        server_name=args.host, server_port=args.port, auth=auth_users(), **launch_options()
+    )
+
+
+if __name__ == "__main__":
+    main()

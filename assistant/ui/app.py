@@ -1,0 +1,50 @@
+"""The Blocks app: four tabs over one store; brand errors are shown, not fatal."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from ..campaign import latest_variant_ids
+from ..charter import load_all
+from ..settings import get_settings
+from ..store import Store, open_store
+from . import brand, campaign, draft, review
+from .cards import CSS
+from .i18n import I18N, t
+
+
+def build_app(store: Store | None = None) -> gr.Blocks:
+    store = store or open_store()
+    good, bad = load_all(get_settings().brand_dir)
+    slugs = [c.slug for c in good]
+    with gr.Blocks(title="Assistant éditorial / Editorial assistant") as app:
+        gr.Markdown("## ✍️ Assistant éditorial · Editorial assistant")
+        for error in bad:
+            gr.Markdown(f"⚠️ Charte invalide / broken charter: `{error}`")
+        with gr.Tab(t("tab_draft"), elem_id="tab-draft"):
+            brand_picker, ids = draft.build(store, slugs)
+        with gr.Tab(t("tab_review"), elem_id="tab-review"):
+            review.build(store)
+        with gr.Tab(t("tab_campaign"), elem_id="tab-campaign"):
+            campaign.build(store)
+        with gr.Tab(t("tab_brand"), elem_id="tab-brand"):
+            brand.build(slugs)
+        app.load(lambda slug: latest_variant_ids(store, slug) if slug else [], brand_picker, ids)
+    return app
+
+
+def launch_options() -> dict:
+    """Theme, CSS and translations, passed to launch() as Gradio 6 wants."""
+    return {"css": CSS, "i18n": I18N, "theme": gr.themes.Soft()}
+
+
+def auth_users() -> list[tuple[str, str]] | None:
+    """ASSISTANT_AUTH='alice:secret:reviewer,bob:pw:author' -> Gradio's login list."""
+    raw = get_settings().auth
+    if not raw:
+        return None
+    users = []
+    for entry in raw.split(","):
+        name, password, *_role = entry.strip().split(":")
+        users.append((name, password))
+    return users

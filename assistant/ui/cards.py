@@ -1,0 +1,86 @@
+"""HTML for a variant card imitating a network post: avatar, text with highlighted matches,
+the "see more" cut and a coloured counter."""
+
+from __future__ import annotations
+
+import base64
+import html
+from functools import lru_cache
+from typing import Any
+
+from ..charter import Charter
+from ..platforms import fold_index, get_platform
+
+SEVERITY_CLASS = {"error": "m-error", "warning": "m-warning", "info": "m-info"}
+
+CSS = """
+.card{border:1px solid #d0d7de;border-radius:12px;padding:12px;margin:6px 0;background:#fff;color:#111}
+.card header{display:flex;align-items:center;gap:8px;font-weight:600}
+.card header img{width:36px;height:36px;border-radius:50%}
+.card .net{margin-left:auto;font-size:.8em;color:#555}
+.card .body{white-space:pre-wrap;margin:8px 0;font-size:.95em}
+.card .fold{color:#888;font-style:italic}
+.counter{font-weight:600;padding:1px 8px;border-radius:8px}
+.counter.ok{background:#dafbe1;color:#116329}.counter.near{background:#fff8c5;color:#7d4e00}
+.counter.over{background:#ffebe9;color:#a40e26}
+.m-error{background:#ffd7d5;border-bottom:2px solid #cf222e}
+.m-warning{background:#fff1c2;border-bottom:2px dashed #bf8700}
+.m-info{border-bottom:2px dotted #0969da}
+.status{font-size:.8em;padding:1px 6px;border-radius:6px;background:#eef}
+.swatch{display:inline-block;width:48px;height:48px;border-radius:8px;margin:4px;border:1px solid #ccc}
+"""
+
+
+@lru_cache(maxsize=16)
+def logo_data_uri(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return "data:image/png;base64," + base64.b64encode(handle.read()).decode()
+    except OSError:
+        return ""
+
+
+def highlight(text: str, matches: list[dict[str, Any]]) -> str:
+    """The text as HTML with each match wrapped in a span coloured by severity."""
+    pieces, cursor = [], 0
+    for match in sorted(matches, key=lambda m: m["offset"]):
+        start, end = match["offset"], match["offset"] + match["length"]
+        if start < cursor or end <= start:
+            continue
+        pieces.append(html.escape(text[cursor:start]))
+        title = html.escape(match["message"], quote=True)
+        css = SEVERITY_CLASS[match["severity"]]
+        pieces.append(f'<mark class="{css}" title="{title}">{html.escape(text[start:end])}</mark>')
+        cursor = end
+    pieces.append(html.escape(text[cursor:]))
+    return "".join(pieces)
+
+
+def counter(length: int, max_length: int) -> str:
+    state = "over" if length > max_length else "near" if length > 0.9 * max_length else "ok"
+    return f'<span class="counter {state}">{length} / {max_length}</span>'
+
+
+def card_html(info: dict[str, Any], charter: Charter, length: int) -> str:
+    """One card: the network's look, highlighted text, fold marker, counter, status."""
+    platform = get_platform(info["platform"])
+    text = info["text"]
+    fold = fold_index(text, platform)
+    body = highlight(text, info["matches"])
+    fold_note = (
+        (
+            f'<div class="fold">… {platform.name} cuts here: “see more” after '
+            f"{platform.see_more} characters</div>"
+        )
+        if fold
+        else ""
+    )
+    avatar = logo_data_uri(str(charter.logo_path))
+    error = f'<div class="m-error">{html.escape(info["error"])}</div>' if info.get("error") else ""
+    return (
+        f'<div class="card" data-variant="{info["id"]}" data-platform="{platform.id}">'
+        f'<header><img src="{avatar}" alt=""><span>{html.escape(charter.name)}</span>'
+        f'<span class="net">{platform.name} · <span class="status">{info["status"]}</span></span>'
+        f"</header>{error}<div class=body>{body}</div>{fold_note}"
+        f"<footer>{counter(length, platform.max_length)} · {info['errors']} error(s)</footer></div>"
+    )

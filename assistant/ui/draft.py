@@ -1,0 +1,184 @@
+"""Rédiger / Draft tab: brief in, one card per network as each variant completes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import gradio as gr
+
+from ..campaign import add_brief, draft_brief_async, find_or_create_campaign, parse_when
+from ..charter import load_brand
+from ..errors import AssistantError
+from ..llm import make_provider, provider_status
+from ..platforms import all_platforms, measure
+from ..proofing import Match, apply
+from ..review import Actor, describe, edit, submit
+from ..settings import get_settings
+from ..store import Store
+from .cards import card_html
+from .i18n import t
+
+
+def default_slot() -> str:
+    tomorrow = datetime.now(ZoneInfo("Europe/Paris")) + timedelta(days=1)
+    return tomorrow.replace(hour=10, minute=0, second=0, microsecond=0).isoformat()
+
+
+def _match_from_dict(raw: dict) -> Match:
+    return Match(
+        offset=raw["offset"],
+        length=raw["length"],
+        message=raw["message"],
+        rule_id=raw["rule"]["id"],
+        category=raw["rule"]["category"]["id"],
+        severity=raw["severity"],
+        source=raw["source"],
+        replacements=tuple(r["value"] for r in raw["replacements"]),
+    )
+
+
+def build(store: Store, brands: list[str]) -> tuple[gr.Dropdown, gr.State]:
+    """The tab's components and events; returns the brand picker and the ids state."""
+    with gr.Row():
+        brand = gr.Dropdown(brands, value=brands[0] if brands else None, label=t("brand"))
+        author = gr.Textbox("cm", label=t("author"))
+        campaign_name = gr.Textbox(f"Campagne {datetime.now():%Y-%m}", label=t("campaign"))
+    gr.Markdown(provider_status(), elem_id="provider-status")
+    brief = gr.Textbox(lines=5, label=t("brief"), elem_id="brief")
+    brief_length = gr.Markdown("0", elem_id="brief-length")
+    first = load_brand(brands[0], get_settings().brand_dir) if brands else None
+    networks = gr.CheckboxGroup(
+        [(p.name, p.id) for p in all_platforms().values()],
+        value=first.networks if first else [],
+        label=t("networks"),
+        elem_id="networks",
+    )
+    with gr.Row():
+        variants = gr.Slider(1, 3, value=1, step=1, label=t("variants"))
+        when = gr.Textbox(default_slot(), label=t("publish_at"))
+    generate = gr.Button(t("generate"), variant="primary", elem_id="generate")
+    progress_note = gr.Markdown(elem_id="draft-progress")
+    ids = gr.State([])
+    tick = gr.State(0)
+
+    brief.input(
+        lambda text: f"{len(text)} caractères / characters",
+        brief,
+        brief_length,
+        trigger_mode="always_last",
+        show_progress="hidden",
+    )
+    brand.change(
+        lambda slug: gr.update(value=load_brand(slug, get_settings().brand_dir).networks),
+        brand,
+        networks,
+    )
+
+    async def run(slug, text, chosen, count, slot, who, name, progress=gr.Progress()):
+        if not text or not text.strip():
+            raise gr.Error("Écrivez un message / write a brief first.")
+        if not chosen:
+            raise gr.Error("Choisissez au moins un réseau / tick at least one network.")
+        try:
+            campaign_id = find_or_create_campaign(store, name or "Campagne", slug)
+            saved = add_brief(store, campaign_id, text.strip(), list(chosen), parse_when(slot), who)
+            provider = make_provider()
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from None
+        total, done = len(chosen) * int(count), []
+        progress(0, desc="drafting")
+        yield done, f"0 / {total}"
+        async for _variant, variant_id in draft_brief_async(
+            store, saved.id, provider, who, int(count)
+        ):
+            done = [*done, variant_id]
+            progress(len(done) / total, desc=f"{len(done)} / {total}")
+            yield done, f"{len(done)} / {total}"
+
+    generate.click(
+        run,
+        [brand, brief, networks, variants, when, author, campaign_name],
+        [ids, progress_note],
+        show_progress="minimal",
+    )
+
+    @gr.render(inputs=[ids, tick, author])
+    def cards(variant_ids: list[int], _tick: int, who: str) -> None:
+        for variant_id in variant_ids:
+            _variant_card(store, variant_id, tick, who)
+
+    return brand, ids
+
+
+def _variant_card(store: Store, variant_id: int, tick: gr.State, who: str) -> None:
+    info = describe(store, variant_id)
+    charter = load_brand(_brand_of(store, variant_id), get_settings().brand_dir)
+    length = measure(info["text"], info["platform"]).length
+    with gr.Group(elem_classes=["variant"]):
+        gr.HTML(card_html(info, charter, length))
+        fixes = [m for m in info["matches"] if m["replacements"]][:6]
+        if fixes:
+            with gr.Row():
+                for raw in fixes:
+                    replacement = raw["replacements"][0]["value"]
+                    original = info["text"][raw["offset"] : raw["offset"] + raw["length"]]
+                    label = f"{original or '¶'} → {replacement.strip() or '␣'}"[:60]
+                    button = gr.Button(label, size="sm", elem_classes=["fix"])
+                    button.click(_fixer(store, info, raw, replacement, who), None, tick)
+        box = gr.Textbox(info["text"], lines=4, label=t("edit"), elem_classes=["edit"])
+        with gr.Row():
+            save = gr.Button(t("save"), size="sm")
+            send = gr.Button(t("submit"), size="sm", elem_classes=["send"])
+        save.click(_saver(store, info, who), [box, tick], tick)
+        send.click(_sender(store, info, who), tick, tick)
+
+
+def _brand_of(store: Store, variant_id: int) -> str:
+    from ..store import VariantRow
+
+    with store.session() as session:
+        return session.get(VariantRow, variant_id).brief.campaign.brand
+
+
+def _fixer(store: Store, info: dict, raw: dict, replacement: str, who: str):
+    def fix() -> int:
+        text, _rest = apply(info["text"], _match_from_dict(raw), replacement)
+        try:
+            edit(store, info["id"], text, Actor(who or "cm", "author"), info["version"], "fix")
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from None
+        return _next()
+
+    return fix
+
+
+def _saver(store: Store, info: dict, who: str):
+    def save(text: str, current_tick: int) -> int:
+        try:
+            edit(store, info["id"], text, Actor(who or "cm", "author"), info["version"])
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from None
+        return _next()
+
+    return save
+
+
+def _sender(store: Store, info: dict, who: str):
+    def send(current_tick: int) -> int:
+        try:
+            submit(store, info["id"], Actor(who or "cm", "author"))
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from None
+        gr.Info(f"variant {info['id']} → in_review")
+        return _next()
+
+    return send
+
+
+_counter = iter(range(1, 10**9))
+
+
+def _next() -> int:
+    """A fresh number so the render sees a changed state after a fix."""
+    return next(_counter)
