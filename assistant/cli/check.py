@@ -38,7 +38,7 @@ def check(
 
 
 def _print_text(text: str, report: CheckReport) -> None:
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     for notice in report.notices:
         console.print(f"[dim]note: {notice}[/]", markup=True)
     for m in report.matches:

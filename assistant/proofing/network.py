@@ -31,7 +31,7 @@ def _length(text, lang, platform) -> list[Match]:
             cut,
             len(text) - cut,
             network=platform.name,
-            length=result.length,
+            count=result.length,
             max=platform.max_length,
             overflow=result.overflow,
         )
