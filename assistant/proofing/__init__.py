@@ -75,7 +75,7 @@ class Checker:
         """Proofread one text: engines, then brand and network rules, merged and sorted."""
         lang = _base_language(lang)
         profile = get_platform(platform) if isinstance(platform, str) else platform
-        found, engines, notices = self._run_engines(text, lang)
+        found, engines, notices = self._run_engines(mask_social_tokens(text), lang)
         found = self._keep_real_mistakes(text, found, charter)
         found = [self._with_suggestions(m, lang) for m in found]
         if charter is not None:
@@ -125,6 +125,16 @@ class Checker:
     def reset(self) -> None:
         """Forget which engines were down (after the user fixed a setting)."""
         self._down.clear()
+
+
+def mask_social_tokens(text: str) -> str:
+    """Blank out emoji, hashtags, mentions and URLs (same length, so offsets hold): engines
+    parse sentences better without them (Grammalecte misses agreement after a leading emoji)."""
+    masked = list(text)
+    for span in social_spans(text):
+        if span.kind != "number":
+            masked[span.start:span.end] = " " * (span.end - span.start)
+    return "".join(masked)
 
 
 def _base_language(lang: str) -> str:

@@ -1,0 +1,110 @@
+"""The review UI in a real browser (Debian's chromium via Playwright), as a new user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, free_port, wait_for_port
+
+ARTIFACTS = ROOT / "artifacts" / "browser"
+BRIEF = ("Les offres de Noël sont limités : coffrets de palets et galettes au beurre salé, "
+         "préparés à Pont-Aven. Commandez sur https://lemoine.example/noel dès maintenant.")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture()
+def running_app(tmp_path):
+    port = free_port()
+    env = {**os.environ, "ASSISTANT_DB_URL": f"sqlite:///{tmp_path / 'ui.db'}",
+           "GRADIO_ANALYTICS_ENABLED": "False"}
+    log = open(tmp_path / "app.log", "w")  # noqa: SIM115
+    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT,
+                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, 90, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_draft_fix_review_approve_export(running_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 1600})
+        page.goto(running_app)
+        expect(page.get_by_role("tab", name="Rédiger")).to_be_visible(timeout=30_000)
+        page.locator("#brief textarea").fill(BRIEF)
+        for name in ("Facebook", "Bluesky"):
+            page.locator("#networks label", has_text=name).click()
+        shot(page, "1-brief")
+        clicked = time.monotonic()
+        page.locator("#generate").click()
+        page.locator(".card").first.wait_for(timeout=30_000)
+        first_card = time.monotonic() - clicked
+        expect(page.locator(".card")).to_have_count(3, timeout=30_000)
+        print(f"first card after {first_card:.2f}s")
+        cards = page.locator(".card")
+        assert sorted(cards.nth(i).get_attribute("data-platform") for i in range(3)) == [
+            "instagram", "linkedin", "x"]
+        expect(page.locator(".counter").first).to_contain_text(" / ")
+        expect(page.locator("mark.m-error", has_text="limités").first).to_be_visible()
+        shot(page, "2-cards")
+
+        x_card = page.locator('.card[data-platform="x"]')
+        x_id = x_card.get_attribute("data-variant")
+        x_group = page.locator(".variant", has=x_card)
+        x_group.locator("button.fix", has_text="limités → limitées").click()
+        expect(page.locator('.card[data-platform="x"] .body')).to_contain_text("limitées",
+                                                                              timeout=15_000)
+        expect(page.locator('.card[data-platform="x"] mark.m-error', has_text="limités")).to_have_count(0)
+        shot(page, "3-fixed")
+        page.locator(".variant", has=page.locator('.card[data-platform="x"]')).locator(
+            "button.send").click()
+        expect(page.locator('.card[data-platform="x"] .status')).to_have_text("in_review",
+                                                                            timeout=15_000)
+
+        page.get_by_role("tab", name="Relire").click()
+        page.locator("#review-refresh").click()
+        expect(page.locator("#review-queue")).to_contain_text("limitées", timeout=15_000)
+        page.locator("#review-variant input").fill(x_id)
+        page.locator("#review-open").click()
+        expect(page.locator("#review-card .card")).to_be_visible(timeout=15_000)
+        expect(page.locator("#review-diff")).to_contain_text("limitées")
+        page.locator("#approve").click()
+        expect(page.locator("#review-outcome")).to_contain_text("approved", timeout=15_000)
+        shot(page, "4-approved")
+
+        page.get_by_role("tab", name="Campagne").click()
+        page.locator("#campaign-refresh").click()
+        expect(page.locator("#calendar")).to_contain_text("approved", timeout=15_000)
+        page.locator("#export").click()
+        link = page.locator("#export-files a").first
+        link.wait_for(timeout=30_000)
+        with page.expect_download() as download_info:
+            link.click()
+        target = tmp_path / "hootsuite.csv"
+        download_info.value.save_as(target)
+        shot(page, "5-exported")
+        browser.close()
+    content = target.read_text(encoding="utf-8")
+    assert "limitées" in content and "limités" not in content
+    assert content.count("\n") >= 3  # one post, on several lines inside quotes
+    assert Path(target).stat().st_size > 0
