@@ -1,0 +1,135 @@
+"""Benchmarks: drafting concurrency, proofing warm check, visuals. Prints medians and ratios.
+
+The drafting benchmark uses a loopback benchmark harness: an HTTP server that waits a fixed
+time and returns a canned OpenAI chat completion. It measures orchestration only and is
+never used as evidence in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.charter import load_brand  # noqa: E402
+from assistant.drafting import DraftRequest, draft_all  # noqa: E402
+from assistant.llm import OpenAIProvider  # noqa: E402
+from assistant.platforms import platform_ids  # noqa: E402
+from assistant.proofing import check_text  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from assistant.visuals import render_all  # noqa: E402
+
+DELAY = 0.5
+POST = ("Cet hiver, nos palets au beurre salé sont limités : commandez vite sur "
+        "lemoine.example/hiver #MaisonLemoine @Lemoine 🎉 Les offres sont valables jusqu'au "
+        "31 décembre, livraison offerte dès 40 €. Passez nous voir à Pont-Aven, du mardi au "
+        "samedi ; nous vous attendons avec un café et une galette tiède. À bientôt !")
+
+
+class CannedServer(ThreadingHTTPServer):
+    request_queue_size = 64
+    daemon_threads = True
+
+
+class CannedModel(BaseHTTPRequestHandler):
+    """Benchmark harness only: waits DELAY seconds, answers a fixed completion."""
+
+    def do_POST(self):  # noqa: N802
+        self.rfile.read(int(self.headers["Content-Length"]))
+        time.sleep(DELAY)
+        body = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                           "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                               "role": "assistant", "content": json.dumps({
+                                   "text": "Nos palets d'hiver sont là. Commandez-les vite.",
+                                   "hashtags": ["#Hiver"], "alt_text": "Palets"})}}],
+                           "usage": {"prompt_tokens": 1, "completion_tokens": 1,
+                                     "total_tokens": 2}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def bench_drafting(runs: int = 5) -> None:
+    server = CannedServer(("127.0.0.1", 0), CannedModel)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings = Settings(openai_base_url=f"http://127.0.0.1:{server.server_port}/v1",
+                        openai_api_key="k", model="m", retries=0, concurrency=10)
+    provider = OpenAIProvider(settings)
+    provider._plain_json_only = True
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    request = DraftRequest(POST, charter, platform_ids())
+    walls = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        variants = draft_all(request, provider)
+        walls.append(time.perf_counter() - started)
+    assert all(v.status != "error" for v in variants), [v.error for v in variants]
+    wall = statistics.median(walls)
+    calls = len(request.platforms)
+    print(f"drafting: {calls} networks, model call {DELAY:.2f}s each; median wall {wall:.3f}s; "
+          f"sum of calls {calls * DELAY:.1f}s; wall / slowest call {wall / DELAY:.2f}; "
+          f"outside the model {(wall - DELAY) / calls * 1000:.1f} ms per variant")
+    none_walls = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        draft_all(request, None)
+        none_walls.append(time.perf_counter() - started)
+    print(f"drafting (none provider, 10 networks): median {statistics.median(none_walls) * 1000:.0f} ms "
+          f"({statistics.median(none_walls) / calls * 1000:.1f} ms per variant)")
+    server.shutdown()
+
+
+def bench_proofing(runs: int = 50) -> None:
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    text = POST[:300]
+    check_text(text, "fr", charter, "instagram")
+    same = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        check_text(text, "fr", charter, "instagram")
+        same.append(time.perf_counter() - started)
+    fresh = []
+    for i in range(runs):
+        varied = text.replace("palets", f"palets{i % 2 and 'x' or ''}", 1) + f" {i}"
+        started = time.perf_counter()
+        check_text(varied, "fr", charter, "instagram")
+        fresh.append(time.perf_counter() - started)
+    print(f"proofing: 300-char post, warm re-check median {statistics.median(same) * 1000:.1f} ms; "
+          f"new text each time median {statistics.median(fresh) * 1000:.1f} ms")
+
+
+def bench_visuals(runs: int = 5) -> None:
+    from PIL import Image, ImageDraw
+
+    folder = Path(tempfile.mkdtemp())
+    photo = folder / "photo.jpg"
+    image = Image.new("RGB", (3000, 2000), (90, 120, 80))
+    ImageDraw.Draw(image).ellipse((1800, 500, 2600, 1300), fill=(220, 60, 40))
+    image.save(photo, quality=90)
+    charter = load_brand("trailforge", ROOT / "brand_guides")
+    times, count = [], 0
+    for i in range(runs):
+        started = time.perf_counter()
+        count = len(render_all(charter, "Autumn trail sale: 30% off all rain jackets",
+                               platform_ids(), photo, folder / str(i)))
+        times.append(time.perf_counter() - started)
+    print(f"visuals: {count} images for 10 networks from one photo, median {statistics.median(times):.3f}s")
+
+
+if __name__ == "__main__":
+    bench_proofing()
+    bench_visuals()
+    bench_drafting()
