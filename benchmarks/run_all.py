@@ -28,10 +28,12 @@ from assistant.settings import Settings  # noqa: E402
 from assistant.visuals import render_all  # noqa: E402
 
 DELAY = 0.5
-POST = ("Cet hiver, nos palets au beurre salé sont limités : commandez vite sur "
-        "lemoine.example/hiver #MaisonLemoine @Lemoine 🎉 Les offres sont valables jusqu'au "
-        "31 décembre, livraison offerte dès 40 €. Passez nous voir à Pont-Aven, du mardi au "
-        "samedi ; nous vous attendons avec un café et une galette tiède. À bientôt !")
+POST = (
+    "Cet hiver, nos palets au beurre salé sont limités : commandez vite sur "
+    "lemoine.example/hiver #MaisonLemoine @Lemoine 🎉 Les offres sont valables jusqu'au "
+    "31 décembre, livraison offerte dès 40 €. Passez nous voir à Pont-Aven, du mardi au "
+    "samedi ; nous vous attendons avec un café et une galette tiède. À bientôt !"
+)
 
 
 class CannedServer(ThreadingHTTPServer):
@@ -42,16 +44,34 @@ class CannedServer(ThreadingHTTPServer):
 class CannedModel(BaseHTTPRequestHandler):
     """Benchmark harness only: waits DELAY seconds, answers a fixed completion."""
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         self.rfile.read(int(self.headers["Content-Length"]))
         time.sleep(DELAY)
-        body = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m",
-                           "choices": [{"index": 0, "finish_reason": "stop", "message": {
-                               "role": "assistant", "content": json.dumps({
-                                   "text": "Nos palets d'hiver sont là. Commandez-les vite.",
-                                   "hashtags": ["#Hiver"], "alt_text": "Palets"})}}],
-                           "usage": {"prompt_tokens": 1, "completion_tokens": 1,
-                                     "total_tokens": 2}}).encode()
+        body = json.dumps(
+            {
+                "id": "x",
+                "object": "chat.completion",
+                "created": 0,
+                "model": "m",
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {
+                            "role": "assistant",
+                            "content": json.dumps(
+                                {
+                                    "text": "Nos palets d'hiver sont là. Commandez-les vite.",
+                                    "hashtags": ["#Hiver"],
+                                    "alt_text": "Palets",
+                                }
+                            ),
+                        },
+                    }
+                ],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -65,8 +85,13 @@ class CannedModel(BaseHTTPRequestHandler):
 def bench_drafting(runs: int = 5) -> None:
     server = CannedServer(("127.0.0.1", 0), CannedModel)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings = Settings(openai_base_url=f"http://127.0.0.1:{server.server_port}/v1",
-                        openai_api_key="k", model="m", retries=0, concurrency=10)
+    settings = Settings(
+        openai_base_url=f"http://127.0.0.1:{server.server_port}/v1",
+        openai_api_key="k",
+        model="m",
+        retries=0,
+        concurrency=10,
+    )
     provider = OpenAIProvider(settings)
     provider._plain_json_only = True
     charter = load_brand("maison-lemoine", ROOT / "brand_guides")
@@ -79,16 +104,20 @@ def bench_drafting(runs: int = 5) -> None:
     assert all(v.status != "error" for v in variants), [v.error for v in variants]
     wall = statistics.median(walls)
     calls = len(request.platforms)
-    print(f"drafting: {calls} networks, model call {DELAY:.2f}s each; median wall {wall:.3f}s; "
-          f"sum of calls {calls * DELAY:.1f}s; wall / slowest call {wall / DELAY:.2f}; "
-          f"outside the model {(wall - DELAY) / calls * 1000:.1f} ms per variant")
+    print(
+        f"drafting: {calls} networks, model call {DELAY:.2f}s each; median wall {wall:.3f}s; "
+        f"sum of calls {calls * DELAY:.1f}s; wall / slowest call {wall / DELAY:.2f}; "
+        f"outside the model {(wall - DELAY) / calls * 1000:.1f} ms per variant"
+    )
     none_walls = []
     for _ in range(runs):
         started = time.perf_counter()
         draft_all(request, None)
         none_walls.append(time.perf_counter() - started)
-    print(f"drafting (none provider, 10 networks): median {statistics.median(none_walls) * 1000:.0f} ms "
-          f"({statistics.median(none_walls) / calls * 1000:.1f} ms per variant)")
+    print(
+        f"drafting (none provider, 10 networks): median {statistics.median(none_walls) * 1000:.0f} ms "
+        f"({statistics.median(none_walls) / calls * 1000:.1f} ms per variant)"
+    )
     server.shutdown()
 
 
@@ -103,12 +132,14 @@ def bench_proofing(runs: int = 50) -> None:
         same.append(time.perf_counter() - started)
     fresh = []
     for i in range(runs):
-        varied = text.replace("palets", f"palets{i % 2 and 'x' or ''}", 1) + f" {i}"
+        varied = text.replace("palets", f"palets{(i % 2 and 'x') or ''}", 1) + f" {i}"
         started = time.perf_counter()
         check_text(varied, "fr", charter, "instagram")
         fresh.append(time.perf_counter() - started)
-    print(f"proofing: 300-char post, warm re-check median {statistics.median(same) * 1000:.1f} ms; "
-          f"new text each time median {statistics.median(fresh) * 1000:.1f} ms")
+    print(
+        f"proofing: 300-char post, warm re-check median {statistics.median(same) * 1000:.1f} ms; "
+        f"new text each time median {statistics.median(fresh) * 1000:.1f} ms"
+    )
 
 
 def bench_visuals(runs: int = 5) -> None:
@@ -123,10 +154,19 @@ def bench_visuals(runs: int = 5) -> None:
     times, count = [], 0
     for i in range(runs):
         started = time.perf_counter()
-        count = len(render_all(charter, "Autumn trail sale: 30% off all rain jackets",
-                               platform_ids(), photo, folder / str(i)))
+        count = len(
+            render_all(
+                charter,
+                "Autumn trail sale: 30% off all rain jackets",
+                platform_ids(),
+                photo,
+                folder / str(i),
+            )
+        )
         times.append(time.perf_counter() - started)
-    print(f"visuals: {count} images for 10 networks from one photo, median {statistics.median(times):.3f}s")
+    print(
+        f"visuals: {count} images for 10 networks from one photo, median {statistics.median(times):.3f}s"
+    )
 
 
 if __name__ == "__main__":

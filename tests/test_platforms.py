@@ -14,8 +14,10 @@ from assistant.platforms import all_platforms, get_platform, measure
 from .conftest import SHARED
 
 CASES = yaml.safe_load((SHARED / "twitter-text" / "validate.yml").read_text())["tests"]
-V3_CASES = CASES["WeightedTweetsWithDiscountedEmojiCounterTest"] + CASES[
-    "UnicodeDirectionalMarkerCounterTest"]
+V3_CASES = (
+    CASES["WeightedTweetsWithDiscountedEmojiCounterTest"]
+    + CASES["UnicodeDirectionalMarkerCounterTest"]
+)
 
 
 @pytest.mark.parametrize("case", V3_CASES, ids=lambda c: c["description"][:60])
@@ -27,7 +29,9 @@ def test_x_length_matches_twitter_text_v3(case):
 
 def test_v2_cases_differ_only_by_emoji_discount():
     """The v2 section must not be silently counted with v3 rules when no emoji is involved."""
-    plain = [c for c in CASES["WeightedTweetsCounterTest"] if "emoji" not in c["description"].lower()]
+    plain = [
+        c for c in CASES["WeightedTweetsCounterTest"] if "emoji" not in c["description"].lower()
+    ]
     agree = [c for c in plain if measure(c["text"], "x").length == c["expected"]["weightedLength"]]
     assert len(agree) >= len(plain) - 2
 
@@ -36,19 +40,23 @@ def test_v2_cases_differ_only_by_emoji_discount():
 def test_count_cli_agrees_with_v3(case):
     result = CliRunner().invoke(app, ["count", "--platform", "x", "--format", "json", case["text"]])
     printed = json.loads(result.stdout)
-    assert printed == {"platform": "x", "length": case["expected"]["weightedLength"],
-                       "max_length": 280, "fits": case["expected"]["valid"]}
+    assert printed == {
+        "platform": "x",
+        "length": case["expected"]["weightedLength"],
+        "max_length": 280,
+        "fits": case["expected"]["valid"],
+    }
     assert result.exit_code == (0 if case["expected"]["valid"] else 1)
 
 
 @pytest.mark.parametrize(
     ("platform", "text", "length"),
     [
-        ("bluesky", "👨‍👩‍👧 family", 8),            # a ZWJ family is one grapheme
+        ("bluesky", "👨‍👩‍👧 family", 8),  # a ZWJ family is one grapheme
         ("bluesky", "é" * 300, 300),
         ("mastodon", "see https://example.com/a/very/long/path/indeed", 4 + 23),
         ("mastodon", "hi @alice@mastodon.social", 9),  # remote part not counted
-        ("youtube", "é", 2),                            # YouTube counts UTF-8 bytes
+        ("youtube", "é", 2),  # YouTube counts UTF-8 bytes
         ("linkedin", "abc", 3),
     ],
 )
@@ -65,12 +73,30 @@ def test_platforms_json_shape_is_stable():
     result = CliRunner().invoke(app, ["platforms", "--format", "json"])
     profiles = json.loads(result.stdout)
     ids = [p["id"] for p in profiles]
-    for needed in ("x", "linkedin", "instagram", "facebook", "tiktok", "pinterest", "youtube",
-                   "threads", "bluesky", "mastodon"):
+    for needed in (
+        "x",
+        "linkedin",
+        "instagram",
+        "facebook",
+        "tiktok",
+        "pinterest",
+        "youtube",
+        "threads",
+        "bluesky",
+        "mastodon",
+    ):
         assert needed in ids
     for profile in profiles:
-        assert {"id", "name", "max_length", "counting", "see_more", "max_hashtags",
-                "links_clickable", "image_sizes"} <= set(profile)
+        assert {
+            "id",
+            "name",
+            "max_length",
+            "counting",
+            "see_more",
+            "max_hashtags",
+            "links_clickable",
+            "image_sizes",
+        } <= set(profile)
         assert all({"name", "width", "height"} == set(s) for s in profile["image_sizes"])
     assert get_platform("instagram").links_clickable is False
     assert len(all_platforms()) >= 10

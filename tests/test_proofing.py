@@ -21,8 +21,9 @@ from assistant.proofing.languagetool import matches_from_response
 
 from .conftest import ROOT, SHARED
 
-ACCEPTANCE_FR = ("Les offres sont limités, rendez-vous sur lemoine.example/promo #SoldesDHiver "
-                 "@Lemoine 🎉")
+ACCEPTANCE_FR = (
+    "Les offres sont limités, rendez-vous sur lemoine.example/promo #SoldesDHiver @Lemoine 🎉"
+)
 
 # (text, lang, the word that must be flagged, a replacement that must be offered)
 MISTAKES = [
@@ -51,25 +52,29 @@ SILENT = [
 def test_real_mistakes_are_found_with_a_fix(text, lang, word, fix):
     trail = load_brand("trailforge", ROOT / "brand_guides")
     found = check(text, lang, trail if lang == "en" else None)
-    spans = {text[m.offset:m.end]: m for m in found}
-    assert word in spans, [(text[m.offset:m.end], m.message) for m in found]
+    spans = {text[m.offset : m.end]: m for m in found}
+    assert word in spans, [(text[m.offset : m.end], m.message) for m in found]
     assert fix in spans[word].replacements
 
 
 @pytest.mark.parametrize(("text", "lang"), SILENT, ids=lambda x: str(x)[:25])
 def test_social_tokens_and_charter_words_stay_silent(text, lang):
     trail = load_brand("trailforge", ROOT / "brand_guides")
-    found = [m for m in check(text, lang, trail if lang == "en" else None)
-             if m.source in ("grammalecte", "hunspell", "languagetool")]
-    assert found == [], [(text[m.offset:m.end], m.message) for m in found]
+    found = [
+        m
+        for m in check(text, lang, trail if lang == "en" else None)
+        if m.source in ("grammalecte", "hunspell", "languagetool")
+    ]
+    assert found == [], [(text[m.offset : m.end], m.message) for m in found]
 
 
 def test_check_cli_acceptance_french():
-    result = CliRunner().invoke(app, ["check", "--lang", "fr", "--format", "json", "-"],
-                                input=ACCEPTANCE_FR + "\n")
+    result = CliRunner().invoke(
+        app, ["check", "--lang", "fr", "--format", "json", "-"], input=ACCEPTANCE_FR + "\n"
+    )
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    flagged = {ACCEPTANCE_FR[m["offset"]:m["offset"] + m["length"]]: m for m in report["matches"]}
+    flagged = {ACCEPTANCE_FR[m["offset"] : m["offset"] + m["length"]]: m for m in report["matches"]}
     assert "limitées" in [r["value"] for r in flagged["limités"]["replacements"]]
     assert set(flagged) == {"limités"}
     assert report["engines"] == ["grammalecte"]
@@ -78,15 +83,20 @@ def test_check_cli_acceptance_french():
 def test_check_cli_english_and_clean_text():
     text = "Our new jaket is here #HikeMore @trailforge https://trailforge.example 🥾"
     result = CliRunner().invoke(app, ["check", "--lang", "en", "--format", "json", "-"], input=text)
-    flagged = [text[m["offset"]:m["offset"] + m["length"]] for m in json.loads(result.stdout)["matches"]]
+    flagged = [
+        text[m["offset"] : m["offset"] + m["length"]] for m in json.loads(result.stdout)["matches"]
+    ]
     assert flagged == ["jaket"] and result.exit_code == 1
-    clean = CliRunner().invoke(app, ["check", "--lang", "fr", "-"], input="Les offres sont limitées.")
+    clean = CliRunner().invoke(
+        app, ["check", "--lang", "fr", "-"], input="Les offres sont limitées."
+    )
     assert clean.exit_code == 0 and "error" not in clean.stdout
 
 
 def test_text_format_is_line_col_severity_rule():
-    result = CliRunner().invoke(app, ["check", "--lang", "fr", "-"],
-                                input="Bonjour.\nLes offres sont limités.")
+    result = CliRunner().invoke(
+        app, ["check", "--lang", "fr", "-"], input="Bonjour.\nLes offres sont limités."
+    )
     line = next(ln for ln in result.stdout.splitlines() if "limitées" in ln)
     assert line.startswith("2:17 error grammalecte.")
 
@@ -103,7 +113,7 @@ def test_recorded_languagetool_response_converts_to_match_shape():
     response = json.loads((SHARED / "languagetool" / "check-response-en-GB-4.7.json").read_text())
     text = "This is a testx."
     (match,) = matches_from_response(text, response)
-    assert text[match.offset:match.end] == "testx"
+    assert text[match.offset : match.end] == "testx"
     assert match.source == "languagetool" and match.severity == "error"
     assert "test" in match.replacements
 
@@ -111,18 +121,30 @@ def test_recorded_languagetool_response_converts_to_match_shape():
 def test_utf16_offsets_are_converted_after_emoji():
     """LanguageTool counts 🎉 as two UTF-16 units; our offsets are Python indices."""
     text = "🎉 This is a testx."
-    raw = {"matches": [{"message": "typo", "offset": 13, "length": 5, "replacements": [],
-                        "rule": {"id": "X", "issueType": "misspelling",
-                                 "category": {"id": "TYPOS", "name": "Typos"}}}]}
+    raw = {
+        "matches": [
+            {
+                "message": "typo",
+                "offset": 13,
+                "length": 5,
+                "replacements": [],
+                "rule": {
+                    "id": "X",
+                    "issueType": "misspelling",
+                    "category": {"id": "TYPOS", "name": "Typos"},
+                },
+            }
+        ]
+    }
     (match,) = matches_from_response(text, raw)
-    assert text[match.offset:match.end] == "testx"
+    assert text[match.offset : match.end] == "testx"
 
 
 def test_languagetool_server_is_preferred_when_reachable():
     recorded = (SHARED / "languagetool" / "check-response-en-GB-4.7.json").read_bytes()
 
     class Replay(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             self.rfile.read(int(self.headers["Content-Length"]))
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -139,8 +161,7 @@ def test_languagetool_server_is_preferred_when_reachable():
     finally:
         server.shutdown()
     assert report.engines == ["languagetool"]
-    assert [m.rule_id for m in report.matches] == [
-        json.loads(recorded)["matches"][0]["rule"]["id"]]
+    assert [m.rule_id for m in report.matches] == [json.loads(recorded)["matches"][0]["rule"]["id"]]
 
 
 def test_brand_and_network_rules():
@@ -148,8 +169,13 @@ def test_brand_and_network_rules():
     text = "Nos cookies pas cher ! Tu vas adorer ! maison lemoine " + "x" * 300
     found = check_text(text, "fr", charter, "x").matches
     rules = {m.rule_id for m in found}
-    assert {"brand.substitution", "brand.address", "brand.name_case", "brand.legal_missing",
-            "platform.too_long"} <= rules
+    assert {
+        "brand.substitution",
+        "brand.address",
+        "brand.name_case",
+        "brand.legal_missing",
+        "platform.too_long",
+    } <= rules
     too_long = next(m for m in found if m.rule_id == "platform.too_long")
     assert "de trop" in too_long.message and too_long.severity == "error"
     sub = next(m for m in found if m.rule_id == "brand.substitution")
@@ -159,8 +185,8 @@ def test_brand_and_network_rules():
 def test_apply_shifts_remaining_offsets():
     text = "Les offres sont limités et les biscuit sont là."
     found = check(text, "fr")
-    first = next(m for m in found if text[m.offset:m.end] == "limités")
+    first = next(m for m in found if text[m.offset : m.end] == "limités")
     fixed, rest = apply(text, first, "limitées", found)
     assert fixed.startswith("Les offres sont limitées et")
     for m in rest:
-        assert fixed[m.offset:m.end] == text[m.offset - 1:m.end - 1]
+        assert fixed[m.offset : m.end] == text[m.offset - 1 : m.end - 1]

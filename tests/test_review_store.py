@@ -40,8 +40,11 @@ def store(request, tmp_path):
         made.dispose()
 
 
-def _drafted(store, brief="Les galettes d'hiver sont là. Commandez sur https://lemoine.example.",
-             networks=("x", "instagram")):
+def _drafted(
+    store,
+    brief="Les galettes d'hiver sont là. Commandez sur https://lemoine.example.",
+    networks=("x", "instagram"),
+):
     campaign = create_campaign(store, "Hiver", "maison-lemoine")
     saved = add_brief(store, campaign.id, brief, list(networks), FUTURE, "alice")
     ids = [vid for _v, vid in draft_brief(store, saved.id, None, "alice")]
@@ -90,8 +93,13 @@ def test_concurrent_writers_lose_no_update(store):
             while True:
                 info = describe(store, first)
                 try:
-                    edit(store, first, f"{info['text'][:200]} t{n}-{i}", Actor(f"w{n}", "author"),
-                         info["version"])
+                    edit(
+                        store,
+                        first,
+                        f"{info['text'][:200]} t{n}-{i}",
+                        Actor(f"w{n}", "author"),
+                        info["version"],
+                    )
                     break
                 except ConflictError:
                     continue
@@ -125,8 +133,9 @@ for n, _ in enumerate(draft_brief(store, b.id, None, "alice"), 1):
     if n == 2:
         os.kill(os.getpid(), signal.SIGKILL)
 """
-    process = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**os.environ},
-                             capture_output=True)
+    process = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env={**os.environ}, capture_output=True
+    )
     assert process.returncode == -9
     store = Store(f"sqlite:///{db}")
     with store.session() as session:
@@ -144,26 +153,54 @@ def test_cli_campaign_review_export_flow(tmp_path, monkeypatch):
     run = CliRunner().invoke
     assert run(app, ["campaign", "new", "Noël", "--brand", "maison-lemoine"]).exit_code == 0
     at = FUTURE.isoformat()
-    added = run(app, ["campaign", "add", "--campaign", "1", "--at", at, "-p", "x,instagram,linkedin",
-                      "--as", "alice", "--format", "json",
-                      "Les coffrets de Noël arrivent. Commandez sur https://lemoine.example/noel."])
+    added = run(
+        app,
+        [
+            "campaign",
+            "add",
+            "--campaign",
+            "1",
+            "--at",
+            at,
+            "-p",
+            "x,instagram,linkedin",
+            "--as",
+            "alice",
+            "--format",
+            "json",
+            "Les coffrets de Noël arrivent. Commandez sur https://lemoine.example/noel.",
+        ],
+    )
     assert added.exit_code == 0, added.output
     ids = [str(v["variant_id"]) for v in json.loads(added.stdout)["variants"]]
     assert run(app, ["review", "approve", ids[0], ids[1], "--as", "bob"]).exit_code == 0
     # the third is left unapproved: it must not be exported
     out = tmp_path / "exports"
-    assert run(app, ["export", "--campaign", "1", "--format", "hootsuite", "--out", str(out)]).exit_code == 0
+    assert (
+        run(
+            app, ["export", "--campaign", "1", "--format", "hootsuite", "--out", str(out)]
+        ).exit_code
+        == 0
+    )
     rows = list(csv.reader(io.StringIO((out / "hootsuite-x.csv").read_text())))
     assert len(rows) == 1 and len(rows[0]) == 3
     datetime.strptime(rows[0][0], "%m/%d/%Y %H:%M")
     assert not (out / "hootsuite-linkedin.csv").exists()
     buffer = tmp_path / "buffer.json"
-    assert run(app, ["export", "--campaign", "1", "--format", "buffer", "--out", str(buffer)]).exit_code == 0
+    assert (
+        run(
+            app, ["export", "--campaign", "1", "--format", "buffer", "--out", str(buffer)]
+        ).exit_code
+        == 0
+    )
     posts = json.loads(buffer.read_text())
     assert sorted(p["channelId"] for p in posts) == ["instagram", "x"]
     assert all(p["dueAt"].endswith(".000Z") and p["mode"] == "customScheduled" for p in posts)
     archive = tmp_path / "c.zip"
-    assert run(app, ["export", "--campaign", "1", "--format", "zip", "--out", str(archive)]).exit_code == 0
+    assert (
+        run(app, ["export", "--campaign", "1", "--format", "zip", "--out", str(archive)]).exit_code
+        == 0
+    )
     with zipfile.ZipFile(archive) as z:
         names = z.namelist()
         assert "proof-sheet.html" in names and any(n.startswith("images/") for n in names)
@@ -179,11 +216,30 @@ def test_override_reason_shown_and_in_proof_sheet(tmp_path, monkeypatch):
     get_settings.cache_clear()
     run = CliRunner().invoke
     run(app, ["campaign", "new", "Test", "--brand", "maison-lemoine"])
-    run(app, ["campaign", "add", "--campaign", "1", "--at", FUTURE.isoformat(), "-p", "x",
-              "--as", "alice", "Nos biscuits industriel sont là."])
+    run(
+        app,
+        [
+            "campaign",
+            "add",
+            "--campaign",
+            "1",
+            "--at",
+            FUTURE.isoformat(),
+            "-p",
+            "x",
+            "--as",
+            "alice",
+            "Nos biscuits industriel sont là.",
+        ],
+    )
     refused = run(app, ["review", "approve", "1", "--as", "bob"])
     assert refused.exit_code != 0 and "override" in str(refused.exception)
-    assert run(app, ["review", "approve", "1", "--as", "bob", "--override", "validé par le juridique"]).exit_code == 0
+    assert (
+        run(
+            app, ["review", "approve", "1", "--as", "bob", "--override", "validé par le juridique"]
+        ).exit_code
+        == 0
+    )
     assert "validé par le juridique" in run(app, ["review", "show", "1"]).stdout
     archive = tmp_path / "o.zip"
     run(app, ["export", "--campaign", "1", "--format", "zip", "--out", str(archive)])

@@ -13,20 +13,35 @@ import pytest
 from .conftest import ROOT, free_port, wait_for_port
 
 ARTIFACTS = ROOT / "artifacts" / "browser"
-BRIEF = ("Les offres de Noël sont limités : coffrets de palets et galettes au beurre salé, "
-         "préparés à Pont-Aven. Commandez sur https://lemoine.example/noel dès maintenant.")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+BRIEF = (
+    "Les offres de Noël sont limités : coffrets de palets et galettes au beurre salé, "
+    "préparés à Pont-Aven. Commandez sur https://lemoine.example/noel dès maintenant."
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture()
 def running_app(tmp_path):
     port = free_port()
-    env = {**os.environ, "ASSISTANT_DB_URL": f"sqlite:///{tmp_path / 'ui.db'}",
-           "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {
+        **os.environ,
+        "ASSISTANT_DB_URL": f"sqlite:///{tmp_path / 'ui.db'}",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
     log = open(tmp_path / "app.log", "w")  # noqa: SIM115
-    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT,
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for_port(port, 90, process)
         yield f"http://127.0.0.1:{port}"
@@ -63,7 +78,10 @@ def test_draft_fix_review_approve_export(running_app, tmp_path):
         print(f"first card after {first_card:.2f}s")
         cards = page.locator(".card")
         assert sorted(cards.nth(i).get_attribute("data-platform") for i in range(3)) == [
-            "instagram", "linkedin", "x"]
+            "instagram",
+            "linkedin",
+            "x",
+        ]
         expect(page.locator(".counter").first).to_contain_text(" / ")
         expect(page.locator("mark.m-error", has_text="limités").first).to_be_visible()
         shot(page, "2-cards")
@@ -72,14 +90,19 @@ def test_draft_fix_review_approve_export(running_app, tmp_path):
         x_id = x_card.get_attribute("data-variant")
         x_group = page.locator(".variant", has=x_card)
         x_group.locator("button.fix", has_text="limités → limitées").click()
-        expect(page.locator('.card[data-platform="x"] .body')).to_contain_text("limitées",
-                                                                              timeout=15_000)
-        expect(page.locator('.card[data-platform="x"] mark.m-error', has_text="limités")).to_have_count(0)
+        expect(page.locator('.card[data-platform="x"] .body')).to_contain_text(
+            "limitées", timeout=15_000
+        )
+        expect(
+            page.locator('.card[data-platform="x"] mark.m-error', has_text="limités")
+        ).to_have_count(0)
         shot(page, "3-fixed")
         page.locator(".variant", has=page.locator('.card[data-platform="x"]')).locator(
-            "button.send").click()
-        expect(page.locator('.card[data-platform="x"] .status')).to_have_text("in_review",
-                                                                            timeout=15_000)
+            "button.send"
+        ).click()
+        expect(page.locator('.card[data-platform="x"] .status')).to_have_text(
+            "in_review", timeout=15_000
+        )
 
         page.get_by_role("tab", name="Relire").click()
         page.locator("#review-refresh").click()

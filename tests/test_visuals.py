@@ -25,12 +25,25 @@ def trail():
 
 
 def test_render_cli_acceptance(tmp_path):
-    result = CliRunner().invoke(app, ["render", "--brand", "trailforge", "--headline", HEADLINE,
-                                      "--out", str(tmp_path), "--format", "json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "render",
+            "--brand",
+            "trailforge",
+            "--headline",
+            HEADLINE,
+            "--out",
+            str(tmp_path),
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     files = json.loads(result.stdout)["files"]
-    expected = {(p, s.width, s.height) for p in trail().networks
-                for s in get_platform(p).image_sizes}
+    expected = {
+        (p, s.width, s.height) for p in trail().networks for s in get_platform(p).image_sizes
+    }
     assert {(f["platform"], f["width"], f["height"]) for f in files} == expected
     for f in files:
         with Image.open(f["path"]) as image:
@@ -61,9 +74,21 @@ def test_huge_headline_is_shortened_not_overflowing(tmp_path):
 def test_scrim_added_when_no_colour_reaches_contrast(tmp_path):
     grey = tmp_path / "grey.jpg"
     Image.new("RGB", (1600, 1200), (118, 118, 118)).save(grey)
-    charter = trail().model_copy(update={"visual": trail().visual.model_copy(
-        update={"colors": trail().visual.colors.model_copy(
-            update={"text_light": "#9A9A9A", "text_dark": "#5A5A5A", "primary": "#777777"})})})
+    charter = trail().model_copy(
+        update={
+            "visual": trail().visual.model_copy(
+                update={
+                    "colors": trail().visual.colors.model_copy(
+                        update={
+                            "text_light": "#9A9A9A",
+                            "text_dark": "#5A5A5A",
+                            "primary": "#777777",
+                        }
+                    )
+                }
+            )
+        }
+    )
     notes = []
     canvas = draw_canvas(charter, HEADLINE, "square", 1080, 1080, open_photo(grey), "", notes)
     assert canvas.scrim and canvas.contrast >= 4.5
@@ -88,6 +113,18 @@ def test_bad_inputs_give_clear_errors(tmp_path):
     Image.new("1", (10000, 9000)).save(bomb)
     with pytest.raises(VisualError, match="too large"):
         open_photo(bomb)
-    result = CliRunner().invoke(app, ["render", "--brand", "trailforge", "--headline", "x",
-                                      "--photo", str(text), "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "render",
+            "--brand",
+            "trailforge",
+            "--headline",
+            "x",
+            "--photo",
+            str(text),
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code != 0

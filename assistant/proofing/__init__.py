@@ -133,7 +133,7 @@ def mask_social_tokens(text: str) -> str:
     masked = list(text)
     for span in social_spans(text):
         if span.kind != "number":
-            masked[span.start:span.end] = " " * (span.end - span.start)
+            masked[span.start : span.end] = " " * (span.end - span.start)
     return "".join(masked)
 
 
