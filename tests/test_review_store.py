@@ -172,8 +172,9 @@ def test_cli_campaign_review_export_flow(tmp_path, monkeypatch):
         ],
     )
     assert added.exit_code == 0, added.output
-    ids = [str(v["variant_id"]) for v in json.loads(added.stdout)["variants"]]
-    assert run(app, ["review", "approve", ids[0], ids[1], "--as", "bob"]).exit_code == 0
+    drafted = {v["platform"]: str(v["variant_id"]) for v in json.loads(added.stdout)["variants"]}
+    ids = [drafted["x"], drafted["instagram"]]
+    assert run(app, ["review", "approve", *ids, "--as", "bob"]).exit_code == 0
     # the third is left unapproved: it must not be exported
     out = tmp_path / "exports"
     assert (
