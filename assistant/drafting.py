@@ -17,7 +17,7 @@ import regex
 
 from .charter import Charter
 from .guardrails import SENTENCE_END, fit
-from .llm import ChatProvider, DraftReply, parse_reply
+from .llm import ChatProvider, DraftReply
 from .platforms import Platform, get_platform, measure
 from .prompts import platform_template, render
 from .settings import get_settings
@@ -175,7 +175,7 @@ def _rewriter(provider: ChatProvider, charter: Charter, platform: Platform, lang
             )
         except Exception:
             return ""
-        return parse_reply(reply.text).text if reply.text.lstrip().startswith("{") else reply.text
+        return reply.text  # providers already read the JSON they were asked for
 
     return rewrite
 

@@ -96,9 +96,8 @@ def _note(changes: list[str], name: str, before: str, after: str) -> str:
 def _split_trailing_tags(text: str) -> tuple[str, list[str]]:
     """Hashtags standing alone at the end become the tag block; inline ones stay in the text."""
     found = TRAILING_TAGS.search(text)
-    if not found or (found.start() == 0 and not text[: found.start()].strip()):
-        tags = [s.text for s in find_hashtags(text)] if found else []
-        return (text if not found else ""), tags
+    if not found:
+        return text, []
     return text[: found.start()].rstrip(), [s.text for s in find_hashtags(found.group())]
 
 

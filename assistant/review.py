@@ -236,6 +236,7 @@ def describe(store: Store, variant_id: int) -> dict[str, Any]:
             "status": row.status,
             "text": row.text,
             "version": row.version,
+            "brand": row.brief.campaign.brand,
             "brief_id": row.brief_id,
             "campaign_id": row.brief.campaign_id,
             "publish_at": row.brief.publish_at,

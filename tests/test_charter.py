@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from assistant.charter import load_brand
 from assistant.cli import app
 
-from .conftest import ROOT
+from .conftest import ROOT, use_env
 
 BRANDS = ROOT / "brand_guides"
 
@@ -69,10 +69,7 @@ def test_broken_charter_names_file_and_field(tmp_path, change, field, words):
 
 def test_broken_charter_does_not_hide_the_others(tmp_path, monkeypatch):
     path = _broken(tmp_path, _colour)
-    monkeypatch.setenv("ASSISTANT_BRAND_DIR", str(path.parent))
-    from assistant.settings import get_settings
-
-    get_settings.cache_clear()
+    use_env(monkeypatch, ASSISTANT_BRAND_DIR=str(path.parent))
     result = CliRunner().invoke(app, ["brands", "--format", "json"])
     assert "trailforge" in result.stdout and "visual.colors.primary" in result.stdout
     assert result.exit_code == 1

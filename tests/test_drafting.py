@@ -18,13 +18,30 @@ from assistant.platforms import measure
 from assistant.settings import Settings
 from assistant.tokens import urls
 
-from .conftest import BRIEF_FR, ROOT
+from .conftest import BRIEF_FR, ROOT, use_env
 
 LEGAL = "Pour votre santé, évitez de manger trop gras, trop sucré, trop salé. www.mangerbouger.fr"
 
 
 def lemoine():
     return load_brand("maison-lemoine", ROOT / "brand_guides")
+
+
+def draft_cli(provider: str, networks: list[str]):
+    """`assistant draft` for the French brand with the 600-character brief, as JSON."""
+    arguments = [
+        "draft",
+        "--provider",
+        provider,
+        "--brand",
+        "maison-lemoine",
+        "--platforms",
+        ",".join(networks),
+        "--format",
+        "json",
+        BRIEF_FR,
+    ]
+    return CliRunner().invoke(app, arguments)
 
 
 def _check_promises(variants, networks):
@@ -44,21 +61,7 @@ def test_draft_cli_none_provider_acceptance():
     assert len(BRIEF_FR) >= 600
     networks = ["x", "linkedin", "instagram", "bluesky"]
     started = time.monotonic()
-    result = CliRunner().invoke(
-        app,
-        [
-            "draft",
-            "--provider",
-            "none",
-            "--brand",
-            "maison-lemoine",
-            "--platforms",
-            ",".join(networks),
-            "--format",
-            "json",
-            BRIEF_FR,
-        ],
-    )
+    result = draft_cli("none", networks)
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started < 5
     variants = json.loads(result.stdout)
@@ -103,28 +106,14 @@ def _openai_settings(url: str, **extra) -> Settings:
 
 @pytest.mark.slow
 def test_openai_provider_against_llama_cpp_server(llama_server, monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", llama_server)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    monkeypatch.setenv("ASSISTANT_MODEL", "smollm2")
-    from assistant.settings import get_settings
-
-    get_settings.cache_clear()
-    networks = ["x", "linkedin", "instagram", "bluesky"]
-    result = CliRunner().invoke(
-        app,
-        [
-            "draft",
-            "--provider",
-            "openai",
-            "--brand",
-            "maison-lemoine",
-            "--platforms",
-            ",".join(networks),
-            "--format",
-            "json",
-            BRIEF_FR,
-        ],
+    use_env(
+        monkeypatch,
+        OPENAI_BASE_URL=llama_server,
+        OPENAI_API_KEY="sk-test",
+        ASSISTANT_MODEL="smollm2",
     )
+    networks = ["x", "linkedin", "instagram", "bluesky"]
+    result = draft_cli("openai", networks)
     variants = json.loads(result.stdout)
     assert result.exit_code == 0, result.output
     _check_promises(variants, networks)
@@ -153,10 +142,7 @@ def _silent_server() -> tuple[int, threading.Event]:
 
 
 def test_down_server_yields_error_variants_with_reason(monkeypatch):
-    monkeypatch.setenv("ASSISTANT_TIMEOUT", "3")
-    from assistant.settings import get_settings
-
-    get_settings.cache_clear()
+    use_env(monkeypatch, ASSISTANT_TIMEOUT="3")
     provider = OpenAIProvider(_openai_settings("http://127.0.0.1:9/v1", timeout=3))
     started = time.monotonic()
     variants = draft_all(DraftRequest("Promo d'hiver.", lemoine(), ["x", "linkedin"]), provider)
@@ -167,10 +153,7 @@ def test_down_server_yields_error_variants_with_reason(monkeypatch):
 
 def test_slow_server_times_out_and_keeps_the_others(monkeypatch):
     port, stop = _silent_server()
-    monkeypatch.setenv("ASSISTANT_TIMEOUT", "2")
-    from assistant.settings import get_settings
-
-    get_settings.cache_clear()
+    use_env(monkeypatch, ASSISTANT_TIMEOUT="2")
     provider = OpenAIProvider(_openai_settings(f"http://127.0.0.1:{port}/v1", timeout=2))
     started = time.monotonic()
     variants = draft_all(DraftRequest("Promo.", lemoine(), ["x", "bluesky", "linkedin"]), provider)

@@ -145,11 +145,7 @@ for n, _ in enumerate(draft_brief(store, b.id, None, "alice"), 1):
     assert len(variants) == 2 and all(v.text for v in variants)
 
 
-def test_cli_campaign_review_export_flow(tmp_path, monkeypatch):
-    monkeypatch.setenv("ASSISTANT_DB_URL", f"sqlite:///{tmp_path / 'flow.db'}")
-    from assistant.settings import get_settings
-
-    get_settings.cache_clear()
+def test_cli_campaign_review_export_flow(tmp_path):
     run = CliRunner().invoke
     assert run(app, ["campaign", "new", "Noël", "--brand", "maison-lemoine"]).exit_code == 0
     at = FUTURE.isoformat()
@@ -210,11 +206,7 @@ def test_cli_campaign_review_export_flow(tmp_path, monkeypatch):
     assert json.loads(shown.stdout)["status"] == "published"
 
 
-def test_override_reason_shown_and_in_proof_sheet(tmp_path, monkeypatch):
-    monkeypatch.setenv("ASSISTANT_DB_URL", f"sqlite:///{tmp_path / 'o.db'}")
-    from assistant.settings import get_settings
-
-    get_settings.cache_clear()
+def test_override_reason_shown_and_in_proof_sheet(tmp_path):
     run = CliRunner().invoke
     run(app, ["campaign", "new", "Test", "--brand", "maison-lemoine"])
     run(

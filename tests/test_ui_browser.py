@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, free_port, wait_for_port
+from .conftest import ROOT, free_port, serving
 
 ARTIFACTS = ROOT / "artifacts" / "browser"
 BRIEF = (
@@ -34,21 +33,9 @@ def running_app(tmp_path):
         "ASSISTANT_DB_URL": f"sqlite:///{tmp_path / 'ui.db'}",
         "GRADIO_ANALYTICS_ENABLED": "False",
     }
-    log = open(tmp_path / "app.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "app.py", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port, 90, process)
+    command = [sys.executable, "app.py", "--port", str(port)]
+    with serving(command, port, tmp_path / "app.log", 90, cwd=ROOT, env=env):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
 
 
 def shot(page, name: str) -> None:

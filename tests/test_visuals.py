@@ -24,21 +24,14 @@ def trail():
     return load_brand("trailforge", ROOT / "brand_guides")
 
 
+def render_cli(headline: str, out, *extra: str):
+    """`assistant render` for the English brand."""
+    arguments = ["render", "--brand", "trailforge", "--headline", headline, "--out", str(out)]
+    return CliRunner().invoke(app, [*arguments, *extra])
+
+
 def test_render_cli_acceptance(tmp_path):
-    result = CliRunner().invoke(
-        app,
-        [
-            "render",
-            "--brand",
-            "trailforge",
-            "--headline",
-            HEADLINE,
-            "--out",
-            str(tmp_path),
-            "--format",
-            "json",
-        ],
-    )
+    result = render_cli(HEADLINE, tmp_path, "--format", "json")
     assert result.exit_code == 0, result.output
     files = json.loads(result.stdout)["files"]
     expected = {
@@ -113,18 +106,5 @@ def test_bad_inputs_give_clear_errors(tmp_path):
     Image.new("1", (10000, 9000)).save(bomb)
     with pytest.raises(VisualError, match="too large"):
         open_photo(bomb)
-    result = CliRunner().invoke(
-        app,
-        [
-            "render",
-            "--brand",
-            "trailforge",
-            "--headline",
-            "x",
-            "--photo",
-            str(text),
-            "--out",
-            str(tmp_path),
-        ],
-    )
+    result = render_cli("x", tmp_path, "--photo", str(text))
     assert result.exit_code != 0

@@ -8,7 +8,7 @@ report's notices and the next one is used, so a dead server never means no proof
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..charter import Charter
 from ..platforms import Platform, get_platform
@@ -120,7 +120,7 @@ class Checker:
             )
         except EngineUnavailable:
             return match
-        return Match(**{**match.__dict__, "replacements": suggestions})
+        return replace(match, replacements=suggestions)
 
     def reset(self) -> None:
         """Forget which engines were down (after the user fixed a setting)."""
@@ -146,9 +146,7 @@ def _typography_severity(found: list[Match], charter: Charter) -> list[Match]:
     if charter.typography != "strict":
         return found
     return [
-        Match(**{**m.__dict__, "severity": "warning"})
-        if m.category == "TYPOGRAPHY" and m.severity == "info"
-        else m
+        replace(m, severity="warning") if m.category == "TYPOGRAPHY" and m.severity == "info" else m
         for m in found
     ]
 
@@ -166,9 +164,7 @@ def merge(found: list[Match]) -> list[Match]:
             continue
         extra = tuple(r for r in match.replacements if r not in twin.replacements)
         if extra:
-            kept[kept.index(twin)] = Match(
-                **{**twin.__dict__, "replacements": twin.replacements + extra}
-            )
+            kept[kept.index(twin)] = replace(twin, replacements=twin.replacements + extra)
     return sorted(kept, key=lambda m: (m.offset, SEVERITY_RANK[m.severity]))
 
 

@@ -52,33 +52,23 @@ def _cut_index(text: str, platform: Platform) -> int:
 
 def _hashtag_count(text, lang, platform, charter) -> list[Match]:
     tags = hashtags(text)
-    if len(tags) > platform.max_hashtags:
-        extra = tags[platform.max_hashtags]
-        return [
-            rule_match(
-                "platform.too_many_hashtags",
-                lang,
-                extra.start,
-                len(extra.text),
-                count=len(tags),
-                network=platform.name,
-                max=platform.max_hashtags,
-            )
-        ]
-    cap = charter.hashtag_cap(platform.id) if charter else None
-    if cap is not None and len(tags) > cap:
-        extra = tags[cap]
-        return [
-            rule_match(
-                "platform.charter_hashtags",
-                lang,
-                extra.start,
-                len(extra.text),
-                count=len(tags),
-                network=platform.name,
-                max=cap,
-            )
-        ]
+    caps = [("platform.too_many_hashtags", platform.max_hashtags)]
+    if charter is not None:
+        caps.append(("platform.charter_hashtags", charter.hashtag_cap(platform.id)))
+    for rule_id, cap in caps:
+        if len(tags) > cap:
+            extra = tags[cap]
+            return [
+                rule_match(
+                    rule_id,
+                    lang,
+                    extra.start,
+                    len(extra.text),
+                    count=len(tags),
+                    network=platform.name,
+                    max=cap,
+                )
+            ]
     return []
 
 

@@ -113,7 +113,7 @@ def build(store: Store, brands: list[str]) -> tuple[gr.Dropdown, gr.State]:
 
 def _variant_card(store: Store, variant_id: int, tick: gr.State, who: str) -> None:
     info = describe(store, variant_id)
-    charter = load_brand(_brand_of(store, variant_id), get_settings().brand_dir)
+    charter = load_brand(info["brand"], get_settings().brand_dir)
     length = measure(info["text"], info["platform"]).length
     with gr.Group(elem_classes=["variant"]):
         gr.HTML(card_html(info, charter, length))
@@ -132,13 +132,6 @@ def _variant_card(store: Store, variant_id: int, tick: gr.State, who: str) -> No
             send = gr.Button(t("submit"), size="sm", elem_classes=["send"])
         save.click(_saver(store, info, who), [box, tick], tick)
         send.click(_sender(store, info, who), tick, tick)
-
-
-def _brand_of(store: Store, variant_id: int) -> str:
-    from ..store import VariantRow
-
-    with store.session() as session:
-        return session.get(VariantRow, variant_id).brief.campaign.brand
 
 
 def _fixer(store: Store, info: dict, raw: dict, replacement: str, who: str):

@@ -59,9 +59,7 @@ def details(store: Store, variant_id: float | None) -> tuple[str, str, str]:
         info = describe(store, int(variant_id))
     except AssistantError as exc:
         raise gr.Error(str(exc)) from None
-    from .draft import _brand_of
-
-    charter = load_brand(_brand_of(store, info["id"]), get_settings().brand_dir)
+    charter = load_brand(info["brand"], get_settings().brand_dir)
     card = card_html(info, charter, measure(info["text"], info["platform"]).length)
     audit = "\n".join(
         f"- {a['at']:%Y-%m-%d %H:%M} {a['actor']}: {a['action']} "
