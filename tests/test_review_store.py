@@ -145,27 +145,34 @@ for n, _ in enumerate(draft_brief(store, b.id, None, "alice"), 1):
     assert len(variants) == 2 and all(v.text for v in variants)
 
 
+def new_campaign_with_brief(brief: str, networks: str, *extra: str):
+    """Campaign 1 for the French brand, one brief drafted by alice, through the CLI."""
+    run = CliRunner().invoke
+    assert run(app, ["campaign", "new", "Test", "--brand", "maison-lemoine"]).exit_code == 0
+    arguments = [
+        "campaign",
+        "add",
+        "--campaign",
+        "1",
+        "--at",
+        FUTURE.isoformat(),
+        "-p",
+        networks,
+        "--as",
+        "alice",
+        *extra,
+        brief,
+    ]
+    return run(app, arguments)
+
+
 def test_cli_campaign_review_export_flow(tmp_path):
     run = CliRunner().invoke
-    assert run(app, ["campaign", "new", "Noël", "--brand", "maison-lemoine"]).exit_code == 0
-    at = FUTURE.isoformat()
-    added = run(
-        app,
-        [
-            "campaign",
-            "add",
-            "--campaign",
-            "1",
-            "--at",
-            at,
-            "-p",
-            "x,instagram,linkedin",
-            "--as",
-            "alice",
-            "--format",
-            "json",
-            "Les coffrets de Noël arrivent. Commandez sur https://lemoine.example/noel.",
-        ],
+    added = new_campaign_with_brief(
+        "Les coffrets de Noël arrivent. Commandez sur https://lemoine.example/noel.",
+        "x,instagram,linkedin",
+        "--format",
+        "json",
     )
     assert added.exit_code == 0, added.output
     drafted = {v["platform"]: str(v["variant_id"]) for v in json.loads(added.stdout)["variants"]}
@@ -208,23 +215,7 @@ def test_cli_campaign_review_export_flow(tmp_path):
 
 def test_override_reason_shown_and_in_proof_sheet(tmp_path):
     run = CliRunner().invoke
-    run(app, ["campaign", "new", "Test", "--brand", "maison-lemoine"])
-    run(
-        app,
-        [
-            "campaign",
-            "add",
-            "--campaign",
-            "1",
-            "--at",
-            FUTURE.isoformat(),
-            "-p",
-            "x",
-            "--as",
-            "alice",
-            "Nos biscuits industriel sont là.",
-        ],
-    )
+    new_campaign_with_brief("Nos biscuits industriel sont là.", "x")
     refused = run(app, ["review", "approve", "1", "--as", "bob"])
     assert refused.exit_code != 0 and "override" in str(refused.exception)
     assert (
