@@ -45,6 +45,8 @@ class OpenAIProvider:
     name: str = "openai"
     _plain_json_only: bool = False
     _chat: Any = field(default=None, repr=False)
+    _structured: Any = field(default=None, repr=False)
+    _plain_json: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         from langchain_openai import ChatOpenAI
@@ -58,6 +60,9 @@ class OpenAIProvider:
             temperature=self.settings.temperature,
             max_tokens=600,
         )
+        # built once: LangChain rebuilds its runnable graph on every with_structured_output call
+        self._structured = self._chat.with_structured_output(DraftReply, method="json_schema")
+        self._plain_json = self._chat.bind(response_format={"type": "json_object"})
 
     @property
     def label(self) -> str:
@@ -68,13 +73,12 @@ class OpenAIProvider:
         messages = [("system", system), ("user", user)]
         if not self._plain_json_only:
             try:
-                structured = self._chat.with_structured_output(DraftReply, method="json_schema")
-                return await structured.ainvoke(messages)
+                return await self._structured.ainvoke(messages)
             except Exception as exc:
                 if not _format_refused(exc):
                     raise
                 self._plain_json_only = True
-        reply = await self._chat.bind(response_format={"type": "json_object"}).ainvoke(messages)
+        reply = await self._plain_json.ainvoke(messages)
         return parse_reply(str(reply.content))
 
 

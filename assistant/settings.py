@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     local_model_path: str = ""
     timeout: float = 60.0
     retries: int = 2
-    concurrency: int = 8
+    concurrency: int = 12  # one wave for ten networks; local servers queue the rest
     temperature: float = 0.7
     auth: str = ""
     openai_api_key: str = Field(default="", validation_alias="OPENAI_API_KEY")
