@@ -161,7 +161,7 @@ def bench_proofing(runs: int = 50) -> None:
     )
 
 
-def bench_visuals(runs: int = 5) -> None:
+def bench_visuals(runs: int = 9) -> None:
     from PIL import Image, ImageDraw
 
     folder = Path(tempfile.mkdtemp())
