@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
-from assistant.ui.app import auth_users, build_app, launch_options
+from assistant.ui.app import build_app, launch_options
+from assistant.ui.identity import auth_users
 
 
 def main() -> None:

@@ -11,15 +11,18 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+import emoji
+from sqlalchemy import select, update
 
 from .charter import Charter, load_brand
 from .drafting import DraftRequest, Variant, detect_language, draft_iter, draft_stream
 from .errors import WorkflowError
+from .guardrails import SENTENCE_END
 from .llm import ChatProvider
 from .review import snapshot
 from .settings import get_settings
 from .store import Brief, Campaign, Store, VariantRow, Version, commit_or_conflict, get_or_404
+from .visuals import RenderedImage, render_all
 
 
 def create_campaign(
@@ -162,6 +165,38 @@ async def draft_brief_async(
     async for variant in draft_stream(request, provider):
         row = save_variant(store, brief_id, variant, charter, request.lang, author)
         yield variant, row.id
+
+
+def headline_of(text: str, limit: int = 120) -> str:
+    """A visual's headline: the first sentence, without emoji, cut at a word."""
+    first = SENTENCE_END.split(emoji.replace_emoji(" ".join(text.split()), "").strip())[0]
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def render_brief_visuals(store: Store, brief_id: int) -> dict[str, list[RenderedImage]]:
+    """Render every size the brief's networks need and attach the files to its variants.
+
+    The paths are written with a plain UPDATE so the variants' version counters do not move:
+    attaching images must not make a reviewer's open edit look stale.
+    """
+    with store.session() as session:
+        brief = get_or_404(session, Brief, brief_id)
+        charter = load_brand(brief.campaign.brand, get_settings().brand_dir)
+        networks, text = list(brief.networks), brief.text
+        variants = [(v.id, v.platform) for v in brief.variants]
+    folder = get_settings().data_dir / "visuals" / str(brief_id)
+    images = render_all(charter, headline_of(text), networks, out_dir=folder)
+    by_network: dict[str, list[RenderedImage]] = defaultdict(list)
+    for image in images:
+        by_network[image.platform].append(image)
+    with store.session() as session:
+        for variant_id, platform in variants:
+            paths = [i.path for i in by_network.get(platform, [])]
+            session.execute(
+                update(VariantRow).where(VariantRow.id == variant_id).values(images=paths)
+            )
+        commit_or_conflict(session, "visuals")
+    return dict(by_network)
 
 
 def list_campaigns(store: Store) -> list[dict[str, Any]]:

@@ -17,9 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import emoji
-
-from .campaign import tz_from_name
+from .campaign import headline_of, tz_from_name
 from .charter import load_brand
 from .errors import ExportError
 from .review import Actor
@@ -250,7 +248,7 @@ def _images_for(campaign: Campaign, posts: list[dict[str, Any]], folder: Path) -
     rendered = []
     for brief_id in sorted({p["brief_id"] for p in posts}):
         post = next(p for p in posts if p["brief_id"] == brief_id)
-        headline = emoji.replace_emoji(post["text"].split("\n")[0], "").strip()[:120]
+        headline = headline_of(post["text"])
         networks = sorted({p["platform"] for p in posts if p["brief_id"] == brief_id})
         rendered += [
             i.path for i in render_all(charter, headline, networks, None, folder / str(brief_id))

@@ -237,6 +237,7 @@ def describe(store: Store, variant_id: int) -> dict[str, Any]:
             "text": row.text,
             "version": row.version,
             "brand": row.brief.campaign.brand,
+            "language": row.brief.language,
             "brief_id": row.brief_id,
             "campaign_id": row.brief.campaign_id,
             "publish_at": row.brief.publish_at,

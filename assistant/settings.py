@@ -18,6 +18,7 @@ class Settings(BaseSettings):
 
     brand_dir: Path = PROJECT_ROOT / "brand_guides"
     prompt_dir: Path | None = None
+    data_dir: Path = PROJECT_ROOT / "data"
     db_url: str = ""
     provider: str = ""
     model: str = Field(default="gpt-4o-mini")
@@ -33,12 +34,11 @@ class Settings(BaseSettings):
     grammalecte_path: str = Field(default="", validation_alias="GRAMMALECTE_PATH")
 
     def database_url(self) -> str:
-        """The SQLAlchemy URL: `ASSISTANT_DB_URL`, else a SQLite file under `data/`."""
+        """The SQLAlchemy URL: `ASSISTANT_DB_URL`, else a SQLite file under the data folder."""
         if self.db_url:
             return self.db_url
-        path = PROJECT_ROOT / "data" / "assistant.db"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'assistant.db'}"
 
 
 @lru_cache(maxsize=1)

@@ -31,6 +31,7 @@ BRIEF_FR = (
 def isolated_settings(tmp_path, monkeypatch):
     """Each test gets its own database and no model or LanguageTool from the environment."""
     monkeypatch.setenv("ASSISTANT_DB_URL", f"sqlite:///{tmp_path / 'test.db'}")
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "LANGUAGETOOL_URL", "ASSISTANT_PROVIDER"):
         monkeypatch.delenv(name, raising=False)
     from assistant.settings import get_settings

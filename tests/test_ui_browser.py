@@ -71,7 +71,15 @@ def test_draft_fix_review_approve_export(running_app, tmp_path):
         ]
         expect(page.locator(".counter").first).to_contain_text(" / ")
         expect(page.locator("mark.m-error", has_text="limités").first).to_be_visible()
+        expect(page.locator("#draft-progress")).to_contain_text("visuels prêts", timeout=30_000)
+        x_visuals = page.locator(".variant", has=page.locator('.card[data-platform="x"]'))
+        expect(x_visuals.locator(".visuals img")).to_have_count(2, timeout=15_000)  # X: 2 sizes
+        expect(x_visuals.locator(".visuals")).to_contain_text("alt")
         shot(page, "2-cards")
+
+        linkedin = page.locator(".variant", has=page.locator('.card[data-platform="linkedin"]'))
+        linkedin.locator(".edit textarea").press_sequentially(" Ils sont partis.", delay=20)
+        expect(linkedin.locator(".card .body")).to_contain_text("Ils sont partis.", timeout=15_000)
 
         x_card = page.locator('.card[data-platform="x"]')
         x_id = x_card.get_attribute("data-variant")
@@ -97,7 +105,10 @@ def test_draft_fix_review_approve_export(running_app, tmp_path):
         page.locator("#review-variant input").fill(x_id)
         page.locator("#review-open").click()
         expect(page.locator("#review-card .card")).to_be_visible(timeout=15_000)
-        expect(page.locator("#review-diff")).to_contain_text("limitées")
+        columns = page.locator("#review-diff td")
+        expect(columns.nth(0)).to_contain_text("sont limités :")  # before, left
+        expect(columns.nth(1)).to_contain_text("sont limitées :")  # after, right
+        expect(page.locator("#review-diff ins")).to_have_text("e")
         page.locator("#approve").click()
         expect(page.locator("#review-outcome")).to_contain_text("approved", timeout=15_000)
         shot(page, "4-approved")

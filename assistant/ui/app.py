@@ -35,16 +35,6 @@ def build_app(store: Store | None = None) -> gr.Blocks:
 
 def launch_options() -> dict:
     """Theme, CSS and translations, passed to launch() as Gradio 6 wants."""
-    return {"css": CSS, "i18n": I18N, "theme": gr.themes.Soft()}
-
-
-def auth_users() -> list[tuple[str, str]] | None:
-    """ASSISTANT_AUTH='alice:secret:reviewer,bob:pw:author' -> Gradio's login list."""
-    raw = get_settings().auth
-    if not raw:
-        return None
-    users = []
-    for entry in raw.split(","):
-        name, password, *_role = entry.strip().split(":")
-        users.append((name, password))
-    return users
+    data = get_settings().data_dir
+    data.mkdir(parents=True, exist_ok=True)
+    return {"css": CSS, "i18n": I18N, "theme": gr.themes.Soft(), "allowed_paths": [str(data)]}

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import gradio as gr
 
-from ..campaign import add_brief, draft_brief_async, find_or_create_campaign, parse_when
+from ..campaign import (
+    add_brief,
+    draft_brief_async,
+    find_or_create_campaign,
+    parse_when,
+    render_brief_visuals,
+)
 from ..charter import load_brand
 from ..errors import AssistantError
 from ..llm import make_provider, provider_status
 from ..platforms import all_platforms, measure
-from ..proofing import Match, apply
+from ..proofing import Match, apply, check_text
 from ..review import Actor, describe, edit, submit
 from ..settings import get_settings
 from ..store import Store
 from .cards import card_html
 from .i18n import t
+from .identity import acting
 
 
 def default_slot() -> str:
@@ -62,7 +71,7 @@ def build(store: Store, brands: list[str]) -> tuple[gr.Dropdown, gr.State]:
     ids = gr.State([])
     tick = gr.State(0)
 
-    brief.input(
+    brief.change(
         lambda text: f"{len(text)} caractères / characters",
         brief,
         brief_length,
@@ -75,7 +84,10 @@ def build(store: Store, brands: list[str]) -> tuple[gr.Dropdown, gr.State]:
         networks,
     )
 
-    async def run(slug, text, chosen, count, slot, who, name, progress=gr.Progress()):
+    async def run(
+        slug, text, chosen, count, slot, typed, name, request: gr.Request, progress=gr.Progress()
+    ):
+        who = acting(request, typed, "author").name
         if not text or not text.strip():
             raise gr.Error("Écrivez un message / write a brief first.")
         if not chosen:
@@ -88,23 +100,30 @@ def build(store: Store, brands: list[str]) -> tuple[gr.Dropdown, gr.State]:
             raise gr.Error(str(exc)) from None
         total, done = len(chosen) * int(count), []
         progress(0, desc="drafting")
-        yield done, f"0 / {total}"
+        yield done, f"0 / {total}", gr.skip()
         async for _variant, variant_id in draft_brief_async(
             store, saved.id, provider, who, int(count)
         ):
             done = [*done, variant_id]
             progress(len(done) / total, desc=f"{len(done)} / {total}")
-            yield done, f"{len(done)} / {total}"
+            yield done, f"{len(done)} / {total}", gr.skip()
+        try:
+            await asyncio.to_thread(render_brief_visuals, store, saved.id)
+        except AssistantError as exc:
+            gr.Warning(f"Visuels / visuals: {exc}")
+        # same ids, so a new tick is what makes the cards redraw with their images
+        yield done, f"{total} / {total} · visuels prêts / visuals ready", _next()
 
     generate.click(
         run,
         [brand, brief, networks, variants, when, author, campaign_name],
-        [ids, progress_note],
+        [ids, progress_note, tick],
         show_progress="minimal",
     )
 
     @gr.render(inputs=[ids, tick, author])
-    def cards(variant_ids: list[int], _tick: int, who: str) -> None:
+    def cards(variant_ids: list[int], _tick: int, typed: str, request: gr.Request) -> None:
+        who = acting(request, typed, "author").name
         for variant_id in variant_ids:
             _variant_card(store, variant_id, tick, who)
 
@@ -116,7 +135,19 @@ def _variant_card(store: Store, variant_id: int, tick: gr.State, who: str) -> No
     charter = load_brand(info["brand"], get_settings().brand_dir)
     length = measure(info["text"], info["platform"]).length
     with gr.Group(elem_classes=["variant"]):
-        gr.HTML(card_html(info, charter, length))
+        card = gr.HTML(card_html(info, charter, length))
+        if info["images"]:
+            gr.Gallery(
+                [
+                    (path, f"{Path(path).stem.rsplit('-', 2)[-2]} · {info['alt_text']}")
+                    for path in info["images"]
+                ],
+                columns=len(info["images"]),
+                height=220,
+                object_fit="contain",
+                label=f"Visuels · alt : {info['alt_text']}",
+                elem_classes=["visuals"],
+            )
         fixes = [m for m in info["matches"] if m["replacements"]][:6]
         if fixes:
             with gr.Row():
@@ -126,12 +157,37 @@ def _variant_card(store: Store, variant_id: int, tick: gr.State, who: str) -> No
                     label = f"{original or '¶'} → {replacement.strip() or '␣'}"[:60]
                     button = gr.Button(label, size="sm", elem_classes=["fix"])
                     button.click(_fixer(store, info, raw, replacement, who), None, tick)
-        box = gr.Textbox(info["text"], lines=4, label=t("edit"), elem_classes=["edit"])
+        box = gr.Textbox(
+            info["text"], lines=4, label=t("edit"), elem_classes=["edit"], interactive=True
+        )
         with gr.Row():
             save = gr.Button(t("save"), size="sm")
             send = gr.Button(t("submit"), size="sm", elem_classes=["send"])
+        box.input(
+            _live_check(info, charter),
+            box,
+            card,
+            trigger_mode="always_last",
+            show_progress="hidden",
+        )
         save.click(_saver(store, info, who), [box, tick], tick)
+        box.blur(_saver(store, info, who, only_if_changed=True), [box, tick], tick)
         send.click(_sender(store, info, who), tick, tick)
+
+
+def _live_check(info: dict, charter):
+    """Re-check the text being typed and redraw the card; nothing is saved until Save."""
+
+    def live(text: str) -> str:
+        matches = [
+            m.to_dict()
+            for m in check_text(text, info["language"], charter, info["platform"]).matches
+        ]
+        errors = sum(m["severity"] == "error" for m in matches)
+        draft = {**info, "text": text, "matches": matches, "errors": errors}
+        return card_html(draft, charter, measure(text, info["platform"]).length)
+
+    return live
 
 
 def _fixer(store: Store, info: dict, raw: dict, replacement: str, who: str):
@@ -146,8 +202,10 @@ def _fixer(store: Store, info: dict, raw: dict, replacement: str, who: str):
     return fix
 
 
-def _saver(store: Store, info: dict, who: str):
-    def save(text: str, current_tick: int) -> int:
+def _saver(store: Store, info: dict, who: str, only_if_changed: bool = False):
+    def save(text: str, current_tick: int):
+        if only_if_changed and text == info["text"]:
+            return gr.skip()
         try:
             edit(store, info["id"], text, Actor(who or "cm", "author"), info["version"])
         except AssistantError as exc:

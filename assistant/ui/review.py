@@ -10,11 +10,12 @@ import gradio as gr
 from ..charter import load_brand
 from ..errors import AssistantError
 from ..platforms import measure, platform_ids
-from ..review import Actor, approve, describe, request_changes
+from ..review import approve, describe, request_changes
 from ..settings import get_settings
 from ..store import Store, variants_query
 from .cards import card_html
 from .i18n import t
+from .identity import acting
 
 STATUSES = ["in_review", "draft", "changes_requested", "approved", "rejected", "published"]
 COLUMNS = ["id", "network", "status", "errors", "text"]
@@ -36,20 +37,30 @@ def queue(store: Store, status: str | None, network: str | None) -> list[list]:
 
 
 def version_diff(info: dict) -> str:
+    """The last two versions side by side: deletions marked on the left, insertions right."""
     versions = info["versions"]
     if len(versions) < 2:
         return "<p>1 version</p>"
-    before, after = versions[-2]["text"], versions[-1]["text"]
-    out = []
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, before, after).get_opcodes():
+    old, new = versions[-2], versions[-1]
+    left, right = [], []
+    matcher = difflib.SequenceMatcher(None, old["text"], new["text"])
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        before, after = html.escape(old["text"][a1:a2]), html.escape(new["text"][b1:b2])
         if op == "equal":
-            out.append(html.escape(before[a1:a2]))
-        if op in ("delete", "replace"):
-            out.append(f"<del style='background:#ffebe9'>{html.escape(before[a1:a2])}</del>")
-        if op in ("insert", "replace"):
-            out.append(f"<ins style='background:#dafbe1'>{html.escape(after[b1:b2])}</ins>")
-    header = f"v{versions[-2]['number']} → v{versions[-1]['number']} ({versions[-1]['cause']})"
-    return f"<p>{header}</p><div style='white-space:pre-wrap'>{''.join(out)}</div>"
+            left.append(before)
+            right.append(after)
+            continue
+        if before:
+            left.append(f"<del style='background:#ffebe9'>{before}</del>")
+        if after:
+            right.append(f"<ins style='background:#dafbe1'>{after}</ins>")
+    cell = "style='vertical-align:top;white-space:pre-wrap;width:50%;padding:6px'"
+    return (
+        "<table class='diff' style='width:100%;border-collapse:collapse'><tr>"
+        f"<th>v{old['number']} · {html.escape(old['author'])} ({old['cause']})</th>"
+        f"<th>v{new['number']} · {html.escape(new['author'])} ({new['cause']})</th></tr>"
+        f"<tr><td {cell}>{''.join(left)}</td><td {cell}>{''.join(right)}</td></tr></table>"
+    )
 
 
 def details(store: Store, variant_id: float | None) -> tuple[str, str, str]:
@@ -114,10 +125,10 @@ def build(store: Store) -> None:
     table.select(select, table, variant_id)
 
     def decide(action: str):
-        def run(v, who, r, why, comment_text, s, n):
+        def run(v, who, r, why, comment_text, s, n, request: gr.Request):
             if not v:
                 raise gr.Error("Choose a variant / choisissez une variante.")
-            actor = Actor(who or "reviewer", r)
+            actor = acting(request, who or "reviewer", r)
             try:
                 if action == "approve":
                     row = approve(store, int(v), actor)
