@@ -290,10 +290,20 @@ def find_or_create_campaign(store: Store, name: str, brand: str) -> int:
     return create_campaign(store, name, brand).id
 
 
-def latest_variant_ids(store: Store, brand: str) -> list[int]:
-    """The variants of the brand's most recent brief: what the user was working on."""
+@dataclass
+class WorkInProgress:
+    """The brand's most recent brief: what the user was working on before a reload."""
+
+    text: str
+    networks: list[str]
+    variant_ids: list[int]
+
+
+def latest_work(store: Store, brand: str) -> WorkInProgress | None:
     with store.session() as session:
         brief = session.scalars(
             select(Brief).join(Campaign).where(Campaign.brand == brand).order_by(Brief.id.desc())
         ).first()
-        return [v.id for v in brief.variants] if brief else []
+        if brief is None:
+            return None
+        return WorkInProgress(brief.text, list(brief.networks), [v.id for v in brief.variants])

@@ -92,6 +92,10 @@ def test_draft_fix_review_approve_export(running_app, tmp_path):
             page.locator('.card[data-platform="x"] mark.m-error', has_text="limités")
         ).to_have_count(0)
         shot(page, "3-fixed")
+        page.reload()  # the work in progress comes back from the store
+        expect(page.locator("#brief textarea")).to_have_value(BRIEF, timeout=30_000)
+        expect(page.locator(".card")).to_have_count(3, timeout=30_000)
+        expect(page.locator('.card[data-platform="x"] .body')).to_contain_text("limitées")
         page.locator(".variant", has=page.locator('.card[data-platform="x"]')).locator(
             "button.send"
         ).click()

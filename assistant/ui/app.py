@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ..campaign import latest_variant_ids
 from ..charter import load_all
 from ..settings import get_settings
 from ..store import Store, open_store
@@ -22,14 +21,14 @@ def build_app(store: Store | None = None) -> gr.Blocks:
         for error in bad:
             gr.Markdown(f"⚠️ Charte invalide / broken charter: `{error}`")
         with gr.Tab(t("tab_draft"), elem_id="tab-draft"):
-            brand_picker, ids = draft.build(store, slugs)
+            brand_picker, restore, restored = draft.build(store, slugs)
         with gr.Tab(t("tab_review"), elem_id="tab-review"):
             review.build(store)
         with gr.Tab(t("tab_campaign"), elem_id="tab-campaign"):
             campaign.build(store)
         with gr.Tab(t("tab_brand"), elem_id="tab-brand"):
             brand.build(slugs)
-        app.load(lambda slug: latest_variant_ids(store, slug) if slug else [], brand_picker, ids)
+        app.load(restore, brand_picker, restored)
     return app
 
 

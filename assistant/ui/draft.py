@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from ..campaign import (
     add_brief,
     draft_brief_async,
     find_or_create_campaign,
+    latest_work,
     parse_when,
     render_brief_visuals,
 )
@@ -47,8 +49,9 @@ def _match_from_dict(raw: dict) -> Match:
     )
 
 
-def build(store: Store, brands: list[str]) -> tuple[gr.Dropdown, gr.State]:
-    """The tab's components and events; returns the brand picker and the ids state."""
+def build(store: Store, brands: list[str]) -> tuple[gr.Dropdown, Callable, list]:
+    """The tab's components and events; returns the brand picker, and what a page load calls
+    (with its outputs) to bring back the work in progress."""
     with gr.Row():
         brand = gr.Dropdown(brands, value=brands[0] if brands else None, label=t("brand"))
         author = gr.Textbox("cm", label=t("author"))
@@ -127,7 +130,14 @@ def build(store: Store, brands: list[str]) -> tuple[gr.Dropdown, gr.State]:
         for variant_id in variant_ids:
             _variant_card(store, variant_id, tick, who)
 
-    return brand, ids
+    def restore(slug: str):
+        """After a reload: the last brief, its networks and its cards, from the store."""
+        work = latest_work(store, slug) if slug else None
+        if work is None:
+            return gr.skip(), gr.skip(), []
+        return work.text, work.networks, work.variant_ids
+
+    return brand, restore, [brief, networks, ids]
 
 
 def _variant_card(store: Store, variant_id: int, tick: gr.State, who: str) -> None:
