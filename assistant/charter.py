@@ -6,7 +6,7 @@ a brand rule silently not applied.
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -194,7 +194,20 @@ class Charter(_Strict):
 
 
 def load_charter(path: str | Path, brand_root: str | Path | None = None) -> Charter:
-    """Load and validate one charter; any problem raises a CharterError naming file and field."""
+    """Load and validate one charter; any problem raises a CharterError naming file and field.
+
+    Parsed charters are kept per file and modification time: every check, edit and card
+    needs its brand, and parsing and validating the YAML costs about 20 ms.
+    """
+    try:
+        stamp = Path(path).stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _load_charter(str(path), None if brand_root is None else str(brand_root), stamp)
+
+
+@lru_cache(maxsize=64)
+def _load_charter(path: str | Path, brand_root: str | None, _stamp: int | None) -> Charter:
     path = Path(path)
     shown = str(path)
     try:

@@ -22,6 +22,7 @@ from .store import (
     Version,
     commit_or_conflict,
     get_or_404,
+    latest_version,
     now,
 )
 
@@ -58,8 +59,8 @@ def errors_of(matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [m for m in matches if m["severity"] == "error"]
 
 
-def latest(row: VariantRow) -> Version:
-    return row.versions[-1]
+def error_count(version: Version) -> int:
+    return len(errors_of(version.matches))
 
 
 def _charter_of(row: VariantRow) -> Charter:
@@ -123,7 +124,7 @@ def approve(store: Store, variant_id: int, actor: Actor, override: str | None = 
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
         charter = _charter_of(row)
-        version = latest(row)
+        version = latest_version(session, row.id)
         if (
             version.author == actor.name
             and not charter.review.allow_self_approval
@@ -197,7 +198,7 @@ def edit(
         session.add(
             Version(
                 variant_id=row.id,
-                number=len(row.versions) + 1,
+                number=latest_version(session, row.id).number + 1,
                 text=text,
                 author=actor.name,
                 cause=cause,
@@ -223,11 +224,18 @@ def raise_conflict(variant_id: int, expected: int, actual: int) -> None:
     )
 
 
+def current(store: Store, variant_id: int) -> tuple[str, int]:
+    """A variant's text and version counter: what an editor starts from."""
+    with store.session() as session:
+        row = get_or_404(session, VariantRow, variant_id)
+        return row.text, row.version
+
+
 def describe(store: Store, variant_id: int) -> dict[str, Any]:
     """Everything a reviewer sees of one variant: text, checks, versions, comments, audit."""
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
-        version = latest(row)
+        version = latest_version(session, row.id)
         profile = get_platform(row.platform)
         return {
             "id": row.id,

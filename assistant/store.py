@@ -158,11 +158,12 @@ class AuditEvent(Base):
 class Store:
     """A database: open it, then use short sessions (`with store.session() as s`)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, lock_timeout: float = 30.0) -> None:
+        """`lock_timeout`: how long a SQLite write waits for another process's lock."""
         self.url = url
         options: dict[str, Any] = {}
         if url.startswith("sqlite"):
-            options["connect_args"] = {"timeout": 30, "check_same_thread": False}
+            options["connect_args"] = {"timeout": lock_timeout, "check_same_thread": False}
         self.engine = create_engine(url, **options)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -199,7 +200,6 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
@@ -229,6 +229,16 @@ def open_store(url: str | None = None) -> Store:
     if url not in _stores:
         _stores[url] = Store(url)
     return _stores[url]
+
+
+def latest_version(session: Session, variant_id: int) -> Version:
+    """A variant's newest version, without loading the whole history."""
+    return session.scalars(
+        select(Version)
+        .where(Version.variant_id == variant_id)
+        .order_by(Version.number.desc())
+        .limit(1)
+    ).one()
 
 
 def get_or_404(session: Session, model: type, ident: int) -> Any:

@@ -8,6 +8,7 @@ domains on TLDs twitter-text does not list (reserved ones like `.example`, new g
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import emoji
 import regex
@@ -86,10 +87,16 @@ def numbers(text: str) -> list[Span]:
 
 def social_spans(text: str) -> list[Span]:
     """Every span a spell or grammar checker must not flag, sorted by start."""
+    return list(_social_spans(text))
+
+
+@lru_cache(maxsize=512)
+def _social_spans(text: str) -> tuple[Span, ...]:
+    """Cached: one check asks three times (masking, filtering, brand rules)."""
     spans = urls(text)
     for extra in (mentions(text), emails(text), hashtags(text), emojis(text), numbers(text)):
         spans += [s for s in extra if not _overlaps_any(s.start, s.end, spans)]
-    return sorted(spans, key=lambda s: s.start)
+    return tuple(sorted(spans, key=lambda s: s.start))
 
 
 def word_spans(text: str, words: list[str]) -> list[Span]:

@@ -244,3 +244,22 @@ def test_export_refuses_past_and_shared_slots(store):
     with pytest.raises(Exception, match="past") as caught:
         export_campaign(store, campaign.id, "csv", "/tmp/never.csv")
     assert "share the slot" in str(caught.value)
+
+
+def test_locked_sqlite_file_is_a_clear_error(tmp_path):
+    """Another process holds the write lock: the edit fails with a message, not a traceback."""
+    import sqlite3
+
+    path = tmp_path / "locked.db"
+    store = Store(f"sqlite:///{path}", lock_timeout=0.5)
+    _campaign, (first, _second) = _drafted(store)
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        version = describe(store, first)["version"]
+        with pytest.raises(StoreError, match="locked by another process"):
+            edit(store, first, "Nouveau texte.", Actor("alice", "author"), version)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "Nouveau texte." not in describe(store, first)["text"]

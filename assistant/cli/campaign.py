@@ -15,8 +15,17 @@ from ..errors import WorkflowError
 from ..export import FORMATS, export_campaign
 from ..llm import make_provider
 from ..platforms import parse_platform_list
-from ..review import Actor, approve, comment, describe, reject, request_changes, submit
-from ..store import VariantRow, open_store, variants_query
+from ..review import (
+    Actor,
+    approve,
+    comment,
+    describe,
+    error_count,
+    reject,
+    request_changes,
+    submit,
+)
+from ..store import VariantRow, latest_version, open_store, variants_query
 from .common import brand, check_format, print_json, read_text_arg
 
 campaign_app = typer.Typer(
@@ -139,7 +148,7 @@ def review_list(
                 "platform": r.platform,
                 "status": r.status,
                 "version": r.version,
-                "errors": sum(m["severity"] == "error" for m in r.versions[-1].matches),
+                "errors": error_count(latest_version(session, r.id)),
                 "text": r.text,
             }
             for r in session.scalars(variants_query(campaign_id, status, platform))

@@ -10,9 +10,9 @@ import gradio as gr
 from ..charter import load_brand
 from ..errors import AssistantError
 from ..platforms import measure, platform_ids
-from ..review import approve, describe, request_changes
+from ..review import approve, describe, error_count, request_changes
 from ..settings import get_settings
-from ..store import Store, variants_query
+from ..store import Store, latest_version, variants_query
 from .cards import card_html
 from .i18n import t
 from .identity import acting
@@ -29,7 +29,7 @@ def queue(store: Store, status: str | None, network: str | None) -> list[list]:
                 r.id,
                 r.platform,
                 r.status,
-                sum(m["severity"] == "error" for m in r.versions[-1].matches),
+                error_count(latest_version(session, r.id)),
                 r.text[:80].replace("\n", " "),
             ]
             for r in rows
