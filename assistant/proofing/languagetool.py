@@ -112,7 +112,8 @@ class LanguageToolEngine:
         if not local_install_present():
             raise EngineUnavailable(
                 "LanguageTool not configured: set LANGUAGETOOL_URL to a LanguageTool server, "
-                "or install Java 17+ and LanguageTool (LTP_JAR_DIR_PATH)"
+                "or install Java 17+ and LanguageTool (LTP_JAR_DIR_PATH), or allow its "
+                "download with ASSISTANT_LANGUAGETOOL_DOWNLOAD=1"
             )
         import language_tool_python
 
@@ -123,9 +124,13 @@ class LanguageToolEngine:
 
 
 def local_install_present() -> bool:
-    """A local LanguageTool can start only with Java and an unpacked LanguageTool."""
+    """A local LanguageTool needs Java and an unpacked LanguageTool, or the user's consent to
+    let language-tool-python download one (`ASSISTANT_LANGUAGETOOL_DOWNLOAD=1`): a check
+    must never start a 250 MB download unasked."""
     if not shutil.which("java"):
         return False
+    if os.environ.get("ASSISTANT_LANGUAGETOOL_DOWNLOAD") == "1":
+        return True
     jar_dir = os.environ.get("LTP_JAR_DIR_PATH")
     cache = Path(os.environ.get("LTP_PATH", Path.home() / ".cache" / "language_tool_python"))
     return bool(jar_dir and Path(jar_dir).is_dir()) or any(cache.glob("LanguageTool-*"))
