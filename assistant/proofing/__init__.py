@@ -29,6 +29,7 @@ ENGINE_ORDER = {
     "en": ["languagetool", "hunspell"],
 }
 SOURCE_RANK = {"platform": 0, "brand": 1, "languagetool": 2, "grammalecte": 3, "hunspell": 4}
+SUGGESTIONS = 6
 ENGINE_SOURCES = {"languagetool", "grammalecte", "hunspell"}
 
 
@@ -108,19 +109,22 @@ class Checker:
         return [m for m in found if not overlaps(m.offset, max(m.end, m.offset + 1), silent)]
 
     def _with_suggestions(self, match: Match, lang: str) -> Match:
+        """Spelling fixes, asked only for the errors that survived filtering. Hunspell's come
+        first: it ranks transpositions and missing letters better ('Frnace' -> 'France')."""
         if match.extra.get("type") != "spelling" or match.replacements:
             return match
-        engine = self.engines[match.source]
         word = match.extra.get("word", "")
-        try:
-            suggestions = (
-                engine.suggest(word)
-                if match.source == "grammalecte"
-                else engine.suggest(word, lang)
-            )
-        except EngineUnavailable:
-            return match
-        return replace(match, replacements=suggestions)
+        suggestions: list[str] = []
+        for name in dict.fromkeys(("hunspell", match.source)):
+            try:
+                engine = self.engines[name]
+                found = (
+                    engine.suggest(word) if name == "grammalecte" else engine.suggest(word, lang)
+                )
+            except EngineUnavailable:
+                continue
+            suggestions += [s for s in found if s not in suggestions]
+        return replace(match, replacements=tuple(suggestions[:SUGGESTIONS]))
 
     def reset(self) -> None:
         """Forget which engines were down (after the user fixed a setting)."""
