@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from PIL import Image, ImageColor, ImageDraw, ImageFilter, ImageFont, ImageOps
+from PIL import Image, ImageCms, ImageColor, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from .charter import Charter
 from .errors import VisualError
@@ -25,6 +25,7 @@ from .platforms import get_platform
 LAYOUTS_FILE = Path(__file__).parent / "data" / "layouts.yaml"
 Image.MAX_IMAGE_PIXELS = 40_000_000  # a photo above this is refused as a decompression bomb
 MIN_CONTRAST = 4.5
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 MAX_HEADLINE = 280
 # Bilinear after Pillow's box reduction (reducing_gap) keeps photos sharp at a third of
 # Lanczos' cost; the backgrounds are covered by a band and text anyway.
@@ -119,6 +120,18 @@ def _logo_at(path: str, side: int) -> Image.Image:
     return mark
 
 
+def to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """RGB pixels in sRGB: a photo tagged with another profile (Adobe RGB, Display P3) is
+    converted, since the output carries no profile and networks assume sRGB."""
+    if icc_profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+            return ImageCms.profileToProfile(image, source, SRGB, outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # an unreadable profile: keep the pixels as they are
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
 def open_photo(path: str | Path) -> Image.Image:
     """Open a user's photo safely: bombs, corrupt and non-image files give a clear error."""
     try:
@@ -127,7 +140,7 @@ def open_photo(path: str | Path) -> Image.Image:
             with Image.open(path) as photo:
                 photo.load()
                 upright = ImageOps.exif_transpose(photo)  # a copy: the file can close
-                return upright if upright.mode == "RGB" else upright.convert("RGB")
+                return to_srgb(upright, photo.info.get("icc_profile"))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise VisualError(
             f"{path}: image too large ({exc}); at most {Image.MAX_IMAGE_PIXELS:,} pixels."
