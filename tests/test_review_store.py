@@ -166,6 +166,12 @@ def new_campaign_with_brief(brief: str, networks: str, *extra: str):
     return run(app, arguments)
 
 
+def export_cli(fmt: str, out):
+    """`assistant export` of campaign 1."""
+    arguments = ["export", "--campaign", "1", "--format", fmt, "--out", str(out)]
+    return CliRunner().invoke(app, arguments)
+
+
 def test_cli_campaign_review_export_flow(tmp_path):
     run = CliRunner().invoke
     added = new_campaign_with_brief(
@@ -180,31 +186,18 @@ def test_cli_campaign_review_export_flow(tmp_path):
     assert run(app, ["review", "approve", *ids, "--as", "bob"]).exit_code == 0
     # the third is left unapproved: it must not be exported
     out = tmp_path / "exports"
-    assert (
-        run(
-            app, ["export", "--campaign", "1", "--format", "hootsuite", "--out", str(out)]
-        ).exit_code
-        == 0
-    )
+    assert export_cli("hootsuite", out).exit_code == 0
     rows = list(csv.reader(io.StringIO((out / "hootsuite-x.csv").read_text())))
     assert len(rows) == 1 and len(rows[0]) == 3
     datetime.strptime(rows[0][0], "%m/%d/%Y %H:%M")
     assert not (out / "hootsuite-linkedin.csv").exists()
     buffer = tmp_path / "buffer.json"
-    assert (
-        run(
-            app, ["export", "--campaign", "1", "--format", "buffer", "--out", str(buffer)]
-        ).exit_code
-        == 0
-    )
+    assert export_cli("buffer", buffer).exit_code == 0
     posts = json.loads(buffer.read_text())
     assert sorted(p["channelId"] for p in posts) == ["instagram", "x"]
     assert all(p["dueAt"].endswith(".000Z") and p["mode"] == "customScheduled" for p in posts)
     archive = tmp_path / "c.zip"
-    assert (
-        run(app, ["export", "--campaign", "1", "--format", "zip", "--out", str(archive)]).exit_code
-        == 0
-    )
+    assert export_cli("zip", archive).exit_code == 0
     with zipfile.ZipFile(archive) as z:
         names = z.namelist()
         assert "proof-sheet.html" in names and any(n.startswith("images/") for n in names)
@@ -226,7 +219,7 @@ def test_override_reason_shown_and_in_proof_sheet(tmp_path):
     )
     assert "validé par le juridique" in run(app, ["review", "show", "1"]).stdout
     archive = tmp_path / "o.zip"
-    run(app, ["export", "--campaign", "1", "--format", "zip", "--out", str(archive)])
+    export_cli("zip", archive)
     with zipfile.ZipFile(archive) as z:
         assert "validé par le juridique" in z.read("proof-sheet.html").decode()
 
