@@ -13,10 +13,9 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, dataclass, field
 
-import regex
-
 from .charter import Charter
 from .guardrails import SENTENCE_END, fit
+from .language import detect
 from .llm import ChatProvider, DraftReply
 from .platforms import Platform, get_platform, measure
 from .prompts import platform_template, render
@@ -225,9 +224,5 @@ def draft_all(request: DraftRequest, provider: ChatProvider | None) -> list[Vari
 
 
 def detect_language(text: str, charter: Charter) -> str:
-    """The charter's language unless the brief is clearly in the other one."""
-    if len(charter.languages) == 1:
-        return charter.language
-    french = len(regex.findall(r"\b(le|la|les|des|et|vous|nous|pour|est)\b", text, regex.I))
-    english = len(regex.findall(r"\b(the|and|you|we|for|is|our|with)\b", text, regex.I))
-    return "fr" if french >= english else "en"
+    """The brief's own language when it is clear, else the charter's default."""
+    return detect(text, charter.language)

@@ -177,3 +177,17 @@ def test_local_provider_runs_the_bundled_gguf_in_process(monkeypatch):
     ]
     _check_promises(variants, ["x", "bluesky"])
     assert all(v["provider"] == "local" for v in variants)
+
+
+def test_english_brief_for_a_french_brand_is_drafted_and_stored_as_english(tmp_path):
+    from assistant.campaign import add_brief, create_campaign
+    from assistant.drafting import detect_language
+    from assistant.store import Store
+
+    brief = "Our autumn sale is on: thirty percent off all our butter biscuits this weekend."
+    assert detect_language(brief, lemoine()) == "en"
+    assert detect_language(BRIEF_FR, lemoine()) == "fr"
+    assert detect_language("Promo !", lemoine()) == "fr"  # too short to tell: the brand's
+    store = Store(f"sqlite:///{tmp_path / 'lang.db'}")
+    campaign = create_campaign(store, "Export", "maison-lemoine")
+    assert add_brief(store, campaign.id, brief, ["x"]).language == "en"

@@ -190,3 +190,17 @@ def test_apply_shifts_remaining_offsets():
     assert fixed.startswith("Les offres sont limitées et")
     for m in rest:
         assert fixed[m.offset : m.end] == text[m.offset - 1 : m.end - 1]
+
+
+def test_language_follows_the_text_not_the_brand():
+    """An English post for the French brand is checked in English, not flagged word by word."""
+    text = "Our autumn trail sale is on this weekend, with a new jaket for everyone."
+    result = CliRunner().invoke(
+        app, ["check", "--brand", "maison-lemoine", "--format", "json", "-"], input=text
+    )
+    spelling = [
+        text[m["offset"] : m["offset"] + m["length"]]
+        for m in json.loads(result.stdout)["matches"]
+        if m["source"] == "hunspell"
+    ]
+    assert spelling == ["jaket"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from ..language import detect
 from ..platforms import get_platform
 from ..proofing import CheckReport, check_text, line_col
 from .common import brand, check_format, print_json, read_text_arg
@@ -16,7 +17,7 @@ def check(
     source: str = typer.Argument(None, help="A file, or '-' / nothing for stdin."),
     brand_slug: str = typer.Option(None, "--brand", "-b", help="Apply this brand's rules."),
     platform: str = typer.Option(None, "--platform", "-p", help="Apply this network's rules."),
-    lang: str = typer.Option("", "--lang", help="fr or en (default: the brand's, else fr)"),
+    lang: str = typer.Option("", "--lang", help="fr or en (default: detected, else the brand's)"),
     fmt: str = typer.Option("text", "--format", help="text or json"),
 ) -> None:
     """Proofread a post: spelling, grammar, typography, brand and network rules."""
@@ -28,7 +29,8 @@ def check(
     text = read_text_arg(source)
     if source is None or source == "-":
         text = text.removesuffix("\n")
-    report = check_text(text, lang or (charter.language if charter else "fr"), charter, profile)
+    lang = lang or detect(text, charter.language if charter else "fr")
+    report = check_text(text, lang, charter, profile)
     if fmt == "json":
         print_json(report.to_dict())
     else:
