@@ -192,6 +192,14 @@ class Charter(_Strict):
         words = [self.name, *self.vocabulary.accepted, *self.vocabulary.substitutions.values()]
         return [w for w in words if w]
 
+    @cached_property
+    def own_phrases(self) -> list[str]:
+        """Texts the charter imposes word for word (signatures, calls to action, legal
+        mentions): checkers must not ask to rewrite what the brand requires."""
+        overrides = [t for o in self.platforms.values() for t in (o.cta, o.signature) if t]
+        phrases = [self.signature, self.cta, *overrides, *(m.text for m in self.legal)]
+        return list(dict.fromkeys(p for p in phrases if p))
+
 
 def load_charter(path: str | Path, brand_root: str | Path | None = None) -> Charter:
     """Load and validate one charter; any problem raises a CharterError naming file and field.

@@ -204,3 +204,18 @@ def test_language_follows_the_text_not_the_brand():
         if m["source"] == "hunspell"
     ]
     assert spelling == ["jaket"]
+
+
+def test_charter_imposed_texts_are_not_flagged():
+    """The signature, calls to action and legal mentions are the brand's own words."""
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    text = (
+        f"Les palets sont là.\n\n{charter.signature}\n\n{charter.legal[0].text}\n\n"
+        f"{charter.cta_for('instagram')}"
+    )
+    found = check_text(text, "fr", charter, "instagram").matches
+    assert [(text[m.offset : m.end], m.rule_id) for m in found] == []
+    # the same URL outside the legal mention is still reported on Instagram
+    with_link = text + " Voir www.mangerbouger.fr"
+    rules = [m.rule_id for m in check_text(with_link, "fr", charter, "instagram").matches]
+    assert rules == ["platform.link_not_clickable"]

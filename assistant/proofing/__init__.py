@@ -105,7 +105,8 @@ class Checker:
         self, text: str, found: list[Match], charter: Charter | None
     ) -> list[Match]:
         """Drop anything touching a hashtag, mention, URL, e-mail, emoji, number or charter word."""
-        silent = social_spans(text) + word_spans(text, charter.own_words if charter else [])
+        own = [*charter.own_words, *charter.own_phrases] if charter else []
+        silent = social_spans(text) + word_spans(text, own)
         return [m for m in found if not overlaps(m.offset, max(m.end, m.offset + 1), silent)]
 
     def _with_suggestions(self, match: Match, lang: str) -> Match:

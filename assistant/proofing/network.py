@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..charter import Charter
 from ..platforms import Platform, fold_index, measure
-from ..tokens import hashtags, urls, word_spans
+from ..tokens import hashtags, overlaps, urls, word_spans
 from .match import Match
 from .rules import rule_match
 
@@ -14,7 +14,7 @@ def network_matches(
 ) -> list[Match]:
     """Every network-rule finding in the text."""
     found = _length(text, lang, platform) + _hashtag_count(text, lang, platform, charter)
-    found += _links(text, lang, platform) + _fold(text, lang, platform, charter)
+    found += _links(text, lang, platform, charter) + _fold(text, lang, platform, charter)
     found += _characters(text, lang, platform)
     return found
 
@@ -72,14 +72,17 @@ def _hashtag_count(text, lang, platform, charter) -> list[Match]:
     return []
 
 
-def _links(text, lang, platform) -> list[Match]:
+def _links(text, lang, platform, charter) -> list[Match]:
+    """URLs that will not be clickable; a legal mention's own URL must stay, so it is not one."""
     if platform.links_clickable:
         return []
+    required = word_spans(text, [m.text for m in charter.legal]) if charter else []
     return [
         rule_match(
             "platform.link_not_clickable", lang, u.start, u.end - u.start, network=platform.name
         )
         for u in urls(text)
+        if not overlaps(u.start, u.end, required)
     ]
 
 
