@@ -19,6 +19,8 @@ from pydantic import BaseModel
 from .errors import ProviderError
 from .settings import Settings, get_settings
 
+MAX_TOKENS = 600
+
 
 class DraftReply(BaseModel):
     """What a model returns for one post."""
@@ -58,11 +60,21 @@ class OpenAIProvider:
             timeout=self.settings.timeout,
             max_retries=self.settings.retries,
             temperature=self.settings.temperature,
-            max_tokens=600,
+            max_tokens=MAX_TOKENS,
+            extra_body=self._compatible_extras(),
         )
         # built once: LangChain rebuilds its runnable graph on every with_structured_output call
         self._structured = self._chat.with_structured_output(DraftReply, method="json_schema")
-        self._plain_json = self._chat.bind(response_format={"type": "json_object"})
+        # sent as a plain body field, not LangChain's response_format: that path goes through
+        # the SDK's parse(), which raises on a reply cut at the token limit instead of
+        # returning the text it has
+        plain = {**(self._compatible_extras() or {}), "response_format": {"type": "json_object"}}
+        self._plain_json = self._chat.bind(extra_body=plain)
+
+    def _compatible_extras(self) -> dict | None:
+        """LangChain sends `max_completion_tokens`; llama.cpp's and older servers read only
+        `max_tokens` and would otherwise generate until their context is full."""
+        return {"max_tokens": MAX_TOKENS} if self.settings.openai_base_url else None
 
     @property
     def label(self) -> str:
