@@ -1,10 +1,21 @@
-"""Typed errors, one per kind of broken input, turned into readable messages at one boundary."""
+"""Typed errors, one per kind of broken input, turned into readable messages at one boundary.
+
+An error a user can fix may carry a `key` and `params`: the UI words it in the reader's
+language from `data/messages.yaml`; the CLI and logs use the English message.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class AssistantError(Exception):
     """Base of every error a user can fix; its message is meant to be shown as is."""
+
+    def __init__(self, message: str = "", *, key: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 class CharterError(AssistantError):
@@ -28,6 +39,10 @@ class ProviderError(AssistantError):
     """A chat-model provider that cannot be built or reached."""
 
 
+class ReplyError(ProviderError):
+    """A model reply that is not a usable post (cut, empty, not the expected fields)."""
+
+
 class VisualError(AssistantError):
     """An image input (photo, font, logo) that cannot be used."""
 
@@ -40,12 +55,23 @@ class NotFound(AssistantError):
     """A campaign, brief or variant id that does not exist."""
 
 
+class InputError(AssistantError):
+    """Text or a file from outside that is too large, not text, or holds forbidden characters."""
+
+
 class WorkflowError(AssistantError):
     """A review transition that the workflow forbids (with the reason)."""
 
 
 class ConflictError(WorkflowError):
-    """A save based on a stale version: someone else saved first."""
+    """A save based on a stale version: someone else saved first.
+
+    `theirs` holds the text now stored, so a UI can show both texts and let the user choose.
+    """
+
+    def __init__(self, message: str = "", *, theirs: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.theirs = theirs
 
 
 class ExportError(AssistantError):

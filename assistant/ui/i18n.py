@@ -1,81 +1,69 @@
-"""UI strings in French and English; Gradio picks the browser's language."""
+"""UI strings in French and English, read from `data/ui/*.yaml` (one file per tab, keys unique
+across files). Labels go through Gradio's I18n (the browser's language); messages built on
+the server (toasts, errors, card text) through `tr()` with the request's language."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+from typing import Any
+
 import gradio as gr
+import yaml
 
-STRINGS = {
-    "en": {
-        "title": "Editorial assistant",
-        "tab_draft": "Draft",
-        "tab_review": "Review",
-        "tab_campaign": "Campaign",
-        "tab_brand": "Brand",
-        "brand": "Brand",
-        "author": "Your name",
-        "campaign": "Campaign",
-        "brief": "Brief",
-        "networks": "Networks",
-        "variants": "Variants per network",
-        "publish_at": "Publication (ISO 8601, e.g. 2026-12-01T10:00+01:00)",
-        "generate": "Generate",
-        "edit": "Edit the text",
-        "save": "Save and re-check",
-        "submit": "Send to review",
-        "status": "Status",
-        "network": "Network",
-        "refresh": "Refresh",
-        "variant_id": "Variant id",
-        "reviewer": "Reviewer",
-        "role": "Role",
-        "open": "Open",
-        "approve": "Approve",
-        "comment": "Comment",
-        "request_changes": "Request changes",
-        "override_reason": "Override reason",
-        "override": "Approve with override",
-        "export_format": "Export format",
-        "export": "Export",
-        "upload_charter": "Validate a charter (YAML)",
-    },
-    "fr": {
-        "title": "Assistant éditorial",
-        "tab_draft": "Rédiger",
-        "tab_review": "Relire",
-        "tab_campaign": "Campagne",
-        "tab_brand": "Charte",
-        "brand": "Marque",
-        "author": "Votre nom",
-        "campaign": "Campagne",
-        "brief": "Message (brief)",
-        "networks": "Réseaux",
-        "variants": "Variantes par réseau",
-        "publish_at": "Publication (ISO 8601, ex. 2026-12-01T10:00+01:00)",
-        "generate": "Générer",
-        "edit": "Modifier le texte",
-        "save": "Enregistrer et revérifier",
-        "submit": "Envoyer en relecture",
-        "status": "Statut",
-        "network": "Réseau",
-        "refresh": "Actualiser",
-        "variant_id": "N° de variante",
-        "reviewer": "Relecteur",
-        "role": "Rôle",
-        "open": "Ouvrir",
-        "approve": "Approuver",
-        "comment": "Commentaire",
-        "request_changes": "Demander des modifications",
-        "override_reason": "Motif de dérogation",
-        "override": "Approuver avec dérogation",
-        "export_format": "Format d’export",
-        "export": "Exporter",
-        "upload_charter": "Valider une charte (YAML)",
-    },
-}
+from ..errors import AssistantError
 
-I18N = gr.I18n(**STRINGS)
+UI_DIR = Path(__file__).resolve().parent.parent / "data" / "ui"
+LANGUAGES = ("en", "fr")
+
+
+@cache
+def table() -> dict[str, dict[str, str]]:
+    """key -> {language: text}, merged from every file; a key defined twice is an error."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(UI_DIR.glob("*.yaml")):
+        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"{path.name}: UI string {key!r} is already defined elsewhere")
+            merged[key] = texts
+    return merged
+
+
+def strings(lang: str) -> dict[str, str]:
+    return {key: texts[lang] for key, texts in table().items()}
+
+
+I18N = gr.I18n(**{lang: strings(lang) for lang in LANGUAGES})
 
 
 def t(key: str) -> object:
-    """A translatable label."""
+    """A translatable label (translated in the browser)."""
     return I18N(key)
+
+
+def request_language(request: gr.Request | None) -> str:
+    """fr or en from the browser's Accept-Language (first supported one), else fr."""
+    header = ""
+    if request is not None:
+        header = (getattr(request, "headers", None) or {}).get("accept-language", "")
+    for part in header.split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return "fr"
+
+
+def tr(key: str, lang: str, **params: Any) -> str:
+    """A server-built message in one language, `{placeholders}` filled in."""
+    texts = table()[key]
+    return (texts.get(lang) or texts["en"]).format(**params)
+
+
+def error_text(exc: AssistantError, lang: str) -> str:
+    """An error in the reader's language when it has a key we word, else its own message."""
+    if exc.key and exc.key in table():
+        try:
+            return tr(exc.key, lang, **exc.params)
+        except (KeyError, IndexError):
+            pass
+    return str(exc)

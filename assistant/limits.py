@@ -1,0 +1,100 @@
+"""Bounds on input from outside, read from `data/limits.yaml`, and the one place text from a
+person or a file is accepted: too long, not UTF-8 or holding control characters is refused
+with a message naming what, the limit and the size, before any slow step runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from .errors import InputError
+
+LIMITS_FILE = Path(__file__).resolve().parent / "data" / "limits.yaml"
+# C0 controls but tab, line feed and carriage return; C1 controls; NUL above all
+CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Every bound, in characters unless the name says bytes."""
+
+    brief_chars: int
+    post_chars: int
+    comment_chars: int
+    name_chars: int
+    check_chars: int
+    count_chars: int
+    text_file_bytes: int
+    charter_bytes: int
+    charter_depth: int
+    charter_aliases: int
+    upload_bytes: int
+
+
+@cache
+def limits() -> Limits:
+    """The bounds in force (read once)."""
+    return Limits(**yaml.safe_load(LIMITS_FILE.read_text(encoding="utf-8")))
+
+
+def clean_text(text: str, what: str, limit: int) -> str:
+    """`text` if it is within `limit` characters and holds no control character; else an
+    InputError naming `what` (e.g. "the brief"), so nothing unreadable is stored or checked."""
+    if len(text) > limit:
+        raise InputError(
+            f"{what} is {len(text):,} characters long; the limit is {limit:,}.",
+            key="too_long",
+            what=what,
+            size=len(text),
+            limit=limit,
+        )
+    found = CONTROL.search(text)
+    if found:
+        raise InputError(
+            f"{what} holds a control character (U+{ord(found.group()):04X}) at position "
+            f"{found.start()}; remove it.",
+            key="control_character",
+            what=what,
+            code=f"U+{ord(found.group()):04X}",
+            position=found.start(),
+        )
+    return text
+
+
+def read_text_file(path: str | Path, what: str = "the file") -> str:
+    """A UTF-8 text file within the size bound; a missing, oversized or binary file is an
+    InputError that names it (never read as the text itself)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise InputError(f"no such file: {path}", key="no_such_file", path=str(path)) from None
+    if not path.is_file():
+        raise InputError(f"{path} is not a file.", key="not_a_file", path=str(path))
+    bound = limits().text_file_bytes
+    if size > bound:
+        raise InputError(
+            f"{path} is {size:,} bytes; {what} may be at most {bound:,} bytes.",
+            key="file_too_large",
+            path=str(path),
+            size=size,
+            limit=bound,
+        )
+    return decode_utf8(path.read_bytes(), str(path))
+
+
+def decode_utf8(data: bytes, where: str) -> str:
+    """Bytes as UTF-8 text; anything else is an InputError giving the first bad byte's offset."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{where} is not UTF-8 text (byte {exc.start}); save it as UTF-8.",
+            key="not_utf8",
+            where=where,
+            position=exc.start,
+        ) from None
