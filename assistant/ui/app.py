@@ -8,8 +8,8 @@ from ..charter import load_all
 from ..settings import get_settings
 from ..store import Store, open_store
 from . import brand, campaign, draft, review
-from .cards import CSS
 from .i18n import I18N, t
+from .templates import stylesheet
 
 
 def build_app(store: Store | None = None) -> gr.Blocks:
@@ -36,4 +36,9 @@ def launch_options() -> dict:
     """Theme, CSS and translations, passed to launch() as Gradio 6 wants."""
     data = get_settings().data_dir
     data.mkdir(parents=True, exist_ok=True)
-    return {"css": CSS, "i18n": I18N, "theme": gr.themes.Soft(), "allowed_paths": [str(data)]}
+    return {
+        "css": stylesheet(),
+        "i18n": I18N,
+        "theme": gr.themes.Soft(),
+        "allowed_paths": [str(data)],
+    }

@@ -13,23 +13,6 @@ from ..platforms import fold_index, get_platform
 
 SEVERITY_CLASS = {"error": "m-error", "warning": "m-warning", "info": "m-info"}
 
-CSS = """
-.card{border:1px solid #d0d7de;border-radius:12px;padding:12px;margin:6px 0;background:#fff;color:#111}
-.card header{display:flex;align-items:center;gap:8px;font-weight:600}
-.card header img{width:36px;height:36px;border-radius:50%}
-.card .net{margin-left:auto;font-size:.8em;color:#555}
-.card .body{white-space:pre-wrap;margin:8px 0;font-size:.95em}
-.card .fold{color:#888;font-style:italic}
-.counter{font-weight:600;padding:1px 8px;border-radius:8px}
-.counter.ok{background:#dafbe1;color:#116329}.counter.near{background:#fff8c5;color:#7d4e00}
-.counter.over{background:#ffebe9;color:#a40e26}
-.m-error{background:#ffd7d5;border-bottom:2px solid #cf222e}
-.m-warning{background:#fff1c2;border-bottom:2px dashed #bf8700}
-.m-info{border-bottom:2px dotted #0969da}
-.status{font-size:.8em;padding:1px 6px;border-radius:6px;background:#eef}
-.swatch{display:inline-block;width:48px;height:48px;border-radius:8px;margin:4px;border:1px solid #ccc}
-"""
-
 
 @lru_cache(maxsize=16)
 def logo_data_uri(path: str) -> str:

@@ -1,0 +1,109 @@
+"""The UI's one error boundary: a decorator for every event handler.
+
+An error the user can fix (AssistantError) becomes one toast in the reader's language and an
+info line in the log (who and what, no traceback); anything else is logged with its
+traceback and the user sees a short message saying where the log is. Handlers may be plain
+functions, coroutines or (async) generators: Gradio streams the latter.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+
+from ..errors import AssistantError
+from ..settings import get_settings
+from .i18n import error_text, request_language, tr
+
+log = logging.getLogger("assistant.ui")
+
+
+def log_path() -> str:
+    return str(get_settings().data_dir / "logs" / "assistant.log")
+
+
+def setup_logging() -> None:
+    """Log to `<data>/logs/assistant.log` (and stderr) once per process."""
+    root = logging.getLogger("assistant")
+    if any(getattr(h, "_assistant", False) for h in root.handlers):
+        return
+    path = get_settings().data_dir / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path / "assistant.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler._assistant = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def _language(args: tuple, kwargs: dict) -> str:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, gr.Request):
+            return request_language(value)
+    return "fr"
+
+
+def _refusal(exc: Exception, fn: Callable, args: tuple, kwargs: dict) -> gr.Error:
+    lang = _language(args, kwargs)
+    if isinstance(exc, AssistantError):
+        log.info("refused %s: %s", fn.__name__, exc)
+        return gr.Error(error_text(exc, lang))
+    log.exception("unexpected error in %s", fn.__name__)
+    return gr.Error(tr("unexpected_error", lang, log=log_path()))
+
+
+def handled(fn: Callable) -> Callable:
+    """Wrap a Gradio handler in the boundary, keeping its signature (Gradio reads it)."""
+    if inspect.isasyncgenfunction(fn):
+
+        @functools.wraps(fn)
+        async def agen(*args: Any, **kwargs: Any) -> Any:
+            try:
+                async for item in fn(*args, **kwargs):
+                    yield item
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise _refusal(exc, fn, args, kwargs) from None
+
+        return agen
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def gen(*args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise _refusal(exc, fn, args, kwargs) from None
+
+        return gen
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def coro(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise _refusal(exc, fn, args, kwargs) from None
+
+        return coro
+
+    @functools.wraps(fn)
+    def plain(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as exc:
+            raise _refusal(exc, fn, args, kwargs) from None
+
+    return plain
