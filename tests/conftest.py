@@ -164,3 +164,17 @@ def postgres_url():
             capture_output=True,
         )
         shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture()
+def running_app(tmp_path):
+    """The review UI (`python app.py`) on a free loopback port with its own store."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "ASSISTANT_DB_URL": f"sqlite:///{tmp_path / 'ui.db'}",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    command = [sys.executable, "app.py", "--port", str(port)]
+    with serving(command, port, tmp_path / "app.log", 90, cwd=ROOT, env=env):
+        yield f"http://127.0.0.1:{port}"

@@ -2,45 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, free_port, serving
+from .browser import CHROMIUM_ARGS, shot
 
-ARTIFACTS = ROOT / "artifacts" / "browser"
 BRIEF = (
     "Les offres de Noël sont limités : coffrets de palets et galettes au beurre salé, "
     "préparés à Pont-Aven. Commandez sur https://lemoine.example/noel dès maintenant."
 )
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture()
-def running_app(tmp_path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "ASSISTANT_DB_URL": f"sqlite:///{tmp_path / 'ui.db'}",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-    }
-    command = [sys.executable, "app.py", "--port", str(port)]
-    with serving(command, port, tmp_path / "app.log", 90, cwd=ROOT, env=env):
-        yield f"http://127.0.0.1:{port}"
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.slow
