@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import gradio as gr
@@ -41,20 +42,29 @@ def setup_logging() -> None:
     root.setLevel(logging.INFO)
 
 
-def _language(args: tuple, kwargs: dict) -> str:
-    for value in (*args, *kwargs.values()):
-        if isinstance(value, gr.Request):
-            return request_language(value)
-    return "fr"
+def _request(args: tuple, kwargs: dict) -> gr.Request | None:
+    return next((v for v in (*args, *kwargs.values()) if isinstance(v, gr.Request)), None)
 
 
 def _refusal(exc: Exception, fn: Callable, args: tuple, kwargs: dict) -> gr.Error:
-    lang = _language(args, kwargs)
+    request = _request(args, kwargs)
+    lang = request_language(request)
     if isinstance(exc, AssistantError):
-        log.info("refused %s: %s", fn.__name__, exc)
+        who = getattr(request, "username", None) or "anonymous"
+        log.info("refused %s for %s: %s", fn.__name__, who, exc)
         return gr.Error(error_text(exc, lang))
     log.exception("unexpected error in %s", fn.__name__)
     return gr.Error(tr("unexpected_error", lang, log=log_path()))
+
+
+@contextmanager
+def _boundary(fn: Callable, args: tuple, kwargs: dict) -> Iterator[None]:
+    try:
+        yield
+    except gr.Error:
+        raise
+    except Exception as exc:
+        raise _refusal(exc, fn, args, kwargs) from None
 
 
 def handled(fn: Callable) -> Callable:
@@ -63,47 +73,31 @@ def handled(fn: Callable) -> Callable:
 
         @functools.wraps(fn)
         async def agen(*args: Any, **kwargs: Any) -> Any:
-            try:
+            with _boundary(fn, args, kwargs):
                 async for item in fn(*args, **kwargs):
                     yield item
-            except gr.Error:
-                raise
-            except Exception as exc:
-                raise _refusal(exc, fn, args, kwargs) from None
 
         return agen
     if inspect.isgeneratorfunction(fn):
 
         @functools.wraps(fn)
         def gen(*args: Any, **kwargs: Any) -> Any:
-            try:
+            with _boundary(fn, args, kwargs):
                 yield from fn(*args, **kwargs)
-            except gr.Error:
-                raise
-            except Exception as exc:
-                raise _refusal(exc, fn, args, kwargs) from None
 
         return gen
     if inspect.iscoroutinefunction(fn):
 
         @functools.wraps(fn)
         async def coro(*args: Any, **kwargs: Any) -> Any:
-            try:
+            with _boundary(fn, args, kwargs):
                 return await fn(*args, **kwargs)
-            except gr.Error:
-                raise
-            except Exception as exc:
-                raise _refusal(exc, fn, args, kwargs) from None
 
         return coro
 
     @functools.wraps(fn)
     def plain(*args: Any, **kwargs: Any) -> Any:
-        try:
+        with _boundary(fn, args, kwargs):
             return fn(*args, **kwargs)
-        except gr.Error:
-            raise
-        except Exception as exc:
-            raise _refusal(exc, fn, args, kwargs) from None
 
     return plain
