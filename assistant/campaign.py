@@ -306,7 +306,7 @@ def missing_variants(store: Store, brief_id: int) -> list[tuple[str, int]]:
                 select(VariantRow.platform, VariantRow.variant_no).where(
                     VariantRow.brief_id == brief_id
                 )
-            ).tuples()
+            )
         )
         return _missing(brief, present)
 
@@ -319,7 +319,7 @@ def incomplete_briefs(store: Store, campaign_id: int) -> list[dict[str, Any]]:
             select(VariantRow.brief_id, VariantRow.platform, VariantRow.variant_no)
             .join(Brief)
             .where(Brief.campaign_id == campaign_id)
-        ).tuples()
+        )
         present: dict[int, set[tuple[str, int]]] = defaultdict(set)
         for brief_id, platform, number in pairs:
             present[brief_id].add((platform, number))
