@@ -134,7 +134,7 @@ def test_visuals_older_than_the_text_block_approval_until_rendered_again(store):
     fresh = describe(store, first)
     assert fresh["visuals_current"] and fresh["images_version"] == 2
     assert all("/v2/" in path for path in fresh["images"]) and len(images) == len(fresh["images"])
-    assert fresh["alt_text"] == "Visuel : Nos galettes d'hiver sont prêtes."
+    assert fresh["alt_text"] == "Nos galettes d'hiver sont prêtes."
     assert fresh["version"] == stale["version"], "rendering must not make open edits stale"
     assert approve(store, first, BOB).status == "approved"
 
@@ -362,3 +362,22 @@ def test_empty_briefs_and_no_network_are_refused(store, text, networks, key):
     with pytest.raises(AssistantError) as refused:
         add_brief(store, campaign.id, text, networks, FUTURE, "alice")
     assert refused.value.key == key and _counts(store)["briefs"] == 0
+
+
+def test_variants_per_network_are_remembered_for_resuming(store):
+    from assistant.campaign import missing_variants, resume_brief
+
+    campaign = create_campaign(store, "Deux", "maison-lemoine")
+    saved = add_brief(store, campaign.id, BRIEF, ["x", "linkedin"], FUTURE, "alice", variants=2)
+    assert missing_variants(store, saved.id) == [
+        ("x", 1),
+        ("x", 2),
+        ("linkedin", 1),
+        ("linkedin", 2),
+    ]
+    drafted = [v.platform for v, _id in resume_brief(store, saved.id, None, "alice")]
+    assert sorted(drafted) == ["linkedin", "linkedin", "x", "x"]
+    assert (
+        missing_variants(store, saved.id) == []
+        and list(resume_brief(store, saved.id, None, "alice")) == []
+    )

@@ -70,7 +70,10 @@ def campaign_new(
 ) -> None:
     """Create a campaign."""
     check_format(fmt)
-    created = create_campaign(open_store(), name, brand_slug, parse_when(starts), parse_when(ends))
+    zone = brand_timezone(brand(brand_slug))
+    created = create_campaign(
+        open_store(), name, brand_slug, parse_when(starts, zone), parse_when(ends, zone)
+    )
     print_json(
         {"id": created.id, "name": name, "brand": brand_slug}
     ) if fmt == "json" else typer.echo(f"campaign {created.id} created: {name} ({brand_slug})")
