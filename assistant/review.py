@@ -1,7 +1,7 @@
 """Review workflow: draft → in_review → approved | changes_requested → in_review …, rejected,
 published. Every edit is a new version checked again; approving over an `error` match needs
-an override reason, stored and shown; a reviewer does not approve their own text unless the
-brand allows it.
+an override reason, stored and shown; nobody (admins included) approves a text they wrote
+part of since its last approval unless the brand's charter allows self-approval.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .store import (
     VariantRow,
     Version,
     commit_or_conflict,
+    filter_variants,
     get_or_404,
     latest_version,
     now,
@@ -234,8 +235,7 @@ def _submit_row(session: Any, row: VariantRow, actor: Actor) -> None:
         )
     if row.status not in ("draft", "changes_requested"):
         raise WorkflowError(
-            f"variant {row.id} is {row.status}; only drafts and variants sent back "
-            "are submitted.",
+            f"variant {row.id} is {row.status}; only drafts and variants sent back are submitted.",
             key="not_submittable",
             id=row.id,
             status=row.status,
@@ -462,12 +462,7 @@ def queue(
             (Version.variant_id == latest.c.variant_id) & (Version.number == latest.c.number),
         )
     )
-    if campaign_id is not None:
-        query = query.where(Brief.campaign_id == campaign_id)
-    if status:
-        query = query.where(VariantRow.status == status)
-    if platform:
-        query = query.where(VariantRow.platform == platform)
+    query = filter_variants(query, campaign_id, status, platform)
     query = query.order_by(Brief.publish_at, VariantRow.id).limit(max(0, limit)).offset(offset)
     with store.session() as session:
         return [

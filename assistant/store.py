@@ -373,15 +373,22 @@ def commit_or_conflict(session: Session, what: str) -> None:
         raise store_error(str(session.bind.url), exc) from None
 
 
-def variants_query(
-    campaign_id: int | None = None, status: str | None = None, platform: str | None = None
+def filter_variants(
+    query: Any, campaign_id: int | None, status: str | None, platform: str | None
 ) -> Any:
-    """Variants filtered by campaign, status and network, newest brief first."""
-    query = select(VariantRow).join(Brief)
+    """A variants query (joined to briefs) narrowed to a campaign, a status and a network."""
     if campaign_id is not None:
         query = query.where(Brief.campaign_id == campaign_id)
     if status:
         query = query.where(VariantRow.status == status)
     if platform:
         query = query.where(VariantRow.platform == platform)
+    return query
+
+
+def variants_query(
+    campaign_id: int | None = None, status: str | None = None, platform: str | None = None
+) -> Any:
+    """Variants filtered by campaign, status and network, newest brief first."""
+    query = filter_variants(select(VariantRow).join(Brief), campaign_id, status, platform)
     return query.order_by(Brief.publish_at, VariantRow.id)
