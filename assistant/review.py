@@ -463,7 +463,8 @@ def queue(
         )
     )
     query = filter_variants(query, campaign_id, status, platform)
-    query = query.order_by(Brief.publish_at, VariantRow.id).limit(max(0, limit)).offset(offset)
+    order = (Brief.publish_at.asc().nulls_last(), VariantRow.id)  # same order on every database
+    query = query.order_by(*order).limit(max(0, limit)).offset(offset)
     with store.session() as session:
         return [
             QueueItem(

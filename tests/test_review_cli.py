@@ -134,3 +134,4 @@ def test_review_list_keeps_its_json_keys_and_pages():
 def test_campaign_add_to_a_missing_campaign_names_it():
     refused = run(app, ["campaign", "add", "--campaign", "7", "-p", "x", "Brief."])
     assert refused.exit_code != 0 and "no campaign with id 7" in str(refused.exception)
+    assert refused.exception.key == "not_found"  # worded in the reader's language by the UI
