@@ -98,8 +98,16 @@ def get_platform(platform_id: str) -> Platform:
 
 
 def parse_platform_list(value: str) -> list[str]:
-    """'x, LinkedIn' -> ['x', 'linkedin'], each checked."""
-    return [get_platform(p).id for p in value.split(",") if p.strip()]
+    """'x, LinkedIn' -> ['x', 'linkedin'], each checked; a list naming no network (`,`) is
+    refused rather than drafting nothing and reporting success."""
+    found = [get_platform(p).id for p in value.split(",") if p.strip()]
+    if not found:
+        raise UnknownPlatform(
+            f"no network in {value!r}; give one or more of {', '.join(platform_ids())}, "
+            "separated by commas",
+            key="no_network",
+        )
+    return list(dict.fromkeys(found))
 
 
 def length_on(text: str, platform: Platform) -> int:
