@@ -97,9 +97,7 @@ def test_a_domain_error_is_one_line_and_exit_2():
     assert err.startswith("Error: unknown network 'myspace'") and err.count("\n") == 1
 
 
-def test_an_unexpected_error_is_logged_with_its_traceback_and_exit_70(
-    tmp_path, monkeypatch
-):
+def test_an_unexpected_error_is_logged_with_its_traceback_and_exit_70(tmp_path, monkeypatch):
     use_env(monkeypatch, ASSISTANT_DATA_DIR=str(tmp_path / "data"))
 
     def broken(*args, **kwargs):

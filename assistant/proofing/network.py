@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..charter import Charter
 from ..platforms import Platform, fold_index, measure
-from ..tokens import hashtags, overlaps, urls, word_spans
+from ..tokens import SpanIndex, hashtags, overlaps, urls, word_spans
 from .match import Match
 from .rules import rule_match
 
@@ -76,7 +76,7 @@ def _links(text, lang, platform, charter) -> list[Match]:
     """URLs that will not be clickable; a legal mention's own URL must stay, so it is not one."""
     if platform.links_clickable:
         return []
-    required = word_spans(text, [m.text for m in charter.legal]) if charter else []
+    required = SpanIndex(word_spans(text, [m.text for m in charter.legal]) if charter else [])
     return [
         rule_match(
             "platform.link_not_clickable", lang, u.start, u.end - u.start, network=platform.name
