@@ -207,7 +207,13 @@ def _plain_units(text: str) -> int:
 
 
 def _shorten_urls(text: str, url_length: int) -> str:
-    """Replace each URL by a placeholder of the length the network charges for it."""
+    """Replace each URL by a placeholder of the length the network charges for it (in a
+    long text, word by word: only a word with a dot can hold a URL, and the extractor is slow)."""
+    if len(text) > X_PIECE:
+        return "".join(
+            _shorten_urls(word, url_length) if X_DOT.search(word) else word
+            for word in X_WORD.findall(text)
+        )
     pieces, last = [], 0
     for found in extract_urls_with_indices(text):
         start, end = found["indices"]

@@ -10,6 +10,10 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from ..charter import Charter
 from ..limits import clean_text, limits
@@ -32,6 +36,7 @@ ENGINE_ORDER = {
 }
 SOURCE_RANK = {"platform": 0, "brand": 1, "languagetool": 2, "grammalecte": 3, "hunspell": 4}
 SUGGESTIONS = 6
+PROOFING_FILE = Path(__file__).resolve().parent.parent / "data" / "proofing.yaml"
 ENGINE_SOURCES = {"languagetool", "grammalecte", "hunspell"}
 
 
@@ -97,7 +102,12 @@ class Checker:
 
     def _run_engines(self, text: str, lang: str) -> tuple[list[Match], list[str], list[str]]:
         notices = []
-        for name in ENGINE_ORDER.get(lang, ["hunspell"]):
+        order = ENGINE_ORDER.get(lang, ["hunspell"])
+        settings = proofing_settings()
+        if len(text) > settings["grammar_chars"]:
+            order = ["hunspell"]
+            notices.append(settings["notice"]["en"].format(limit=settings["grammar_chars"]))
+        for name in order:
             engine = self.engines[name]
             if name in self._down:
                 notices.append(self._down[name])
@@ -139,6 +149,12 @@ class Checker:
     def reset(self) -> None:
         """Forget which engines were down (after the user fixed a setting)."""
         self._down.clear()
+
+
+@cache
+def proofing_settings() -> dict:
+    """How far the grammar engines go, from `data/proofing.yaml`."""
+    return yaml.safe_load(PROOFING_FILE.read_text(encoding="utf-8"))
 
 
 def mask_social_tokens(text: str) -> str:
