@@ -137,18 +137,11 @@ class Checker:
         suggestions: list[str] = []
         for name in dict.fromkeys(("hunspell", match.source)):
             try:
-                engine = self.engines[name]
-                found = (
-                    engine.suggest(word) if name == "grammalecte" else engine.suggest(word, lang)
-                )
+                found = self.engines[name].suggest(word, lang)
             except EngineUnavailable:
                 continue
             suggestions += [s for s in found if s not in suggestions]
         return replace(match, replacements=tuple(suggestions[:SUGGESTIONS]))
-
-    def reset(self) -> None:
-        """Forget which engines were down (after the user fixed a setting)."""
-        self._down.clear()
 
 
 @cache
