@@ -8,6 +8,7 @@ report's notices and the next one is used, so a dead server never means no proof
 from __future__ import annotations
 
 import threading
+import time
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -92,7 +93,7 @@ class Checker:
         profile = get_platform(platform) if isinstance(platform, str) else platform
         found, engines, notices = self._run_engines(mask_social_tokens(text), lang)
         found = self._keep_real_mistakes(text, found, charter)
-        found = [self._with_suggestions(m, lang) for m in found]
+        found = self._suggested(found, lang)
         if charter is not None:
             found += brand_matches(text, lang, charter, profile.id if profile else None)
             found = _typography_severity(found, charter)
@@ -127,6 +128,21 @@ class Checker:
         own = [*charter.own_words, *charter.own_phrases] if charter else []
         silent = SpanIndex(social_spans(text) + word_spans(text, own))
         return [m for m in found if not overlaps(m.offset, max(m.end, m.offset + 1), silent)]
+
+    def _suggested(self, found: list[Match], lang: str) -> list[Match]:
+        """Suggestions for the first spelling mistakes only, within a time budget: one lookup
+        costs up to a quarter of a second on a gibberish word, and a text full of unknown
+        words must not take minutes. The others are flagged all the same."""
+        settings = proofing_settings()
+        budget, deadline = settings["suggested_words"], time.monotonic() + settings["suggest_s"]
+        result = []
+        for match in found:
+            wanted = match.extra.get("type") == "spelling" and not match.replacements
+            if wanted and budget > 0 and time.monotonic() < deadline:
+                budget -= 1
+                match = self._with_suggestions(match, lang)
+            result.append(match)
+        return result
 
     def _with_suggestions(self, match: Match, lang: str) -> Match:
         """Spelling fixes, asked only for the errors that survived filtering. Hunspell's come
