@@ -8,7 +8,7 @@ import sys
 import typer
 
 from ..errors import AssistantError
-from . import brands, campaign, check, draft, render
+from . import brands, campaign, check, draft, lexicon, render
 
 app = typer.Typer(
     help="Editorial assistant: draft, check, render, review and export social posts.",
@@ -16,7 +16,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (brands, draft, check, render, campaign):
+for module in (brands, draft, check, render, campaign, lexicon):
     module.register(app)
 
 
