@@ -61,3 +61,13 @@ def test_one_problem_reported_once_when_harper_and_the_rules_agree():
 
 def test_harper_ignores_other_languages():
     assert HarperEngine().check("Les offres sont limités.", "fr") == []
+
+
+def test_offsets_hold_across_paragraphs_and_a_re_check_after_an_edit():
+    checker = Checker(languagetool_url="")
+    text = "New in store 🎉\n\nCafé stop, then we has a new trail for you."
+    [match] = [m for m in checker.check(text, "en").matches if m.source == "harper"]
+    assert text[match.offset : match.end] == "has"
+    edited = "New in store today 🎉🎉\n\nCafé stop, then we has a new trail for you."
+    [again] = [m for m in checker.check(edited, "en").matches if m.source == "harper"]
+    assert edited[again.offset : again.end] == "has"

@@ -22,6 +22,7 @@ from .match import Match
 SETTINGS_FILE = Path(__file__).resolve().parent.parent / "data" / "harper.yaml"
 DIALECTS = ("en-US", "en-GB")
 DEFAULT_DIALECT = "en-US"
+CACHE_SIZE = 2048
 
 
 @cache
@@ -45,18 +46,33 @@ class HarperEngine:
 
     def __init__(self) -> None:
         self._linters: dict[str, Any] = {}
+        self._cache: dict[tuple[str, str], tuple[Match, ...]] = {}
         self._lock = threading.Lock()
 
     def supports(self, lang: str) -> bool:
         return lang == "en"
 
     def check(self, text: str, lang: str, dialect: str = DEFAULT_DIALECT) -> list[Match]:
+        """Paragraph by paragraph, each kept in a small cache: a live re-check after an edit
+        lints only the paragraph that changed."""
         if lang != "en":
             return []
+        matches, offset = [], 0
+        for paragraph in text.split("\n"):
+            if paragraph.strip():
+                matches += [m.shifted(offset) for m in self._paragraph(paragraph, dialect)]
+            offset += len(paragraph) + 1
+        return matches
+
+    def _paragraph(self, paragraph: str, dialect: str) -> tuple[Match, ...]:
+        key = (dialect, paragraph)
         with self._lock:
-            linter = self._linter(dialect)
-            lints = linter.lint(text, language="plaintext")
-            return [_match(lint) for lint in lints if lint.span.end > lint.span.start]
+            if key not in self._cache:
+                lints = self._linter(dialect).lint(paragraph, language="plaintext")
+                if len(self._cache) >= CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[key] = tuple(_match(lint) for lint in lints if not lint.span.is_empty())
+            return self._cache[key]
 
     def _linter(self, dialect: str) -> Any:
         if dialect not in self._linters:
