@@ -31,7 +31,10 @@ SETS = {
     "held-out": yaml.safe_load((DATA / "proofing_eval_heldout.yaml").read_text(encoding="utf-8")),
 }
 ENGINES = {"grammalecte", "hunspell", "languagetool", "harper", "confusions"}
-SINGLE = {"fr": ["grammalecte", "hunspell"], "en": ["hunspell", "harper", "confusions"]}
+SINGLE = {
+    "fr": ["grammalecte", "hunspell", "confusions"],
+    "en": ["hunspell", "harper", "confusions"],
+}
 SPELLING = {"spelling", "orthographe"}
 
 
@@ -156,7 +159,7 @@ def test_each_engine_alone_is_reported(charters, monkeypatch):
 # when the engines were last changed (a fall means a regression, a rise may be raised here).
 FLOORS = {
     "tuned": {("fr", "all"): 0.92, ("en", "=grammar"): 0.70, ("en", "=spelling"): 0.95},
-    "held-out": {("fr", "all"): 0.74, ("en", "=grammar"): 0.76, ("en", "=spelling"): 1.0},
+    "held-out": {("fr", "all"): 0.77, ("en", "=grammar"): 0.76, ("en", "=spelling"): 1.0},
 }
 ERROR_ALARMS = {"tuned": 0, "held-out": 1}
 

@@ -28,7 +28,7 @@ from .real_words import quiet_real_words
 __all__ = ["CheckReport", "Checker", "Match", "apply", "check", "check_text", "line_col"]
 
 ENGINE_ORDER = {
-    "fr": ["languagetool", "grammalecte", "hunspell"],
+    "fr": ["languagetool", "grammalecte+confusions", "hunspell"],
     "en": ["languagetool", "harper+confusions+hunspell"],
 }
 SOURCE_RANK = {
