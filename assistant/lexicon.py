@@ -141,10 +141,11 @@ def _record(charter_path: Path, change: LexiconChange) -> None:
 
 
 class _locked:
-    """An exclusive lock beside the charter, so two reviewers adding words lose neither."""
+    """An exclusive lock on the brand's lexicon log (never replaced, unlike the charter), so
+    two reviewers adding words at once lose neither."""
 
     def __init__(self, charter_path: Path) -> None:
-        self.path = charter_path.with_name(f".{charter_path.stem}.lexicon.lock")
+        self.path = _log_path(charter_path)
 
     def __enter__(self) -> None:
         self.file = self.path.open("a")

@@ -109,3 +109,20 @@ def test_cli_accept_word_and_the_listing_still_works(brand_dir, monkeypatch):
     assert listing.exit_code == 0 and "maison-lemoine" in listing.output
     refused = runner.invoke(app, ["brands", "accept-word", "maison-lemoine", "deux mots"])
     assert refused.exit_code != 0
+
+
+def test_two_reviewers_adding_at_once_lose_neither_word(brand_dir):
+    import threading
+
+    words = [f"Kerbriz{n}" for n in range(6)]
+    threads = [
+        threading.Thread(target=accept_word, args=("maison-lemoine", w, "alice", brand_dir))
+        for w in words
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    charter = load_brand("maison-lemoine", brand_dir)
+    assert set(words) <= set(charter.vocabulary.accepted)
+    assert sorted(c.word for c in history(charter)) == words

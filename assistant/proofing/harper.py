@@ -68,7 +68,11 @@ class HarperEngine:
         key = (dialect, paragraph)
         with self._lock:
             if key not in self._cache:
-                lints = self._linter(dialect).lint(paragraph, language="plaintext")
+                linter = self._linter(dialect)
+                try:
+                    lints = linter.lint(paragraph, language="plaintext")
+                except Exception as exc:  # a native engine's failure must not stop proofing
+                    raise EngineUnavailable(f"Harper failed: {exc}") from exc
                 if len(self._cache) >= CACHE_SIZE:
                     self._cache.pop(next(iter(self._cache)))
                 self._cache[key] = tuple(_match(lint) for lint in lints if not lint.span.is_empty())
