@@ -58,3 +58,13 @@ def test_no_engine_proposes_to_change_an_english_acronym():
     for word, match in found.items():
         if word.isupper():
             assert match.severity == "info" and match.replacements == (), match
+
+
+def test_the_all_caps_rule_flags_shouting_but_never_rewrites_an_acronym():
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    text = "Beurre AOP et sel IGP : SOLDES sur les palets, même pendant la grève SNCF."
+    found = Checker(languagetool_url="").check(text, "fr", charter).matches
+    fixes = {text[m.offset : m.end]: m.replacements for m in found if m.replacements}
+    assert fixes.get("SOLDES") == ("Soldes",)
+    for acronym in ("AOP", "IGP", "SNCF"):
+        assert acronym not in fixes

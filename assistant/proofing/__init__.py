@@ -23,7 +23,7 @@ from .hunspell import HunspellEngine
 from .languagetool import LanguageToolEngine
 from .match import SEVERITY_RANK, Match, line_col
 from .network import network_matches
-from .real_words import quiet_real_words
+from .real_words import acronyms_not_shouting, quiet_real_words
 
 __all__ = ["CheckReport", "Checker", "Match", "apply", "check", "check_text", "line_col"]
 
@@ -97,6 +97,7 @@ class Checker:
         found = [self._with_suggestions(m, lang) for m in found]
         if charter is not None:
             found += brand_matches(text, lang, charter, profile.id if profile else None)
+            found = acronyms_not_shouting(text, found, lambda word: self._is_word(word, lang))
             found = _typography_severity(found, charter)
         if profile is not None:
             found += network_matches(text, lang, profile, charter)
@@ -158,6 +159,13 @@ class Checker:
                 continue
             suggestions += [s for s in found if s not in suggestions]
         return replace(match, replacements=tuple(suggestions[:SUGGESTIONS]))
+
+    def _is_word(self, word: str, lang: str) -> bool:
+        """A dictionary word; without a dictionary every word counts as one (rules stay on)."""
+        try:
+            return self.engines["hunspell"].knows(word, lang)
+        except EngineUnavailable:
+            return True
 
     def reset(self) -> None:
         """Forget which engines were down (after the user fixed a setting)."""

@@ -84,6 +84,10 @@ class HunspellEngine:
             )
         return found
 
+    def knows(self, word: str, lang: str) -> bool:
+        """Whether the dictionary has the word (as is, in lower case, or each compound part)."""
+        return _known(self.dictionary(lang), word.replace("’", "'"))
+
     def suggest(self, word: str, lang: str, dialect: str | None = None) -> tuple[str, ...]:
         return _suggest(self.dictionary(lang, dialect), word)
 

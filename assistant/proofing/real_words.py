@@ -7,6 +7,7 @@ visible as `info`, and an acronym never gets a replacement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import regex
@@ -69,3 +70,13 @@ def _hint(match: Match, why: str, keep_fixes: bool) -> Match:
     extra = {**match.extra, "type": "spelling" if keep_fixes else why, "real_word": why}
     fixes = match.replacements if keep_fixes else ()
     return replace(match, severity="info", replacements=fixes, extra=extra)
+
+
+def acronyms_not_shouting(
+    text: str, found: list[Match], is_word: Callable[[str], bool]
+) -> list[Match]:
+    """The brand's ALL-CAPS rule is about shouting ("SOLDES" is a word in lower case); an
+    acronym (AOP, SNCF, IGP) is not, so its warning and its harmful fix ("Aop") are dropped."""
+    return [
+        m for m in found if m.rule_id != "brand.all_caps" or is_word(text[m.offset : m.end].lower())
+    ]
