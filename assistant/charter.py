@@ -147,6 +147,7 @@ class Charter(_Strict):
     visual: VisualIdentity
     platforms: dict[str, PlatformOverride] = Field(min_length=1)
     typography: Literal["relaxed", "strict"] = "relaxed"
+    dialect: Literal["en-US", "en-GB"] = "en-US"
     rules: Rules = Rules()
     review: ReviewPolicy = ReviewPolicy()
     timezone: str = ""  # IANA name the brand plans in; empty: the Settings default

@@ -77,7 +77,7 @@ def test_check_cli_acceptance_french():
     flagged = {ACCEPTANCE_FR[m["offset"] : m["offset"] + m["length"]]: m for m in report["matches"]}
     assert "limitées" in [r["value"] for r in flagged["limités"]["replacements"]]
     assert set(flagged) == {"limités"}
-    assert report["engines"] == ["grammalecte"]
+    assert report["engines"] == ["grammalecte", "confusions"]
 
 
 def test_check_cli_english_and_clean_text():
@@ -104,7 +104,7 @@ def test_text_format_is_line_col_severity_rule():
 def test_broken_languagetool_url_falls_back_and_says_so():
     checker = Checker(languagetool_url="http://127.0.0.1:9")
     report = checker.check(ACCEPTANCE_FR, "fr")
-    assert report.engines == ["grammalecte"]
+    assert report.engines == ["grammalecte", "confusions"]
     assert any("LanguageTool unreachable" in n for n in report.notices)
     assert any(m.replacements and "limitées" in m.replacements for m in report.matches)
 

@@ -15,7 +15,7 @@ import typer
 
 from ..errors import AssistantError
 from ..settings import get_settings
-from . import brands, campaign, check, draft, render
+from . import brands, campaign, check, draft, lexicon, render
 
 EXIT_INPUT = 2
 EXIT_SOFTWARE = 70
@@ -27,7 +27,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (brands, draft, check, render, campaign):
+for module in (brands, draft, check, render, campaign, lexicon):
     module.register(app)
 
 

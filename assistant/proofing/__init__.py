@@ -22,23 +22,35 @@ from ..platforms import Platform, get_platform
 from ..settings import get_settings
 from ..tokens import SpanIndex, overlaps, social_spans, word_spans
 from .brand import brand_matches
+from .confusions import ConfusionsEngine
 from .engine import Engine, EngineUnavailable
 from .grammalecte import GrammalecteEngine
+from .harper import DEFAULT_DIALECT, HarperEngine, english_dialect
 from .hunspell import HunspellEngine
 from .languagetool import LanguageToolEngine
 from .match import SEVERITY_RANK, Match, line_col
 from .network import network_matches
+from .real_words import acronyms_not_shouting, quiet_real_words
 
 __all__ = ["CheckReport", "Checker", "Match", "apply", "check", "check_text", "line_col"]
 
 ENGINE_ORDER = {
-    "fr": ["languagetool", "grammalecte", "hunspell"],
-    "en": ["languagetool", "hunspell"],
+    "fr": ["languagetool", "grammalecte+confusions", "hunspell"],
+    "en": ["languagetool", "harper+confusions+hunspell"],
 }
-SOURCE_RANK = {"platform": 0, "brand": 1, "languagetool": 2, "grammalecte": 3, "hunspell": 4}
+SOURCE_RANK = {
+    "platform": 0,
+    "brand": 1,
+    "languagetool": 2,
+    "grammalecte": 3,
+    "harper": 3,
+    "confusions": 3,
+    "hunspell": 4,
+}
 SUGGESTIONS = 6
 PROOFING_FILE = Path(__file__).resolve().parent.parent / "data" / "proofing.yaml"
-ENGINE_SOURCES = {"languagetool", "grammalecte", "hunspell"}
+DIALECT_ENGINES = {"harper", "hunspell"}
+ENGINE_SOURCES = {"languagetool", "grammalecte", "harper", "confusions", "hunspell"}
 
 
 @dataclass
@@ -69,6 +81,8 @@ class Checker:
         self.engines: dict[str, Engine] = {
             "languagetool": LanguageToolEngine(url),
             "grammalecte": GrammalecteEngine(),
+            "harper": HarperEngine(),
+            "confusions": ConfusionsEngine(),
             "hunspell": HunspellEngine(),
         }
         self._down: dict[str, str] = {}
@@ -89,36 +103,52 @@ class Checker:
             clean_text(
                 text, "the text to check", limits().check_chars
             )  # raises its too_long InputError
+        dialect = english_dialect(lang, charter)
         lang = _base_language(lang)
         profile = get_platform(platform) if isinstance(platform, str) else platform
-        found, engines, notices = self._run_engines(mask_social_tokens(text), lang)
+        found, engines, notices = self._run_engines(mask_social_tokens(text), lang, dialect)
         found = self._keep_real_mistakes(text, found, charter)
+        found = quiet_real_words(text, found, charter)
         found = self._suggested(found, lang)
         if charter is not None:
             found += brand_matches(text, lang, charter, profile.id if profile else None)
+            found = acronyms_not_shouting(text, found, lambda word: self._is_word(word, lang))
             found = _typography_severity(found, charter)
         if profile is not None:
             found += network_matches(text, lang, profile, charter)
         return CheckReport(merge(found), engines, notices)
 
-    def _run_engines(self, text: str, lang: str) -> tuple[list[Match], list[str], list[str]]:
+    def _run_engines(
+        self, text: str, lang: str, dialect: str = DEFAULT_DIALECT
+    ) -> tuple[list[Match], list[str], list[str]]:
+        """The first entry of ENGINE_ORDER that runs; "a+b" runs both engines together (Harper
+        for grammar, Hunspell for spelling) and counts as run when one of them did."""
         notices = []
         order = ENGINE_ORDER.get(lang, ["hunspell"])
         settings = proofing_settings()
         if len(text) > settings["grammar_chars"]:
             order = ["hunspell"]
             notices.append(settings["notice"]["en"].format(limit=settings["grammar_chars"]))
-        for name in order:
-            engine = self.engines[name]
-            if name in self._down:
-                notices.append(self._down[name])
-                continue
-            try:
-                return engine.check(text, lang), [name], notices
-            except EngineUnavailable as exc:
-                with self._lock:
-                    self._down.setdefault(name, str(exc))
-                notices.append(str(exc))
+        for entry in order:
+            found, ran = [], []
+            for name in entry.split("+"):
+                engine = self.engines[name]
+                if name in self._down:
+                    notices.append(self._down[name])
+                    continue
+                try:
+                    found += (
+                        engine.check(text, lang, dialect)
+                        if name in DIALECT_ENGINES
+                        else engine.check(text, lang)
+                    )
+                    ran.append(name)
+                except EngineUnavailable as exc:
+                    with self._lock:
+                        self._down.setdefault(name, str(exc))
+                    notices.append(str(exc))
+            if ran:
+                return found, ran, notices
         return [], [], notices
 
     def _keep_real_mistakes(
@@ -153,11 +183,22 @@ class Checker:
         suggestions: list[str] = []
         for name in dict.fromkeys(("hunspell", match.source)):
             try:
-                found = self.engines[name].suggest(word, lang)
+                engine = self.engines[name]
+                if name == "hunspell":
+                    found = engine.suggest(word, lang, match.extra.get("dialect"))
+                else:
+                    found = engine.suggest(word, lang)
             except EngineUnavailable:
                 continue
             suggestions += [s for s in found if s not in suggestions]
         return replace(match, replacements=tuple(suggestions[:SUGGESTIONS]))
+
+    def _is_word(self, word: str, lang: str) -> bool:
+        """A dictionary word; without a dictionary every word counts as one (rules stay on)."""
+        try:
+            return self.engines["hunspell"].knows(word, lang)
+        except EngineUnavailable:
+            return True
 
 
 @cache

@@ -22,8 +22,10 @@ WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*\p{L}|\p{L}", regex.UNICODE)
 MESSAGES = {"fr": "Mot inconnu : « {word} ».", "en": "Possible spelling mistake: “{word}”."}
 
 
-def _find_dictionary(lang: str) -> tuple[str, Path]:
-    for name in DICTIONARIES.get(lang, []):
+def _find_dictionary(lang: str, dialect: str | None = None) -> tuple[str, Path]:
+    """The dialect's own dictionary first (en_GB for a British brand), then the language's."""
+    preferred = [dialect.replace("-", "_")] if dialect and dialect.startswith(lang) else []
+    for name in [*preferred, *DICTIONARIES.get(lang, [])]:
         for folder in DICTIONARY_DIRS:
             if (folder / f"{name}.dic").is_file():
                 return name, folder
@@ -40,19 +42,20 @@ class HunspellEngine:
         self._dictionaries: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def dictionary(self, lang: str) -> Any:
+    def dictionary(self, lang: str, dialect: str | None = None) -> Any:
+        key = dialect if dialect and dialect.startswith(lang) else lang
         with self._lock:
-            if lang not in self._dictionaries:
+            if key not in self._dictionaries:
                 try:
                     from hunspell import Hunspell
                 except ImportError as exc:
                     raise EngineUnavailable("chunspell is not installed") from exc
-                name, folder = _find_dictionary(lang)
-                self._dictionaries[lang] = Hunspell(name, hunspell_data_dir=str(folder))
-            return self._dictionaries[lang]
+                name, folder = _find_dictionary(lang, dialect)
+                self._dictionaries[key] = Hunspell(name, hunspell_data_dir=str(folder))
+            return self._dictionaries[key]
 
-    def check(self, text: str, lang: str) -> list[Match]:
-        dictionary = self.dictionary(lang)
+    def check(self, text: str, lang: str, dialect: str | None = None) -> list[Match]:
+        dictionary = self.dictionary(lang, dialect)
         found = []
         for word in WORD.finditer(text):
             candidate = word.group().replace("’", "'")
@@ -68,13 +71,22 @@ class HunspellEngine:
                     category_name="Spelling",
                     severity="error",
                     source="hunspell",
-                    extra={"type": "spelling", "word": word.group(), "lang": lang},
+                    extra={
+                        "type": "spelling",
+                        "word": word.group(),
+                        "lang": lang,
+                        "dialect": dialect,
+                    },
                 )
             )
         return found
 
-    def suggest(self, word: str, lang: str) -> tuple[str, ...]:
-        return _suggest(self.dictionary(lang), word)
+    def knows(self, word: str, lang: str) -> bool:
+        """Whether the dictionary has the word (as is, in lower case, or each compound part)."""
+        return _known(self.dictionary(lang), word.replace("’", "'"))
+
+    def suggest(self, word: str, lang: str, dialect: str | None = None) -> tuple[str, ...]:
+        return _suggest(self.dictionary(lang, dialect), word)
 
 
 def _known(dictionary: Any, word: str) -> bool:

@@ -1,0 +1,128 @@
+"""Adding a word to a brand's accepted words: charter kept as written, change logged."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.charter import load_brand
+from assistant.cli import app
+from assistant.errors import InputError
+from assistant.lexicon import accept_word, history
+from assistant.proofing import Checker
+
+from .conftest import ROOT
+
+
+@pytest.fixture()
+def brand_dir(tmp_path):
+    folder = tmp_path / "brands"
+    shutil.copytree(ROOT / "brand_guides", folder)
+    return folder
+
+
+def _flagged(text, charter):
+    report = Checker(languagetool_url="").check(text, "fr", charter)
+    return [text[m.offset : m.end] for m in report.matches if m.source == "grammalecte"]
+
+
+def test_accepted_word_is_no_longer_flagged_and_the_file_keeps_its_comments(brand_dir):
+    path = brand_dir / "maison-lemoine.yaml"
+    before = path.read_text(encoding="utf-8").splitlines()
+    assert "Kerbriz" in _flagged(
+        "Kerbriz : nos nouveaux palets.", load_brand("maison-lemoine", brand_dir)
+    )
+
+    change = accept_word("maison-lemoine", "Kerbriz", "alice", brand_dir)
+
+    after = path.read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [
+        (
+            "  accepted: [Lemoine, kouign-amann, palets, galettes, Pont-Aven]",
+            "  accepted: [Lemoine, kouign-amann, palets, galettes, Pont-Aven, Kerbriz]",
+        )
+    ]
+    assert after[0].startswith("# Maison Lemoine")
+    charter = load_brand("maison-lemoine", brand_dir)
+    assert "Kerbriz" not in _flagged("Kerbriz : nos nouveaux palets.", charter)
+    assert change.added and change.actor == "alice"
+    [logged] = history(charter)
+    assert (logged.word, logged.actor, logged.brand) == ("Kerbriz", "alice", "maison-lemoine")
+    assert logged.at.endswith("+00:00")
+
+
+def test_a_word_already_accepted_changes_nothing(brand_dir):
+    path = brand_dir / "maison-lemoine.yaml"
+    before = path.read_bytes()
+    change = accept_word("maison-lemoine", "pont-aven", "bob", brand_dir)
+    assert not change.added
+    assert path.read_bytes() == before
+    assert history(load_brand("maison-lemoine", brand_dir)) == []
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [
+        ("", "empty_word"),
+        ("   ", "empty_word"),
+        ("deux mots", "word_has_space"),
+        ("x" * 101, "too_long"),
+        ("Ker\x00briz", "control_character"),
+        ("Ker\tbriz", "word_has_space"),
+        ("Ker\x07briz", "control_character"),
+        ("<b>", "not_a_word"),
+    ],
+)
+def test_bad_words_are_refused_and_the_charter_is_untouched(brand_dir, word, key):
+    path = brand_dir / "maison-lemoine.yaml"
+    before = path.read_bytes()
+    with pytest.raises(InputError) as refused:
+        accept_word("maison-lemoine", word, "alice", brand_dir)
+    assert refused.value.key == key
+    assert path.read_bytes() == before
+
+
+def test_a_charter_without_an_accepted_list_gets_one(brand_dir):
+    path = brand_dir / "trailforge.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("  accepted: [Trailforge, Gore-Tex, ultralight, trailhead]\n", ""),
+        encoding="utf-8",
+    )
+    accept_word("trailforge", "CloudRest", "alice", brand_dir)
+    assert load_brand("trailforge", brand_dir).vocabulary.accepted == ["CloudRest"]
+
+
+def test_cli_accept_word_and_the_listing_still_works(brand_dir, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_BRAND_DIR", str(brand_dir))
+    runner = CliRunner()
+    added = runner.invoke(
+        app, ["brands", "accept-word", "maison-lemoine", "Kerbriz", "--as", "zoé"]
+    )
+    assert added.exit_code == 0, added.output
+    assert "Kerbriz" in added.output
+    assert history(load_brand("maison-lemoine", brand_dir))[0].actor == "zoé"
+    listing = runner.invoke(app, ["brands", "--format", "json"])
+    assert listing.exit_code == 0 and "maison-lemoine" in listing.output
+    refused = runner.invoke(app, ["brands", "accept-word", "maison-lemoine", "deux mots"])
+    assert refused.exit_code != 0
+
+
+def test_two_reviewers_adding_at_once_lose_neither_word(brand_dir):
+    import threading
+
+    words = [f"Kerbriz{n}" for n in range(6)]
+    threads = [
+        threading.Thread(target=accept_word, args=("maison-lemoine", w, "alice", brand_dir))
+        for w in words
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    charter = load_brand("maison-lemoine", brand_dir)
+    assert set(words) <= set(charter.vocabulary.accepted)
+    assert sorted(c.word for c in history(charter)) == words
