@@ -7,35 +7,79 @@ its traceback is in `<data>/logs/assistant.log`, the user sees where).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
+from functools import cache
 
 import typer
 
 from ..errors import AssistantError
-from ..settings import get_settings
-from . import brands, campaign, check, draft, lexicon, render
 
 EXIT_INPUT = 2
 EXIT_SOFTWARE = 70
 log = logging.getLogger("assistant.cli")
 
-app = typer.Typer(
-    help="Editorial assistant: draft, check, render, review and export social posts.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-for module in (brands, draft, check, render, campaign, lexicon):
-    module.register(app)
+# command modules in registration order (lexicon turns `brands` into a group, so it comes last)
+MODULES = ("brands", "draft", "check", "render", "campaign", "lexicon")
+# the modules a command needs: a command imports only its own, so `assistant count` does not
+# pay for SQLAlchemy, numpy and the visuals (start-up is most of a short command's time)
+COMMAND_MODULES = {
+    "brands": ("brands", "lexicon"),
+    "platforms": ("brands",),
+    "count": ("brands",),
+    "draft": ("draft",),
+    "check": ("check",),
+    "render": ("render",),
+    "campaign": ("campaign",),
+    "review": ("campaign",),
+    "export": ("campaign",),
+}
+
+
+def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
+    """The Typer app with the commands of `modules` (all by default)."""
+    app = typer.Typer(
+        help="Editorial assistant: draft, check, render, review and export social posts.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.callback()(_group)  # a group even when one command is registered
+    for name in MODULES:
+        if name in modules:
+            importlib.import_module(f"{__name__}.{name}").register(app)
+    return app
+
+
+def _group() -> None:
+    """Editorial assistant: draft, check, render, review and export social posts."""
+
+
+@cache
+def _whole_app() -> typer.Typer:
+    return build_app()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`from assistant.cli import app`: the whole command line (tests, documentation)."""
+    if name == "app":
+        return _whole_app()
+    raise AttributeError(name)
+
+
+def _modules_for(argv: list[str]) -> tuple[str, ...]:
+    command = next((a for a in argv if not a.startswith("-")), None)
+    return COMMAND_MODULES.get(command or "", MODULES)
 
 
 def main(argv: list[str] | None = None) -> None:
     """The CLI's one error boundary: usage errors exit 2 (click), a domain error one readable
     line and exit 2, anything else a short message naming the log holding its traceback, 70."""
+    args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=argv, prog_name="assistant")
+        build_app(_modules_for(args))(args=args, prog_name="assistant")
     except AssistantError as exc:
         if os.environ.get("ASSISTANT_DEBUG"):
             raise
@@ -54,6 +98,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def _log_unexpected() -> str:
     """Write the current exception's traceback to `<data>/logs/assistant.log`; its path."""
+    from ..settings import get_settings
+
     folder = get_settings().data_dir / "logs"
     path = folder / "assistant.log"
     try:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
 import typer
 
-from ..charter import Charter, load_brand
 from ..errors import InputError
 from ..limits import clean_text, decode_utf8, limits, read_text_file
-from ..settings import get_settings
+
+if TYPE_CHECKING:
+    from ..charter import Charter
 
 # one word ending in a file extension (`post.txt`, `brief.md`), or holding a path separator
 FILE_EXTENSION = regex.compile(r"\.[A-Za-z0-9]{1,8}$")
@@ -76,7 +77,13 @@ def print_json(data: Any) -> None:
 
 
 def brand(slug: str | None) -> Charter | None:
-    return load_brand(slug, get_settings().brand_dir) if slug else None
+    """The brand's charter, or None without a slug (imported here: not every command needs it)."""
+    if not slug:
+        return None
+    from ..charter import load_brand
+    from ..settings import get_settings
+
+    return load_brand(slug, get_settings().brand_dir)
 
 
 def check_format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str:
