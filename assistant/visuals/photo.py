@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image, ImageCms, ImageFilter, ImageOps
 
 from ..errors import VisualError
+from .layout import layouts
 
 Image.MAX_IMAGE_PIXELS = 40_000_000  # a photo above this is refused as a decompression bomb
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -36,6 +37,7 @@ def open_photo(path: str | Path) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as photo:
+                check_proportions(photo.size, str(path))
                 photo.load()
                 upright = ImageOps.exif_transpose(photo)  # a copy: the file can close
                 return to_srgb(upright, photo.info.get("icc_profile"))
@@ -49,6 +51,27 @@ def open_photo(path: str | Path) -> Image.Image:
         raise VisualError(f"{path}: not a readable image ({exc}).") from None
 
 
+def check_proportions(size: tuple[int, int], where: str) -> None:
+    """Refuse a photo with an absurd side or aspect ratio before decoding it.
+
+    A 19.5 M × 2 px strip stays under Pillow's pixel cap, yet nothing useful can be cropped
+    from it and the saliency map of its 160 px thumbnail is empty; the header is enough to say
+    no, so the pixels are never read.
+    """
+    rules = layouts()["photo"]
+    width, height = size
+    short, long = sorted(size)
+    if long > rules["max_side"] or short < rules["min_side"] or long > short * rules["max_ratio"]:
+        raise VisualError(
+            f"{where}: a {width}×{height} px image cannot be used as a photo; use one with sides "
+            f"between {rules['min_side']} and {rules['max_side']:,} px and a long side at most "
+            f"{rules['max_ratio']} times the short one.",
+            key="photo_proportions",
+            width=width,
+            height=height,
+        )
+
+
 class PhotoSource:
     """A user's photo prepared once: its saliency map, and crops already resized, so networks
     asking for the same aspect ratio (16:9 at 1280 and 1200 px, say) share one big resize."""
@@ -56,6 +79,7 @@ class PhotoSource:
     RATIO_TOLERANCE = 0.01
 
     def __init__(self, photo: Image.Image) -> None:
+        check_proportions(photo.size, "photo")
         self.photo = photo
         small = photo.copy()
         small.thumbnail((160, 160))
