@@ -273,10 +273,15 @@ def _clickable_links(text: str, platform: Platform) -> list[str]:
 
 
 def restore_links(text: str, links: list[str]) -> str:
-    """A rewrite that lost some of the links gets them back, after its text."""
-    present = {s.text for s in find_urls(text)}
-    missing = [url for url in links if url not in present]
+    """A rewrite that lost some of the links gets them back, after its text (a link it only
+    rewrote, without its scheme or with a trailing slash, counts as kept)."""
+    present = {_link_key(s.text) for s in find_urls(text)}
+    missing = [url for url in links if _link_key(url) not in present]
     return " ".join([text.rstrip(), *missing]) if missing else text
+
+
+def _link_key(url: str) -> str:
+    return url.split("://", 1)[-1].removeprefix("www.").rstrip("/").casefold()
 
 
 def _body_can_fit(
@@ -331,7 +336,8 @@ def _kept_end(body: str, end: int, mark: str) -> int:
 def _shown(body: str, end: int, links: list, mark: str = "") -> str:
     """The prefix ending at `end` (with the cut mark), then the links that lie beyond it."""
     stop = _kept_end(body, end, mark)
-    kept = body[:stop] + mark if stop else ""
+    after_link = mark and any(s.end == stop for s in links)  # "…" must not join the URL
+    kept = body[:stop] + (" " if after_link else "") + mark if stop else ""
     return " ".join(p for p in [kept, *(s.text for s in links if s.start >= stop)] if p)
 
 

@@ -157,6 +157,12 @@ def test_model_shortening_that_drops_the_link_gets_it_back():
     assert measure(fitted.text, "x").fits
 
 
+def test_model_shortening_that_rewrites_the_link_does_not_get_it_twice():
+    rewrite, _ = shortening_model("Nos palets d'hiver sont sur lemoine.example/hiver/ !")
+    fitted = asyncio.run(fit(BRIEF_FR, lemoine(), get_platform("x"), "fr", rewrite=rewrite))
+    assert fitted.text.count("lemoine.example/hiver") == 1
+
+
 def test_model_shortening_still_too_long_is_cut_around_the_link():
     too_long = (
         "Pour ses 70 ans, Maison Lemoine sort une édition limitée de palets au beurre salé et de "
