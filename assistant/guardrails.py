@@ -17,9 +17,9 @@ import regex
 
 from .charter import Charter
 from .platforms import Platform, measure
+from .tokens import Span, word_spans
 from .tokens import hashtags as find_hashtags
 from .tokens import urls as find_urls
-from .tokens import word_spans
 
 SENTENCE_END = regex.compile(r"(?<=[.!?…])\s+")
 TRAILING_TAGS = regex.compile(r"(?:\s*#\w+)+\s*$", regex.UNICODE)
@@ -333,7 +333,7 @@ def _kept_end(body: str, end: int, mark: str) -> int:
     return len(kept.rstrip(",;:") if mark else kept)
 
 
-def _shown(body: str, end: int, links: list, mark: str = "") -> str:
+def _shown(body: str, end: int, links: list[Span], mark: str = "") -> str:
     """The prefix ending at `end` (with the cut mark), then the links that lie beyond it."""
     stop = _kept_end(body, end, mark)
     after_link = mark and any(s.end == stop for s in links)  # "…" must not join the URL
@@ -341,7 +341,7 @@ def _shown(body: str, end: int, links: list, mark: str = "") -> str:
     return " ".join(p for p in [kept, *(s.text for s in links if s.start >= stop)] if p)
 
 
-def _removed_after(body: str, end: int, links: list, mark: str = "") -> Cut:
+def _removed_after(body: str, end: int, links: list[Span], mark: str = "") -> Cut:
     """The cut that keeps the prefix and the links beyond it; `removed` is the rest."""
     stop = _kept_end(body, end, mark)
     moved = [s for s in links if s.start >= stop]
@@ -354,7 +354,7 @@ def _removed_after(body: str, end: int, links: list, mark: str = "") -> Cut:
     return Cut(_shown(body, end, links, mark), removed)
 
 
-def _links_only(body: str, links: list, fits: Callable[[str], bool]) -> Cut:
+def _links_only(body: str, links: list[Span], fits: Callable[[str], bool]) -> Cut:
     """No word fits beside the links: keep the links that fit, lose (and report) the rest."""
     kept = [s.text for s in links]
     lost: list[str] = []
