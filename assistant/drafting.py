@@ -44,6 +44,7 @@ class Variant:
     violations: list[str] = field(default_factory=list)
     link: str | None = None
     provider: str = "none"
+    cut: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -135,6 +136,7 @@ async def draft_one(
         violations=fitted.violations,
         link=fitted.link,
         provider=name,
+        cut=fitted.cut,
     )
 
 

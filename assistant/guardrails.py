@@ -2,12 +2,14 @@
 
 A post is handled as parts (body, call to action, legal mentions, hashtag block) so a cut
 never eats the legal mention and hashtags are capped as a set. No constraint is dropped
-silently: what cannot be fixed is listed in `violations`.
+silently: what cannot be fixed is listed in `violations`, and what a cut removes is kept in
+`cut` so a reviewer sees what the reader will not. Where links are clickable, a cut keeps
+the links (they carry the call to action) and removes text before them instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import emoji
@@ -15,9 +17,9 @@ import regex
 
 from .charter import Charter
 from .platforms import Platform, measure
+from .tokens import Span, word_spans
 from .tokens import hashtags as find_hashtags
 from .tokens import urls as find_urls
-from .tokens import word_spans
 
 SENTENCE_END = regex.compile(r"(?<=[.!?…])\s+")
 TRAILING_TAGS = regex.compile(r"(?:\s*#\w+)+\s*$", regex.UNICODE)
@@ -39,10 +41,16 @@ class Fitted:
     violations: list[str] = field(default_factory=list)
     truncated: bool = False
     link: str | None = None
+    cut: str | None = None
 
-    @property
-    def fits(self) -> bool:
-        return not any(v.startswith("length") for v in self.violations)
+
+@dataclass
+class Cut:
+    """The body kept after a cut, the text removed, and links that could not fit at all."""
+
+    body: str
+    removed: str = ""
+    lost_links: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -79,12 +87,14 @@ async def fit(
     _cap_hashtags(parts, [*tags, *(extra_tags or [])], charter, platform, changes)
     _add_legal(parts, charter, platform, changes)
     violations = await _forbidden(parts, charter, platform, changes, rewrite)
-    truncated = await _fit_length(parts, platform, changes, rewrite)
+    cut = await _fit_length(parts, platform, changes, rewrite)
+    violations += [f"link does not fit: {url}" for url in (cut.lost_links if cut else [])]
     final = parts.assemble(platform)
     if not measure(final, platform).fits:
         result = measure(final, platform)
         violations.append(f"length: {result.length} / {result.max_length} even after cutting")
-    return Fitted(final, parts.tags, changes, violations, truncated, link)
+    removed = cut.removed if cut else None
+    return Fitted(final, parts.tags, changes, violations, bool(removed), link, removed or None)
 
 
 def _note(changes: list[str], name: str, before: str, after: str) -> str:
@@ -214,6 +224,7 @@ async def _forbidden(
         listed = [f"forbidden term: {s.text}" for s in word_spans(parts.body, terms)]
         fixed = await rewrite("fix.j2", parts.body, {"violations": listed})
         if fixed and not word_spans(fixed, terms):
+            fixed = restore_links(fixed, _clickable_links(parts.body, platform))
             parts.body = substitute(fixed, charter)
             changes.append("forbidden_fixed")
             return []
@@ -222,60 +233,132 @@ async def _forbidden(
 
 async def _fit_length(
     parts: _Parts, platform: Platform, changes: list[str], rewrite: Rewriter | None
-) -> bool:
-    """Model shortens once (exact overflow), then cut at a sentence or word; True if cut."""
+) -> Cut | None:
+    """Model shortens once (exact overflow), then cut at a sentence or word, links kept.
+
+    Returns the cut (None when the post fits without one); `changes` names `truncated`
+    whenever text the reader would have seen is removed.
+    """
     result = measure(parts.assemble(platform), platform)
     if result.fits:
-        return False
+        return None
     if rewrite is not None:
         shorter = await rewrite(
             "shorten.j2", parts.body, {"overflow": result.overflow, "length": result.length}
         )
         if shorter and len(shorter) < len(parts.body):
-            parts.body = shorter
+            parts.body = restore_links(shorter, _clickable_links(parts.body, platform))
             changes.append("shortened")
             if measure(parts.assemble(platform), platform).fits:
-                return False
-    while parts.tags and not _body_can_fit(parts, platform):
+                return None
+    links = _clickable_links(parts.body, platform)
+    while parts.tags and not _body_can_fit(parts, platform, links):
         parts.tags.pop()
         if "hashtags" not in changes:
             changes.append("hashtags")
-    if parts.cta and not _body_can_fit(parts, platform):
-        parts.cta = ""
-    parts.body = cut_to_fit(parts, platform)
-    changes.append("truncated")
-    return True
+    dropped_cta = ""
+    if parts.cta and not _body_can_fit(parts, platform, links):
+        dropped_cta, parts.cta = parts.cta, ""
+    cut = cut_to_fit(parts, platform)
+    parts.body = cut.body
+    cut.removed = "\n".join(p for p in (cut.removed, dropped_cta) if p)
+    if cut.removed:
+        changes.append("truncated")
+    return cut
 
 
-def _body_can_fit(parts: _Parts, platform: Platform, minimum: int = 40) -> bool:
-    """Whether a meaningful body (about one short sentence) still has room."""
-    probe = _Parts("x" * minimum, parts.cta, parts.legal, parts.tags)
+def _clickable_links(text: str, platform: Platform) -> list[str]:
+    """The URLs a cut or a rewrite must keep: those the network shows as links."""
+    return [s.text for s in find_urls(text)] if platform.links_clickable else []
+
+
+def restore_links(text: str, links: list[str]) -> str:
+    """A rewrite that lost some of the links gets them back, after its text (a link it only
+    rewrote, without its scheme or with a trailing slash, counts as kept)."""
+    present = {_link_key(s.text) for s in find_urls(text)}
+    missing = [url for url in links if _link_key(url) not in present]
+    return " ".join([text.rstrip(), *missing]) if missing else text
+
+
+def _link_key(url: str) -> str:
+    return url.split("://", 1)[-1].removeprefix("www.").rstrip("/").casefold()
+
+
+def _body_can_fit(
+    parts: _Parts, platform: Platform, links: Sequence[str] = (), minimum: int = 40
+) -> bool:
+    """Whether a meaningful body (about one short sentence, plus its links) still has room."""
+    probe = _Parts(" ".join(["x" * minimum, *links]), parts.cta, parts.legal, parts.tags)
     return measure(probe.assemble(platform), platform).fits
 
 
-def cut_to_fit(parts: _Parts, platform: Platform) -> str:
-    """The longest body prefix that fits: whole sentences if possible, else whole words + '…'."""
+def cut_to_fit(parts: _Parts, platform: Platform) -> Cut:
+    """The longest body prefix that fits: whole sentences if possible, else whole words + '…'.
 
-    def fits(body: str) -> bool:
+    On networks with clickable links, links beyond the prefix follow it (they count as the
+    network counts them, 23 on X); a link that cannot fit even alone is lost, and reported.
+    """
+    body = parts.body.strip()
+    links = find_urls(body) if platform.links_clickable else []
+
+    def fits(candidate: str) -> bool:
         return measure(
-            _Parts(body, parts.cta, parts.legal, parts.tags).assemble(platform), platform
+            _Parts(candidate, parts.cta, parts.legal, parts.tags).assemble(platform), platform
         ).fits
 
-    sentences = SENTENCE_END.split(parts.body.strip())
-    best = ""
-    for count in range(1, len(sentences) + 1):
-        candidate = " ".join(sentences[:count])
-        if not fits(candidate):
+    sentence_ends = [m.start() for m in SENTENCE_END.finditer(body)] + [len(body)]
+    best = None
+    for end in sentence_ends:
+        if not fits(_shown(body, end, links)):
             break
-        best = candidate
-    if best:
-        return best
-    words = parts.body.split(" ")
-    low, high = 0, len(words)
+        best = end
+    if best is not None:
+        return _removed_after(body, best, links)
+    word_ends = [m.start() for m in regex.finditer(r"\s+", body)] + [len(body)]
+    low, high = 0, len(word_ends)
     while low < high:
         middle = (low + high + 1) // 2
-        if fits(" ".join(words[:middle]).rstrip(",;:") + "…"):
+        if fits(_shown(body, word_ends[middle - 1], links, "…")):
             low = middle
         else:
             high = middle - 1
-    return (" ".join(words[:low]).rstrip(",;:") + "…") if low else ""
+    if low:
+        return _removed_after(body, word_ends[low - 1], links, "…")
+    return _links_only(body, links, fits)
+
+
+def _kept_end(body: str, end: int, mark: str) -> int:
+    """Where the visible prefix really ends: a word cut also drops a dangling , ; or :."""
+    kept = body[:end].rstrip()
+    return len(kept.rstrip(",;:") if mark else kept)
+
+
+def _shown(body: str, end: int, links: list[Span], mark: str = "") -> str:
+    """The prefix ending at `end` (with the cut mark), then the links that lie beyond it."""
+    stop = _kept_end(body, end, mark)
+    after_link = mark and any(s.end == stop for s in links)  # "…" must not join the URL
+    kept = body[:stop] + (" " if after_link else "") + mark if stop else ""
+    return " ".join(p for p in [kept, *(s.text for s in links if s.start >= stop)] if p)
+
+
+def _removed_after(body: str, end: int, links: list[Span], mark: str = "") -> Cut:
+    """The cut that keeps the prefix and the links beyond it; `removed` is the rest."""
+    stop = _kept_end(body, end, mark)
+    moved = [s for s in links if s.start >= stop]
+    pieces, last = [], stop
+    for span in moved:
+        pieces.append(body[last : span.start])
+        last = span.end
+    pieces.append(body[last:])
+    removed = " ".join(p.strip() for p in pieces if p.strip())
+    return Cut(_shown(body, end, links, mark), removed)
+
+
+def _links_only(body: str, links: list[Span], fits: Callable[[str], bool]) -> Cut:
+    """No word fits beside the links: keep the links that fit, lose (and report) the rest."""
+    kept = [s.text for s in links]
+    lost: list[str] = []
+    while kept and not fits(" ".join(kept)):
+        lost.insert(0, kept.pop())
+    cut = _removed_after(body, 0, [s for s in links if s.text in kept])
+    return Cut(" ".join(kept), cut.removed, lost)

@@ -70,8 +70,9 @@ def test_draft_cli_none_provider_acceptance():
     assert not [u for u in urls(instagram["text"]) if "lemoine.example" in u.text]
     assert instagram["link"] == "https://lemoine.example/hiver"
     assert "links_moved" in instagram["changes"]
-    x = next(v for v in variants if v["platform"] == "x")
-    assert x["status"] == "truncated" and "truncated" in x["changes"]
+    for short in (v for v in variants if v["platform"] in ("x", "bluesky")):
+        assert short["status"] == "truncated" and "truncated" in short["changes"]
+        assert "https://lemoine.example/hiver" in short["text"] and short["cut"]
 
 
 def test_prompt_injection_brief_still_respects_charter():

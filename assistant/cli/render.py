@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.table import Table
 
 from ..platforms import parse_platform_list
-from ..visuals import render_all
 from .common import brand, check_format, print_json
 
 
@@ -24,6 +23,8 @@ def render(
     fmt: str = typer.Option("text", "--format", help="text or json"),
 ) -> None:
     """Render the brand's visuals in every size its networks need."""
+    from ..visuals import render_all  # Pillow and numpy load only for this command
+
     check_format(fmt)
     charter = brand(brand_slug)
     networks = parse_platform_list(platforms) if platforms else None
