@@ -546,7 +546,7 @@ def compare(brief: str, text: str, lang: str, allowed: Iterable[str] = ()) -> li
     """
     source = facts(brief, lang)
     extra = [f for t in allowed if t for f in facts(t, lang)]
-    found = facts(text, lang)
+    found = _with_known_codes(text, facts(text, lang), source)
     brief_side = _Side(source, extra)
     covered: set[int] = set()  # indexes of brief facts a variant fact matches
     findings: list[FactFinding] = []
@@ -585,6 +585,24 @@ def compare(brief: str, text: str, lang: str, allowed: Iterable[str] = ()) -> li
     for s in open_facts:
         findings.append(FactFinding(s.kind, s.text, None, "missing"))
     return findings
+
+
+def _with_known_codes(text: str, found: list[Fact], source: list[Fact]) -> list[Fact]:
+    """The brief's codes written in any case without "code" before them ("avec sarrasin15") are
+    codes too, not a stray number."""
+    codes = {f.key[1] for f in source if f.kind == "code"}
+    if not codes:
+        return found
+    spans = []
+    pattern = re.compile(rf"(?<![\w-])(?:{_alternation(codes)})(?![\w-])", re.IGNORECASE)
+    for m in pattern.finditer(text):
+        if not any(f.kind == "code" and f.offset == m.start() for f in found):
+            spans.append(Fact("code", m.group(0), m.start(), ("code", m.group(0).upper())))
+    if not spans:
+        return found
+    inside = [(c.offset, c.offset + len(c.text)) for c in spans]
+    kept = [f for f in found if not any(a <= f.offset < b for a, b in inside)]
+    return sorted(kept + spans, key=lambda f: f.offset)
 
 
 class _Side:

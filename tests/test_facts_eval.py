@@ -64,7 +64,9 @@ def test_fact_detection_recall_and_false_alarms():
     for row, _findings in result["misses"]:
         print("MISSED", row["expect"], row["kind"], row["text"][:90])
     for row, wrong in result["alarms"]:
-        print("FALSE ALARM", [(f.kind, f.value, f.found, f.status) for f in wrong], row["text"][:90])
+        print(
+            "FALSE ALARM", [(f.kind, f.value, f.found, f.status) for f in wrong], row["text"][:90]
+        )
     assert result["rows"] >= 150
     assert result["recall"] >= 0.95
     assert result["false_alarm_rate"] <= 0.02
