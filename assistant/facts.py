@@ -112,8 +112,12 @@ def _tables(lang: str) -> _Tables:
     }
     full_days = [ws[0] for lg in ("fr", "en") for ws in data["weekdays"][lg].values()]
     ambiguous = {w.lower() for w in data["ambiguous_months"]}
-    lone_months = [
-        w for w in month_of if len(w) > 3 and w not in ambiguous and not w.startswith(("sept",))
+    lone_months = [  # full names only: "sept" is also seven, "Mar" a weekday abbreviation
+        w.lower()
+        for lg in ("fr", "en")
+        for ws in data["months"][lg].values()
+        for i, w in enumerate(ws)
+        if (i == 0 or len(w) > 4) and w.lower() not in ambiguous
     ]
     relative = {w.lower(): key for key, ws in data["relative_dates"].items() for w in ws}
     time_words = {w.lower(): key for key, ws in data["time_words"].items() for w in ws}
