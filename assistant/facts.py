@@ -94,7 +94,6 @@ class _Tables:
     time_words: dict[str, str]
     currency_of: dict[str, str]
     unit_of: dict[str, str]
-    ambiguous: set[str]
 
 
 @cache
@@ -203,9 +202,7 @@ def _tables(lang: str) -> _Tables:
             rf"\s*(?:{percent}|{cur}|\b(?:{_alternation(unit_of)})\b)", flags
         ),
     }
-    return _Tables(
-        month_of, weekday_of, patterns, relative, time_words, currency_of, unit_of, ambiguous
-    )
+    return _Tables(month_of, weekday_of, patterns, relative, time_words, currency_of, unit_of)
 
 
 def amount(text: str) -> str:
