@@ -461,8 +461,10 @@ def _times(r: _Reader) -> None:
     for m in r.each("time"):
         hour, min_h, min_c, mer_c, mer = m.groups()
         clock = _clock(hour, min_h or min_c, mer_c or mer)
-        if clock and not (min_c is None and min_h is None and mer is None and int(hour) > 23):
+        if clock:
             r.add("time", *m.span(), ("time", *clock), clock)
+        elif int(hour) > 23 and not (min_h or min_c or mer_c or mer):  # "en 48h": a duration
+            r.add("number", *m.span(), ("number", hour, "hour"), (hour,))
     for m in r.each("time_word"):
         h, mi = r.tables.time_words[m.group(0).lower()].split(":")
         r.add("time", *m.span(), ("time", int(h), int(mi)), (int(h),))
