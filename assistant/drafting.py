@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 from .charter import Charter
 from .errors import AssistantError, ReplyError
+from .facts import brief_facts, compare, violation
 from .guardrails import SENTENCE_END, fit
 from .language import detect
 from .llm import ChatProvider, DraftReply
@@ -45,6 +46,7 @@ class Variant:
     link: str | None = None
     provider: str = "none"
     cut: str | None = None
+    facts: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -122,6 +124,8 @@ async def draft_one(
             error=_reason(exc),
         )
     result = measure(fitted.text, platform)
+    findings = compare(request.brief, fitted.text, lang, allowed=charter.own_phrases)
+    wrong = [line for f in findings if (line := violation(f))]
     return Variant(
         platform=platform.id,
         variant=index,
@@ -133,10 +137,11 @@ async def draft_one(
         fits=result.fits and not fitted.violations,
         status="truncated" if fitted.truncated else "ok",
         changes=fitted.changes + (["rewrite_failed"] if failed else []),
-        violations=fitted.violations,
+        violations=fitted.violations + wrong,
         link=fitted.link,
         provider=name,
         cut=fitted.cut,
+        facts=[f.to_dict() for f in findings],
     )
 
 
@@ -179,6 +184,7 @@ async def _ask(
         hashtag_cap=min(platform.max_hashtags, charter.hashtag_cap(platform.id)),
         brand_hashtags=charter.hashtags.brand,
         cta=charter.cta_for(platform.id),
+        facts=brief_facts(request.brief, lang),
     )
     timeout = get_settings().timeout
     try:

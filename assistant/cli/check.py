@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from ..facts import fact_matches
 from ..language import detect
-from ..limits import limits
+from ..limits import limits, read_text_file
 from ..platforms import get_platform
 from ..proofing import CheckReport, check_text, line_col
 from .common import brand, check_format, print_json, read_text_arg
@@ -22,6 +23,11 @@ def check(
     platform: str = typer.Option(None, "--platform", "-p", help="Apply this network's rules."),
     lang: str = typer.Option("", "--lang", help="fr or en (default: detected, else the brand's)"),
     fmt: str = typer.Option("text", "--format", help="text or json"),
+    brief: str = typer.Option(
+        None,
+        "--brief",
+        help="Compare the post's facts (dates, prices, codes, links) with this brief file.",
+    ),
 ) -> None:
     """Proofread a post: spelling, grammar, typography, brand and network rules."""
     check_format(fmt)
@@ -34,12 +40,21 @@ def check(
         text = text.removesuffix("\n")
     lang = lang or detect(text, charter.language if charter else "fr")
     report = check_text(text, lang, charter, profile)
+    if brief:
+        _add_fact_matches(report, read_text_file(brief, "brief"), text, lang, charter)
     if fmt == "json":
         print_json(report.to_dict())
     else:
         _print_text(text, report)
     if report.has_errors:
         raise typer.Exit(1)
+
+
+def _add_fact_matches(report: CheckReport, brief: str, text: str, lang: str, charter) -> None:
+    """The brief's facts the post changed, invented or dropped, among the other findings."""
+    allowed = charter.own_phrases if charter else ()
+    found = fact_matches(brief, text, lang, allowed=allowed)
+    report.matches = sorted([*report.matches, *found], key=lambda m: (m.offset, m.length))
 
 
 def _print_text(text: str, report: CheckReport) -> None:

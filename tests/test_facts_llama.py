@@ -1,0 +1,59 @@
+"""Fact lock against the real test model: a fact-heavy brief drafted for every network through
+llama.cpp's OpenAI-compatible server; each variant that changed or invented a fact says so."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.charter import load_brand
+from assistant.cli import app
+from assistant.facts import compare
+from assistant.platforms import platform_ids
+
+from .conftest import ROOT, use_env
+
+BRIEF = (
+    "Le samedi 6 décembre, de 10 h à 18 h, Maison Lemoine ouvre son atelier de Pont-Aven. "
+    "Profitez de 15 % de réduction avec le code SARRASIN15 jusqu'au 14 décembre, livraison "
+    "offerte dès 30 €. Réservez sur https://lemoine.example/atelier ou au 02 98 06 00 00."
+)
+
+
+@pytest.mark.slow
+def test_every_variant_that_changes_a_fact_is_reported(llama_server, monkeypatch):
+    use_env(
+        monkeypatch,
+        ASSISTANT_TIMEOUT="300",  # llama.cpp's server answers one request at a time
+        OPENAI_BASE_URL=llama_server,
+        OPENAI_API_KEY="sk-test",
+        ASSISTANT_MODEL="smollm2",
+    )
+    networks = platform_ids()
+    assert len(networks) == 10
+    arguments = ["draft", "--provider", "openai", "--brand", "maison-lemoine", "--format", "json"]
+    result = CliRunner().invoke(app, [*arguments, "--platforms", ",".join(networks), BRIEF])
+    variants = json.loads(result.stdout)
+    assert sorted(v["platform"] for v in variants) == sorted(networks), result.output
+    allowed = load_brand("maison-lemoine", ROOT / "brand_guides").own_phrases
+    kept_all = reported = 0
+    for v in variants:
+        if v["status"] == "error":
+            continue
+        findings = compare(BRIEF, v["text"], "fr", allowed=allowed)
+        assert v["facts"] == [f.to_dict() for f in findings]
+        wrong = [f for f in findings if f.status in ("changed", "invented")]
+        lines = [line for line in v["violations"] if line.startswith("fact ")]
+        assert len(lines) == len(wrong), (v["platform"], lines, wrong)
+        for f in wrong:
+            print(f"{v['platform']}: {f.status} {f.kind} {f.value!r} -> {f.found!r}")
+        reported += bool(wrong)
+        kept_all += all(f.status == "kept" for f in findings)
+    done = sum(v["status"] != "error" for v in variants)
+    print(
+        f"\ntest model: {kept_all}/{done} variants kept every fact of the brief; "
+        f"{reported} reported a changed or invented fact"
+    )
+    assert done >= 8, [v["error"] for v in variants]
