@@ -148,15 +148,17 @@ def test_check_with_a_brief_fails_on_a_changed_fact(tmp_path):
     brief = tmp_path / "brief.txt"
     brief.write_text(BRIEF_FR, encoding="utf-8")
     post = "Le mercredi 3 décembre, -20 % avec SARRASIN15 sur lemoine.example/hiver."
+    post_file = tmp_path / "post.txt"
+    post_file.write_text(post, encoding="utf-8")
     run = CliRunner().invoke(
-        app, ["check", "--lang", "fr", "--brief", str(brief), "--format", "json", post]
+        app, ["check", "--lang", "fr", "--brief", str(brief), "--format", "json", str(post_file)]
     )
     assert run.exit_code == 1, run.output
     matches = json.loads(run.stdout)["matches"]
     changed = [m for m in matches if m["rule"]["id"] == "FACT_CHANGED"]
     assert [(m["source"], m["replacements"]) for m in changed] == [("brief", [{"value": "15 %"}])]
     assert post[changed[0]["offset"] :].startswith("20 %")
-    text = CliRunner().invoke(app, ["check", "--lang", "fr", "--brief", str(brief), post])
+    text = CliRunner().invoke(app, ["check", "--lang", "fr", "--brief", str(brief), str(post_file)])
     assert "FACT_CHANGED" in text.stdout and "FACT_MISSING" in text.stdout
 
 

@@ -208,7 +208,7 @@ def test_cli_campaign_review_export_flow(tmp_path):
         names = z.namelist()
         assert "proof-sheet.html" in names and any(n.startswith("images/") for n in names)
         assert "bob" in z.read("proof-sheet.html").decode()
-    shown = run(app, ["review", "show", ids[0], "--format", "json"])
+    shown = run(app, ["review", "show", ids[1], "--format", "json"])
     assert json.loads(shown.stdout)["status"] == "approved"  # exporting publishes nothing
 
 

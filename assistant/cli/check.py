@@ -35,13 +35,14 @@ def check(
         raise typer.BadParameter("expected fr or en", param_hint="--lang")
     charter = brand(brand_slug)
     profile = get_platform(platform) if platform else None
+    brief_text = read_text_file(brief, "the brief") if brief else None
     text = read_text_arg(source, text=False, what="the post", limit=limits().check_chars)
     if source is None or source == "-":
         text = text.removesuffix("\n")
     lang = lang or detect(text, charter.language if charter else "fr")
     report = check_text(text, lang, charter, profile)
-    if brief:
-        _add_fact_matches(report, read_text_file(brief, "brief"), text, lang, charter)
+    if brief_text is not None:
+        _add_fact_matches(report, brief_text, text, lang, charter)
     if fmt == "json":
         print_json(report.to_dict())
     else:
