@@ -6,6 +6,7 @@ a brand rule silently not applied.
 
 from __future__ import annotations
 
+import reprlib
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -14,9 +15,25 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import CharterError, UnknownBrand
+from .limits import Limits, limits
 from .platforms import platform_ids
 
 HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
+GUIDE = "See brand_guides/README.md for every field."
+SHOWN_CHARS = 80  # characters of a charter value quoted in an error message
+SHOWN_ERRORS = 5
+
+
+def _bounded_repr() -> reprlib.Repr:
+    """A repr whose cost and length do not grow with the value (Python 3.11 has no kwargs)."""
+    shown = reprlib.Repr()
+    shown.maxstring = shown.maxother = SHOWN_CHARS
+    shown.maxlist = shown.maxdict = shown.maxtuple = shown.maxset = 4
+    shown.maxlevel = 2
+    return shown
+
+
+_REPR = _bounded_repr()
 
 
 class _Strict(BaseModel):
@@ -233,12 +250,41 @@ def load_charter(path: str | Path, brand_root: str | Path | None = None) -> Char
 def _load_charter(path: str | Path, brand_root: str | None, _stamp: int | None) -> Charter:
     path = Path(path)
     shown = str(path)
+    raw = _yaml_mapping(path, shown)
+    raw = {**raw, "slug": path.stem, "source": str(path.resolve())}
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        charter = Charter.model_validate(raw)
+    except ValidationError as exc:
+        raise _explain(shown, exc) from None
+    _check_assets(charter, shown, Path(brand_root) if brand_root else path.parent)
+    return charter
+
+
+def _yaml_mapping(path: Path, shown: str) -> dict[str, Any]:
+    """The charter's YAML as a mapping, refusing before any parsing a file over the size
+    bound, and while parsing more aliases or deeper nesting than the bounds allow: a small
+    file must not expand into gigabytes (billion laughs) or exhaust the stack."""
+    bound = limits()
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(bound.charter_bytes + 1)
     except FileNotFoundError:
         raise CharterError(shown, "", "file not found.") from None
+    except OSError as exc:
+        raise CharterError(shown, "", f"cannot be read ({exc.strerror}).") from None
+    if len(data) > bound.charter_bytes:
+        raise CharterError(
+            shown,
+            "",
+            f"the file is over {bound.charter_bytes:,} bytes.",
+            f"A charter is a short text file. {GUIDE}",
+        )
+    try:
+        raw = yaml.load(data.decode("utf-8"), Loader=_yaml_loader(bound))
     except UnicodeDecodeError:
         raise CharterError(shown, "", "is not UTF-8 text.", "Save it as UTF-8.") from None
+    except _YamlBound as exc:
+        raise CharterError(shown, exc.where, exc.problem, GUIDE) from None
     except yaml.YAMLError as exc:
         raise CharterError(
             shown,
@@ -250,13 +296,48 @@ def _load_charter(path: str | Path, brand_root: str | None, _stamp: int | None) 
         raise CharterError(
             shown, "", "expected a mapping of fields (name, voice, ...) at top level."
         )
-    raw = {**raw, "slug": path.stem, "source": str(path.resolve())}
-    try:
-        charter = Charter.model_validate(raw)
-    except ValidationError as exc:
-        raise _explain(shown, exc) from None
-    _check_assets(charter, shown, Path(brand_root) if brand_root else path.parent)
-    return charter
+    return raw
+
+
+class _YamlBound(Exception):
+    """A bound on aliases or nesting crossed while composing the YAML."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(problem)
+        self.where, self.problem = where, problem
+
+
+def _yaml_loader(bound: Limits) -> type:
+    """A SafeLoader that counts aliases and nesting as it composes the document."""
+
+    class BoundedLoader(yaml.SafeLoader):
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self._aliases = 0
+            self._depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()
+            where = f"line {event.start_mark.line + 1}, column {event.start_mark.column + 1}"
+            if isinstance(event, yaml.AliasEvent):
+                self._aliases += 1
+                if self._aliases > bound.charter_aliases:
+                    raise _YamlBound(
+                        where,
+                        f"more than {bound.charter_aliases} YAML aliases (*name); "
+                        "write the values out instead.",
+                    )
+            self._depth += 1
+            try:
+                if self._depth > bound.charter_depth:
+                    raise _YamlBound(
+                        where, f"nested deeper than {bound.charter_depth} levels; flatten it."
+                    )
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+    return BoundedLoader
 
 
 def _yaml_position(exc: yaml.YAMLError) -> str:
@@ -265,27 +346,40 @@ def _yaml_position(exc: yaml.YAMLError) -> str:
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
-    return str(getattr(exc, "problem", None) or exc).strip()
+    return _capped(str(getattr(exc, "problem", None) or exc).strip())
 
 
 def _explain(shown: str, exc: ValidationError) -> CharterError:
-    """Turn pydantic's errors into one paragraph: field path, bad value, what was expected."""
+    """Turn pydantic's errors into one paragraph: field path, bad value, what was expected.
+
+    Values are shown through a bounded repr, cut to a few dozen characters, and only the
+    first errors are listed: a charter value may be huge, its message must not be."""
+    errors = exc.errors(include_url=False)
     parts = []
-    for error in exc.errors():
-        field = ".".join(str(p) for p in error["loc"])
+    for error in errors[:SHOWN_ERRORS]:
+        field = _capped(".".join(str(p) for p in error["loc"]))
         if error["type"] == "extra_forbidden":
             parts.append(f"{field}: unknown field; remove it or check its spelling")
         elif error["type"] == "missing":
             parts.append(f"{field}: required field is missing")
         elif error["type"] == "string_pattern_mismatch":
-            parts.append(f"{field}: got {error['input']!r}; expected a colour like '#1A2B3C'")
+            parts.append(f"{field}: got {_value(error['input'])}; expected a colour like '#1A2B3C'")
         else:
-            message = error["msg"].removeprefix("Value error, ")
-            parts.append(f"{field}: got {error['input']!r}; {message}")
-    first_field = ".".join(str(p) for p in exc.errors()[0]["loc"])
-    return CharterError(
-        shown, first_field, "; ".join(parts) + ".", "See brand_guides/README.md for every field."
-    )
+            message = _capped(error["msg"].removeprefix("Value error, "))
+            parts.append(f"{field}: got {_value(error['input'])}; {message}")
+    if len(errors) > SHOWN_ERRORS:
+        parts.append(f"and {len(errors) - SHOWN_ERRORS} more problems")
+    first_field = _capped(".".join(str(p) for p in errors[0]["loc"]))
+    return CharterError(shown, first_field, "; ".join(parts) + ".", GUIDE)
+
+
+def _value(value: Any) -> str:
+    """A value's repr, bounded in cost and length whatever the value's size."""
+    return _capped(_REPR.repr(value))
+
+
+def _capped(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 def _check_assets(charter: Charter, shown: str, root: Path) -> None:
@@ -300,14 +394,14 @@ def _check_assets(charter: Charter, shown: str, root: Path) -> None:
             raise CharterError(
                 shown,
                 field,
-                f"got {relative!r}; the path leaves {root.name}/.",
+                f"got {_value(relative)}; the path leaves {root.name}/.",
                 "Use a path relative to the charter, inside the brand folder.",
             )
         if not resolved.is_file():
             raise CharterError(
                 shown,
                 field,
-                f"got {relative!r}; no such file next to the charter.",
+                f"got {_value(relative)}; no such file next to the charter.",
                 "Put the file in the brand folder or fix the path.",
             )
 

@@ -8,18 +8,22 @@ failed call becomes a variant in `error` state with the reason; the others are k
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, dataclass, field
 
 from .charter import Charter
+from .errors import AssistantError, ReplyError
 from .guardrails import SENTENCE_END, fit
 from .language import detect
 from .llm import ChatProvider, DraftReply
 from .platforms import Platform, get_platform, measure
 from .prompts import platform_template, render
 from .settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -98,14 +102,16 @@ async def draft_one(
     platform = get_platform(platform_id)
     charter, lang = request.charter, request.lang
     name = provider.name if provider else "none"
+    failed: list[str] = []
     try:
         if provider is None:
             reply, rewrite = adapt_brief(request.brief, charter, platform, lang, index), None
         else:
             reply = await _ask(provider, request, platform, index)
-            rewrite = _rewriter(provider, charter, platform, lang)
+            rewrite = _rewriter(provider, charter, platform, lang, failed)
         fitted = await fit(reply.text, charter, platform, lang, reply.hashtags, rewrite)
     except Exception as exc:  # one failed call must not lose the others
+        log.warning("draft for %s #%s failed: %s", platform.id, index, _reason(exc))
         return Variant(
             platform=platform.id,
             variant=index,
@@ -125,20 +131,34 @@ async def draft_one(
         max_length=result.max_length,
         fits=result.fits and not fitted.violations,
         status="truncated" if fitted.truncated else "ok",
-        changes=fitted.changes,
+        changes=fitted.changes + (["rewrite_failed"] if failed else []),
         violations=fitted.violations,
         link=fitted.link,
         provider=name,
     )
 
 
-def _reason(exc: Exception) -> str:
-    name = type(exc).__name__
-    if isinstance(exc, TimeoutError) or "timeout" in name.lower():
-        return f"the model did not answer in time: {exc or name}"
-    if "connect" in name.lower() or "connection" in str(exc).lower():
-        return f"the model server is unreachable ({name}: {exc})"
-    return f"{name}: {exc}"
+def _reason(exc: BaseException) -> str:
+    """A failure as one sentence for the variant card, chosen by the exception's type."""
+    import httpx
+    import openai
+
+    if isinstance(exc, ReplyError):
+        return f"the model's reply is not a usable post: {exc}"
+    if isinstance(exc, TimeoutError | openai.APITimeoutError | httpx.TimeoutException):
+        return f"the model did not answer in time: {exc or type(exc).__name__}"
+    if isinstance(exc, openai.APIConnectionError | httpx.TransportError | ConnectionError):
+        return f"the model server is unreachable ({type(exc).__name__}: {_short(exc)})"
+    if isinstance(exc, openai.APIStatusError):
+        return f"the model server refused the request (HTTP {exc.status_code}): {_short(exc)}"
+    if isinstance(exc, AssistantError):
+        return str(exc)
+    return f"unexpected error ({type(exc).__name__}): {_short(exc)}"
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 async def _ask(
@@ -165,8 +185,13 @@ async def _ask(
         raise TimeoutError(f"no answer within {timeout:g} s (ASSISTANT_TIMEOUT)") from None
 
 
-def _rewriter(provider: ChatProvider, charter: Charter, platform: Platform, lang: str):
-    """A callback the guardrails use to ask the model to shorten or fix, once each."""
+def _rewriter(
+    provider: ChatProvider, charter: Charter, platform: Platform, lang: str, failed: list[str]
+):
+    """A callback the guardrails use to ask the model to shorten or fix, once each.
+
+    A failed rewrite falls back to the guardrails' own fitting, but is never silent: its
+    reason is appended to `failed` (shown in the variant's changes) and logged."""
 
     async def rewrite(template: str, text: str, values: dict) -> str:
         system = render("system.j2", charter, language=lang, legal=charter.legal_for(platform.id))
@@ -175,7 +200,10 @@ def _rewriter(provider: ChatProvider, charter: Charter, platform: Platform, lang
             reply = await asyncio.wait_for(
                 provider.generate(system, user), timeout=get_settings().timeout
             )
-        except Exception:
+        except Exception as exc:  # the draft stands; the failure is recorded, not raised
+            reason = _reason(exc)
+            failed.append(reason)
+            log.warning("rewrite %s for %s failed: %s", template, platform.id, reason)
             return ""
         return reply.text  # providers already read the JSON they were asked for
 

