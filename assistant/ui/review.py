@@ -198,7 +198,8 @@ def text_version(info: dict) -> int:
 
 
 def variant_view(store: Store, variant_id: int, lang: str) -> tuple[str, str, str, str, dict]:
-    """Card, diff, history, the 'version shown' line and what the reviewer has seen."""
+    """The 'version shown' line, card, diff, history and what the reviewer has seen (the
+    order of VIEW_OUTPUTS)."""
     info = workflow.describe(store, variant_id)
     charter = load_brand(info["brand"], get_settings().brand_dir)
     card = card_html(info, charter, measure(info["text"], info["platform"]).length)
@@ -207,7 +208,7 @@ def variant_view(store: Store, variant_id: int, lang: str) -> tuple[str, str, st
         "review_seen", number=number, label=tr("text_version_shown", lang, number=number)
     )
     seen = asdict(Seen(info["id"], number))
-    return card, version_diff(info, lang), history_html(info, lang), seen_line, seen
+    return seen_line, card, version_diff(info, lang), history_html(info, lang), seen
 
 
 def outcome_html(kind: str, message: str) -> str:
@@ -318,9 +319,11 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
     networks = [(t("all_networks"), ""), *((get_platform(p).name, p) for p in platform_ids())]
     with gr.Row(elem_classes=["review-filters"]):
         status = gr.Dropdown(
-            statuses, value="in_review", label=t("status"), elem_id="review-status"
+            statuses, value="in_review", label=t("queue_status"), elem_id="review-status"
         )
-        network = gr.Dropdown(networks, value="", label=t("network"), elem_id="review-network")
+        network = gr.Dropdown(
+            networks, value="", label=t("queue_network"), elem_id="review-network"
+        )
         refresh = gr.Button(t("refresh"), elem_id="review-refresh", scale=0)
     gr.Markdown(t("review_hint"), elem_classes=["hint"])
     queue_table = gr.Dataframe(
@@ -328,7 +331,7 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         interactive=False,
         wrap=True,
         elem_id="review-queue",
-        column_widths=["4em", "9em", "7em", "9em", "5em", "auto"],
+        column_widths=["6%", "14%", "9%", "12%", "7%", "52%"],
     )
     marker = gr.State("")
     seen = gr.State(None)

@@ -1,0 +1,205 @@
+"""The Review, Campaign and Brand tabs in a real browser (Debian's chromium), as a reviewer and
+a community manager use them, in French and in English, on a laptop and on a phone."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from .browser import launch_chromium, shot
+from .conftest import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+PARIS = ZoneInfo("Europe/Paris")
+HOSTILE = "<img src=x onerror=alert(1)> **b** [l](javascript:alert(1))"
+CLEAN_FR = "Nos palets au beurre salé sont prêts, préparés à Pont-Aven. Commandez sur lemoine.example"
+WIDE = {"width": 1366, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+
+
+# ---- seeding the app's store through the library ---------------------------------------------
+
+
+class Seed:
+    """Writes into the running app's database through the library, as another user would."""
+
+    def __init__(self, tmp_path):
+        from assistant.store import Store
+
+        self.store = Store(f"sqlite:///{tmp_path / 'ui.db'}")
+        self.slot = 0
+        self.campaigns: dict[str, int] = {}
+
+    def campaign(self, brand: str = "maison-lemoine", name: str = "Hiver") -> int:
+        from assistant.campaign import create_campaign
+
+        if (brand, name) not in self.campaigns:
+            self.campaigns[brand, name] = create_campaign(self.store, name, brand).id
+        return self.campaigns[brand, name]
+
+    def when(self) -> datetime:
+        """10:00 Paris time on distinct future days, one slot per brief."""
+        self.slot += 1
+        day = datetime.now(PARIS).date() + timedelta(days=3 + self.slot)
+        return datetime(day.year, day.month, day.day, 10, 0, tzinfo=PARIS)
+
+    def variant(
+        self,
+        text: str,
+        network: str = "x",
+        brand: str = "maison-lemoine",
+        author: str = "alice",
+        submit: bool = True,
+    ) -> int:
+        from assistant.campaign import add_brief, save_variant
+        from assistant.charter import load_brand
+        from assistant.drafting import Variant
+        from assistant.review import Actor, submit as send
+        from assistant.settings import get_settings
+
+        charter = load_brand(brand, get_settings().brand_dir)
+        brief = add_brief(
+            self.store,
+            self.campaign(brand),
+            text,
+            [network],
+            self.when(),
+            author,
+            timezone="Europe/Paris",
+        )
+        lang = charter.language
+        row = save_variant(self.store, brief.id, Variant(platform=network, text=text), charter,
+                           lang, author)  # fmt: skip
+        if submit:
+            send(self.store, row.id, Actor(author, "author"))
+        return row.id
+
+    def describe(self, variant_id: int) -> dict:
+        from assistant.review import describe
+
+        return describe(self.store, variant_id)
+
+
+# ---- page helpers ------------------------------------------------------------------------------
+
+
+def open_page(browser, url: str, locale: str, viewport: dict, requests: list | None = None):
+    context = browser.new_context(locale=locale, viewport=viewport)
+    page = context.new_page()
+    if requests is not None:
+        page.on("request", lambda r: requests.append(r.url))
+    page.goto(url)
+    page.get_by_role("tab").first.wait_for(timeout=30_000)
+    return page
+
+
+def show_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def queue_row(page, text: str):
+    return page.locator("#review-queue").get_by_role("row").filter(has_text=text).first
+
+
+def visible_toasts(page):
+    return page.locator(".toast-body:visible")
+
+
+# ---- 1. the live queue, row click, fields cleared, one toast per outcome ----------------------
+
+
+def test_live_queue_opens_on_click_and_refuses_with_one_toast(running_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    seed = Seed(tmp_path)
+    first = seed.variant(CLEAN_FR)
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_page(browser, running_app, "fr-FR", WIDE)
+        show_tab(page, "Relire")
+        expect(queue_row(page, "palets au beurre")).to_be_visible(timeout=15_000)
+        expect(page.locator("#review-queue")).to_contain_text("en relecture")
+        expect(page.locator("#review-queue thead")).to_contain_text("Texte")
+
+        # created elsewhere after the page opened: it shows up without pressing anything
+        second = seed.variant("Les galettes de Pont-Aven reviennent cet hiver, sans mention.")
+        expect(queue_row(page, "galettes de Pont-Aven")).to_be_visible(timeout=15_000)
+
+        queue_row(page, "palets au beurre").click()
+        expect(page.locator("#review-card .card")).to_have_attribute(
+            "data-variant", str(first), timeout=10_000
+        )
+        expect(page.locator("#review-seen")).to_contain_text("Version 1 du texte")
+        page.locator("#review-comment textarea").fill("à revoir")
+        page.locator("#override-reason textarea").fill("motif")
+        queue_row(page, "galettes de Pont-Aven").click()
+        expect(page.locator("#review-card .card")).to_have_attribute(
+            "data-variant", str(second), timeout=10_000
+        )
+        expect(page.locator("#review-comment textarea")).to_have_value("")
+        expect(page.locator("#override-reason textarea")).to_have_value("")
+        shot(page, "review-queue-fr-1366")
+
+        # alice wrote it and the brand forbids self-approval: one refusal, worded in French
+        page.locator("#reviewer input, #reviewer textarea").first.fill("alice")
+        page.locator("#approve").click()
+        expect(page.locator("#review-outcome .outcome-refused")).to_contain_text(
+            "alice", timeout=10_000
+        )
+        expect(visible_toasts(page)).to_have_count(1)
+        expect(page.locator(".error:visible", has_text=re.compile("^Error$"))).to_have_count(0)
+        assert seed.describe(second)["status"] == "in_review"
+        shot(page, "review-refused-fr-1366")
+        browser.close()
+
+
+# ---- 2. what people wrote is text ----------------------------------------------------------------
+
+
+def test_hostile_comment_and_override_reason_show_literally(running_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    seed = Seed(tmp_path)
+    flawed = seed.variant("Texte sans mention légale.")  # the legal mention is missing: an error
+    asked = seed.variant(CLEAN_FR)
+    assert seed.describe(flawed)["errors"] >= 1
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_page(browser, running_app, "en-US", WIDE, requests)
+        show_tab(page, "Review")
+        expect(page.locator("#review-queue")).to_contain_text("in review", timeout=15_000)
+        expect(page.locator("#review-queue thead")).to_contain_text("Text")
+
+        queue_row(page, "sans mention").click()
+        expect(page.locator("#review-card .card")).to_have_attribute("data-variant", str(flawed))
+        page.locator("#approve").click()  # an error match: refused, asks for a reason
+        expect(page.locator("#review-outcome")).to_contain_text("override reason")
+        page.locator("#override-reason textarea").fill(HOSTILE)
+        page.locator("#override").click()
+        expect(page.locator("#review-outcome .outcome-done")).to_contain_text(
+            "approved with an override", timeout=10_000
+        )
+        history = page.locator("#review-history")
+        expect(history).to_contain_text(HOSTILE)
+        # the decided row changed in place: the in-review view no longer lists it
+        expect(queue_row(page, "sans mention")).to_have_count(0)
+
+        queue_row(page, "palets au beurre").click()
+        expect(page.locator("#review-card .card")).to_have_attribute("data-variant", str(asked))
+        page.locator("#review-comment textarea").fill(HOSTILE)
+        page.locator("#request-changes").click()
+        expect(page.locator("#review-outcome .outcome-done")).to_contain_text(
+            "Changes requested", timeout=10_000
+        )
+        expect(history).to_contain_text(HOSTILE)
+        for panel in ("#review-history", "#review-outcome", "#review-diff"):
+            for tag in ("img", "a", "strong"):
+                expect(page.locator(f"{panel} {tag}")).to_have_count(0)
+        assert not [u for u in requests if u.rstrip("/").endswith("/x") or "javascript:" in u]
+        shot(page, "review-escaped-en-1366")
+        browser.close()
