@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 PARIS = ZoneInfo("Europe/Paris")
 HOSTILE = "<img src=x onerror=alert(1)> **b** [l](javascript:alert(1))"
-CLEAN_FR = "Nos palets au beurre salé sont prêts, préparés à Pont-Aven. Commandez sur lemoine.example"
+CLEAN_FR = (
+    "Nos palets au beurre salé sont prêts, préparés à Pont-Aven. Commandez sur lemoine.example"
+)
 WIDE = {"width": 1366, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 
@@ -58,7 +60,8 @@ class Seed:
         from assistant.campaign import add_brief, save_variant
         from assistant.charter import load_brand
         from assistant.drafting import Variant
-        from assistant.review import Actor, submit as send
+        from assistant.review import Actor
+        from assistant.review import submit as send
         from assistant.settings import get_settings
 
         charter = load_brand(brand, get_settings().brand_dir)
@@ -202,4 +205,103 @@ def test_hostile_comment_and_override_reason_show_literally(running_app, tmp_pat
                 expect(page.locator(f"{panel} {tag}")).to_have_count(0)
         assert not [u for u in requests if u.rstrip("/").endswith("/x") or "javascript:" in u]
         shot(page, "review-escaped-en-1366")
+        browser.close()
+
+
+# ---- 3. campaign: times in the brief's zone, export without status change, confirmed publish ---
+
+
+def _approve(seed: Seed, variant_id: int) -> None:
+    from assistant.review import Actor, approve
+
+    info = seed.describe(variant_id)
+    approve(seed.store, variant_id, Actor("bob", "reviewer"), override="mention dans le visuel",
+            seen_version=info["text_version"])  # fmt: skip
+
+
+def test_campaign_calendar_in_paris_time_export_then_confirmed_publish(running_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from assistant import export
+
+    seed = Seed(tmp_path)
+    planned = seed.variant(CLEAN_FR)
+    _approve(seed, planned)
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_page(browser, running_app, "fr-FR", WIDE)
+        show_tab(page, "Campagne")
+        calendar = page.locator("#calendar")
+        expect(calendar).to_contain_text("approuvée", timeout=15_000)
+        expect(calendar).to_contain_text("10:00")  # 10:00 in Paris, not 09:00 UTC
+        expect(calendar).not_to_contain_text("09:00")
+        expect(calendar).to_contain_text("Publication (Europe/Paris)")
+
+        later = seed.variant("Les galettes reviennent à Pont-Aven, commandez sur lemoine.example")
+        expect(calendar).to_contain_text("galettes reviennent", timeout=15_000)  # live
+
+        page.locator("#mark-published").click()
+        expect(page.locator("#publish-confirm").first).to_contain_text("Marquer les 1 variante(s)")
+        page.locator("#publish-yes").click()
+        expect(page.locator("#publish-notes")).to_contain_text(
+            "1 variante(s) marquée(s) comme publiée(s)", timeout=10_000
+        )
+        expect(calendar).to_contain_text("publiée")
+        info = seed.describe(planned)
+        assert info["status"] == "published"
+        assert info["audit"][-1]["action"] == "publish"
+        assert seed.describe(later)["status"] == "in_review"
+        shot(page, "campaign-published-fr-1366")
+
+        exported = seed.variant("Palets et galettes en coffret, à commander sur lemoine.example")
+        _approve(seed, exported)
+        expect(calendar).to_contain_text("coffret", timeout=15_000)
+        page.locator("#export").click()
+        expect(page.locator("#export-notes")).to_contain_text("Export prêt", timeout=20_000)
+        expect(page.locator("#export-files")).to_contain_text(".csv")
+        if hasattr(export, "ExportResult"):  # the export no longer publishes anything
+            assert seed.describe(exported)["status"] == "approved"
+        shot(page, "campaign-export-fr-1366")
+        browser.close()
+
+
+# ---- 4. brand: shipped charters pass through the page, errors name file and field -----------
+
+
+def test_charter_upload_checks_against_brand_folder(running_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        (ROOT / "brand_guides" / "trailforge.yaml")
+        .read_text(encoding="utf-8")
+        .replace("logo: trailforge/logo.png", "logo: ../../../../etc/passwd"),
+        encoding="utf-8",
+    )
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        for locale, tab, valid, refused in (
+            ("en-US", "Brand", "Valid charter:", "Charter refused:"),
+            ("fr-FR", "Charte", "Charte valide :", "Charte refusée :"),
+        ):
+            page = open_page(browser, running_app, locale, WIDE)
+            show_tab(page, tab)
+            expect(page.locator("#charter")).to_contain_text(
+                "Forbidden words" if locale == "en-US" else "Mots interdits", timeout=15_000
+            )
+            verdict = page.locator("#charter-verdict")
+            for name in ("trailforge.yaml", "maison-lemoine.yaml"):
+                page.locator("#charter-upload input[type=file]").set_input_files(
+                    str(ROOT / "brand_guides" / name)
+                )
+                expect(verdict).to_contain_text(valid, timeout=15_000)
+                expect(verdict).to_contain_text(name)
+            page.locator("#charter-upload input[type=file]").set_input_files(str(broken))
+            expect(verdict).to_contain_text(refused, timeout=15_000)
+            expect(verdict).to_contain_text("broken.yaml")
+            expect(verdict).to_contain_text("visual.logo")
+            assert "/tmp" not in verdict.inner_text()
+            assert str(tmp_path) not in verdict.inner_text()
+            shot(page, f"brand-upload-{locale}-1366")
+            page.context.close()
         browser.close()

@@ -158,11 +158,12 @@ def build(brands: list[str], tab: gr.Tab | None = None) -> gr.Dropdown:
         return charter_html(load_brand(slug, get_settings().brand_dir), request_language(request))
 
     @handled
-    def validate(path: str | None, request: gr.Request) -> str:
-        return validate_charter_file(path, request_language(request)) if path else ""
+    def validate(path: str | None, request: gr.Request) -> tuple[str, None]:
+        """The verdict stays; the drop zone is emptied, ready for the next file."""
+        return (validate_charter_file(path, request_language(request)) if path else ""), None
 
     chooser.change(show, chooser, shown, concurrency_limit=None)
     if tab is not None:
         tab.select(show, chooser, shown, concurrency_limit=None, show_progress="hidden")
-    upload.change(validate, upload, verdict, concurrency_limit=2)
+    upload.upload(validate, upload, [verdict, upload], concurrency_limit=2)
     return chooser

@@ -151,7 +151,12 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         chooser = gr.Dropdown([], label=t("campaign"), elem_id="campaign")
         refresh = gr.Button(t("refresh"), elem_id="campaign-refresh", scale=0)
     gr.Markdown(t("campaign_hint"), elem_classes=["hint"])
-    table = gr.Dataframe(interactive=False, wrap=True, elem_id="calendar")
+    table = gr.Dataframe(
+        interactive=False,
+        wrap=True,
+        elem_id="calendar",
+        column_widths=["17%", "10%", "8%", "14%", "51%"],
+    )
     warnings = gr.HTML(elem_id="calendar-warnings")
     marker = gr.State("")
     timer = gr.Timer(POLL_SECONDS, active=False)
@@ -161,7 +166,7 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         )
         export_button = gr.Button(t("export"), variant="primary", elem_id="export", scale=0)
     export_notes = gr.HTML(elem_id="export-notes")
-    files = gr.File(file_count="multiple", elem_id="export-files")
+    files = gr.File(file_count="multiple", label=t("export_files"), elem_id="export-files")
     with gr.Row():
         publisher = gr.Textbox("", label=t("publisher"), elem_id="publisher")
         publish_button = gr.Button(t("mark_published"), elem_id="mark-published", scale=0)
