@@ -305,3 +305,55 @@ def test_charter_upload_checks_against_brand_folder(running_app, tmp_path):
             shot(page, f"brand-upload-{locale}-1366")
             page.context.close()
         browser.close()
+
+
+# ---- 5. approval names the text shown; stale events say so --------------------------------------
+
+
+def test_moved_text_is_shown_again_and_a_vanished_variant_is_reported(running_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+    from sqlalchemy import delete
+
+    from assistant.review import Actor, edit
+    from assistant.store import AuditEvent, Comment, VariantRow, Version
+
+    seed = Seed(tmp_path)
+    moving = seed.variant(CLEAN_FR)
+    vanishing = seed.variant("Les galettes de Pont-Aven reviennent, commandez sur lemoine.example")
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_page(browser, running_app, "en-US", WIDE)
+        show_tab(page, "Review")
+        queue_row(page, "palets au beurre").click()
+        expect(page.locator("#review-seen")).to_contain_text("Text version 1 shown", timeout=15_000)
+
+        info = seed.describe(moving)
+        edit(seed.store, moving, info["text"] + " Merci !", Actor("carol", "author"),
+             info["version"])  # fmt: skip
+        page.locator("#override-reason textarea").fill("legal mention in the visual")
+        page.locator("#override").click()
+        outcome = page.locator("#review-outcome")
+        expect(outcome).to_contain_text("The text changed since you opened it", timeout=10_000)
+        expect(page.locator("#review-card .card")).to_contain_text("Merci !")
+        expect(page.locator("#review-seen")).to_contain_text("Text version 2 shown")
+        assert seed.describe(moving)["status"] == "in_review"
+        shot(page, "review-text-moved-en-1366")
+        page.locator("#override").click()  # the reviewer has now seen version 2
+        expect(outcome).to_contain_text("approved with an override", timeout=10_000)
+        assert seed.describe(moving)["status"] == "approved"
+
+        queue_row(page, "galettes de Pont-Aven").click()
+        expect(page.locator("#review-card .card")).to_have_attribute(
+            "data-variant", str(vanishing), timeout=10_000
+        )
+        with seed.store.session() as session:  # deleted behind the reviewer's back
+            for model in (AuditEvent, Comment, Version):
+                session.execute(delete(model).where(model.variant_id == vanishing))
+            session.execute(delete(VariantRow).where(VariantRow.id == vanishing))
+            session.commit()
+        page.locator("#approve").click()
+        expect(outcome).to_contain_text(f"Variant {vanishing} no longer exists", timeout=10_000)
+        expect(queue_row(page, "galettes de Pont-Aven")).to_have_count(0)
+        expect(visible_toasts(page).filter(has_text="Something went wrong")).to_have_count(0)
+        shot(page, "review-vanished-en-1366")
+        browser.close()
