@@ -39,7 +39,7 @@ EXPORTS = {
 }
 EXTENSIONS = {"buffer": "json", "csv": "csv", "json": "json", "zip": "zip"}
 CALENDAR_LIMIT = 1000
-POLL_SECONDS = 5
+POLL_SECONDS = 8
 # The library words its calendar warnings in English; these read them back into their parts
 # so the page can word them in the reader's language.
 WARNING_PATTERNS = {

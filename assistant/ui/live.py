@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gradio as gr
 
+from .boundary import handled
+
 
 def follow_tabs(tabs: list[tuple[gr.Tab, gr.Timer | None]]) -> None:
     """Showing a tab starts its own timer and stops every other one."""
@@ -16,4 +18,4 @@ def follow_tabs(tabs: list[tuple[gr.Tab, gr.Timer | None]]) -> None:
         def switch(own: gr.Timer | None = own) -> list:
             return [gr.Timer(active=timer is own) for timer in timers]
 
-        tab.select(switch, None, timers, queue=False, show_progress="hidden")
+        tab.select(handled(switch), None, timers, queue=False, show_progress="hidden")

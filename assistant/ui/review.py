@@ -36,7 +36,7 @@ log = logging.getLogger("assistant.ui")
 
 COLUMNS = ("id", "when", "network", "status", "errors", "text")
 PREVIEW_CHARS = 160
-POLL_SECONDS = 4
+POLL_SECONDS = 6
 DECISION_CONCURRENCY = 4
 
 
