@@ -2,63 +2,97 @@
 and JSON, and a ZIP with those, the images and an HTML proof sheet.
 
 Validation comes first (slots in the past, two posts in one slot, over 350 rows, minutes not
-on a 5-minute mark): an export the scheduler would refuse is never written.
+on a 5-minute mark, visuals older than their text): an export the scheduler would refuse is
+never written. Exporting changes nothing in the store, and never overwrites a file unasked.
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
+import tempfile
 import zipfile
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .campaign import headline_of, tz_from_name
 from .charter import load_brand
 from .errors import ExportError
 from .review import Actor
 from .settings import get_settings
-from .store import AuditEvent, Campaign, Store, commit_or_conflict, get_or_404
-from .visuals import render_all
+from .store import Campaign, Store, get_or_404, latest_version
 
 HOOTSUITE_MAX_ROWS = 350
 HOOTSUITE_DATE = "%m/%d/%Y %H:%M"
 HOOTSUITE_LEAD = timedelta(minutes=10)
 FORMATS = ("hootsuite", "buffer", "csv", "json", "zip")
+EXTENSIONS = {"buffer": "buffer.json", "csv": "csv", "json": "json", "zip": "zip"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def _posts(store: Store, campaign_id: int) -> tuple[Campaign, list[dict[str, Any]]]:
     with store.session() as session:
         campaign = get_or_404(session, Campaign, campaign_id)
-        posts = [
-            {
-                "id": v.id,
-                "platform": v.platform,
-                "variant": v.variant_no,
-                "text": v.text,
-                "hashtags": v.hashtags,
-                "alt_text": v.alt_text,
-                "link": v.link,
-                "images": v.images,
-                "publish_at": b.publish_at,
-                "timezone": b.timezone,
-                "brief_id": b.id,
-                "approved_by": v.approved_by,
-                "approved_at": v.approved_at,
-                "override_reason": v.override_reason,
-                "language": b.language,
-            }
+        rows = [
+            (b, v)
             for b in campaign.briefs
             for v in b.variants
             if v.status in ("approved", "published")
         ]
+        posts = [_post(b, v) for b, v in rows]
+        stale = [
+            _stale(session, v)
+            for _b, v in rows
+            if v.images and getattr(v, "images_version", None) is not None
+        ]
     if not posts:
         raise ExportError(f"campaign {campaign_id} has no approved variant to export.")
+    problems = [s for s in stale if s]
+    if problems:
+        raise ExportError(
+            "export refused: " + "; ".join(problems) + ". Render the visuals again, then export.",
+            key="visuals_stale",
+        )
     return campaign, posts
+
+
+def _post(brief: Any, variant: Any) -> dict[str, Any]:
+    return {
+        "id": variant.id,
+        "platform": variant.platform,
+        "variant": variant.variant_no,
+        "text": variant.text,
+        "hashtags": variant.hashtags,
+        "alt_text": variant.alt_text,
+        "link": variant.link,
+        "images": variant.images,
+        "publish_at": brief.publish_at,
+        "timezone": brief.timezone,
+        "brief_id": brief.id,
+        "approved_by": variant.approved_by,
+        "approved_at": variant.approved_at,
+        "override_reason": variant.override_reason,
+        "language": brief.language,
+    }
+
+
+def _stale(session: Any, variant: Any) -> str:
+    """Why a variant's images no longer show its text ('' when they do)."""
+    latest = latest_version(session, variant.id).number
+    if variant.images_version == latest:
+        return ""
+    return (
+        f"variant {variant.id} ({variant.platform}) has images made from text version "
+        f"{variant.images_version}, but its text is at version {latest}"
+    )
 
 
 def validate(posts: list[dict[str, Any]], now: datetime | None = None) -> None:
@@ -146,8 +180,17 @@ def generic_rows(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def neutralised(value: Any) -> Any:
+    """A spreadsheet cell that cannot run as a formula (OWASP CSV injection): text starting
+    with = + - @ tab or carriage return gets a leading single quote, shown but not run."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def generic_csv(posts: list[dict[str, Any]]) -> str:
-    rows = generic_rows(posts)
+    """posts.csv, meant for spreadsheets: every cell neutralised."""
+    rows = [{k: neutralised(v) for k, v in row.items()} for row in generic_rows(posts)]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
@@ -155,30 +198,46 @@ def generic_csv(posts: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def proof_sheet(campaign: Campaign, posts: list[dict[str, Any]]) -> str:
-    """A one-page HTML list of every post with its reviewer, approval time and any override."""
-    items = []
-    for p in posts:
-        override = (
-            f"<p class=override>Override: {html.escape(p['override_reason'])}</p>"
-            if p["override_reason"]
-            else ""
-        )
-        items.append(
-            f"<article><h2>{html.escape(p['platform'])} · variant {p['id']}</h2>"
-            f"<p class=when>{html.escape(p['publish_at'].isoformat())}</p>"
-            f"<pre>{html.escape(p['text'])}</pre>"
-            f"<p>Approved by {html.escape(p['approved_by'] or '?')} on "
-            f"{html.escape(p['approved_at'].isoformat() if p['approved_at'] else '?')}</p>"
-            f"{override}</article>"
-        )
-    return (
-        f"<!doctype html><meta charset=utf-8><title>{html.escape(campaign.name)}</title>"
-        "<style>body{font-family:sans-serif;max-width:50em;margin:auto}"
-        "pre{white-space:pre-wrap;background:#f5f5f5;padding:.5em}"
-        ".override{color:#a00}</style>"
-        f"<h1>{html.escape(campaign.name)} ({html.escape(campaign.brand)})</h1>" + "".join(items)
+def formula_warnings(posts: list[dict[str, Any]]) -> list[str]:
+    """The scheduler's CSV keeps each post word for word (a quote would be published), so a
+    post starting like a formula is only named, for whoever opens the file in a spreadsheet."""
+    return [
+        f"variant {p['id']} ({p['platform']}) starts with {p['text'][0]!r}: a spreadsheet "
+        "opening the Hootsuite CSV may run it as a formula; the scheduler publishes it as text"
+        for p in posts
+        if p["text"].startswith(FORMULA_STARTS)
+    ]
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
+
+
+def proof_sheet(campaign: Campaign, posts: list[dict[str, Any]]) -> str:
+    """A one-page HTML list of every post with its reviewer, approval time and any override;
+    everything a person wrote is escaped by the template."""
+    lang = posts[0]["language"] if posts else "fr"
+    template = _templates().get_template("proof_sheet.html.j2")
+    return template.render(campaign=campaign, posts=posts, lang=lang or "fr")
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote, and what the person exporting should know about it."""
+
+    files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __iter__(self):
+        """The files, for callers that only list them."""
+        return iter(self.files)
 
 
 def export_campaign(
@@ -188,43 +247,77 @@ def export_campaign(
     out: str | Path,
     actor: Actor | None = None,
     now: datetime | None = None,
-) -> list[Path]:
-    """Write one export; mark the exported variants `published` in the audit log."""
+    force: bool = False,
+) -> ExportResult:
+    """Write one export of the approved variants. Nothing in the store changes (publishing
+    is a review step of its own); an existing file is kept unless `force`."""
+    del actor  # exporting changes nothing, so it records no one
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     campaign, posts = _posts(store, campaign_id)
     validate(posts, now)
-    out = Path(out)
-    files = _write(campaign, posts, fmt, out)
-    _mark_published(store, [p["id"] for p in posts], actor or Actor("export", "admin"), fmt)
-    return files
+    warnings = formula_warnings(posts) if fmt in ("hootsuite", "zip") else []
+    return ExportResult(_write(campaign, posts, fmt, Path(out), force), warnings)
 
 
-def _write(campaign: Campaign, posts: list[dict[str, Any]], fmt: str, out: Path) -> list[Path]:
+def export_target(campaign_id: int, fmt: str, out: Path) -> Path:
+    """Where one export goes: a folder for Hootsuite; for the others `out` itself, or
+    `campaign-<id>.<ext>` inside `out` when it is a folder."""
     if fmt == "hootsuite":
-        folder = out if out.suffix == "" else out.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, content in hootsuite_files(posts).items():
-            path = folder / name
+        if out.is_file() or (out.suffix and not out.is_dir()):
+            raise ExportError(
+                f"{out}: Hootsuite takes one CSV per network, so --out must be a folder "
+                "(it is created if missing).",
+                key="export_needs_folder",
+            )
+        return out
+    if out.is_dir() or str(out).endswith(("/", "\\")):
+        return out / f"campaign-{campaign_id}.{EXTENSIONS[fmt]}"
+    return out
+
+
+def _write(
+    campaign: Campaign, posts: list[dict[str, Any]], fmt: str, out: Path, force: bool
+) -> list[Path]:
+    target = export_target(campaign.id, fmt, out)
+    contents = _contents(campaign, posts, fmt, target)
+    existing = [str(path) for path in contents if path.exists()]
+    if existing and not force:
+        raise ExportError(
+            f"{', '.join(existing)} already exists; choose another --out or add --force.",
+            key="export_exists",
+        )
+    for path, content in contents.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
             path.write_text(content, encoding="utf-8")
-            written.append(path)
-        return written
-    out.parent.mkdir(parents=True, exist_ok=True)
+    return list(contents)
+
+
+def _contents(
+    campaign: Campaign, posts: list[dict[str, Any]], fmt: str, target: Path
+) -> dict[Path, str | bytes]:
+    """Every file of one export, by path, built before anything is written."""
+    if fmt == "hootsuite":
+        return {target / name: text for name, text in hootsuite_files(posts).items()}
     if fmt == "buffer":
-        out.write_text(json.dumps(buffer_posts(posts), ensure_ascii=False, indent=2), "utf-8")
-    elif fmt == "csv":
-        out.write_text(generic_csv(posts), encoding="utf-8")
-    elif fmt == "json":
-        out.write_text(json.dumps(generic_rows(posts), ensure_ascii=False, indent=2), "utf-8")
-    else:
-        _write_zip(campaign, posts, out)
-    return [out]
+        return {target: json.dumps(buffer_posts(posts), ensure_ascii=False, indent=2)}
+    if fmt == "csv":
+        return {target: generic_csv(posts)}
+    if fmt == "json":
+        return {target: json.dumps(generic_rows(posts), ensure_ascii=False, indent=2)}
+    return {target: _zip_bytes(campaign, posts)}
 
 
-def _write_zip(campaign: Campaign, posts: list[dict[str, Any]], out: Path) -> None:
-    images = _images_for(campaign, posts, out.parent / f".{out.stem}-images")
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+def _zip_bytes(campaign: Campaign, posts: list[dict[str, Any]]) -> bytes:
+    """The ZIP: every format, the proof sheet, and each variant's images under its own id."""
+    data = io.BytesIO()
+    with (
+        tempfile.TemporaryDirectory(prefix="export-images-") as scratch,
+        zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         for name, content in hootsuite_files(posts).items():
             archive.writestr(name, content)
         archive.writestr(
@@ -235,43 +328,26 @@ def _write_zip(campaign: Campaign, posts: list[dict[str, Any]], out: Path) -> No
             "posts.json", json.dumps(generic_rows(posts), ensure_ascii=False, indent=2)
         )
         archive.writestr("proof-sheet.html", proof_sheet(campaign, posts))
-        for path in images:
-            archive.write(path, f"images/{Path(path).name}")
+        for variant_id, path in _images_for(campaign, posts, Path(scratch)):
+            archive.write(path, f"images/{variant_id}/{Path(path).name}")
+    return data.getvalue()
 
 
-def _images_for(campaign: Campaign, posts: list[dict[str, Any]], folder: Path) -> list[str]:
-    """The variants' stored images, or fresh renders from each brief's first sentence."""
-    stored = [img for p in posts for img in p["images"] if Path(img).is_file()]
+def _images_for(
+    campaign: Campaign, posts: list[dict[str, Any]], scratch: Path
+) -> list[tuple[int, str]]:
+    """(variant id, image file) pairs: the variants' stored images, or, when none is stored,
+    fresh renders from each brief's first sentence into a scratch folder."""
+    stored = [(p["id"], img) for p in posts for img in p["images"] if Path(img).is_file()]
     if stored:
         return sorted(set(stored))
+    from .visuals import render_all
+
     charter = load_brand(campaign.brand, get_settings().brand_dir)
     rendered = []
     for brief_id in sorted({p["brief_id"] for p in posts}):
-        post = next(p for p in posts if p["brief_id"] == brief_id)
-        headline = headline_of(post["text"])
-        networks = sorted({p["platform"] for p in posts if p["brief_id"] == brief_id})
-        rendered += [
-            i.path for i in render_all(charter, headline, networks, None, folder / str(brief_id))
-        ]
+        variants = {p["platform"]: p["id"] for p in posts if p["brief_id"] == brief_id}
+        headline = headline_of(next(p["text"] for p in posts if p["brief_id"] == brief_id))
+        images = render_all(charter, headline, sorted(variants), None, scratch / str(brief_id))
+        rendered += [(variants[i.platform], i.path) for i in images]
     return rendered
-
-
-def _mark_published(store: Store, ids: list[int], actor: Actor, fmt: str) -> None:
-    from .store import VariantRow
-
-    with store.session() as session:
-        for variant_id in ids:
-            row = session.get(VariantRow, variant_id)
-            if row.status != "approved":
-                continue
-            session.add(
-                AuditEvent(
-                    variant_id=row.id,
-                    actor=actor.name,
-                    action=f"export:{fmt}",
-                    from_status=row.status,
-                    to_status="published",
-                )
-            )
-            row.status = "published"
-        commit_or_conflict(session, "export")

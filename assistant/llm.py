@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import weakref
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -63,9 +64,11 @@ def _schema_format() -> dict[str, Any]:
     }
 
 
-def _json_format() -> dict[str, Any]:
-    # `schema` is read by llama.cpp-style servers to constrain the JSON; others ignore it
-    return {"type": "json_object", "schema": DraftReply.model_json_schema()}
+def _json_format(with_schema: bool = True) -> dict[str, Any]:
+    """Plain JSON mode; `schema` is read by llama.cpp-style servers to constrain the JSON
+    (sent to OpenAI-compatible servers only: OpenAI itself takes a schema the other way)."""
+    plain: dict[str, Any] = {"type": "json_object"}
+    return {**plain, "schema": DraftReply.model_json_schema()} if with_schema else plain
 
 
 async def _with_more_room(ask, first_room: int) -> DraftReply:
@@ -88,21 +91,28 @@ class OpenAIProvider:
     settings: Settings
     name: str = "openai"
     _plain_json_only: bool = False
-    _chat: Any = field(default=None, repr=False)
-    _bound: dict = field(default_factory=dict, repr=False)
+    _per_loop: Any = field(default_factory=weakref.WeakKeyDictionary, repr=False)
 
-    def __post_init__(self) -> None:
+    def _chat(self) -> Any:
+        """One ChatOpenAI (and HTTP client) per event loop: a pooled connection belongs to
+        the loop that opened it, and each drafting run has its own loop."""
+        import httpx
         from langchain_openai import ChatOpenAI
 
-        self._chat = ChatOpenAI(
-            model=self.settings.model,
-            api_key=self.settings.openai_api_key or "not-needed",
-            base_url=self.settings.openai_base_url or None,
-            timeout=self.settings.timeout,
-            max_retries=self.settings.retries,
-            temperature=self.settings.temperature,
-            max_tokens=MAX_TOKENS,
-        )
+        loop = asyncio.get_running_loop()
+        if loop not in self._per_loop:
+            chat = ChatOpenAI(
+                model=self.settings.model,
+                api_key=self.settings.openai_api_key or "not-needed",
+                base_url=self.settings.openai_base_url or None,
+                timeout=self.settings.timeout,
+                max_retries=self.settings.retries,
+                temperature=self.settings.temperature,
+                max_tokens=MAX_TOKENS,
+                http_async_client=httpx.AsyncClient(timeout=self.settings.timeout),
+            )
+            self._per_loop[loop] = (chat, {})
+        return self._per_loop[loop]
 
     def _runnable(self, plain: bool, room: int) -> Any:
         """The chat model bound to one response format and token room (built once each).
@@ -110,15 +120,17 @@ class OpenAIProvider:
         The format goes as a plain body field, not through the SDK's parse(), which raises on
         a reply cut at the token limit instead of returning it; `max_tokens` goes in the body
         too because llama.cpp and older servers do not read `max_completion_tokens`."""
+        chat, bound = self._chat()
         key = (plain, room)
-        if key not in self._bound:
+        if key not in bound:
+            compatible = bool(self.settings.openai_base_url)
             body: dict[str, Any] = {
-                "response_format": _json_format() if plain else _schema_format()
+                "response_format": _json_format(compatible) if plain else _schema_format()
             }
-            if self.settings.openai_base_url:
+            if compatible:
                 body["max_tokens"] = room
-            self._bound[key] = self._chat.bind(max_tokens=room, extra_body=body)
-        return self._bound[key]
+            bound[key] = chat.bind(max_tokens=room, extra_body=body)
+        return bound[key]
 
     @property
     def label(self) -> str:
@@ -132,14 +144,21 @@ class OpenAIProvider:
     async def _ask(self, messages: list, room: int) -> DraftReply:
         import openai
 
-        if not self._plain_json_only:
+        if self._plain_json_only:
+            return _read_message(await self._invoke(self._runnable(True, room), messages))
+        try:
+            return _read_message(await self._invoke(self._runnable(False, room), messages))
+        except (
+            openai.BadRequestError,
+            openai.UnprocessableEntityError,
+            openai.InternalServerError,  # llama-cpp-python answers 500 to an unknown format
+        ) as refused:
             try:
-                message = await self._invoke(self._runnable(False, room), messages)
-            except (openai.BadRequestError, openai.UnprocessableEntityError):
-                self._plain_json_only = True  # this server does not take a JSON schema
-            else:
-                return _read_message(message)
-        return _read_message(await self._invoke(self._runnable(True, room), messages))
+                message = await self._invoke(self._runnable(True, room), messages)
+            except openai.APIStatusError:
+                raise refused from None  # not the format: the server refuses anything
+        self._plain_json_only = True  # plain JSON went through: keep to it
+        return _read_message(message)
 
     @staticmethod
     async def _invoke(runnable: Any, messages: list) -> Any:

@@ -7,8 +7,10 @@ domains on TLDs twitter-text does not list (reserved ones like `.example`, new g
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import emoji
 import regex
@@ -44,8 +46,11 @@ def urls(text: str) -> list[Span]:
         Span(s, e, "url", text[s:e])
         for s, e in (u["indices"] for u in extract_urls_with_indices(text))
     ]
+    found_by_extractor = SpanIndex(spans)
     for found in BARE_DOMAIN.finditer(text):
-        if not _overlaps_any(found.start(), found.end(), spans) and not _is_email_part(text, found):
+        if not found_by_extractor.touches(found.start(), found.end()) and not _is_email_part(
+            text, found
+        ):
             spans.append(Span(found.start(), found.end(), "url", found.group()))
     return sorted(spans, key=lambda s: s.start)
 
@@ -76,9 +81,15 @@ def emails(text: str) -> list[Span]:
 
 def emojis(text: str) -> list[Span]:
     """Emoji, with skin tones and ZWJ sequences as one token (the `emoji` package's data)."""
-    return [
+    return list(_emojis(text))
+
+
+@lru_cache(maxsize=64)
+def _emojis(text: str) -> tuple[Span, ...]:
+    """Cached: the emoji scan is the slowest token scan, and masking and brand rules both ask."""
+    return tuple(
         Span(e["match_start"], e["match_end"], "emoji", e["emoji"]) for e in emoji.emoji_list(text)
-    ]
+    )
 
 
 def numbers(text: str) -> list[Span]:
@@ -90,13 +101,22 @@ def social_spans(text: str) -> list[Span]:
     return list(_social_spans(text))
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=64)
 def _social_spans(text: str) -> tuple[Span, ...]:
-    """Cached: one check asks three times (masking, filtering, brand rules)."""
-    spans = urls(text)
+    """Cached: one check asks three times (masking, filtering, brand rules). Spans found
+    first win; the kept spans never overlap, so each new one is tested against its two
+    neighbours in start order (n log n, not n²)."""
+    kept = sorted(urls(text), key=lambda s: s.start)
+    starts = [s.start for s in kept]
     for extra in (mentions(text), emails(text), hashtags(text), emojis(text), numbers(text)):
-        spans += [s for s in extra if not _overlaps_any(s.start, s.end, spans)]
-    return tuple(sorted(spans, key=lambda s: s.start))
+        for span in extra:
+            at = bisect_left(starts, span.end)
+            if at and kept[at - 1].end > span.start:
+                continue  # the span starting before its end reaches into it
+            at = bisect_left(starts, span.start)
+            starts.insert(at, span.start)
+            kept.insert(at, span)
+    return tuple(kept)
 
 
 def word_spans(text: str, words: list[str]) -> list[Span]:
@@ -108,10 +128,26 @@ def word_spans(text: str, words: list[str]) -> list[Span]:
     return [Span(m.start(), m.end(), "charter", m.group()) for m in pattern.finditer(text)]
 
 
+class SpanIndex:
+    """Spans prepared for many overlap questions: starts sorted, with the running maximum
+    of their ends, so each question costs a binary search instead of a scan."""
+
+    def __init__(self, spans: list[Span] | tuple[Span, ...]) -> None:
+        ordered = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in ordered]
+        self.reach = list(accumulate((s.end for s in ordered), max))
+
+    def touches(self, start: int, end: int) -> bool:
+        at = bisect_left(self.starts, end)
+        return at > 0 and self.reach[at - 1] > start
+
+
 def _overlaps_any(start: int, end: int, spans: list[Span]) -> bool:
     return any(start < s.end and s.start < end for s in spans)
 
 
-def overlaps(start: int, end: int, spans: list[Span]) -> bool:
-    """Whether [start, end) touches any of the spans."""
+def overlaps(start: int, end: int, spans: list[Span] | SpanIndex) -> bool:
+    """Whether [start, end) touches any of the spans (pass a SpanIndex when asking often)."""
+    if isinstance(spans, SpanIndex):
+        return spans.touches(start, end)
     return _overlaps_any(start, end, spans)

@@ -1,4 +1,4 @@
-"""Benchmarks: drafting concurrency, proofing warm check, visuals. Prints medians and ratios.
+"""Benchmarks: long inputs (check, count), drafting concurrency, proofing warm check, visuals. Prints medians and ratios.
 
 The drafting benchmark uses a loopback benchmark harness: an HTTP server that waits a fixed
 time and returns a canned OpenAI chat completion. It measures orchestration only and is
@@ -167,6 +167,68 @@ def bench_proofing(runs: int = 50) -> None:
     )
 
 
+LONG_PARAGRAPH = (
+    "Cet hiver, nos palets au beurre salé sont limités : commandez vite sur "
+    "lemoine.example/hiver #MaisonLemoine @Lemoine 🎉 Les offres sont valables jusqu'au "
+    "31 décembre. Erreur : les biscuit sont bon.\n"
+)
+
+
+def _long_text(size: int, unique: bool = False, run: int = 0) -> str:
+    """`size` characters of post paragraphs; `unique` numbers each paragraph so no engine
+    cache can answer for an earlier one."""
+    count = size // len(LONG_PARAGRAPH) + 1
+    paragraphs = [(f"{run}-{i} " if unique else "") + LONG_PARAGRAPH for i in range(count)]
+    return "".join(paragraphs)[:size]
+
+
+def _timed(call, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _refused(call) -> float:
+    from assistant.errors import InputError
+
+    started = time.perf_counter()
+    try:
+        call()
+    except InputError:
+        return time.perf_counter() - started
+    raise AssertionError("expected a refusal")
+
+
+def bench_large_inputs(runs: int = 3) -> None:
+    """`check` and `count` on long texts, beside their goals."""
+    from assistant.limits import limits
+    from assistant.platforms import measure
+
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    check_text(POST, "fr", charter, "facebook")
+    texts = iter(_long_text(100_000, unique=True, run=run) for run in range(runs))
+    wall = _timed(lambda: check_text(next(texts), "fr", charter, "facebook"), runs)
+    print(f"check 100 KB (every paragraph new): median {wall:.2f}s (goal <= 2 s)")
+    texts = iter(_long_text(19_000, unique=True, run=run) for run in range(runs))
+    wall = _timed(lambda: check_text(next(texts), "fr", charter, "facebook"), runs)
+    print(f"check 19 KB, grammar included (every paragraph new): median {wall:.2f}s")
+    huge = _long_text(1_000_000)
+    wall = _refused(lambda: check_text(huge, "fr", charter, "facebook"))
+    print(
+        f"check 1 MB: refused (over check_chars={limits().check_chars:,}) in "
+        f"{wall * 1000:.1f} ms (goal: refused or done <= 10 s)"
+    )
+    counted = _long_text(limits().count_chars)
+    for network in ("x", "bluesky", "mastodon", "linkedin"):
+        wall = _timed(lambda n=network: measure(counted, n), runs)
+        print(f"count 1 MB on {network}: median {wall:.2f}s (goal <= 1 s)")
+    wall = _refused(lambda: measure(counted + "x", "x"))
+    print(f"count over count_chars: refused in {wall * 1000:.1f} ms (goal: at once)")
+
+
 def bench_visuals(runs: int = 9) -> None:
     from PIL import Image, ImageDraw
 
@@ -195,6 +257,7 @@ def bench_visuals(runs: int = 9) -> None:
 
 
 if __name__ == "__main__":
+    bench_large_inputs()
     bench_proofing()
     bench_visuals()
     bench_drafting()

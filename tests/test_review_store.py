@@ -209,7 +209,7 @@ def test_cli_campaign_review_export_flow(tmp_path):
         assert "proof-sheet.html" in names and any(n.startswith("images/") for n in names)
         assert "bob" in z.read("proof-sheet.html").decode()
     shown = run(app, ["review", "show", ids[0], "--format", "json"])
-    assert json.loads(shown.stdout)["status"] == "published"
+    assert json.loads(shown.stdout)["status"] == "approved"  # exporting publishes nothing
 
 
 def test_override_reason_shown_and_in_proof_sheet(tmp_path):

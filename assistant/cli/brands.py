@@ -10,9 +10,10 @@ from rich.table import Table
 
 from ..charter import charter_summary, load_all, load_charter
 from ..errors import CharterError
-from ..platforms import all_platforms, measure
+from ..limits import limits
+from ..platforms import all_platforms, get_platform, measure
 from ..settings import get_settings
-from .common import check_format, print_json, read_text_arg
+from .common import TEXT_OPTION, check_format, print_json, read_text_arg
 
 
 def brands(
@@ -78,13 +79,15 @@ def count(
     text: str = typer.Argument(None, help="The text, a file, or '-' for stdin."),
     platform: str = typer.Option(..., "--platform", "-p", help="Network id, e.g. x"),
     fmt: str = typer.Option("text", "--format", help="text or json"),
+    as_text: bool = TEXT_OPTION,
 ) -> None:
     """Length of a text as one network counts it, and whether it fits."""
     check_format(fmt)
-    body = read_text_arg(text)
+    profile = get_platform(platform)
+    body = read_text_arg(text, as_text or None, limit=limits().count_chars)
     if text is None or text == "-":
         body = body.removesuffix("\n")
-    result = measure(body, platform)
+    result = measure(body, profile)
     if fmt == "json":
         print_json(result.as_dict())
     else:

@@ -339,14 +339,20 @@ def review_comment(variant_id: int, body: str = typer.Argument(...), who: str = 
 def export(
     campaign_id: int = typer.Option(..., "--campaign"),
     fmt: str = typer.Option(..., "--format", help="|".join(FORMATS)),
-    out: Path = typer.Option(..., "--out", help="File (or folder for hootsuite)"),
+    out: Path = typer.Option(
+        ..., "--out", help="File, or folder (campaign-ID.EXT inside; hootsuite: a folder)"
+    ),
     who: str = AS,
+    force: bool = typer.Option(False, "--force", help="Overwrite existing export files."),
 ) -> None:
-    """Export a campaign's approved variants for a scheduler."""
+    """Export a campaign's approved variants for a scheduler (no status changes)."""
     check_format(fmt, FORMATS)
-    files = export_campaign(open_store(), campaign_id, fmt, out, actor(who, "admin"))
-    for path in files:
+    del who  # kept for scripts that pass it; exporting records no one
+    result = export_campaign(open_store(), campaign_id, fmt, out, force=force)
+    for path in result.files:
         typer.echo(str(path))
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def register(app: typer.Typer) -> None:

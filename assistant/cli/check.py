@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 
 from ..language import detect
+from ..limits import limits
 from ..platforms import get_platform
 from ..proofing import CheckReport, check_text, line_col
 from .common import brand, check_format, print_json, read_text_arg
@@ -14,7 +15,9 @@ COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
 def check(
-    source: str = typer.Argument(None, help="A file, or '-' / nothing for stdin."),
+    source: str = typer.Argument(
+        None, metavar="[FILE|-]", help="A file, or '-' / nothing for stdin."
+    ),
     brand_slug: str = typer.Option(None, "--brand", "-b", help="Apply this brand's rules."),
     platform: str = typer.Option(None, "--platform", "-p", help="Apply this network's rules."),
     lang: str = typer.Option("", "--lang", help="fr or en (default: detected, else the brand's)"),
@@ -26,7 +29,7 @@ def check(
         raise typer.BadParameter("expected fr or en", param_hint="--lang")
     charter = brand(brand_slug)
     profile = get_platform(platform) if platform else None
-    text = read_text_arg(source)
+    text = read_text_arg(source, text=False, what="the post", limit=limits().check_chars)
     if source is None or source == "-":
         text = text.removesuffix("\n")
     lang = lang or detect(text, charter.language if charter else "fr")

@@ -4,26 +4,71 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
+import regex
 import typer
 
 from ..charter import Charter, load_brand
+from ..errors import InputError
+from ..limits import clean_text, decode_utf8, limits, read_text_file
 from ..settings import get_settings
 
+# one word ending in a file extension (`post.txt`, `brief.md`), or holding a path separator
+FILE_EXTENSION = regex.compile(r"\.[A-Za-z0-9]{1,8}$")
+TEXT_OPTION = typer.Option(
+    False, "--text", help="Read the argument as the text itself, even if it looks like a path."
+)
 
-def read_text_arg(value: str | None) -> str:
-    """TEXT, a file path, or '-' / nothing for stdin."""
+
+def looks_like_path(value: str) -> bool:
+    """One line, no whitespace, and a separator or an extension: a name the user meant as a
+    file, so a typo in it must say "no such file" rather than be checked as the text."""
+    if not value or any(ch.isspace() for ch in value) or "://" in value:
+        return False
+    return "/" in value or "\\" in value or bool(FILE_EXTENSION.search(value))
+
+
+def read_text_arg(
+    value: str | None,
+    text: bool | None = None,
+    *,
+    what: str = "the text",
+    limit: int | None = None,
+) -> str:
+    """The one rule for a positional TEXT-or-FILE argument, in every command.
+
+    `-` or nothing reads stdin (as bytes, so bad UTF-8 is refused, not mangled); a value that
+    looks like a path is a FILE that must exist; anything else is the text itself. `text=True`
+    (the `--text` flag) forces the value to be text; `text=False` accepts FILE or `-` only.
+    `limit` bounds the result in characters and refuses control characters."""
     if value is None or value == "-":
-        if sys.stdin is None or sys.stdin.isatty():
-            raise typer.BadParameter("give the text as an argument, a file, or on stdin")
-        return sys.stdin.read()
-    try:
-        is_file = "\n" not in value and Path(value).is_file()
-    except OSError:  # a text longer than a file name can be
-        is_file = False
-    return Path(value).read_text(encoding="utf-8") if is_file else value
+        body = _read_stdin(what)
+    elif text:
+        body = value
+    elif text is False or looks_like_path(value):
+        body = read_text_file(value, what)
+    else:
+        body = value
+    return clean_text(body, what, limit) if limit is not None else body
+
+
+def _read_stdin(what: str) -> str:
+    stream = sys.stdin
+    if stream is None or stream.isatty():
+        raise typer.BadParameter("give the text as an argument, a file, or on stdin")
+    bound = limits().text_file_bytes
+    raw = stream.buffer.read(bound + 1) if hasattr(stream, "buffer") else stream.read(bound + 1)
+    data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
+    if len(data) > bound:
+        raise InputError(
+            f"{what} on stdin is over {bound:,} bytes.",
+            key="file_too_large",
+            path="stdin",
+            size=len(data),
+            limit=bound,
+        )
+    return decode_utf8(data, "stdin")
 
 
 def print_json(data: Any) -> None:

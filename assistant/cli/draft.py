@@ -7,9 +7,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ..drafting import DraftRequest, Variant, detect_language, draft_iter
+from ..limits import limits
 from ..llm import make_provider
 from ..platforms import parse_platform_list
-from .common import brand, check_format, print_json, read_text_arg
+from .common import TEXT_OPTION, brand, check_format, print_json, read_text_arg
 
 
 def draft(
@@ -20,13 +21,17 @@ def draft(
     ),
     variants: int = typer.Option(1, "--variants", "-n", min=1, max=5),
     provider: str = typer.Option(None, "--provider", help="none | openai | local"),
-    language: str = typer.Option("", "--lang", help="fr or en (default: the brand's)"),
+    language: str = typer.Option(
+        "", "--lang", help="fr or en (default: the brief's own language, else the brand's)"
+    ),
     fmt: str = typer.Option("text", "--format", help="text or json"),
+    as_text: bool = TEXT_OPTION,
 ) -> None:
     """Draft a variant of the brief for every network."""
     check_format(fmt)
     charter = brand(brand_slug)
-    text = read_text_arg(brief).strip()
+    text = read_text_arg(brief, as_text or None, what="the brief", limit=limits().brief_chars)
+    text = text.strip()
     if not text:
         raise typer.BadParameter("the brief is empty")
     networks = parse_platform_list(platforms) if platforms else charter.networks

@@ -8,12 +8,19 @@ report's notices and the next one is used, so a dead server never means no proof
 from __future__ import annotations
 
 import threading
+import time
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from ..charter import Charter
+from ..limits import clean_text, limits
 from ..platforms import Platform, get_platform
 from ..settings import get_settings
-from ..tokens import overlaps, social_spans, word_spans
+from ..tokens import SpanIndex, overlaps, social_spans, word_spans
 from .brand import brand_matches
 from .engine import Engine, EngineUnavailable
 from .grammalecte import GrammalecteEngine
@@ -30,6 +37,7 @@ ENGINE_ORDER = {
 }
 SOURCE_RANK = {"platform": 0, "brand": 1, "languagetool": 2, "grammalecte": 3, "hunspell": 4}
 SUGGESTIONS = 6
+PROOFING_FILE = Path(__file__).resolve().parent.parent / "data" / "proofing.yaml"
 ENGINE_SOURCES = {"languagetool", "grammalecte", "hunspell"}
 
 
@@ -73,12 +81,19 @@ class Checker:
         charter: Charter | None = None,
         platform: Platform | str | None = None,
     ) -> CheckReport:
-        """Proofread one text: engines, then brand and network rules, merged and sorted."""
+        """Proofread one text: engines, then brand and network rules, merged and sorted.
+
+        A text over the `check_chars` bound is refused before any engine runs: the live
+        re-check and the CLI share this path, and a pasted megabyte must not hold a worker."""
+        if len(text) > limits().check_chars:
+            clean_text(
+                text, "the text to check", limits().check_chars
+            )  # raises its too_long InputError
         lang = _base_language(lang)
         profile = get_platform(platform) if isinstance(platform, str) else platform
         found, engines, notices = self._run_engines(mask_social_tokens(text), lang)
         found = self._keep_real_mistakes(text, found, charter)
-        found = [self._with_suggestions(m, lang) for m in found]
+        found = self._suggested(found, lang)
         if charter is not None:
             found += brand_matches(text, lang, charter, profile.id if profile else None)
             found = _typography_severity(found, charter)
@@ -88,7 +103,12 @@ class Checker:
 
     def _run_engines(self, text: str, lang: str) -> tuple[list[Match], list[str], list[str]]:
         notices = []
-        for name in ENGINE_ORDER.get(lang, ["hunspell"]):
+        order = ENGINE_ORDER.get(lang, ["hunspell"])
+        settings = proofing_settings()
+        if len(text) > settings["grammar_chars"]:
+            order = ["hunspell"]
+            notices.append(settings["notice"]["en"].format(limit=settings["grammar_chars"]))
+        for name in order:
             engine = self.engines[name]
             if name in self._down:
                 notices.append(self._down[name])
@@ -106,8 +126,23 @@ class Checker:
     ) -> list[Match]:
         """Drop anything touching a hashtag, mention, URL, e-mail, emoji, number or charter word."""
         own = [*charter.own_words, *charter.own_phrases] if charter else []
-        silent = social_spans(text) + word_spans(text, own)
+        silent = SpanIndex(social_spans(text) + word_spans(text, own))
         return [m for m in found if not overlaps(m.offset, max(m.end, m.offset + 1), silent)]
+
+    def _suggested(self, found: list[Match], lang: str) -> list[Match]:
+        """Suggestions for the first spelling mistakes only, within a time budget: one lookup
+        costs up to a quarter of a second on a gibberish word, and a text full of unknown
+        words must not take minutes. The others are flagged all the same."""
+        settings = proofing_settings()
+        budget, deadline = settings["suggested_words"], time.monotonic() + settings["suggest_s"]
+        result = []
+        for match in found:
+            wanted = match.extra.get("type") == "spelling" and not match.replacements
+            if wanted and budget > 0 and time.monotonic() < deadline:
+                budget -= 1
+                match = self._with_suggestions(match, lang)
+            result.append(match)
+        return result
 
     def _with_suggestions(self, match: Match, lang: str) -> Match:
         """Spelling fixes, asked only for the errors that survived filtering. Hunspell's come
@@ -118,18 +153,17 @@ class Checker:
         suggestions: list[str] = []
         for name in dict.fromkeys(("hunspell", match.source)):
             try:
-                engine = self.engines[name]
-                found = (
-                    engine.suggest(word) if name == "grammalecte" else engine.suggest(word, lang)
-                )
+                found = self.engines[name].suggest(word, lang)
             except EngineUnavailable:
                 continue
             suggestions += [s for s in found if s not in suggestions]
         return replace(match, replacements=tuple(suggestions[:SUGGESTIONS]))
 
-    def reset(self) -> None:
-        """Forget which engines were down (after the user fixed a setting)."""
-        self._down.clear()
+
+@cache
+def proofing_settings() -> dict:
+    """How far the grammar engines go, from `data/proofing.yaml`."""
+    return yaml.safe_load(PROOFING_FILE.read_text(encoding="utf-8"))
 
 
 def mask_social_tokens(text: str) -> str:
@@ -157,19 +191,43 @@ def _typography_severity(found: list[Match], charter: Charter) -> list[Match]:
 
 
 def merge(found: list[Match]) -> list[Match]:
-    """One match per problem: same span, or overlapping engine matches, keep the best."""
+    """One match per problem: same span, or overlapping engine matches, keep the best.
+
+    Matches are taken best first; each is folded into the earliest kept match describing
+    the same problem (its suggestions added), found through a dict of spans and a sweep of
+    kept engine matches by offset, so a long text's thousands of matches merge in n log n."""
     ordered = sorted(
         found, key=lambda m: (SEVERITY_RANK[m.severity], SOURCE_RANK.get(m.source, 9), m.offset)
     )
     kept: list[Match] = []
+    same_span: dict[tuple[int, int], list[int]] = {}
+    engine_offsets: list[int] = []  # kept engine matches, sorted by offset
+    engine_kept: list[int] = []  # their index in `kept`, in the same order
+    longest = 0
     for match in ordered:
-        twin = next((k for k in kept if _same_problem(k, match)), None)
+        candidates = [
+            i for i in same_span.get((match.offset, match.length), []) if match.length > 0
+        ]
+        if match.source in ENGINE_SOURCES:
+            stop = bisect_left(engine_offsets, match.end)
+            at = stop - 1
+            while at >= 0 and engine_offsets[at] > match.offset - longest - 1:
+                candidates.append(engine_kept[at])
+                at -= 1
+        twin = min((i for i in candidates if _same_problem(kept[i], match)), default=None)
         if twin is None:
+            index = len(kept)
             kept.append(match)
+            same_span.setdefault((match.offset, match.length), []).append(index)
+            if match.source in ENGINE_SOURCES:
+                at = bisect_left(engine_offsets, match.offset)
+                engine_offsets.insert(at, match.offset)
+                engine_kept.insert(at, index)
+                longest = max(longest, match.length)
             continue
-        extra = tuple(r for r in match.replacements if r not in twin.replacements)
+        extra = tuple(r for r in match.replacements if r not in kept[twin].replacements)
         if extra:
-            kept[kept.index(twin)] = replace(twin, replacements=twin.replacements + extra)
+            kept[twin] = replace(kept[twin], replacements=kept[twin].replacements + extra)
     return sorted(kept, key=lambda m: (m.offset, SEVERITY_RANK[m.severity]))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import regex
 
 from ..charter import Charter
-from ..tokens import emojis, hashtags, overlaps, social_spans, word_spans
+from ..tokens import SpanIndex, emojis, hashtags, overlaps, social_spans, word_spans
 from .match import Match
 from .rules import rule_match
 
@@ -19,7 +19,7 @@ def brand_matches(
     text: str, lang: str, charter: Charter, platform: str | None = None
 ) -> list[Match]:
     """Every brand-rule finding in the text."""
-    social = social_spans(text)
+    social = SpanIndex(social_spans(text))
     found = _substitutions(text, lang, charter, social) + _forbidden(text, lang, charter)
     found += _legal(text, lang, charter, platform) + _name_case(text, lang, charter, social)
     found += _address(text, lang, charter) + _emoji(text, lang, charter)

@@ -12,10 +12,11 @@ class EngineUnavailable(Exception):
 
 
 class Engine(Protocol):
-    """A spelling or grammar engine: `check` returns matches in `str` offsets."""
+    """A spelling or grammar engine: `check` returns matches in `str` offsets; `suggest`
+    gives spelling fixes for one word, asked only for the mistakes that survive filtering."""
 
     name: str
 
-    def supports(self, lang: str) -> bool: ...
-
     def check(self, text: str, lang: str) -> list[Match]: ...
+
+    def suggest(self, word: str, lang: str) -> tuple[str, ...]: ...

@@ -7,7 +7,6 @@ that one folder (or `GRAMMALECTE_PATH`) so the rest of Debian's packages stay of
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 import threading
 from functools import lru_cache
@@ -15,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..settings import get_settings
 from .engine import EngineUnavailable
 from .match import Match
 
@@ -24,12 +24,17 @@ STYLE_TYPES = {"style", "bs", "pleo", "redon1", "redon2", "mc", "date", "maj", "
 SUGGESTION_LIMIT = 6
 
 
+def grammalecte_folder() -> Path:
+    """Where Grammalecte is loaded from: the `GRAMMALECTE_PATH` setting (environment or
+    `.env`), else Debian's location; either the package folder or its parent."""
+    folder = Path(get_settings().grammalecte_path or DEBIAN_LOCATION)
+    return folder if folder.name == "grammalecte" else folder / "grammalecte"
+
+
 def _load_module() -> ModuleType:
     if "grammalecte" in sys.modules:
         return sys.modules["grammalecte"]
-    folder = Path(os.environ.get("GRAMMALECTE_PATH") or DEBIAN_LOCATION)
-    if folder.name != "grammalecte":
-        folder = folder / "grammalecte"
+    folder = grammalecte_folder()
     init = folder / "__init__.py"
     if not init.is_file():
         raise EngineUnavailable(
@@ -58,9 +63,6 @@ class GrammalecteEngine:
         self._checker: Any = None
         self._lock = threading.Lock()
 
-    def supports(self, lang: str) -> bool:
-        return lang == "fr"
-
     def _ready(self) -> Any:
         with self._lock:
             if self._checker is None:
@@ -81,9 +83,9 @@ class GrammalecteEngine:
             return ()
         return _check_paragraph(self._ready(), paragraph)
 
-    def suggest(self, word: str) -> tuple[str, ...]:
-        """Spelling suggestions, asked only for the errors that survive filtering."""
-        return _suggest(self._ready(), word)
+    def suggest(self, word: str, lang: str = "fr") -> tuple[str, ...]:
+        """Spelling suggestions (French only), asked only for the errors that survive filtering."""
+        return _suggest(self._ready(), word) if lang == "fr" else ()
 
 
 @lru_cache(maxsize=2048)

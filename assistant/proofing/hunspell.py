@@ -40,9 +40,6 @@ class HunspellEngine:
         self._dictionaries: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def supports(self, lang: str) -> bool:
-        return lang in DICTIONARIES
-
     def dictionary(self, lang: str) -> Any:
         with self._lock:
             if lang not in self._dictionaries:

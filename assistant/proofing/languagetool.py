@@ -80,8 +80,9 @@ class LanguageToolEngine:
         self._local: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def supports(self, lang: str) -> bool:
-        return lang in LANGUAGE_CODES
+    def suggest(self, word: str, lang: str) -> tuple[str, ...]:
+        """None of its own: LanguageTool sends its suggestions with each match."""
+        return ()
 
     def check(self, text: str, lang: str) -> list[Match]:
         if self._client is not None:

@@ -50,6 +50,29 @@ class Match:
             "source": self.source,
         }
 
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Match:
+        """The inverse of `to_dict`: a match read back from JSON (a stored version, the UI)."""
+        rule = raw.get("rule") or {}
+        category = rule.get("category") or {}
+        urls = rule.get("urls") or []
+        name = str(category.get("name", ""))
+        return cls(
+            offset=int(raw["offset"]),
+            length=int(raw["length"]),
+            message=str(raw.get("message", "")),
+            rule_id=str(rule.get("id", "")),
+            category=str(category.get("id", "")),
+            severity=raw.get("severity", "info"),
+            source=str(raw.get("source", "")),
+            replacements=tuple(
+                r["value"] if isinstance(r, dict) else str(r) for r in raw.get("replacements", [])
+            ),
+            short_message=str(raw.get("shortMessage", "")),
+            category_name="" if name == category.get("id") else name,
+            url=str(urls[0]["value"]) if urls else "",
+        )
+
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of a `str` offset."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import regex
+
 from ..charter import Charter
 from ..platforms import Platform, fold_index, measure
-from ..tokens import hashtags, overlaps, urls, word_spans
+from ..tokens import SpanIndex, hashtags, overlaps, urls, word_spans
 from .match import Match
 from .rules import rule_match
+
+BIDI_CONTROLS = regex.compile(r"[\u202a-\u202e\u2066-\u2069]+")
 
 
 def network_matches(
@@ -15,7 +19,7 @@ def network_matches(
     """Every network-rule finding in the text."""
     found = _length(text, lang, platform) + _hashtag_count(text, lang, platform, charter)
     found += _links(text, lang, platform, charter) + _fold(text, lang, platform, charter)
-    found += _characters(text, lang, platform)
+    found += _characters(text, lang, platform) + _bidi_controls(text, lang)
     return found
 
 
@@ -76,7 +80,7 @@ def _links(text, lang, platform, charter) -> list[Match]:
     """URLs that will not be clickable; a legal mention's own URL must stay, so it is not one."""
     if platform.links_clickable:
         return []
-    required = word_spans(text, [m.text for m in charter.legal]) if charter else []
+    required = SpanIndex(word_spans(text, [m.text for m in charter.legal]) if charter else [])
     return [
         rule_match(
             "platform.link_not_clickable", lang, u.start, u.end - u.start, network=platform.name
@@ -104,6 +108,22 @@ def _fold(text, lang, platform, charter) -> list[Match]:
             )
         ]
     return []
+
+
+def _bidi_controls(text: str, lang: str) -> list[Match]:
+    """Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) reorder what
+    a reader sees ("Trojan Source"); each run is an error whose one fix removes it."""
+    return [
+        rule_match(
+            "platform.bidi_control",
+            lang,
+            found.start(),
+            len(found.group()),
+            ("",),
+            code=", ".join(f"U+{ord(ch):04X}" for ch in found.group()),
+        )
+        for found in BIDI_CONTROLS.finditer(text)
+    ]
 
 
 def _characters(text, lang, platform) -> list[Match]:
