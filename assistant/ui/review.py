@@ -26,8 +26,8 @@ from ..errors import AssistantError, ConflictError, NotFound
 from ..platforms import get_platform, measure, platform_ids
 from ..settings import get_settings
 from ..store import Store
+from . import cards
 from .boundary import handled
-from .cards import card_html
 from .i18n import error_text, request_language, t, table, tr
 from .identity import acting
 from .templates import render_html
@@ -197,12 +197,21 @@ def text_version(info: dict) -> int:
     return int(info.get("text_version") or info["versions"][-1]["number"])
 
 
+def render_card(info: dict, charter: Any, lang: str) -> str:
+    """The variant's card as the Draft tab draws it, from a typed view when the card module
+    has one, else from the described variant."""
+    view_type = getattr(cards, "CardView", None)
+    if view_type is not None:
+        return cards.card_html(view_type.from_described(info), charter, lang)
+    return cards.card_html(info, charter, measure(info["text"], info["platform"]).length)
+
+
 def variant_view(store: Store, variant_id: int, lang: str) -> tuple[str, str, str, str, dict]:
     """The 'version shown' line, card, diff, history and what the reviewer has seen (the
     order of VIEW_OUTPUTS)."""
     info = workflow.describe(store, variant_id)
     charter = load_brand(info["brand"], get_settings().brand_dir)
-    card = card_html(info, charter, measure(info["text"], info["platform"]).length)
+    card = render_card(info, charter, lang)
     number = text_version(info)
     seen_line = render_html(
         "review_seen", number=number, label=tr("text_version_shown", lang, number=number)
