@@ -137,3 +137,22 @@ def test_an_oversized_upload_is_refused_before_reading(tmp_path, monkeypatch):
     verdict = validate_charter_file(upload, "fr")
     assert "Charte refusée" in verdict and "la limite est de 100 octets" in verdict
     assert bounds.limits().upload_bytes > 100
+
+
+def test_every_warning_the_calendar_gives_is_worded_in_french():
+    from assistant.campaign import CalendarEntry, calendar_warnings
+    from assistant.charter import load_brand
+    from assistant.settings import get_settings
+
+    charter = load_brand("maison-lemoine", get_settings().brand_dir)  # 180 min, daily
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    entries = [
+        CalendarEntry(1, "x", at, "approved", "a"),
+        CalendarEntry(2, "x", at + timedelta(minutes=30), "approved", "b"),
+        CalendarEntry(3, "x", at + timedelta(days=2), "approved", "c"),
+    ]
+    warnings = calendar_warnings(entries, charter)
+    assert len(warnings) == 2
+    worded = [warning_text(w, "fr") for w in warnings]
+    assert worded[0].startswith("x : les variantes 1 et 2 sont à 30 min d’écart")
+    assert worded[1].startswith("Aucune publication prévue le 2026-12-02")
