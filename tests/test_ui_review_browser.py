@@ -147,6 +147,13 @@ def test_live_queue_opens_on_click_and_refuses_with_one_toast(running_app, tmp_p
         expect(page.locator("#override-reason textarea")).to_have_value("")
         shot(page, "review-queue-fr-1366")
 
+        # a live refresh keeps what the reviewer has open and what they typed
+        page.locator("#review-comment textarea").fill("presque")
+        seed.variant("Les kouign-amann sont de retour à Pont-Aven, sur lemoine.example")
+        expect(queue_row(page, "kouign-amann")).to_be_visible(timeout=15_000)
+        expect(page.locator("#review-card .card")).to_have_attribute("data-variant", str(second))
+        expect(page.locator("#review-comment textarea")).to_have_value("presque")
+
         # alice wrote it and the brand forbids self-approval: one refusal, worded in French
         page.locator("#reviewer input, #reviewer textarea").first.fill("alice")
         page.locator("#approve").click()
