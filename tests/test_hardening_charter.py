@@ -67,7 +67,7 @@ def test_aliases_under_the_bound_still_load_but_messages_stay_short(tmp_path):
     started = time.monotonic()
     with pytest.raises(CharterError) as caught:
         load_charter(path)
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 3  # parsing 10,000 items, on a shared machine
     assert len(str(caught.value)) < 1500
     assert "x', 'x', 'x', 'x', 'x'" not in str(caught.value)
 

@@ -1,0 +1,72 @@
+"""Fuzzing with Hypothesis: arbitrary Unicode up to 1 MB into `check`, `count` and the charter
+loader. Each call returns or raises an AssistantError (a message for the user), never another
+exception, and within its time bound."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.charter import load_charter
+from assistant.errors import AssistantError
+from assistant.platforms import measure, platform_ids
+from assistant.proofing import check_text
+
+pytestmark = pytest.mark.slow
+
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,  # each call's bound is asserted below, with a clearer message
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+CHECK_BOUND_S = 10.0
+COUNT_BOUND_S = 10.0
+CHARTER_BOUND_S = 1.0
+
+# a short arbitrary piece repeated up to a megabyte: Hypothesis draws the piece and the size
+texts = st.builds(
+    lambda piece, size: (piece * (size // max(1, len(piece)) + 1))[:size],
+    st.text(min_size=1, max_size=64),
+    st.sampled_from([0, 1, 280, 10_000, 200_000, 200_001, 999_999, 1_000_000, 1_000_001])
+    | st.integers(min_value=0, max_value=1_000_000),
+) | st.text(max_size=2000)
+
+
+def within(bound: float, call) -> None:
+    started = time.monotonic()
+    with contextlib.suppress(AssistantError):
+        call()
+    elapsed = time.monotonic() - started
+    assert elapsed < bound, f"{elapsed:.1f}s, bound {bound}s"
+
+
+@FUZZ
+@given(text=texts, lang=st.sampled_from(["fr", "en"]), network=st.sampled_from([None, "x"]))
+def test_check_never_raises_anything_but_a_user_error(text, lang, network):
+    within(CHECK_BOUND_S, lambda: check_text(text, lang, None, network))
+
+
+@FUZZ
+@given(text=texts, network=st.sampled_from(platform_ids()))
+def test_count_never_raises_anything_but_a_user_error(text, network):
+    within(COUNT_BOUND_S, lambda: measure(text, network))
+
+
+yaml_like = st.text(
+    alphabet=st.sampled_from(list("abc: -[]{}&*!|>'\"#\n\t0123456789é🎉\x00\ufeff")), max_size=400
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=yaml_like | st.binary(max_size=400) | texts.filter(lambda t: len(t) < 400_000))
+def test_the_charter_loader_refuses_with_a_charter_error_only(tmp_path_factory, body):
+    path = tmp_path_factory.mktemp("charter") / "fuzz.yaml"
+    if isinstance(body, bytes):
+        path.write_bytes(body)
+    else:
+        path.write_text(body, encoding="utf-8", errors="surrogatepass")
+    within(CHARTER_BOUND_S, lambda: load_charter(path))
