@@ -156,3 +156,16 @@ def test_every_warning_the_calendar_gives_is_worded_in_french():
     worded = [warning_text(w, "fr") for w in warnings]
     assert worded[0].startswith("x : les variantes 1 et 2 sont à 30 min d’écart")
     assert worded[1].startswith("Aucune publication prévue le 2026-12-02")
+
+
+def test_an_export_lists_its_warnings_and_changes_no_status(store):
+    from assistant.ui.campaign import export_files
+
+    vid = _submitted(store, "=SUM(1) Nos palets au beurre salé, sur lemoine.example")
+    info = workflow.describe(store, vid)
+    workflow.approve(store, vid, workflow.Actor("bob", "reviewer"), override="vérifié",
+                     seen_version=info["text_version"])  # fmt: skip
+    files, warnings = export_files(store, info["campaign_id"], "hootsuite")
+    assert files and all(f.endswith(".csv") for f in files)
+    assert warnings and "=" in " ".join(warnings)
+    assert workflow.describe(store, vid)["status"] == "approved"
