@@ -81,17 +81,17 @@ def test_draft_fix_review_approve_export(running_app, tmp_path):
         page.locator("#review-variant input").fill(x_id)
         page.locator("#review-open").click()
         expect(page.locator("#review-card .card")).to_be_visible(timeout=15_000)
-        columns = page.locator("#review-diff td")
+        columns = page.locator("#review-diff .diff-side")
         expect(columns.nth(0)).to_contain_text("sont limités :")  # before, left
         expect(columns.nth(1)).to_contain_text("sont limitées :")  # after, right
         expect(page.locator("#review-diff ins")).to_have_text("e")
         page.locator("#approve").click()
-        expect(page.locator("#review-outcome")).to_contain_text("approved", timeout=15_000)
+        expect(page.locator("#review-outcome")).to_contain_text("approuvée", timeout=15_000)
         shot(page, "4-approved")
 
         page.get_by_role("tab", name="Campagne").click()
         page.locator("#campaign-refresh").click()
-        expect(page.locator("#calendar")).to_contain_text("approved", timeout=15_000)
+        expect(page.locator("#calendar")).to_contain_text("approuvée", timeout=15_000)
         page.locator("#export").click()
         link = page.locator("#export-files a").first
         link.wait_for(timeout=30_000)

@@ -9,6 +9,7 @@ from ..settings import get_settings
 from ..store import Store, open_store
 from . import brand, campaign, draft, review
 from .i18n import I18N, t
+from .live import follow_tabs
 from .templates import stylesheet
 
 
@@ -17,17 +18,26 @@ def build_app(store: Store | None = None) -> gr.Blocks:
     good, bad = load_all(get_settings().brand_dir)
     slugs = [c.slug for c in good]
     with gr.Blocks(title="Assistant éditorial / Editorial assistant") as app:
-        gr.Markdown("## ✍️ Assistant éditorial · Editorial assistant")
+        gr.Markdown(t("title"), elem_id="app-title")
         for error in bad:
             gr.Markdown(f"⚠️ Charte invalide / broken charter: `{error}`")
-        with gr.Tab(t("tab_draft"), elem_id="tab-draft"):
-            brand_picker, restore, restored = draft.build(store, slugs)
-        with gr.Tab(t("tab_review"), elem_id="tab-review"):
-            review.build(store)
-        with gr.Tab(t("tab_campaign"), elem_id="tab-campaign"):
-            campaign.build(store)
-        with gr.Tab(t("tab_brand"), elem_id="tab-brand"):
-            brand.build(slugs)
+        with gr.Tabs(overflow_behavior="wrap"):  # on a phone every tab stays one tap away
+            with gr.Tab(t("tab_draft"), elem_id="tab-draft") as draft_tab:
+                brand_picker, restore, restored = draft.build(store, slugs)
+            with gr.Tab(t("tab_review"), elem_id="tab-review") as review_tab:
+                review_timer = review.build(store, review_tab)
+            with gr.Tab(t("tab_campaign"), elem_id="tab-campaign") as campaign_tab:
+                campaign_timer = campaign.build(store, campaign_tab)
+            with gr.Tab(t("tab_brand"), elem_id="tab-brand") as brand_tab:
+                brand.build(slugs, brand_tab)
+        follow_tabs(
+            [
+                (draft_tab, None),
+                (review_tab, review_timer),
+                (campaign_tab, campaign_timer),
+                (brand_tab, None),
+            ]
+        )
         app.load(restore, brand_picker, restored)
     return app
 

@@ -1,17 +1,34 @@
-"""Campagne / Campaign tab: the calendar, its warnings, and exports to download."""
+"""Campagne / Campaign tab: the calendar in each brief's time zone, its warnings, exports to
+download (an export changes no status), and "mark as published" behind a confirmation.
+
+Like the review queue, the campaign list and calendar load when the tab is shown, after
+every action, and again only when the store's change marker moved while the tab is visible.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
+import pandas as pd
 
-from ..campaign import calendar, list_campaigns
+from .. import campaign as campaigns
+from .. import review as workflow
 from ..errors import AssistantError
 from ..export import export_campaign
+from ..platforms import get_platform
 from ..store import Store
-from .i18n import t
+from .boundary import handled
+from .i18n import error_text, request_language, t, tr
+from .identity import acting
+from .review import local_time, refused, status_label
+from .templates import render_html
+
+log = logging.getLogger("assistant.ui")
 
 EXPORTS = {
     "Hootsuite CSV": "hootsuite",
@@ -20,72 +37,241 @@ EXPORTS = {
     "JSON": "json",
     "ZIP": "zip",
 }
+EXTENSIONS = {"buffer": "json", "csv": "csv", "json": "json", "zip": "zip"}
+CALENDAR_LIMIT = 1000
+POLL_SECONDS = 8
+# The library words its calendar warnings in English; these read them back into their parts
+# so the page can word them in the reader's language.
+WARNING_PATTERNS = {
+    "warn_spacing": re.compile(
+        r"^(?P<network>[\w-]+): variants (?P<first>\d+) and (?P<second>\d+) are "
+        r"(?P<minutes>-?\d+) min apart \(brand minimum (?P<minimum>\d+) min\)$"
+    ),
+    "warn_empty_day": re.compile(r"^no post planned on (?P<day>[\d-]+) \(the brand posts daily\)$"),
+}
 
 
 def campaign_choices(store: Store) -> list[tuple[str, int]]:
-    return [(f"{c['id']} · {c['name']} ({c['brand']})", c["id"]) for c in list_campaigns(store)]
+    return [
+        (f"{c['id']} · {c['name']} ({c['brand']})", c["id"])
+        for c in campaigns.list_campaigns(store)
+    ]
 
 
-def show(store: Store, campaign_id: int | None) -> tuple[list[list], str]:
-    if not campaign_id:
-        return [], ""
-    entries, warnings = calendar(store, int(campaign_id))
+def warning_text(warning: Any, lang: str) -> str:
+    """A calendar warning in the reader's language (a keyed error, or a known sentence)."""
+    if isinstance(warning, AssistantError):
+        return error_text(warning, lang)
+    text = str(warning)
+    for key, pattern in WARNING_PATTERNS.items():
+        found = pattern.match(text)
+        if found:
+            return tr(key, lang, **found.groupdict())
+    return text
+
+
+def calendar_frame(store: Store, campaign_id: int, lang: str) -> pd.DataFrame:
+    """The campaign's planned posts, each time in its brief's zone (10:00 Paris reads 10:00)."""
+    items = [
+        i
+        for i in workflow.queue(store, campaign_id=campaign_id, limit=CALENDAR_LIMIT)
+        if i.status != "rejected"
+    ]
+    items.sort(key=lambda i: (i.publish_at is None, i.publish_at or 0, i.platform))
+    zones = sorted({i.timezone for i in items if i.publish_at is not None and i.timezone})
+    when = tr("cal_when", lang, zone=zones[0]) if len(zones) == 1 else tr("cal_when_plain", lang)
+    columns = [when, *(tr(f"cal_{c}", lang) for c in ("network", "variant", "status", "text"))]
     rows = [
         [
-            e.publish_at.isoformat() if e.publish_at else "—",
-            e.platform,
-            e.variant_id,
-            e.status,
-            e.text[:70].replace("\n", " "),
+            local_time(i.publish_at, i.timezone)
+            + ("" if len(zones) == 1 or not i.publish_at else f" ({i.timezone})"),
+            get_platform(i.platform).name,
+            i.id,
+            status_label(i.status, lang),
+            " ".join((i.text or "").split())[:90],
         ]
-        for e in entries
+        for i in items
     ]
-    return rows, "\n".join(f"- ⚠️ {w}" for w in warnings) or "✓"
+    return pd.DataFrame(rows, columns=columns)
 
 
-def build(store: Store) -> None:
-    with gr.Row():
-        chooser = gr.Dropdown(campaign_choices(store), label=t("campaign"), elem_id="campaign")
-        refresh = gr.Button(t("refresh"), elem_id="campaign-refresh")
-    table = gr.Dataframe(
-        headers=["when", "network", "variant", "status", "text"],
-        interactive=False,
-        elem_id="calendar",
+def warnings_html(store: Store, campaign_id: int, lang: str) -> str:
+    _entries, warnings = campaigns.calendar(store, campaign_id)
+    return render_html(
+        "campaign_notes",
+        kind="warning",
+        title=tr("calendar_warnings_title", lang) if warnings else "",
+        items=[warning_text(w, lang) for w in warnings],
+        empty=tr("calendar_ok", lang),
     )
-    warnings = gr.Markdown(elem_id="calendar-warnings")
+
+
+def show(store: Store, campaign_id: int | None, lang: str) -> tuple[Any, str]:
+    if not campaign_id:
+        return pd.DataFrame([]), ""
+    return calendar_frame(store, int(campaign_id), lang), warnings_html(
+        store, int(campaign_id), lang
+    )
+
+
+def notes(kind: str, message: str, items: list[str] | None = None, title: str = "") -> str:
+    return render_html(
+        "campaign_notes",
+        kind=kind,
+        title=title or message,
+        items=items or [],
+        empty="",
+    )
+
+
+def approved_ids(store: Store, campaign_id: int) -> list[int]:
+    return [
+        i.id
+        for i in workflow.queue(
+            store, status="approved", campaign_id=campaign_id, limit=CALENDAR_LIMIT
+        )
+    ]
+
+
+def export_files(store: Store, campaign_id: int, kind: str) -> tuple[list[str], list[str]]:
+    """Write one export to a fresh folder; the files and the export's own warnings."""
+    folder = Path(tempfile.mkdtemp(prefix="export-"))
+    target = (
+        folder if kind == "hootsuite" else folder / f"campaign-{campaign_id}.{EXTENSIONS[kind]}"
+    )
+    result = export_campaign(store, campaign_id, kind, target)
+    files = getattr(result, "files", result)
+    warnings = [str(w) for w in getattr(result, "warnings", [])]
+    return [str(p) for p in files], warnings
+
+
+def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
+    """The Campaign panel; returns its poll timer (active only while the tab is shown)."""
+    with gr.Row():
+        chooser = gr.Dropdown([], label=t("campaign"), elem_id="campaign")
+        refresh = gr.Button(t("refresh"), elem_id="campaign-refresh", scale=0)
+    gr.Markdown(t("campaign_hint"), elem_classes=["hint"])
+    table = gr.Dataframe(
+        interactive=False,
+        wrap=True,
+        elem_id="calendar",
+        column_widths=["17%", "10%", "8%", "14%", "51%"],
+    )
+    warnings = gr.HTML(elem_id="calendar-warnings")
+    marker = gr.State("")
+    timer = gr.Timer(POLL_SECONDS, active=False)
     with gr.Row():
         fmt = gr.Radio(
             list(EXPORTS), value="Hootsuite CSV", label=t("export_format"), elem_id="export-format"
         )
-        export_button = gr.Button(t("export"), variant="primary", elem_id="export")
-    files = gr.File(file_count="multiple", elem_id="export-files")
+        export_button = gr.Button(t("export"), variant="primary", elem_id="export", scale=0)
+    export_notes = gr.HTML(elem_id="export-notes")
+    files = gr.File(file_count="multiple", label=t("export_files"), elem_id="export-files")
+    with gr.Row():
+        publisher = gr.Textbox("", label=t("publisher"), elem_id="publisher")
+        publish_button = gr.Button(t("mark_published"), elem_id="mark-published", scale=0)
+    with gr.Group(visible=False, elem_id="publish-confirm") as confirm_box:
+        question = gr.HTML()
+        with gr.Row():
+            yes = gr.Button(t("publish_yes"), variant="stop", elem_id="publish-yes")
+            no = gr.Button(t("publish_cancel"), elem_id="publish-cancel")
+    publish_notes = gr.HTML(elem_id="publish-notes")
 
-    def reload(current):
+    def _reload(current: Any, lang: str) -> tuple:
         choices = campaign_choices(store)
-        value = (
-            current
-            if any(c[1] == current for c in choices)
-            else (choices[-1][1] if choices else None)
-        )
-        return gr.update(choices=choices, value=value), *show(store, value)
+        ids = [c[1] for c in choices]
+        value = current if current in ids else (ids[-1] if ids else None)
+        return gr.update(choices=choices, value=value), *show(store, value, lang)
 
-    refresh.click(reload, chooser, [chooser, table, warnings])
-    chooser.change(lambda c: show(store, c), chooser, [table, warnings])
+    @handled
+    def load(current: Any, request: gr.Request):
+        lang = request_language(request)
+        return workflow.change_marker(store), *_reload(current, lang)
 
-    def run_export(campaign_id, label):
+    @handled
+    def poll(known: str, current: Any, request: gr.Request):
+        moved = workflow.change_marker(store)
+        if moved == known:
+            return tuple(gr.skip() for _ in range(4))
+        return moved, *_reload(current, request_language(request))
+
+    @handled
+    def pick(current: Any, request: gr.Request):
+        return show(store, current, request_language(request))
+
+    @handled
+    def run_export(campaign_id: Any, label: str, request: gr.Request):
+        lang = request_language(request)
         if not campaign_id:
-            raise gr.Error("Choose a campaign / choisissez une campagne.")
-        kind = EXPORTS[label]
-        folder = Path(tempfile.mkdtemp(prefix="export-"))
-        target = folder if kind == "hootsuite" else folder / f"campaign-{campaign_id}.{_ext(kind)}"
+            gr.Warning(tr("choose_campaign", lang), title=tr("toast_refused", lang))
+            return gr.skip(), notes("refused", tr("choose_campaign", lang))
         try:
-            written = export_campaign(store, int(campaign_id), kind, target)
+            written, export_warnings = export_files(store, int(campaign_id), EXPORTS[label])
         except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
-        return [str(p) for p in written], *show(store, campaign_id)
+            return gr.skip(), notes("refused", refused(exc, lang, "export"))
+        message = tr("export_done", lang, count=len(written))
+        gr.Info(message, title=tr("toast_done", lang))
+        title = f"{message} {tr('export_warnings_title', lang)}" if export_warnings else message
+        return written, notes("done", message, export_warnings, title=title)
 
-    export_button.click(run_export, [chooser, fmt], [files, table, warnings])
+    @handled
+    def ask(campaign_id: Any, request: gr.Request):
+        lang = request_language(request)
+        if not campaign_id:
+            gr.Warning(tr("choose_campaign", lang), title=tr("toast_refused", lang))
+            return gr.update(visible=False), "", notes("refused", tr("choose_campaign", lang))
+        ids = approved_ids(store, int(campaign_id))
+        if not ids:
+            return gr.update(visible=False), "", notes("refused", tr("publish_none", lang))
+        name = campaigns.find_campaign(store, int(campaign_id))["name"]
+        text = tr("publish_confirm", lang, count=len(ids), name=name)
+        return gr.update(visible=True), render_html("campaign_confirm", question=text), ""
 
+    @handled
+    def publish(campaign_id: Any, who: str, request: gr.Request):
+        """Each approved variant goes through the review workflow (audited), one by one."""
+        lang = request_language(request)
+        actor = acting(request, who, "reviewer")
+        done, failed = 0, []
+        for vid in approved_ids(store, int(campaign_id)):
+            try:
+                workflow.publish(store, vid, actor)
+                done += 1
+            except AssistantError as exc:
+                log.info("refused publish of %s: %s", vid, exc)
+                failed.append(f"{vid} ({error_text(exc, lang)})")
+        if failed:
+            message = tr("publish_partial", lang, count=done, failed="; ".join(failed))
+            gr.Warning(message, title=tr("toast_refused", lang))
+        else:
+            message = tr("publish_done", lang, count=done)
+            gr.Info(message, title=tr("toast_done", lang))
+        return (
+            gr.update(visible=False),
+            notes("done" if not failed else "refused", message),
+            workflow.change_marker(store),
+            *show(store, campaign_id, lang),
+        )
 
-def _ext(kind: str) -> str:
-    return {"buffer": "json", "csv": "csv", "json": "json", "zip": "zip"}[kind]
+    @handled
+    def cancel():
+        return gr.update(visible=False)
+
+    reads = {"concurrency_limit": None, "show_progress": "minimal"}
+    listing = [marker, chooser, table, warnings]
+    refresh.click(load, chooser, listing, **reads)
+    if tab is not None:
+        tab.select(load, chooser, listing, **reads)
+    timer.tick(poll, [marker, chooser], listing, queue=False, show_progress="hidden")
+    chooser.input(pick, chooser, [table, warnings], **reads)
+    export_button.click(run_export, [chooser, fmt], [files, export_notes], concurrency_limit=2)
+    publish_button.click(ask, chooser, [confirm_box, question, publish_notes], **reads)
+    no.click(cancel, None, confirm_box, queue=False)
+    yes.click(
+        publish,
+        [chooser, publisher],
+        [confirm_box, publish_notes, marker, table, warnings],
+        concurrency_limit=4,
+        concurrency_id="review-decisions",
+    )
+    return timer

@@ -1,149 +1,442 @@
-"""Relire / Review tab: the queue, a variant with its checks, version diff, and decisions."""
+"""Relire / Review tab: a live queue, one variant with its checks, history and version diff,
+and the decisions (approve, approve with override, request changes).
+
+The queue is read in one query when the tab is shown and again only when the store's change
+marker moved (a cheap poll while the tab is visible), so idle reviewers cost almost nothing.
+A decision updates the affected row of the table the reviewer already has, never re-reads the
+whole queue, and an approval names the text version that was on screen.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-import html
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
 
 import gradio as gr
+import pandas as pd
 
+from .. import review as workflow
+from ..campaign import tz_from_name
 from ..charter import load_brand
-from ..errors import AssistantError
-from ..platforms import measure, platform_ids
-from ..review import approve, describe, error_count, request_changes
+from ..errors import AssistantError, ConflictError, NotFound
+from ..platforms import get_platform, measure, platform_ids
 from ..settings import get_settings
-from ..store import Store, latest_version, variants_query
-from .cards import card_html
-from .i18n import t
+from ..store import Store
+from . import cards
+from .boundary import handled
+from .i18n import error_text, request_language, t, table, tr
 from .identity import acting
+from .templates import render_html
 
-STATUSES = ["in_review", "draft", "changes_requested", "approved", "rejected", "published"]
-COLUMNS = ["id", "network", "status", "errors", "text"]
+log = logging.getLogger("assistant.ui")
 
-
-def queue(store: Store, status: str | None, network: str | None) -> list[list]:
-    with store.session() as session:
-        rows = session.scalars(variants_query(None, status or None, network or None))
-        return [
-            [
-                r.id,
-                r.platform,
-                r.status,
-                error_count(latest_version(session, r.id)),
-                r.text[:80].replace("\n", " "),
-            ]
-            for r in rows
-        ]
+COLUMNS = ("id", "when", "network", "status", "errors", "text")
+PREVIEW_CHARS = 160
+POLL_SECONDS = 6
+DECISION_CONCURRENCY = 4
 
 
-def version_diff(info: dict) -> str:
+@dataclass(frozen=True)
+class Seen:
+    """What the reviewer has on screen: the variant and the text version an approval names."""
+
+    id: int
+    text_version: int
+
+
+# ---- words -----------------------------------------------------------------------------------
+
+
+def word(key: str, lang: str, fallback: str = "", **params: Any) -> str:
+    """A translated word when the table has one (statuses, actions, causes), else `fallback`."""
+    return tr(key, lang, **params) if key in table() else fallback
+
+
+def status_label(status: str, lang: str) -> str:
+    return word(f"workflow_{status}", lang, status)
+
+
+def local_time(moment: datetime | None, zone: str | None) -> str:
+    """A stored (UTC) moment shown in the brief's or brand's time zone: 10:00 Paris is 10:00."""
+    if moment is None:
+        return "—"
+    if zone:
+        with contextlib.suppress(KeyError, ValueError):
+            moment = moment.astimezone(tz_from_name(zone))
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+# ---- the queue -------------------------------------------------------------------------------
+
+
+def _error_count(errors: Any) -> int:
+    return len(errors) if isinstance(errors, list | tuple) else int(errors or 0)
+
+
+def queue_row(item: Any, lang: str) -> list[Any]:
+    text = " ".join((item.text or "").split())
+    return [
+        item.id,
+        local_time(item.publish_at, item.timezone),
+        get_platform(item.platform).name,
+        status_label(item.status, lang),
+        _error_count(item.errors),
+        text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…",
+    ]
+
+
+def headers(lang: str) -> list[str]:
+    return [tr(f"col_{c}", lang) for c in COLUMNS]
+
+
+def queue_frame(store: Store, status: str | None, network: str | None, lang: str) -> pd.DataFrame:
+    """The queue as the table shows it, headers and statuses in the reader's language."""
+    items = workflow.queue(store, status=status or None, platform=network or None)
+    return pd.DataFrame([queue_row(i, lang) for i in items], columns=headers(lang))
+
+
+def update_row(frame: Any, variant_id: int, status: str, shown_status: str | None, lang: str):
+    """The table after a decision: the decided row gets its new status, or leaves a view
+    filtered on another status. The rest of the queue is not read again."""
+    frame = pd.DataFrame(frame).copy()
+    if frame.empty:
+        return frame
+    ids = pd.to_numeric(frame.iloc[:, 0], errors="coerce")
+    if shown_status and status != shown_status:
+        return frame[ids != variant_id].reset_index(drop=True)
+    frame.iloc[(ids == variant_id).to_numpy().nonzero()[0], 3] = status_label(status, lang)
+    return frame
+
+
+def drop_row(frame: Any, variant_id: int):
+    frame = pd.DataFrame(frame)
+    if frame.empty:
+        return frame
+    return frame[pd.to_numeric(frame.iloc[:, 0], errors="coerce") != variant_id].reset_index(
+        drop=True
+    )
+
+
+# ---- one variant -----------------------------------------------------------------------------
+
+
+def version_diff(info: dict, lang: str) -> str:
     """The last two versions side by side: deletions marked on the left, insertions right."""
     versions = info["versions"]
+    title = tr("diff_title", lang)
     if len(versions) < 2:
-        return "<p>1 version</p>"
+        return render_html("review_diff", title=title, single=tr("diff_single", lang))
     old, new = versions[-2], versions[-1]
-    left, right = [], []
-    matcher = difflib.SequenceMatcher(None, old["text"], new["text"])
+    left: list[tuple[str, str]] = []
+    right: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, old["text"], new["text"], autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        before, after = html.escape(old["text"][a1:a2]), html.escape(new["text"][b1:b2])
+        before, after = old["text"][a1:a2], new["text"][b1:b2]
         if op == "equal":
-            left.append(before)
-            right.append(after)
+            left.append(("equal", before))
+            right.append(("equal", after))
             continue
         if before:
-            left.append(f"<del style='background:#ffebe9'>{before}</del>")
+            left.append(("del", before))
         if after:
-            right.append(f"<ins style='background:#dafbe1'>{after}</ins>")
-    cell = "style='vertical-align:top;white-space:pre-wrap;width:50%;padding:6px'"
-    return (
-        "<table class='diff' style='width:100%;border-collapse:collapse'><tr>"
-        f"<th>v{old['number']} · {html.escape(old['author'])} ({old['cause']})</th>"
-        f"<th>v{new['number']} · {html.escape(new['author'])} ({new['cause']})</th></tr>"
-        f"<tr><td {cell}>{''.join(left)}</td><td {cell}>{''.join(right)}</td></tr></table>"
+            right.append(("ins", after))
+    return render_html(
+        "review_diff",
+        title=title,
+        single="",
+        old_head=_version_head(old, lang),
+        new_head=_version_head(new, lang),
+        left=left,
+        right=right,
     )
 
 
-def details(store: Store, variant_id: float | None) -> tuple[str, str, str]:
-    if not variant_id:
-        return "", "", ""
-    try:
-        info = describe(store, int(variant_id))
-    except AssistantError as exc:
-        raise gr.Error(str(exc)) from None
-    charter = load_brand(info["brand"], get_settings().brand_dir)
-    card = card_html(info, charter, measure(info["text"], info["platform"]).length)
-    audit = "\n".join(
-        f"- {a['at']:%Y-%m-%d %H:%M} {a['actor']}: {a['action']} "
-        f"({a['from']} → {a['to']})" + (f" — {a['reason']}" if a["reason"] else "")
+def _version_head(version: dict, lang: str) -> str:
+    cause = word(f"cause_{version['cause']}", lang, version["cause"])
+    return tr("diff_version", lang, number=version["number"], author=version["author"], cause=cause)
+
+
+def history_html(info: dict, lang: str) -> str:
+    """Audit, comments and override reason, as escaped text in the brief's time zone."""
+    zone = info.get("timezone")
+    events = [
+        {
+            "at": local_time(a["at"], zone),
+            "actor": a["actor"],
+            "action": word(f"history_action_{a['action']}", lang, a["action"]),
+            "from": status_label(a["from"], lang) if a["from"] else "",
+            "to": status_label(a["to"], lang) if a["to"] else "",
+            "reason": a["reason"] or "",
+        }
         for a in info["audit"]
-    )
-    comments = "\n".join(f"- **{c['author']}**: {c['body']}" for c in info["comments"])
-    override = f"\n\n**Override:** {info['override_reason']}" if info["override_reason"] else ""
-    return (
-        card,
-        version_diff(info),
-        (audit or "—") + ("\n\n" + comments if comments else "") + override,
+    ]
+    comments = [
+        {"at": local_time(c["created_at"], zone), "author": c["author"], "body": c["body"]}
+        for c in info["comments"]
+    ]
+    labels = {
+        "title": tr("history_title", lang),
+        "comments": tr("history_comments", lang),
+        "override": tr("history_override", lang),
+        "empty": tr("history_empty", lang),
+    }
+    return render_html(
+        "review_history",
+        labels=labels,
+        events=events,
+        comments=comments,
+        override=info.get("override_reason") or "",
     )
 
 
-def build(store: Store) -> None:
-    with gr.Row():
-        status = gr.Dropdown(STATUSES, value="in_review", label=t("status"))
-        network = gr.Dropdown(["", *platform_ids()], value="", label=t("network"))
-        refresh = gr.Button(t("refresh"), elem_id="review-refresh")
-    table = gr.Dataframe(
-        headers=COLUMNS,
-        value=queue(store, "in_review", None),
+def text_version(info: dict) -> int:
+    return int(info.get("text_version") or info["versions"][-1]["number"])
+
+
+def render_card(info: dict, charter: Any, lang: str) -> str:
+    """The variant's card as the Draft tab draws it, from a typed view when the card module
+    has one, else from the described variant."""
+    view_type = getattr(cards, "CardView", None)
+    if view_type is not None:
+        return cards.card_html(view_type.from_described(info), charter, lang)
+    return cards.card_html(info, charter, measure(info["text"], info["platform"]).length)
+
+
+def variant_view(store: Store, variant_id: int, lang: str) -> tuple[str, str, str, str, dict]:
+    """The 'version shown' line, card, diff, history and what the reviewer has seen (the
+    order of VIEW_OUTPUTS)."""
+    info = workflow.describe(store, variant_id)
+    charter = load_brand(info["brand"], get_settings().brand_dir)
+    card = render_card(info, charter, lang)
+    number = text_version(info)
+    seen_line = render_html(
+        "review_seen", number=number, label=tr("text_version_shown", lang, number=number)
+    )
+    seen = asdict(Seen(info["id"], number))
+    return seen_line, card, version_diff(info, lang), history_html(info, lang), seen
+
+
+def outcome_html(kind: str, message: str) -> str:
+    return render_html("review_outcome", kind=kind, message=message)
+
+
+def refused(exc: AssistantError, lang: str, what: str) -> str:
+    """An expected refusal: one info log line, one toast, the same words next to the buttons."""
+    log.info("refused %s: %s", what, exc)
+    message = error_text(exc, lang)
+    gr.Warning(message, title=tr("toast_refused", lang))
+    return message
+
+
+VIEW_OUTPUTS = 5  # seen line, card, diff, history, seen state
+OUTCOME_KEYS = {"approve": "outcome_approved", "override": "outcome_override"}
+
+
+def _refusal(message: str, lang: str) -> tuple:
+    """A refused decision: one toast, the message next to the buttons, nothing else redrawn."""
+    gr.Warning(message, title=tr("toast_refused", lang))
+    return outcome_html("refused", message), *_skip(VIEW_OUTPUTS + 2)
+
+
+def _missing(action: str, comment_text: str, why: str) -> str | None:
+    if action == "changes" and not (comment_text or "").strip():
+        return "comment_required"
+    if action == "override" and not (why or "").strip():
+        return "override_required"
+    return None
+
+
+def decision(store: Store, action: str):
+    """The handler of one decision button (approve, override, changes).
+
+    Outputs: outcome, seen line, card, diff, history, seen state, queue table, marker. The
+    table comes back with the decided row updated (the queue is not read again) and the
+    marker is moved to the store's, so this reviewer's poll does not reload for their own
+    decision."""
+
+    @handled
+    def run(
+        shown: dict | None,
+        who: str,
+        typed_role: str,
+        why: str,
+        comment_text: str,
+        frame: Any,
+        shown_status: str,
+        request: gr.Request,
+    ):
+        lang = request_language(request)
+        if not shown:
+            return _refusal(tr("choose_variant", lang), lang)
+        vid = int(shown["id"])
+        missing = _missing(action, comment_text, why)
+        if missing:
+            return _refusal(tr(missing, lang), lang)
+        actor = acting(request, who or "reviewer", typed_role)
+        try:
+            if action == "changes":
+                row = workflow.request_changes(store, vid, actor, comment_text)
+            else:
+                row = workflow.approve(
+                    store,
+                    vid,
+                    actor,
+                    override=why if action == "override" else None,
+                    seen_version=int(shown["text_version"]),
+                )
+        except NotFound:
+            log.info("refused %s: variant %s is gone", action, vid)
+            refusal = _refusal(tr("variant_gone", lang, id=vid), lang)
+            return *refusal[:-2], drop_row(frame, vid), gr.skip()
+        except ConflictError as exc:
+            message = refused(exc, lang, action)
+            shown_again = variant_view(store, vid, lang) if exc.key == "text_moved" else None
+            if shown_again is None:
+                return outcome_html("refused", message), *_skip(VIEW_OUTPUTS + 2)
+            # the text moved under the reviewer: the new one is shown, to be reviewed again
+            return outcome_html("refused", message), *shown_again, gr.skip(), gr.skip()
+        except AssistantError as exc:
+            return outcome_html("refused", refused(exc, lang, action)), *_skip(VIEW_OUTPUTS + 2)
+        message = tr(OUTCOME_KEYS.get(action, "outcome_changes"), lang, id=vid)
+        gr.Info(message, title=tr("toast_done", lang))
+        log.info("%s: %s on variant %s", actor.name, action, vid)
+        return (
+            outcome_html("done", message),
+            *variant_view(store, vid, lang),
+            update_row(frame, vid, row.status, shown_status, lang),
+            workflow.change_marker(store),
+        )
+
+    return run
+
+
+# ---- the panel -------------------------------------------------------------------------------
+
+
+def _skip(n: int) -> tuple:
+    return tuple(gr.skip() for _ in range(n))
+
+
+def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
+    """The Review panel; `tab` (the enclosing tab) reloads the queue whenever it is shown.
+    Returns the poll timer, active only while the tab is visible."""
+    statuses = [(t("all_statuses"), ""), *((t(f"workflow_{s}"), s) for s in workflow.STATUSES)]
+    networks = [(t("all_networks"), ""), *((get_platform(p).name, p) for p in platform_ids())]
+    with gr.Row(elem_classes=["review-filters"]):
+        status = gr.Dropdown(
+            statuses, value="in_review", label=t("queue_status"), elem_id="review-status"
+        )
+        network = gr.Dropdown(
+            networks, value="", label=t("queue_network"), elem_id="review-network"
+        )
+        refresh = gr.Button(t("refresh"), elem_id="review-refresh", scale=0)
+    gr.Markdown(t("review_hint"), elem_classes=["hint"])
+    queue_table = gr.Dataframe(
+        value=pd.DataFrame([], columns=headers("fr")),
         interactive=False,
+        wrap=True,
         elem_id="review-queue",
+        column_widths=["6%", "14%", "9%", "12%", "7%", "52%"],
     )
-    with gr.Row():
+    marker = gr.State("")
+    seen = gr.State(None)
+    timer = gr.Timer(POLL_SECONDS, active=False)
+    with gr.Row(elem_classes=["review-who"]):
         variant_id = gr.Number(label=t("variant_id"), precision=0, elem_id="review-variant")
         reviewer = gr.Textbox("reviewer", label=t("reviewer"), elem_id="reviewer")
-        role = gr.Dropdown(["reviewer", "admin", "author"], value="reviewer", label=t("role"))
-        open_button = gr.Button(t("open"), elem_id="review-open")
+        role = gr.Dropdown(
+            [(t(f"review_role_{r}"), r) for r in ("reviewer", "admin", "author")],
+            value="reviewer",
+            label=t("role"),
+            elem_id="review-role",
+        )
+        open_button = gr.Button(t("open"), elem_id="review-open", scale=0)
+    seen_line = gr.HTML(elem_id="review-seen")
     card = gr.HTML(elem_id="review-card")
+    with gr.Group(elem_classes=["review-actions"]):
+        with gr.Row():
+            approve_button = gr.Button(t("approve"), variant="primary", elem_id="approve")
+        with gr.Row():
+            reason = gr.Textbox(label=t("override_reason"), elem_id="override-reason")
+            override_button = gr.Button(t("override"), elem_id="override", scale=0)
+        with gr.Row():
+            note = gr.Textbox(label=t("comment"), elem_id="review-comment")
+            changes_button = gr.Button(t("request_changes"), elem_id="request-changes", scale=0)
+        outcome = gr.HTML(elem_id="review-outcome")
+    history = gr.HTML(elem_id="review-history")
     diff = gr.HTML(elem_id="review-diff")
-    history = gr.Markdown(elem_id="review-history")
-    with gr.Row():
-        approve_button = gr.Button(t("approve"), variant="primary", elem_id="approve")
-        reason = gr.Textbox(label=t("override_reason"))
-        override_button = gr.Button(t("override"), elem_id="override")
-    with gr.Row():
-        note = gr.Textbox(label=t("comment"))
-        changes_button = gr.Button(t("request_changes"), elem_id="request-changes")
-    outcome = gr.Markdown(elem_id="review-outcome")
 
-    refresh.click(lambda s, n: queue(store, s, n), [status, network], table)
-    status.change(lambda s, n: queue(store, s, n), [status, network], table)
-    open_button.click(lambda v: details(store, v), variant_id, [card, diff, history])
+    @handled
+    def load(shown_status: str, shown_network: str, request: gr.Request):
+        lang = request_language(request)
+        return workflow.change_marker(store), queue_frame(store, shown_status, shown_network, lang)
 
-    def select(evt: gr.SelectData, data) -> float:
-        row = evt.index[0] if isinstance(evt.index, list) else evt.index
-        return float(data.iloc[row, 0])
+    @handled
+    def poll(known: str, shown_status: str, shown_network: str, request: gr.Request):
+        """Cheap while nothing moved: one marker query, nothing sent back."""
+        current = workflow.change_marker(store)
+        if current == known:
+            return _skip(2)
+        lang = request_language(request)
+        return current, queue_frame(store, shown_status, shown_network, lang)
 
-    table.select(select, table, variant_id)
+    view_outputs = [seen_line, card, diff, history, seen]
+    open_outputs = [variant_id, *view_outputs, reason, note, outcome, queue_table]
 
-    def decide(action: str):
-        def run(v, who, r, why, comment_text, s, n, request: gr.Request):
-            if not v:
-                raise gr.Error("Choose a variant / choisissez une variante.")
-            actor = acting(request, who or "reviewer", r)
-            try:
-                if action == "approve":
-                    row = approve(store, int(v), actor)
-                elif action == "override":
-                    row = approve(store, int(v), actor, why)
-                else:
-                    row = request_changes(store, int(v), actor, comment_text)
-            except AssistantError as exc:
-                raise gr.Error(str(exc)) from None
-            return (f"variant {row.id}: **{row.status}**", *details(store, v), queue(store, s, n))
+    def _open(vid: int, frame: Any, lang: str) -> tuple:
+        try:
+            shown = variant_view(store, vid, lang)
+        except NotFound:
+            message = tr("variant_gone", lang, id=vid)
+            log.info("refused open: variant %s is gone", vid)
+            gr.Warning(message, title=tr("toast_refused", lang))
+            return (*_skip(1 + len(view_outputs) + 2), outcome_html("refused", message),
+                    drop_row(frame, vid))  # fmt: skip
+        return vid, *shown, "", "", outcome_html("", ""), gr.skip()
 
-        return run
+    @handled
+    def open_row(frame: Any, evt: gr.SelectData, request: gr.Request):
+        """A click anywhere on a row opens its variant; the fields of the last one are cleared."""
+        row = evt.row_value or []
+        if not row or row[0] in (None, ""):
+            return _skip(len(open_outputs))
+        return _open(int(row[0]), frame, request_language(request))
 
-    inputs = [variant_id, reviewer, role, reason, note, status, network]
-    outputs = [outcome, card, diff, history, table]
-    approve_button.click(decide("approve"), inputs, outputs)
-    override_button.click(decide("override"), inputs, outputs)
-    changes_button.click(decide("changes"), inputs, outputs)
+    @handled
+    def open_typed(vid: float | None, frame: Any, request: gr.Request):
+        lang = request_language(request)
+        if not vid:
+            gr.Warning(tr("choose_variant", lang), title=tr("toast_refused", lang))
+            return _skip(len(open_outputs))
+        return _open(int(vid), frame, lang)
+
+    decision_inputs = [seen, reviewer, role, reason, note, queue_table, status]
+    decision_outputs = [outcome, *view_outputs, queue_table, marker]
+    for button, action in (
+        (approve_button, "approve"),
+        (override_button, "override"),
+        (changes_button, "changes"),
+    ):
+        button.click(
+            decision(store, action),
+            decision_inputs,
+            decision_outputs,
+            concurrency_limit=DECISION_CONCURRENCY,
+            concurrency_id="review-decisions",
+        )
+
+    reads = {"concurrency_limit": None, "show_progress": "minimal"}
+    filters = [status, network]
+    refresh.click(load, filters, [marker, queue_table], **reads)
+    status.change(load, filters, [marker, queue_table], **reads)
+    network.change(load, filters, [marker, queue_table], **reads)
+    if tab is not None:
+        tab.select(load, filters, [marker, queue_table], **reads)
+    timer.tick(poll, [marker, *filters], [marker, queue_table], queue=False, show_progress="hidden")
+    queue_table.select(open_row, queue_table, open_outputs, **reads)
+    open_button.click(open_typed, [variant_id, queue_table], open_outputs, **reads)
+    return timer

@@ -1,0 +1,49 @@
+"""Every UI string exists in both languages, with the same placeholders, and the statuses and
+roles the Review tab shows are all worded."""
+
+from __future__ import annotations
+
+import string
+
+import yaml
+
+from assistant.review import ROLES, STATUSES
+from assistant.ui.i18n import LANGUAGES, UI_DIR, table, tr
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def test_every_key_has_both_languages_with_the_same_placeholders():
+    for key, texts in table().items():
+        for lang in LANGUAGES:
+            assert isinstance(texts.get(lang), str) and texts[lang].strip(), f"{key}: no {lang}"
+        assert _fields(texts["en"]) == _fields(texts["fr"]), f"{key}: placeholders differ"
+
+
+def test_keys_are_unique_across_files():
+    seen: dict[str, str] = {}
+    for path in sorted(UI_DIR.glob("*.yaml")):
+        for key in yaml.safe_load(path.read_text(encoding="utf-8")) or {}:
+            assert key not in seen, f"{key} in {path.name} and {seen[key]}"
+            seen[key] = path.name
+
+
+def test_statuses_and_roles_are_worded_in_both_languages():
+    for status in STATUSES:
+        assert tr(f"workflow_{status}", "fr") != tr(f"workflow_{status}", "en")
+        assert "_" not in tr(f"workflow_{status}", "en")
+    assert tr("workflow_in_review", "fr") == "en relecture"
+    assert tr("workflow_in_review", "en") == "in review"
+    for role in ROLES:
+        assert tr(f"review_role_{role}", "en") != tr("author", "en")  # not "Your name"
+
+
+def test_refusals_of_the_review_workflow_are_worded():
+    from assistant.errors import ConflictError
+    from assistant.ui.i18n import error_text
+
+    moved = ConflictError("moved", key="text_moved", seen=1, latest=2)
+    assert "version 1" in error_text(moved, "fr") and "relisez" in error_text(moved, "fr")
+    assert "review it again" in error_text(moved, "en")

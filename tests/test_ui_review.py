@@ -1,0 +1,171 @@
+"""The Review, Campaign and Brand panels' server side, without a browser: decisions update
+their row without reading the queue again, people's words stay text, times are local,
+warnings and charter verdicts are worded for the reader."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+
+from assistant import review as workflow
+from assistant.ui import review as panel
+from assistant.ui.brand import validate_charter_file
+from assistant.ui.campaign import warning_text
+
+from .conftest import ROOT
+
+HOSTILE = "<img src=x onerror=alert(1)> **b** [l](javascript:alert(1))"
+EN = SimpleNamespace(headers={"accept-language": "en-US,en;q=0.9"}, username=None)
+FR = SimpleNamespace(headers={"accept-language": "fr-FR,fr;q=0.9"}, username=None)
+
+
+@pytest.fixture()
+def store(tmp_path):
+    from assistant.store import Store
+
+    return Store(f"sqlite:///{tmp_path / 'store.db'}")
+
+
+def _submitted(store, text: str = "Texte sans mention légale.") -> int:
+    from assistant.campaign import add_brief, create_campaign, save_variant
+    from assistant.charter import load_brand
+    from assistant.drafting import Variant
+    from assistant.settings import get_settings
+
+    charter = load_brand("maison-lemoine", get_settings().brand_dir)
+    campaign = create_campaign(store, "Hiver", "maison-lemoine")
+    when = datetime.now(ZoneInfo("Europe/Paris")).replace(microsecond=0) + timedelta(days=3)
+    brief = add_brief(store, campaign.id, text, ["x"], when, "alice", timezone="Europe/Paris")
+    row = save_variant(store, brief.id, Variant(platform="x", text=text), charter, "fr", "alice")
+    workflow.submit(store, row.id, workflow.Actor("alice", "author"))
+    return row.id
+
+
+def test_a_decision_updates_its_row_without_reading_the_queue(store, monkeypatch):
+    vid = _submitted(store)
+    frame = panel.queue_frame(store, "in_review", None, "en")
+    assert list(frame.iloc[:, 3]) == ["in review"]
+
+    def no_queue(*_a, **_k):
+        raise AssertionError("the queue was read again")
+
+    monkeypatch.setattr(workflow, "queue", no_queue)
+    seen = {"id": vid, "text_version": 1}
+    run = panel.decision(store, "override")
+    outcome, *_view, table, marker = run(seen, "bob", "reviewer", HOSTILE, "", frame, "", EN)
+    assert "approved with an override" in outcome
+    assert list(table.iloc[:, 3]) == ["approved"]  # same row, new status
+    assert marker == workflow.change_marker(store)
+    assert workflow.describe(store, vid)["override_reason"] == HOSTILE
+
+
+def test_a_refusal_names_the_reason_and_redraws_nothing_else(store):
+    vid = _submitted(store)
+    frame = panel.queue_frame(store, "in_review", None, "fr")
+    run = panel.decision(store, "approve")
+    outcome, *rest = run({"id": vid, "text_version": 1}, "bob", "reviewer", "", "", frame, "", FR)
+    assert "faute" in outcome and "dérogation" in outcome  # needs an override, in French
+    assert all(r == {"__type__": "update"} or r.get("__type__") == "update" for r in rest)
+    assert workflow.describe(store, vid)["status"] == "in_review"
+
+
+def test_history_and_diff_keep_what_people_wrote_as_text(store):
+    vid = _submitted(store)
+    workflow.request_changes(store, vid, workflow.Actor("bob", "reviewer"), HOSTILE)
+    info = workflow.describe(store, vid)
+    info["versions"].append({**info["versions"][0], "number": 2, "text": HOSTILE})
+    history, diff = panel.history_html(info, "fr"), panel.version_diff(info, "en")
+    for html in (history, diff):
+        assert "<img" not in html and "<strong" not in html and "<a " not in html
+        assert "&lt;" in html and "**b**" in html
+    assert "&lt;img src=x onerror=alert(1)&gt; **b** [l](javascript:alert(1))" in history
+
+
+def test_times_are_shown_in_the_briefs_zone():
+    nine_utc = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert panel.local_time(nine_utc, "Europe/Paris") == "2026-12-01 10:00"
+    assert panel.local_time(nine_utc, "UTC+01:00") == "2026-12-01 10:00"
+    assert panel.local_time(None, "Europe/Paris") == "—"
+
+
+def test_update_row_drops_a_row_that_left_the_filtered_view():
+    frame = pd.DataFrame([[1, "", "X", "in review", 0, "a"], [2, "", "X", "in review", 0, "b"]])
+    assert list(panel.update_row(frame, 1, "approved", "in_review", "en").iloc[:, 0]) == [2]
+    assert panel.update_row(frame, 1, "approved", "", "fr").iloc[0, 3] == "approuvée"
+
+
+def test_calendar_warnings_are_worded_for_the_reader():
+    spacing = "x: variants 3 and 4 are 60 min apart (brand minimum 180 min)"
+    assert warning_text(spacing, "fr") == (
+        "x : les variantes 3 et 4 sont à 60 min d’écart (la marque veut au moins 180 min)"
+    )
+    day = "no post planned on 2026-12-02 (the brand posts daily)"
+    assert "Aucune publication prévue le 2026-12-02" in warning_text(day, "fr")
+
+
+@pytest.mark.parametrize("name", ["trailforge.yaml", "maison-lemoine.yaml"])
+def test_shipped_charters_pass_when_uploaded(tmp_path, name):
+    upload = tmp_path / "gradio" / name  # where an upload lands: far from the brand folder
+    upload.parent.mkdir()
+    upload.write_bytes((ROOT / "brand_guides" / name).read_bytes())
+    verdict = validate_charter_file(upload, "fr")
+    assert "Charte valide" in verdict, verdict
+
+
+def test_a_broken_charter_names_file_and_field_not_server_paths(tmp_path):
+    upload = tmp_path / "ma-charte.yaml"
+    text = (ROOT / "brand_guides" / "trailforge.yaml").read_text(encoding="utf-8")
+    upload.write_text(text.replace("  address: you\n", ""), encoding="utf-8")
+    verdict = validate_charter_file(upload, "en")
+    assert "Charter refused" in verdict and "ma-charte.yaml" in verdict
+    assert "voice.address" in verdict
+    assert str(tmp_path) not in verdict and "/tmp" not in verdict
+
+
+def test_an_oversized_upload_is_refused_before_reading(tmp_path, monkeypatch):
+    from assistant import limits as bounds
+
+    upload = tmp_path / "huge.yaml"
+    upload.write_text("name: x\n" * 64, encoding="utf-8")
+    monkeypatch.setattr(
+        "assistant.ui.brand.limits", lambda: SimpleNamespace(upload_bytes=100), raising=True
+    )
+    verdict = validate_charter_file(upload, "fr")
+    assert "Charte refusée" in verdict and "la limite est de 100 octets" in verdict
+    assert bounds.limits().upload_bytes > 100
+
+
+def test_every_warning_the_calendar_gives_is_worded_in_french():
+    from assistant.campaign import CalendarEntry, calendar_warnings
+    from assistant.charter import load_brand
+    from assistant.settings import get_settings
+
+    charter = load_brand("maison-lemoine", get_settings().brand_dir)  # 180 min, daily
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    entries = [
+        CalendarEntry(1, "x", at, "approved", "a"),
+        CalendarEntry(2, "x", at + timedelta(minutes=30), "approved", "b"),
+        CalendarEntry(3, "x", at + timedelta(days=2), "approved", "c"),
+    ]
+    warnings = calendar_warnings(entries, charter)
+    assert len(warnings) == 2
+    worded = [warning_text(w, "fr") for w in warnings]
+    assert worded[0].startswith("x : les variantes 1 et 2 sont à 30 min d’écart")
+    assert worded[1].startswith("Aucune publication prévue le 2026-12-02")
+
+
+def test_an_export_lists_its_warnings_and_changes_no_status(store):
+    from assistant.ui.campaign import export_files
+
+    vid = _submitted(store, "=SUM(1) Nos palets au beurre salé, sur lemoine.example")
+    info = workflow.describe(store, vid)
+    workflow.approve(store, vid, workflow.Actor("bob", "reviewer"), override="vérifié",
+                     seen_version=info["text_version"])  # fmt: skip
+    files, warnings = export_files(store, info["campaign_id"], "hootsuite")
+    assert files and all(f.endswith(".csv") for f in files)
+    assert warnings and "=" in " ".join(warnings)
+    assert workflow.describe(store, vid)["status"] == "approved"
