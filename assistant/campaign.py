@@ -217,7 +217,10 @@ def save_variant(
 ) -> VariantRow:
     """Store one drafted variant with its first version and that version's checks."""
     with store.session() as session:
-        matches = snapshot(variant.text, charter, variant.platform, lang) if variant.text else []
+        brief = get_or_404(session, Brief, brief_id).text
+        matches = (
+            snapshot(variant.text, charter, variant.platform, lang, brief) if variant.text else []
+        )
         row = VariantRow(
             brief_id=brief_id,
             platform=variant.platform,

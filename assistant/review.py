@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from .charter import Charter, load_brand
 from .errors import ConflictError, WorkflowError
+from .facts import fact_matches
 from .limits import clean_text, limits
 from .platforms import get_platform
-from .proofing import check_text
+from .proofing import Match, check_text
 from .settings import get_settings
 from .store import (
     AuditEvent,
@@ -75,9 +76,24 @@ def _post(text: str) -> str:
     return clean_text(text, "the text", limits().post_chars)
 
 
-def snapshot(text: str, charter: Charter, platform: str, lang: str) -> list[dict[str, Any]]:
+def checks(
+    text: str, charter: Charter, platform: str, lang: str, brief: str | None = None
+) -> list[Match]:
+    """Proofing, plus the brief's facts when the brief is known (a changed or invented date,
+    price, code or link is an error): the one rule behind stored checks and live re-checks.
+    What the charter itself adds (legal mention, signature, call to action) is not a fact of
+    the variant's own."""
+    found = check_text(text, lang, charter, platform).matches
+    if brief:
+        found = found + fact_matches(brief, text, lang, allowed=charter.own_phrases)
+    return sorted(found, key=lambda m: (m.offset, m.length))
+
+
+def snapshot(
+    text: str, charter: Charter, platform: str, lang: str, brief: str | None = None
+) -> list[dict[str, Any]]:
     """The checks of one text, stored with its version."""
-    return [m.to_dict() for m in check_text(text, lang, charter, platform).matches]
+    return [m.to_dict() for m in checks(text, charter, platform, lang, brief)]
 
 
 def errors_of(matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -144,7 +160,7 @@ def _check_text_allowed(row: VariantRow) -> None:
 
 def _new_version(session: Any, row: VariantRow, text: str, actor: Actor, cause: str) -> None:
     """Store `text` as the variant's next version with its checks; back to review if needed."""
-    matches = snapshot(text, _charter_of(row), row.platform, row.brief.language)
+    matches = snapshot(text, _charter_of(row), row.platform, row.brief.language, row.brief.text)
     session.add(
         Version(
             variant_id=row.id,
