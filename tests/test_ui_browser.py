@@ -72,7 +72,7 @@ def test_draft_fix_review_approve_export(running_app, tmp_path):
             "button.send"
         ).click()
         expect(page.locator('.card[data-platform="x"] .status')).to_have_text(
-            "in_review", timeout=15_000
+            "en relecture", timeout=15_000
         )
 
         page.get_by_role("tab", name="Relire").click()
