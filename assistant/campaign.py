@@ -3,25 +3,44 @@ and read the calendar with its spacing and frequency warnings."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import emoji
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from .charter import Charter, load_brand
-from .drafting import DraftRequest, Variant, detect_language, draft_iter, draft_stream
-from .errors import WorkflowError
+from .drafting import (
+    DraftRequest,
+    Variant,
+    detect_language,
+    draft_iter,
+    draft_one,
+    draft_stream,
+)
+from .errors import InputError, NotFound, WorkflowError
 from .guardrails import SENTENCE_END
+from .limits import clean_text, limits
 from .llm import ChatProvider
+from .platforms import get_platform
 from .review import snapshot
 from .settings import get_settings
-from .store import Brief, Campaign, Store, VariantRow, Version, commit_or_conflict, get_or_404
+from .store import (
+    Brief,
+    Campaign,
+    Store,
+    VariantRow,
+    Version,
+    commit_or_conflict,
+    get_or_404,
+    latest_version,
+)
 from .visuals import RenderedImage, render_all
 
 
@@ -33,6 +52,9 @@ def create_campaign(
     ends_on: datetime | None = None,
 ) -> Campaign:
     """A new campaign for a brand (the brand must load)."""
+    name = clean_text(name.strip(), "the campaign name", limits().name_chars)
+    if not name:
+        raise InputError("the campaign name is empty.", key="empty_name")
     load_brand(brand, get_settings().brand_dir)
     with store.session() as session:
         campaign = Campaign(name=name, brand=brand, starts_on=starts_on, ends_on=ends_on)
@@ -41,17 +63,28 @@ def create_campaign(
         return campaign
 
 
-def parse_when(value: str | None, tz: str = "Europe/Paris") -> datetime | None:
-    """'2026-12-01 10:00' (in tz) or an ISO datetime with offset -> aware datetime."""
+def brand_timezone(charter: Charter | None) -> str:
+    """The IANA zone a brand plans in: its charter's, else the deployment's default."""
+    return (charter.timezone if charter else "") or get_settings().timezone
+
+
+def parse_when(value: str | None, tz: str | None = None) -> datetime | None:
+    """'2026-12-01 10:00' (in tz, default Settings.timezone) or an ISO datetime with offset
+    -> aware datetime."""
     if not value:
         return None
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         raise WorkflowError(
-            f"cannot read the date {value!r}; write 2026-12-01T10:00+01:00 or 2026-12-01 10:00"
+            f"cannot read the date {value[:40]!r}; write 2026-12-01T10:00+01:00 or "
+            "2026-12-01 10:00",
+            key="bad_date",
+            value=value[:40],
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz))
+    return (
+        moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz or get_settings().timezone))
+    )
 
 
 def tz_name(moment: datetime | None) -> str:
@@ -76,6 +109,67 @@ def tz_from_name(name: str) -> tzinfo:
     return ZoneInfo(name or "UTC")
 
 
+def local_text(moment: datetime, zone: str) -> str:
+    """A moment as people of the brand read it: '2026-12-01 10:00 (Europe/Paris)'."""
+    return f"{moment.astimezone(tz_from_name(zone)):%Y-%m-%d %H:%M} ({zone})"
+
+
+def _check_brief_text(text: str) -> str:
+    text = clean_text(text.strip(), "the brief", limits().brief_chars)
+    if not text:
+        raise InputError("the brief is empty; write what the post should say.", key="empty_brief")
+    return text
+
+
+def _check_networks(networks: list[str]) -> list[str]:
+    if not networks:
+        raise InputError("choose at least one network.", key="no_network")
+    for network in networks:
+        get_platform(network)
+    return list(dict.fromkeys(networks))
+
+
+def _check_time(publish_at: datetime | None, zone: str) -> None:
+    """A post is planned at least `min_lead_minutes` ahead: a past time would be published
+    late or never, and there would be no time left to review it."""
+    if publish_at is None:
+        return
+    lead = get_settings().min_lead_minutes
+    if publish_at < datetime.now(UTC) + timedelta(minutes=lead):
+        when = local_text(publish_at, zone)
+        raise WorkflowError(
+            f"the publication time {when} is in the past or less than {lead} minutes "
+            "ahead; choose a later time.",
+            key="time_too_soon",
+            when=when,
+            minutes=lead,
+        )
+
+
+def _check_slot(
+    session: Any, brand: str, networks: list[str], publish_at: datetime | None, zone: str
+) -> None:
+    """One brief per network per time slot for a brand, checked when the brief is saved."""
+    if publish_at is None:
+        return
+    taken = session.scalars(
+        select(Brief.networks)
+        .join(Campaign)
+        .where(Campaign.brand == brand, Brief.publish_at == publish_at)
+    ).all()
+    for used in taken:
+        for network in networks:
+            if network in used:
+                when = local_text(publish_at, zone)
+                raise WorkflowError(
+                    f"{network} already has a post planned at {when} for this brand; "
+                    "choose another time.",
+                    key="slot_taken",
+                    network=network,
+                    when=when,
+                )
+
+
 def add_brief(
     store: Store,
     campaign_id: int,
@@ -84,11 +178,25 @@ def add_brief(
     publish_at: datetime | None = None,
     author: str = "",
     language: str = "",
+    variants: int = 1,
+    timezone: str | None = None,
 ) -> Brief:
-    """Save a brief at once, before drafting starts, so nothing typed is lost."""
+    """Save a brief at once, before drafting starts, so nothing typed is lost.
+
+    Refused before anything is stored: an empty or oversized brief, no or unknown networks,
+    a time in the past or too close, a network's slot the brand already uses.
+    """
+    text = _check_brief_text(text)
+    networks = _check_networks(networks)
+    author = clean_text(author.strip(), "the author name", limits().name_chars)
     with store.session() as session:
         campaign = get_or_404(session, Campaign, campaign_id)
         charter = load_brand(campaign.brand, get_settings().brand_dir)
+        zone = timezone or brand_timezone(charter)
+        if publish_at is not None and publish_at.tzinfo is None:
+            publish_at = publish_at.replace(tzinfo=ZoneInfo(zone))
+        _check_time(publish_at, zone)
+        _check_slot(session, campaign.brand, networks, publish_at, zone)
         brief = Brief(
             campaign_id=campaign_id,
             text=text,
@@ -96,7 +204,8 @@ def add_brief(
             language=language or detect_language(text, charter),
             publish_at=publish_at,
             author=author,
-            timezone=tz_name(publish_at),
+            timezone=zone,
+            variants_per_network=max(1, variants),
         )
         session.add(brief)
         commit_or_conflict(session, "brief")
@@ -119,6 +228,7 @@ def save_variant(
             hashtags=variant.hashtags,
             alt_text=variant.alt_text,
             link=variant.link,
+            cut_text=getattr(variant, "cut", None),
         )
         session.add(row)
         session.flush()
@@ -138,19 +248,25 @@ def save_variant(
         return row
 
 
-def _request(store: Store, brief_id: int, variants: int) -> tuple[DraftRequest, Charter]:
+def _request(store: Store, brief_id: int, variants: int | None) -> tuple[DraftRequest, Charter]:
     with store.session() as session:
         brief = get_or_404(session, Brief, brief_id)
         charter = load_brand(brief.campaign.brand, get_settings().brand_dir)
+        count = variants or brief.variants_per_network or 1
         return DraftRequest(
-            brief.text, charter, list(brief.networks), variants, brief.language
+            brief.text, charter, list(brief.networks), count, brief.language
         ), charter
 
 
 def draft_brief(
-    store: Store, brief_id: int, provider: ChatProvider | None, author: str, variants: int = 1
+    store: Store,
+    brief_id: int,
+    provider: ChatProvider | None,
+    author: str,
+    variants: int | None = None,
 ) -> Iterator[tuple[Variant, int]]:
-    """Draft a stored brief; each variant is saved as it completes (yielded with its id)."""
+    """Draft a stored brief; each variant is saved as it completes (yielded with its id).
+    `variants` per network defaults to the number saved with the brief."""
     request, charter = _request(store, brief_id, variants)
     for variant in draft_iter(request, provider):
         row = save_variant(store, brief_id, variant, charter, request.lang, author)
@@ -158,7 +274,11 @@ def draft_brief(
 
 
 async def draft_brief_async(
-    store: Store, brief_id: int, provider: ChatProvider | None, author: str, variants: int = 1
+    store: Store,
+    brief_id: int,
+    provider: ChatProvider | None,
+    author: str,
+    variants: int | None = None,
 ) -> AsyncIterator[tuple[Variant, int]]:
     """The same for async callers (the UI)."""
     request, charter = _request(store, brief_id, variants)
@@ -167,36 +287,165 @@ async def draft_brief_async(
         yield variant, row.id
 
 
+def _missing(brief: Brief, present: set[tuple[str, int]]) -> list[tuple[str, int]]:
+    wanted = [
+        (network, n)
+        for network in brief.networks
+        for n in range(1, (brief.variants_per_network or 1) + 1)
+    ]
+    return [pair for pair in wanted if pair not in present]
+
+
+def missing_variants(store: Store, brief_id: int) -> list[tuple[str, int]]:
+    """The (network, variant number) pairs a brief asked for that were never saved, e.g.
+    after the process was killed or the database stopped mid-drafting."""
+    with store.session() as session:
+        brief = get_or_404(session, Brief, brief_id)
+        present = set(
+            session.execute(
+                select(VariantRow.platform, VariantRow.variant_no).where(
+                    VariantRow.brief_id == brief_id
+                )
+            ).tuples()
+        )
+        return _missing(brief, present)
+
+
+def incomplete_briefs(store: Store, campaign_id: int) -> list[dict[str, Any]]:
+    """A campaign's briefs with variants missing: `[{"brief_id", "missing": ["x#1", …]}]`."""
+    with store.session() as session:
+        briefs = session.scalars(select(Brief).where(Brief.campaign_id == campaign_id)).all()
+        pairs = session.execute(
+            select(VariantRow.brief_id, VariantRow.platform, VariantRow.variant_no)
+            .join(Brief)
+            .where(Brief.campaign_id == campaign_id)
+        ).tuples()
+        present: dict[int, set[tuple[str, int]]] = defaultdict(set)
+        for brief_id, platform, number in pairs:
+            present[brief_id].add((platform, number))
+        found = []
+        for brief in briefs:
+            missing = _missing(brief, present[brief.id])
+            if missing:
+                found.append({"brief_id": brief.id, "missing": [f"{p}#{n}" for p, n in missing]})
+        return found
+
+
+async def _draft_pairs(
+    request: DraftRequest, pairs: list[tuple[str, int]], provider: ChatProvider | None
+) -> AsyncIterator[Variant]:
+    limit = asyncio.Semaphore(max(1, get_settings().concurrency))
+
+    async def one(platform: str, index: int) -> Variant:
+        async with limit:
+            return await draft_one(request, platform, index, provider)
+
+    for finished in asyncio.as_completed([one(p, i) for p, i in pairs]):
+        yield await finished
+
+
+async def resume_brief_async(
+    store: Store, brief_id: int, provider: ChatProvider | None, author: str
+) -> AsyncIterator[tuple[Variant, int]]:
+    """Draft only what a brief is missing, saving each variant as it completes."""
+    pairs = missing_variants(store, brief_id)
+    request, charter = _request(store, brief_id, None)
+    async for variant in _draft_pairs(request, pairs, provider):
+        row = save_variant(store, brief_id, variant, charter, request.lang, author)
+        yield variant, row.id
+
+
+def resume_brief(
+    store: Store, brief_id: int, provider: ChatProvider | None, author: str
+) -> Iterator[tuple[Variant, int]]:
+    """The same for synchronous callers (the CLI): nothing already saved is drafted again."""
+    loop = asyncio.new_event_loop()
+    stream = resume_brief_async(store, brief_id, provider, author)
+    try:
+        while True:
+            try:
+                yield loop.run_until_complete(anext(stream))
+            except StopAsyncIteration:
+                return
+    finally:
+        loop.run_until_complete(stream.aclose())
+        loop.close()
+
+
 def headline_of(text: str, limit: int = 120) -> str:
     """A visual's headline: the first sentence, without emoji, cut at a word."""
     first = SENTENCE_END.split(emoji.replace_emoji(" ".join(text.split()), "").strip())[0]
     return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def render_brief_visuals(store: Store, brief_id: int) -> dict[str, list[RenderedImage]]:
-    """Render every size the brief's networks need and attach the files to its variants.
+def alt_text_of(headline: str, lang: str) -> str:
+    """The images' alt text, from the same headline they show."""
+    if not headline:
+        return ""
+    return f"Visuel : {headline}" if lang == "fr" else f"Image: {headline}"
 
-    The paths are written with a plain UPDATE so the variants' version counters do not move:
-    attaching images must not make a reviewer's open edit look stale.
+
+def render_variant_visuals(store: Store, variant_id: int) -> list[RenderedImage]:
+    """Render every image size of the variant's network from its CURRENT text.
+
+    Files go under `<data>/visuals/<variant id>/v<text version>/`; the paths, the text
+    version they show and a fresh alt text are written with a plain UPDATE so the row
+    counter does not move: attaching images must not make a reviewer's open edit look stale.
     """
     with store.session() as session:
-        brief = get_or_404(session, Brief, brief_id)
-        charter = load_brand(brief.campaign.brand, get_settings().brand_dir)
-        networks, text = list(brief.networks), brief.text
-        variants = [(v.id, v.platform) for v in brief.variants]
-    folder = get_settings().data_dir / "visuals" / str(brief_id)
-    images = render_all(charter, headline_of(text), networks, out_dir=folder)
-    by_network: dict[str, list[RenderedImage]] = defaultdict(list)
-    for image in images:
-        by_network[image.platform].append(image)
+        row = get_or_404(session, VariantRow, variant_id)
+        charter = load_brand(row.brief.campaign.brand, get_settings().brand_dir)
+        number = latest_version(session, row.id).number
+        text, platform, lang = row.text, row.platform, row.brief.language
+    headline = headline_of(text)
+    if not headline:
+        return []
+    folder = get_settings().data_dir / "visuals" / str(variant_id) / f"v{number}"
+    alt = alt_text_of(headline, lang)
+    images = render_all(charter, headline, [platform], out_dir=folder, alt_text=alt)
     with store.session() as session:
-        for variant_id, platform in variants:
-            paths = [i.path for i in by_network.get(platform, [])]
-            session.execute(
-                update(VariantRow).where(VariantRow.id == variant_id).values(images=paths)
-            )
+        session.execute(
+            update(VariantRow)
+            .where(VariantRow.id == variant_id)
+            .values(images=[i.path for i in images], images_version=number, alt_text=alt)
+        )
         commit_or_conflict(session, "visuals")
+    return images
+
+
+def render_brief_visuals(store: Store, brief_id: int) -> dict[str, list[RenderedImage]]:
+    """Visuals for each of the brief's variants, each from its own current text."""
+    with store.session() as session:
+        brief = get_or_404(session, Brief, brief_id)
+        variants = [(v.id, v.platform) for v in brief.variants]
+    by_network: dict[str, list[RenderedImage]] = defaultdict(list)
+    for variant_id, platform in variants:
+        by_network[platform] += render_variant_visuals(store, variant_id)
     return dict(by_network)
+
+
+def find_campaign(store: Store, campaign_id: int) -> dict[str, Any]:
+    """One campaign by id, in one query (NotFound if absent)."""
+    with store.session() as session:
+        found = session.execute(
+            select(Campaign, func.count(Brief.id))
+            .outerjoin(Brief, Brief.campaign_id == Campaign.id)
+            .where(Campaign.id == campaign_id)
+            .group_by(Campaign.id)
+        ).first()
+    if found is None:
+        raise NotFound(
+            f"no campaign with id {campaign_id}", key="not_found", what="campaign", id=campaign_id
+        )
+    campaign, briefs = found
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "brand": campaign.brand,
+        "briefs": briefs,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+    }
 
 
 def list_campaigns(store: Store) -> list[dict[str, Any]]:
@@ -275,10 +524,6 @@ def _empty_days(entries: list[CalendarEntry]) -> list[str]:
     return [f"no post planned on {d.isoformat()} (the brand posts daily)" for d in missing]
 
 
-def day_of(moment: datetime | None) -> date | None:
-    return moment.date() if moment else None
-
-
 def find_or_create_campaign(store: Store, name: str, brand: str) -> int:
     """The id of the brand's campaign with that name, created when missing."""
     with store.session() as session:
@@ -292,18 +537,43 @@ def find_or_create_campaign(store: Store, name: str, brand: str) -> int:
 
 @dataclass
 class WorkInProgress:
-    """The brand's most recent brief: what the user was working on before a reload."""
+    """An author's most recent brief for a brand: what they were working on before a reload
+    (another person's brief is never restored into their screen)."""
 
+    brief_id: int
+    campaign_id: int
+    campaign_name: str
     text: str
     networks: list[str]
     variant_ids: list[int]
+    publish_at: datetime | None
+    timezone: str
+    author: str
+    variants: int
 
 
-def latest_work(store: Store, brand: str) -> WorkInProgress | None:
+def latest_work(store: Store, brand: str, author: str | None = None) -> WorkInProgress | None:
+    """`author` defaults to the Settings user."""
+    author = author or get_settings().user
     with store.session() as session:
         brief = session.scalars(
-            select(Brief).join(Campaign).where(Campaign.brand == brand).order_by(Brief.id.desc())
+            select(Brief)
+            .join(Campaign)
+            .where(Campaign.brand == brand, Brief.author == author)
+            .order_by(Brief.id.desc())
+            .limit(1)
         ).first()
         if brief is None:
             return None
-        return WorkInProgress(brief.text, list(brief.networks), [v.id for v in brief.variants])
+        return WorkInProgress(
+            brief_id=brief.id,
+            campaign_id=brief.campaign_id,
+            campaign_name=brief.campaign.name,
+            text=brief.text,
+            networks=list(brief.networks),
+            variant_ids=[v.id for v in brief.variants],
+            publish_at=brief.publish_at,
+            timezone=brief.timezone,
+            author=brief.author,
+            variants=brief.variants_per_network or 1,
+        )

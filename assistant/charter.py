@@ -132,6 +132,7 @@ class Charter(_Strict):
     typography: Literal["relaxed", "strict"] = "relaxed"
     rules: Rules = Rules()
     review: ReviewPolicy = ReviewPolicy()
+    timezone: str = ""  # IANA name the brand plans in; empty: the Settings default
     slug: str = ""
     source: str = ""
 
@@ -142,6 +143,20 @@ class Charter(_Strict):
         for name in value:
             if name not in known:
                 raise ValueError(f"unknown network {name!r}; expected one of {', '.join(known)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone {value[:64]!r}; write an IANA name such as Europe/Paris"
+                ) from None
         return value
 
     @property

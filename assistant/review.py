@@ -7,15 +7,20 @@ brand allows it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy import func, select
 
 from .charter import Charter, load_brand
 from .errors import ConflictError, WorkflowError
+from .limits import clean_text, limits
 from .platforms import get_platform
 from .proofing import check_text
 from .settings import get_settings
 from .store import (
     AuditEvent,
+    Brief,
     Comment,
     Store,
     VariantRow,
@@ -26,6 +31,7 @@ from .store import (
     now,
 )
 
+STATUSES = ("draft", "in_review", "changes_requested", "approved", "rejected", "published")
 TRANSITIONS = {
     "draft": {"in_review", "rejected"},
     "in_review": {"approved", "changes_requested", "rejected"},
@@ -34,8 +40,9 @@ TRANSITIONS = {
     "rejected": {"draft"},
     "published": set(),
 }
-ROLES = {"author", "reviewer", "admin"}
-REVIEW_ROLES = {"reviewer", "admin"}
+ROLES = ("author", "reviewer", "admin")
+REVIEW_ROLES = ("reviewer", "admin")
+APPROVALS = ("approve", "override")
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,24 @@ class Actor:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise WorkflowError(f"unknown role {self.role!r}; expected one of {sorted(ROLES)}")
+            raise WorkflowError(
+                f"unknown role {self.role[:32]!r}; expected one of {', '.join(ROLES)}",
+                key="unknown_role",
+                role=self.role[:32],
+            )
+        name = clean_text(self.name.strip(), "the name", limits().name_chars)
+        if not name:
+            raise WorkflowError("say who acts: the name is empty.", key="empty_name")
+        object.__setattr__(self, "name", name)
+
+
+def _note(text: str | None, what: str) -> str:
+    """A comment or reason as stored: stripped, bounded, no control characters."""
+    return clean_text((text or "").strip(), what, limits().comment_chars)
+
+
+def _post(text: str) -> str:
+    return clean_text(text, "the text", limits().post_chars)
 
 
 def snapshot(text: str, charter: Charter, platform: str, lang: str) -> list[dict[str, Any]]:
@@ -98,84 +122,46 @@ def _move(
     if to_status not in TRANSITIONS[row.status]:
         raise WorkflowError(
             f"variant {row.id} is {row.status}; it cannot become {to_status} "
-            f"(allowed: {', '.join(sorted(TRANSITIONS[row.status])) or 'none'})."
+            f"(allowed: {', '.join(sorted(TRANSITIONS[row.status])) or 'none'}).",
+            key="transition_refused",
+            id=row.id,
+            status=row.status,
+            to=to_status,
         )
     _audit(session, row, actor, action, to_status, reason)
     row.status = to_status
 
 
-def submit(store: Store, variant_id: int, actor: Actor) -> VariantRow:
-    """Send a draft (or a changed variant) to review."""
-    with store.session() as session:
-        row = get_or_404(session, VariantRow, variant_id)
-        if row.draft_status == "error":
-            raise WorkflowError(
-                f"variant {variant_id} failed to draft ({row.error}); edit it first."
-            )
-        _move(session, row, actor, "in_review", "submit")
-        commit_or_conflict(session, f"variant {variant_id}")
-        return row
+def _check_text_allowed(row: VariantRow) -> None:
+    if row.status == "published":
+        raise WorkflowError(
+            f"variant {row.id} is published; it can no longer change.",
+            key="published_locked",
+            id=row.id,
+        )
 
 
-def approve(store: Store, variant_id: int, actor: Actor, override: str | None = None) -> VariantRow:
-    """Approve; refused on error matches unless `override` gives a reason (recorded)."""
-    if actor.role not in REVIEW_ROLES:
-        raise WorkflowError(f"{actor.name} is an {actor.role}: only reviewers approve.")
-    with store.session() as session:
-        row = get_or_404(session, VariantRow, variant_id)
-        charter = _charter_of(row)
-        version = latest_version(session, row.id)
-        if (
-            version.author == actor.name
-            and not charter.review.allow_self_approval
-            and actor.role != "admin"
-        ):
-            raise WorkflowError(
-                f"{actor.name} wrote this version; another reviewer must approve "
-                f"it ({charter.name} does not allow self-approval)."
-            )
-        blocking = errors_of(version.matches)
-        if blocking and not (override and override.strip()):
-            listed = "; ".join(m["message"] for m in blocking[:5])
-            raise WorkflowError(
-                f"variant {variant_id} has {len(blocking)} error(s): {listed}. "
-                "Fix them, or approve with an override reason."
-            )
-        reason = override.strip() if blocking and override else None
-        _move(session, row, actor, "approved", "override" if reason else "approve", reason)
-        row.override_reason = reason
-        row.approved_by, row.approved_at = actor.name, now()
-        commit_or_conflict(session, f"variant {variant_id}")
-        return row
-
-
-def request_changes(store: Store, variant_id: int, actor: Actor, comment: str) -> VariantRow:
-    """Send back to the author with a comment (required)."""
-    if not comment.strip():
-        raise WorkflowError("say what to change: a comment is required.")
-    with store.session() as session:
-        row = get_or_404(session, VariantRow, variant_id)
-        _move(session, row, actor, "changes_requested", "request_changes", comment)
-        session.add(Comment(variant_id=row.id, author=actor.name, body=comment))
-        commit_or_conflict(session, f"variant {variant_id}")
-        return row
-
-
-def reject(store: Store, variant_id: int, actor: Actor, reason: str = "") -> VariantRow:
-    with store.session() as session:
-        row = get_or_404(session, VariantRow, variant_id)
-        _move(session, row, actor, "rejected", "reject", reason or None)
-        commit_or_conflict(session, f"variant {variant_id}")
-        return row
-
-
-def comment(store: Store, variant_id: int, actor: Actor, body: str) -> Comment:
-    with store.session() as session:
-        get_or_404(session, VariantRow, variant_id)
-        note = Comment(variant_id=variant_id, author=actor.name, body=body)
-        session.add(note)
-        commit_or_conflict(session, f"variant {variant_id}")
-        return note
+def _new_version(session: Any, row: VariantRow, text: str, actor: Actor, cause: str) -> None:
+    """Store `text` as the variant's next version with its checks; back to review if needed."""
+    matches = snapshot(text, _charter_of(row), row.platform, row.brief.language)
+    session.add(
+        Version(
+            variant_id=row.id,
+            number=latest_version(session, row.id).number + 1,
+            text=text,
+            author=actor.name,
+            cause=cause,
+            matches=matches,
+        )
+    )
+    row.text = text
+    if row.draft_status == "error":
+        row.draft_status, row.error = "ok", None
+    if row.status in ("approved", "changes_requested"):
+        _move(session, row, actor, "in_review", "edit")
+    else:
+        _audit(session, row, actor, "edit", row.status)
+    row.approved_by = row.approved_at = row.override_reason = None
 
 
 def edit(
@@ -186,42 +172,235 @@ def edit(
     expected_version: int,
     cause: str = "human",
 ) -> VariantRow:
-    """Save a new text as a new version, checked again; a stale `expected_version` is refused."""
+    """Save a new text as a new version, checked again.
+
+    `expected_version` is the row counter the editor started from. Saving the text already
+    stored changes nothing (leaving a box then clicking save is not a conflict); a stale
+    counter with a different text is a ConflictError carrying the stored text (`theirs`).
+    """
+    text = _post(text)
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
+        if text == row.text:
+            return row
         if row.version != expected_version:
-            raise_conflict(variant_id, expected_version, row.version)
-        if row.status == "published":
-            raise WorkflowError(f"variant {variant_id} is published; it can no longer change.")
-        charter = _charter_of(row)
-        matches = snapshot(text, charter, row.platform, row.brief.language)
-        session.add(
-            Version(
-                variant_id=row.id,
-                number=latest_version(session, row.id).number + 1,
-                text=text,
-                author=actor.name,
-                cause=cause,
-                matches=matches,
-            )
-        )
-        row.text = text
-        if row.draft_status == "error":
-            row.draft_status, row.error = "ok", None
-        if row.status in ("approved", "changes_requested"):
-            _move(session, row, actor, "in_review", "edit")
-        else:
-            _audit(session, row, actor, "edit", row.status)
-        row.approved_by = row.approved_at = row.override_reason = None
+            raise_conflict(variant_id, expected_version, row.version, row.text)
+        _check_text_allowed(row)
+        _new_version(session, row, text, actor, cause)
         commit_or_conflict(session, f"variant {variant_id}")
         return row
 
 
-def raise_conflict(variant_id: int, expected: int, actual: int) -> None:
+def raise_conflict(variant_id: int, expected: int, actual: int, theirs: str | None = None) -> None:
     raise ConflictError(
         f"variant {variant_id} was saved by someone else (you edited version "
-        f"{expected}, it is now at {actual}); reload it and apply your edit again."
+        f"{expected}, it is now at {actual}); reload it and apply your edit again.",
+        theirs=theirs,
+        key="conflict",
+        id=variant_id,
     )
+
+
+def submit(
+    store: Store,
+    variant_id: int,
+    actor: Actor,
+    text: str | None = None,
+    expected_version: int | None = None,
+) -> VariantRow:
+    """Send a draft (or a changed variant) to review, with the text on screen.
+
+    When `text` differs from the stored one it is saved first as a new checked version, so
+    what the author sees is what the reviewer gets.
+    """
+    if text is not None:
+        with store.session() as session:
+            row = get_or_404(session, VariantRow, variant_id)
+            start = row.version if expected_version is None else expected_version
+        edit(store, variant_id, text, actor, start)
+    with store.session() as session:
+        row = get_or_404(session, VariantRow, variant_id)
+        if row.draft_status == "error":
+            raise WorkflowError(
+                f"variant {variant_id} failed to draft ({row.error}); edit it first.",
+                key="draft_failed",
+                id=variant_id,
+            )
+        if row.status not in ("draft", "changes_requested"):
+            raise WorkflowError(
+                f"variant {variant_id} is {row.status}; only drafts and variants sent back "
+                "are submitted.",
+                key="not_submittable",
+                id=variant_id,
+                status=row.status,
+            )
+        _move(session, row, actor, "in_review", "submit")
+        commit_or_conflict(session, f"variant {variant_id}")
+        return row
+
+
+def ensure_in_review(store: Store, variant_id: int, actor: Actor) -> None:
+    """Submit a draft or a variant sent back, so a decision can follow; others are left."""
+    with store.session() as session:
+        status = get_or_404(session, VariantRow, variant_id).status
+    if status in ("draft", "changes_requested"):
+        submit(store, variant_id, actor)
+
+
+def authors_since_approval(session: Any, row: VariantRow) -> list[str]:
+    """Everyone who wrote a version of the text since its last approval (all if never).
+
+    Separation of duties rests on this list, not on the last version's author: appending
+    " Merci !" to someone's text must not let them approve the rest of it.
+    """
+    last = session.scalar(
+        select(func.max(AuditEvent.created_at)).where(
+            AuditEvent.variant_id == row.id, AuditEvent.action.in_(APPROVALS)
+        )
+    )
+    query = select(Version.author).where(Version.variant_id == row.id)
+    if last is not None:
+        query = query.where(Version.created_at > last)
+    names = session.scalars(query.order_by(Version.number)).all()
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def require_reviewer(actor: Actor, what: str) -> None:
+    if actor.role not in REVIEW_ROLES:
+        raise WorkflowError(
+            f"{actor.name} is an {actor.role}: only reviewers {what}.",
+            key="reviewers_only",
+            name=actor.name,
+            role=actor.role,
+        )
+
+
+def _check_seen(variant_id: int, version: Version, seen: int | None) -> None:
+    if seen is not None and seen != version.number:
+        raise ConflictError(
+            f"variant {variant_id} changed since you read it (you saw text v{seen}, it is now "
+            f"v{version.number}); read the new text before approving.",
+            theirs=version.text,
+            key="text_moved",
+            seen=seen,
+            latest=version.number,
+        )
+
+
+def _check_duties(session: Any, row: VariantRow, actor: Actor, charter: Charter) -> None:
+    """No one approves text they wrote since the last approval, admins included: an admin's
+    own text needs a second pair of eyes as much as anyone's. A brand that accepts
+    self-approval says so in its charter (`review.allow_self_approval`), for everyone."""
+    if charter.review.allow_self_approval:
+        return
+    if actor.name in authors_since_approval(session, row):
+        raise WorkflowError(
+            f"{actor.name} wrote part of this text; another reviewer must approve "
+            f"it ({charter.name} does not allow self-approval).",
+            key="self_approval",
+            name=actor.name,
+            brand=charter.name,
+        )
+
+
+def _check_visuals(row: VariantRow, version: Version) -> None:
+    if row.images and row.images_version is not None and row.images_version != version.number:
+        raise WorkflowError(
+            f"variant {row.id}'s visuals were made from text v{row.images_version}, the text "
+            f"is now v{version.number}; render them again before approving.",
+            key="visuals_stale",
+            id=row.id,
+            images_version=row.images_version,
+            text_version=version.number,
+        )
+
+
+def approve(
+    store: Store,
+    variant_id: int,
+    actor: Actor,
+    override: str | None = None,
+    seen_version: int | None = None,
+) -> VariantRow:
+    """Approve the text version the reviewer saw (`seen_version`, a Version.number).
+
+    Refused when the text moved since, when the reviewer wrote part of it, when its
+    visuals are older than it, and on error matches unless `override` gives a reason.
+    A draft or a variant sent back is submitted first.
+    """
+    require_reviewer(actor, "approve")
+    reason = _note(override, "the override reason") or None
+    ensure_in_review(store, variant_id, actor)
+    with store.session() as session:
+        row = get_or_404(session, VariantRow, variant_id)
+        charter = _charter_of(row)
+        version = latest_version(session, row.id)
+        _check_seen(variant_id, version, seen_version)
+        _check_duties(session, row, actor, charter)
+        _check_visuals(row, version)
+        blocking = errors_of(version.matches)
+        if blocking and not reason:
+            listed = "; ".join(m["message"] for m in blocking[:5])
+            raise WorkflowError(
+                f"variant {variant_id} has {len(blocking)} error(s): {listed}. "
+                "Fix them, or approve with an override reason.",
+                key="needs_override",
+                id=variant_id,
+                count=len(blocking),
+            )
+        reason = reason if blocking else None
+        _move(session, row, actor, "approved", "override" if reason else "approve", reason)
+        row.override_reason = reason
+        row.approved_by, row.approved_at = actor.name, now()
+        commit_or_conflict(session, f"variant {variant_id}")
+        return row
+
+
+def request_changes(store: Store, variant_id: int, actor: Actor, comment: str) -> VariantRow:
+    """Send back to the author with a comment (required); reviewers only, from review."""
+    require_reviewer(actor, "request changes")
+    body = _note(comment, "the comment")
+    if not body:
+        raise WorkflowError("say what to change: a comment is required.", key="comment_required")
+    with store.session() as session:
+        row = get_or_404(session, VariantRow, variant_id)
+        _move(session, row, actor, "changes_requested", "request_changes", body)
+        session.add(Comment(variant_id=row.id, author=actor.name, body=body))
+        commit_or_conflict(session, f"variant {variant_id}")
+        return row
+
+
+def reject(store: Store, variant_id: int, actor: Actor, reason: str = "") -> VariantRow:
+    reason = _note(reason, "the reason")
+    with store.session() as session:
+        row = get_or_404(session, VariantRow, variant_id)
+        _move(session, row, actor, "rejected", "reject", reason or None)
+        commit_or_conflict(session, f"variant {variant_id}")
+        return row
+
+
+def publish(store: Store, variant_id: int, actor: Actor) -> VariantRow:
+    """Mark an approved variant as published (it is then locked); recorded in the audit log.
+
+    Exporting does not publish: only this confirmed action does.
+    """
+    with store.session() as session:
+        row = get_or_404(session, VariantRow, variant_id)
+        _move(session, row, actor, "published", "publish")
+        commit_or_conflict(session, f"variant {variant_id}")
+        return row
+
+
+def comment(store: Store, variant_id: int, actor: Actor, body: str) -> Comment:
+    body = _note(body, "the comment")
+    if not body:
+        raise WorkflowError("the comment is empty.", key="comment_required")
+    with store.session() as session:
+        get_or_404(session, VariantRow, variant_id)
+        note = Comment(variant_id=variant_id, author=actor.name, body=body)
+        session.add(note)
+        commit_or_conflict(session, f"variant {variant_id}")
+        return note
 
 
 def current(store: Store, variant_id: int) -> tuple[str, int]:
@@ -229,6 +408,99 @@ def current(store: Store, variant_id: int) -> tuple[str, int]:
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
         return row.text, row.version
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One row of the review queue, everything read in the queue's single statement."""
+
+    id: int
+    platform: str
+    status: str
+    version: int
+    text_version: int
+    errors: int
+    text: str
+    brief_id: int
+    campaign_id: int
+    publish_at: datetime | None
+    timezone: str
+    draft_status: str
+
+
+def _latest_numbers() -> Any:
+    return (
+        select(Version.variant_id, func.max(Version.number).label("number"))
+        .group_by(Version.variant_id)
+        .subquery()
+    )
+
+
+def queue(
+    store: Store,
+    status: str | None = None,
+    platform: str | None = None,
+    campaign_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[QueueItem]:
+    """The review queue, filtered and paginated, in ONE statement whatever its length: the
+    latest version (for its number and stored checks) is joined, not fetched per row."""
+    latest = _latest_numbers()
+    query = (
+        select(VariantRow, Brief.campaign_id, Brief.publish_at, Brief.timezone, Version)
+        .join(Brief, VariantRow.brief_id == Brief.id)
+        .join(latest, latest.c.variant_id == VariantRow.id)
+        .join(
+            Version,
+            (Version.variant_id == latest.c.variant_id) & (Version.number == latest.c.number),
+        )
+    )
+    if campaign_id is not None:
+        query = query.where(Brief.campaign_id == campaign_id)
+    if status:
+        query = query.where(VariantRow.status == status)
+    if platform:
+        query = query.where(VariantRow.platform == platform)
+    query = query.order_by(Brief.publish_at, VariantRow.id).limit(max(0, limit)).offset(offset)
+    with store.session() as session:
+        return [
+            QueueItem(
+                id=row.id,
+                platform=row.platform,
+                status=row.status,
+                version=row.version,
+                text_version=version.number,
+                errors=len(errors_of(version.matches)),
+                text=row.text,
+                brief_id=row.brief_id,
+                campaign_id=campaign,
+                publish_at=publish_at,
+                timezone=zone,
+                draft_status=row.draft_status,
+            )
+            for row, campaign, publish_at, zone, version in session.execute(query)
+        ]
+
+
+def change_marker(store: Store) -> str:
+    """A short string that moves whenever a variant, version, comment or audit row is added
+    or changed: clients poll it (one cheap statement) and reload only when it moved.
+
+    Newest ids catch additions; the sum of row counters catches every ORM change to a
+    variant, and the sum of visual versions the plain UPDATE that attaches images.
+    """
+    parts = (
+        select(func.max(VariantRow.id)).scalar_subquery(),
+        select(func.coalesce(func.sum(VariantRow.version), 0)).scalar_subquery(),
+        select(func.coalesce(func.sum(VariantRow.images_version), 0)).scalar_subquery(),
+        select(func.max(Version.id)).scalar_subquery(),
+        select(func.max(Comment.id)).scalar_subquery(),
+        select(func.max(AuditEvent.id)).scalar_subquery(),
+    )
+    with store.session() as session:
+        values = session.execute(select(*parts)).one()
+    return ".".join(str(v or 0) for v in values)
 
 
 def describe(store: Store, variant_id: int) -> dict[str, Any]:
@@ -244,6 +516,13 @@ def describe(store: Store, variant_id: int) -> dict[str, Any]:
             "status": row.status,
             "text": row.text,
             "version": row.version,
+            "text_version": version.number,
+            "images_version": row.images_version,
+            "visuals_current": not row.images or row.images_version == version.number,
+            "cut": row.cut_text,
+            "brief_text": row.brief.text,
+            "timezone": row.brief.timezone,
+            "authors_since_approval": authors_since_approval(session, row),
             "brand": row.brief.campaign.brand,
             "language": row.brief.language,
             "brief_id": row.brief_id,

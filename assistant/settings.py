@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     concurrency: int = 12  # one wave for ten networks; local servers queue the rest
     temperature: float = 0.7
     auth: str = ""
+    timezone: str = "Europe/Paris"  # a brand without `timezone:` in its charter plans in this one
+    user: str = "cm"  # who acts when no name is given (ASSISTANT_USER)
+    min_lead_minutes: int = 10  # a post is planned at least this far ahead, so it can be reviewed
     openai_api_key: str = Field(default="", validation_alias="OPENAI_API_KEY")
     openai_base_url: str = Field(default="", validation_alias="OPENAI_BASE_URL")
     languagetool_url: str = Field(default="", validation_alias="LANGUAGETOOL_URL")

@@ -19,11 +19,12 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     create_engine,
     event,
     select,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -89,6 +90,7 @@ class Brief(Base):
     networks: Mapped[list[Any]] = mapped_column(default=list)
     author: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    variants_per_network: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     campaign: Mapped[Campaign] = relationship(back_populates="briefs")
     variants: Mapped[list[VariantRow]] = relationship(
         back_populates="brief", order_by="VariantRow.id"
@@ -114,6 +116,8 @@ class VariantRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(100))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    images_version: Mapped[int | None] = mapped_column(Integer)
+    cut_text: Mapped[str | None] = mapped_column(Text)
     brief: Mapped[Brief] = relationship(back_populates="variants")
     versions: Mapped[list[Version]] = relationship(order_by="Version.number")
     comments: Mapped[list[Comment]] = relationship(order_by="Comment.id")
@@ -123,6 +127,8 @@ class VariantRow(Base):
 
 class Version(Base):
     __tablename__ = "versions"
+    # two saves racing on one variant can never both become version N
+    __table_args__ = (UniqueConstraint("variant_id", "number", name="uq_versions_variant_number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
@@ -155,6 +161,19 @@ class AuditEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
+class GuardedSession(Session):
+    """A session whose database failures leave it as StoreErrors, classified by type.
+
+    `with store.session() as s:` is how every module talks to the database, so turning a
+    driver error into a readable StoreError here covers reads and writes alike.
+    """
+
+    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
+        super().__exit__(kind, value, traceback)
+        if isinstance(value, DBAPIError) and not isinstance(value, IntegrityError):
+            raise store_error(str(self.bind.url) if self.bind else "", value) from None
+
+
 class Store:
     """A database: open it, then use short sessions (`with store.session() as s`)."""
 
@@ -167,8 +186,11 @@ class Store:
         self.engine = create_engine(url, **options)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = sessionmaker(
+            self.engine, class_=GuardedSession, expire_on_commit=False, info={"store": self}
+        )
         self.migrate()
+        self._identity = self._file_identity()
 
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision; a broken file is a clear error."""
@@ -182,14 +204,45 @@ class Store:
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
-        except OperationalError as exc:
-            raise StoreError(_explain_db_error(self.url, exc)) from None
-        except Exception as exc:
-            if "file is not a database" in str(exc) or "malformed" in str(exc):
-                raise StoreError(_explain_db_error(self.url, exc)) from None
-            raise
+        except DBAPIError as exc:
+            raise store_error(self.url, exc) from None
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for a server database or an in-memory one."""
+        if not self.url.startswith("sqlite"):
+            return None
+        name = self.engine.url.database
+        return Path(name) if name and name != ":memory:" else None
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        path = self.path
+        if path is None:
+            return None
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_dev, stat.st_ino
+
+    def ensure_present(self) -> None:
+        """Refuse to go on when the SQLite file was deleted or replaced since it was opened.
+
+        Open connections keep writing into the unlinked file and report success; those
+        writes would vanish at the next start, so the store stops with a clear error instead.
+        """
+        if self.path is None or self._identity is None:
+            return
+        if self._file_identity() != self._identity:
+            raise StoreError(
+                f"the database file {self.path} was deleted or replaced while the app was "
+                "running; nothing more is saved. Restore the file (or its backup) and restart.",
+                key="db_vanished",
+                path=str(self.path),
+            )
 
     def session(self) -> Session:
+        self.ensure_present()
         return self._sessions()
 
     def dispose(self) -> None:
@@ -203,19 +256,63 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _explain_db_error(url: str, exc: Exception) -> str:
-    text = str(exc).lower()
+# primary SQLite result codes (https://sqlite.org/rescode.html)
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_CORRUPT = 5, 6, 8, 11
+SQLITE_CANTOPEN, SQLITE_NOTADB = 14, 26
+
+
+def _sqlite_code(exc: DBAPIError) -> int | None:
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _server_down(exc: DBAPIError) -> bool:
+    """A PostgreSQL server that cannot be reached (or dropped the connection)."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - SQLite-only install
+        return False
+    return exc.connection_invalidated or (
+        isinstance(exc.orig, psycopg.OperationalError)
+        and getattr(exc.orig, "sqlstate", None) in (None, "57P01", "57P02", "57P03")
+    )
+
+
+def store_error(url: str, exc: DBAPIError) -> StoreError:
+    """A driver error as a StoreError with a key, chosen by error code and class, not text."""
     where = url.split("///", 1)[-1] if url.startswith("sqlite") else url.split("@")[-1]
-    if "not a database" in text or "malformed" in text:
-        return (
+    code = _sqlite_code(exc)
+    if code in (SQLITE_NOTADB, SQLITE_CORRUPT):
+        return StoreError(
             f"the database file {where} is corrupt or not a SQLite file; move it away "
-            "(a new one is created) or set ASSISTANT_DB_URL."
+            "(a new one is created) or set ASSISTANT_DB_URL.",
+            key="db_corrupt",
+            where=where,
         )
-    if "locked" in text:
-        return f"the database {where} is locked by another process; retry when it is done."
-    if "unable to open" in text or "readonly" in text:
-        return f"the database {where} cannot be opened for writing; check its folder and rights."
-    return f"the database {where} cannot be used: {exc}"
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return StoreError(
+            f"the database {where} is locked by another process; retry when it is done.",
+            key="db_locked",
+            where=where,
+        )
+    if code in (SQLITE_CANTOPEN, SQLITE_READONLY):
+        return StoreError(
+            f"the database {where} cannot be opened for writing; check its folder and rights.",
+            key="db_readonly",
+            where=where,
+        )
+    if code is None and _server_down(exc):
+        return StoreError(
+            f"the database server {where} cannot be reached; check that it is running, "
+            "then retry (nothing was saved).",
+            key="db_down",
+            where=where,
+        )
+    return StoreError(
+        f"the database {where} cannot be used: {type(exc.orig).__name__}",
+        key="db_error",
+        where=where,
+    )
 
 
 _stores: dict[str, Store] = {}
@@ -244,23 +341,36 @@ def latest_version(session: Session, variant_id: int) -> Version:
 def get_or_404(session: Session, model: type, ident: int) -> Any:
     found = session.get(model, ident)
     if found is None:
-        raise NotFound(f"no {model.__tablename__.rstrip('s')} with id {ident}")
+        raise NotFound(
+            f"no {model.__tablename__.rstrip('s')} with id {ident}",
+            key="not_found",
+            what=model.__tablename__.rstrip("s"),
+            id=ident,
+        )
     return found
 
 
 def commit_or_conflict(session: Session, what: str) -> None:
-    """Commit; a stale version becomes a ConflictError naming what was being saved."""
+    """Commit; a stale version or a version number taken meanwhile becomes a ConflictError
+    naming what was being saved; a file gone since the store opened is refused first."""
+    store = session.info.get("store")
     try:
+        if store is not None:
+            store.ensure_present()
         session.commit()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         session.rollback()
         raise ConflictError(
             f"{what} was changed by someone else since you opened it; reload and apply "
-            "your edit again."
+            "your edit again.",
+            key="conflict",
         ) from None
-    except OperationalError as exc:
+    except StoreError:
         session.rollback()
-        raise StoreError(_explain_db_error(str(session.bind.url), exc)) from None
+        raise
+    except DBAPIError as exc:
+        session.rollback()
+        raise store_error(str(session.bind.url), exc) from None
 
 
 def variants_query(

@@ -184,6 +184,9 @@ def test_cli_campaign_review_export_flow(tmp_path):
     drafted = {v["platform"]: str(v["variant_id"]) for v in json.loads(added.stdout)["variants"]}
     ids = [drafted["x"], drafted["instagram"]]
     assert run(app, ["review", "approve", *ids, "--as", "bob"]).exit_code == 0
+    unconfirmed = run(app, ["review", "publish", ids[0], "--as", "bob"])
+    assert unconfirmed.exit_code == 2 and "--yes" in unconfirmed.output
+    assert run(app, ["review", "publish", ids[0], "--as", "bob", "--yes"]).exit_code == 0
     # the third is left unapproved: it must not be exported
     out = tmp_path / "exports"
     assert export_cli("hootsuite", out).exit_code == 0
@@ -225,10 +228,21 @@ def test_override_reason_shown_and_in_proof_sheet(tmp_path):
 
 
 def test_export_refuses_past_and_shared_slots(store):
+    """Two briefs saved for one slot that has passed since (saving refuses both today)."""
     campaign = create_campaign(store, "Slots", "maison-lemoine")
     past = datetime.now(UTC) - timedelta(days=1)
-    for when in (past, past):
-        saved = add_brief(store, campaign.id, "Galettes. Mention.", ["x"], when, "alice")
+    for _ in range(2):
+        with store.session() as session:
+            saved = Brief(
+                campaign_id=campaign.id,
+                text="Galettes. Mention.",
+                networks=["x"],
+                language="fr",
+                publish_at=past,
+                timezone="Europe/Paris",
+            )
+            session.add(saved)
+            session.commit()
         for _v, vid in draft_brief(store, saved.id, None, "alice"):
             submit(store, vid, Actor("alice", "author"))
             approve(store, vid, Actor("bob", "reviewer"), override="test")

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import getpass
-import os
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..campaign import add_brief, calendar, create_campaign, draft_brief, list_campaigns, parse_when
-from ..errors import WorkflowError
+from ..campaign import (
+    add_brief,
+    brand_timezone,
+    calendar,
+    create_campaign,
+    draft_brief,
+    find_campaign,
+    incomplete_briefs,
+    list_campaigns,
+    local_text,
+    parse_when,
+    resume_brief,
+)
 from ..export import FORMATS, export_campaign
 from ..llm import make_provider
 from ..platforms import parse_platform_list
@@ -20,12 +30,16 @@ from ..review import (
     approve,
     comment,
     describe,
-    error_count,
+    ensure_in_review,
+    publish,
+    queue,
     reject,
     request_changes,
+    require_reviewer,
     submit,
 )
-from ..store import VariantRow, latest_version, open_store, variants_query
+from ..settings import get_settings
+from ..store import open_store
 from .common import brand, check_format, print_json, read_text_arg
 
 campaign_app = typer.Typer(
@@ -40,7 +54,10 @@ FMT = typer.Option("text", "--format", help="text or json")
 
 
 def actor(name: str | None, role: str) -> Actor:
-    return Actor(name or os.environ.get("ASSISTANT_USER") or getpass.getuser(), role)
+    """`--as`, else the Settings user when set (ASSISTANT_USER), else the login name."""
+    settings = get_settings()
+    configured = settings.user if "user" in settings.model_fields_set else None
+    return Actor(name or configured or getpass.getuser(), role)
 
 
 @campaign_app.command("new")
@@ -75,15 +92,15 @@ def campaign_add(
     store = open_store()
     author = actor(who, "author")
     text = read_text_arg(brief).strip()
-    campaign = next((c for c in list_campaigns(store) if c["id"] == campaign_id), None)
-    if campaign is None:
-        raise WorkflowError(f"no campaign with id {campaign_id}")
-    charter = brand(campaign["brand"])
+    charter = brand(find_campaign(store, campaign_id)["brand"])
     networks = parse_platform_list(platforms) if platforms else charter.networks
-    saved = add_brief(store, campaign_id, text, networks, parse_when(at), author.name)
+    zone = brand_timezone(charter)
+    saved = add_brief(
+        store, campaign_id, text, networks, parse_when(at, zone), author.name, variants=variants
+    )
     drafted = [
         {"variant_id": vid, **v.to_dict()}
-        for v, vid in draft_brief(store, saved.id, make_provider(provider), author.name, variants)
+        for v, vid in draft_brief(store, saved.id, make_provider(provider), author.name)
     ]
     if fmt == "json":
         print_json({"brief_id": saved.id, "variants": drafted})
@@ -111,11 +128,15 @@ def campaign_list(fmt: str = FMT) -> None:
 
 @campaign_app.command("show")
 def campaign_show(campaign_id: int = typer.Argument(...), fmt: str = FMT) -> None:
-    """A campaign's calendar: posts by time and network, with warnings."""
+    """A campaign's calendar: posts by time and network, with warnings and missing variants."""
     check_format(fmt)
-    entries, warnings = calendar(open_store(), campaign_id)
+    store = open_store()
+    entries, warnings = calendar(store, campaign_id)
+    incomplete = incomplete_briefs(store, campaign_id)
     if fmt == "json":
-        print_json({"posts": [e.__dict__ for e in entries], "warnings": warnings})
+        print_json(
+            {"posts": [e.__dict__ for e in entries], "warnings": warnings, "incomplete": incomplete}
+        )
         return
     table = Table("when", "network", "variant", "status", "text")
     for e in entries:
@@ -129,6 +150,33 @@ def campaign_show(campaign_id: int = typer.Argument(...), fmt: str = FMT) -> Non
     Console().print(table)
     for warning in warnings:
         typer.echo(f"warning: {warning}")
+    for brief in incomplete:
+        typer.echo(
+            f"incomplete: brief {brief['brief_id']} is missing {', '.join(brief['missing'])}; "
+            f"run `assistant campaign resume {brief['brief_id']}`"
+        )
+
+
+@campaign_app.command("resume")
+def campaign_resume(
+    brief_id: int = typer.Argument(..., help="The brief whose drafting was interrupted."),
+    provider: str = typer.Option(None, "--provider"),
+    who: str = AS,
+    fmt: str = FMT,
+) -> None:
+    """Draft only the variants a brief is missing (after a crash or a database stop)."""
+    check_format(fmt)
+    author = actor(who, "author")
+    drafted = [
+        {"variant_id": vid, **v.to_dict()}
+        for v, vid in resume_brief(open_store(), brief_id, make_provider(provider), author.name)
+    ]
+    if fmt == "json":
+        print_json({"brief_id": brief_id, "variants": drafted})
+        return
+    typer.echo(f"brief {brief_id}: {len(drafted)} missing variant(s) drafted")
+    for v in drafted:
+        typer.echo(f"  #{v['variant_id']} {v['platform']} {v['status']}")
 
 
 @review_app.command("list")
@@ -136,34 +184,25 @@ def review_list(
     campaign_id: int = typer.Option(None, "--campaign"),
     status: str = typer.Option(None, "--status"),
     platform: str = typer.Option(None, "--platform"),
+    limit: int = typer.Option(100, "--limit", min=1, max=1000, help="Rows per page"),
+    offset: int = typer.Option(0, "--offset", min=0, help="Rows to skip"),
     fmt: str = FMT,
 ) -> None:
-    """The review queue, filtered."""
+    """The review queue, filtered and paginated."""
     check_format(fmt)
-    store = open_store()
-    with store.session() as session:
-        rows = [
-            {
-                "id": r.id,
-                "platform": r.platform,
-                "status": r.status,
-                "version": r.version,
-                "errors": error_count(latest_version(session, r.id)),
-                "text": r.text,
-            }
-            for r in session.scalars(variants_query(campaign_id, status, platform))
-        ]
+    rows = queue(open_store(), status, platform, campaign_id, limit, offset)
     if fmt == "json":
-        print_json(rows)
+        print_json([r.__dict__ for r in rows])
         return
-    table = Table("id", "network", "status", "errors", "text")
+    table = Table("id", "network", "status", "text v", "errors", "text")
     for r in rows:
         table.add_row(
-            str(r["id"]),
-            r["platform"],
-            r["status"],
-            str(r["errors"]),
-            r["text"][:60].replace("\n", " "),
+            str(r.id),
+            r.platform,
+            r.status,
+            f"v{r.text_version}",
+            str(r.errors),
+            r.text[:60].replace("\n", " "),
         )
     Console().print(table)
 
@@ -176,10 +215,16 @@ def review_show(variant_id: int, fmt: str = FMT) -> None:
     if fmt == "json":
         print_json(found)
         return
+    when = local_text(found["publish_at"], found["timezone"]) if found["publish_at"] else "—"
     typer.echo(
-        f"variant {found['id']} · {found['network']} · {found['status']} · v{found['version']}"
+        f"variant {found['id']} · {found['network']} · {found['status']} · "
+        f"v{found['text_version']} · {when}"
     )
     typer.echo(found["text"])
+    if found["cut"]:
+        typer.echo(f"  truncated, cut: {found['cut']}")
+    if not found["visuals_current"]:
+        typer.echo(f"  visuals show text v{found['images_version']}: render them again")
     for m in found["matches"]:
         typer.echo(f"  {m['severity']}: {m['message']}")
     if found["override_reason"]:
@@ -204,23 +249,17 @@ def review_approve(
     who: str = AS,
     role: str = ROLE,
     override: str = typer.Option(None, "--override", help="Reason to approve over errors"),
+    seen: int = typer.Option(
+        None, "--version", help="The text version you reviewed (vN in `review show`)"
+    ),
 ) -> None:
     """Approve variants (submitted to review first if still drafts)."""
     store = open_store()
     for variant_id in variant_ids:
-        _ensure_in_review(store, variant_id, actor(who, role))
-        row = approve(store, variant_id, actor(who, role), override)
+        row = approve(store, variant_id, actor(who, role), override, seen)
         typer.echo(
             f"variant {row.id}: {row.status}" + (" (override)" if row.override_reason else "")
         )
-
-
-def _ensure_in_review(store, variant_id: int, who: Actor) -> None:
-    with store.session() as session:
-        row = session.get(VariantRow, variant_id)
-        status = row.status if row else None
-    if status in ("draft", "changes_requested"):
-        submit(store, variant_id, who)
 
 
 @review_app.command("request-changes")
@@ -232,17 +271,42 @@ def review_request_changes(
 ) -> None:
     """Send a variant back with a comment."""
     store = open_store()
-    _ensure_in_review(store, variant_id, actor(who, role))
-    row = request_changes(store, variant_id, actor(who, role), message)
+    reviewer = actor(who, role)
+    require_reviewer(reviewer, "request changes")
+    ensure_in_review(store, variant_id, reviewer)
+    row = request_changes(store, variant_id, reviewer, message)
     typer.echo(f"variant {row.id}: {row.status}")
 
 
 @review_app.command("override")
 def review_override(
-    variant_id: int, reason: str = typer.Option(..., "--reason"), who: str = AS, role: str = ROLE
+    variant_id: int,
+    reason: str = typer.Option(..., "--reason"),
+    who: str = AS,
+    role: str = ROLE,
+    seen: int = typer.Option(None, "--version", help="The text version you reviewed"),
 ) -> None:
     """Approve over error matches, recording the reason."""
-    review_approve([variant_id], who, role, reason)
+    review_approve([variant_id], who, role, reason, seen)
+
+
+@review_app.command("publish")
+def review_publish(
+    variant_ids: list[int],
+    yes: bool = typer.Option(False, "--yes", help="Confirm: the posts went out"),
+    who: str = AS,
+    role: str = ROLE,
+) -> None:
+    """Mark approved variants as published (locked from then on); recorded in the audit log."""
+    if not yes:
+        typer.echo(
+            "marking as published locks the variants for good; add --yes to confirm.", err=True
+        )
+        raise typer.Exit(2)
+    store = open_store()
+    for variant_id in variant_ids:
+        row = publish(store, variant_id, actor(who, role))
+        typer.echo(f"variant {row.id}: {row.status}")
 
 
 @review_app.command("reject")
