@@ -6,7 +6,6 @@ author, time, networks, brief, cards) lives in the browser so a reload brings it
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,8 +14,18 @@ from zoneinfo import ZoneInfo
 
 import gradio as gr
 
-from .. import campaign as library
-from ..campaign import add_brief, draft_brief_async, find_or_create_campaign, parse_when
+from ..campaign import (
+    add_brief,
+    brand_timezone,
+    draft_brief_async,
+    find_or_create_campaign,
+    latest_work,
+    missing_variants,
+    parse_when,
+    render_brief_visuals,
+    render_variant_visuals,
+    resume_brief,
+)
 from ..charter import Charter, load_brand
 from ..errors import AssistantError, ConflictError, NotFound
 from ..llm import default_provider_name, make_provider
@@ -30,7 +39,6 @@ from .cards import CardView, card_html, conflict_html
 from .i18n import request_language, t, tr
 from .identity import acting
 
-DEFAULT_TIMEZONE = "Europe/Paris"
 PICKER_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
@@ -41,11 +49,6 @@ class Loader:
     fn: Callable
     inputs: list
     outputs: list
-
-
-def brand_timezone(charter: Charter | None) -> str:
-    """The brand's time zone (charter `timezone`), else Paris."""
-    return getattr(charter, "timezone", None) or DEFAULT_TIMEZONE
 
 
 def charter_of(slug: str | None) -> Charter | None:
@@ -73,10 +76,6 @@ def provider_notice(lang: str) -> str:
     return tr("provider_local", lang, path=settings.local_model_path or "GGUF")
 
 
-def _accepts(fn: Callable, name: str) -> bool:
-    return name in inspect.signature(fn).parameters
-
-
 def build(store: Store, brands: list[str]) -> Loader:
     """The tab's components and events; returns what a page load calls."""
     first = charter_of(brands[0]) if brands else None
@@ -84,7 +83,7 @@ def build(store: Store, brands: list[str]) -> Loader:
     context = gr.BrowserState({}, storage_key="assistant-draft-context")
     with gr.Row():
         brand = gr.Dropdown(brands, value=brands[0] if brands else None, label=t("brand"))
-        author = gr.Textbox("cm", label=t("author"), elem_id="author")
+        author = gr.Textbox(get_settings().user, label=t("author"), elem_id="author")
         campaign_name = gr.Textbox(
             f"Campagne {datetime.now():%Y-%m}", label=t("campaign"), elem_id="campaign-name"
         )
@@ -201,15 +200,15 @@ class _Drafting:
         who = acting(request, typed, "author").name
         zone = brand_timezone(charter_of(slug))
         campaign_id = find_or_create_campaign(self.store, name or "Campagne", slug)
-        extra = {"variants": int(count)} if _accepts(add_brief, "variants") else {}
         saved = add_brief(
             self.store,
             campaign_id,
-            (text or "").strip(),
+            text or "",
             list(chosen or []),
             parse_when(slot, zone),
             who,
-            **extra,
+            variants=int(count),
+            timezone=zone,
         )
         provider = make_provider()
         total, done = len(chosen) * int(count), []
@@ -225,7 +224,7 @@ class _Drafting:
         note = tr("draft_visuals", lang, done=len(done), total=total)
         yield done, note, _next(), saved.id, gr.update(visible=False)
         try:
-            await asyncio.to_thread(library.render_brief_visuals, self.store, saved.id)
+            await asyncio.to_thread(render_brief_visuals, self.store, saved.id)
         except AssistantError as exc:
             gr.Warning(tr("visuals_failed", lang, reason=str(exc)))
         yield (
@@ -240,16 +239,14 @@ class _Drafting:
     def resume(self, brief_id, variant_ids, typed, request: gr.Request):
         """Draft the variants an interrupted run never saved."""
         lang = request_language(request)
-        if not brief_id or not hasattr(library, "resume_brief"):
+        if not brief_id:
             raise AssistantError("nothing to resume", key="nothing_to_resume")
         who = acting(request, typed, "author").name
         done = list(variant_ids or [])
-        for _variant, variant_id in library.resume_brief(
-            self.store, brief_id, make_provider(), who
-        ):
+        for _variant, variant_id in resume_brief(self.store, brief_id, make_provider(), who):
             done.append(variant_id)
             yield done, tr("draft_resumed", lang, n=len(done)), gr.skip(), gr.skip()
-        library.render_brief_visuals(self.store, brief_id)
+        render_brief_visuals(self.store, brief_id)
         yield done, tr("draft_resumed", lang, n=len(done)), _next(), gr.update(visible=False)
 
 
@@ -291,15 +288,13 @@ class _Restore:
     def _latest(self, slug: str | None, who: str):
         if not slug:
             return None
-        if _accepts(library.latest_work, "author"):
-            return library.latest_work(self.store, slug, who)
-        return library.latest_work(self.store, slug)
+        return latest_work(self.store, slug, who)
 
     def _interrupted(self, brief_id: int | None) -> bool:
-        if not brief_id or not hasattr(library, "missing_variants"):
+        if not brief_id:
             return False
         try:
-            return bool(library.missing_variants(self.store, brief_id))
+            return bool(missing_variants(self.store, brief_id))
         except NotFound:
             return False
 
@@ -423,7 +418,13 @@ class _CardActions:
     def _store(self, text: str, pending: dict, send: bool):
         try:
             if send:
-                _submit_text(self.store, self.view.id, self.actor, text, self.view.version)
+                submit(
+                    self.store,
+                    self.view.id,
+                    self.actor,
+                    text=text,
+                    expected_version=self.view.version,
+                )
             else:
                 edit(self.store, self.view.id, text, self.actor, self.view.version)
         except ConflictError as exc:
@@ -453,22 +454,10 @@ class _CardActions:
     @handled
     def refresh_visuals(self, request: gr.Request):
         """Re-render this card's visuals from its current text, when they are behind it."""
-        render = getattr(library, "render_variant_visuals", None)
-        if render is None or describe(self.store, self.view.id).get("visuals_current", True):
+        if describe(self.store, self.view.id)["visuals_current"]:
             return gr.skip()
-        render(self.store, self.view.id)
+        render_variant_visuals(self.store, self.view.id)
         return _next()
-
-
-def _submit_text(store: Store, variant_id: int, actor: Actor, text: str, version: int) -> None:
-    """Send to review what is on screen (saved first when it differs from the stored text)."""
-    if _accepts(submit, "text"):
-        submit(store, variant_id, actor, text=text, expected_version=version)
-        return
-    stored, _current = current(store, variant_id)
-    if text != stored:
-        edit(store, variant_id, text, actor, version)
-    submit(store, variant_id, actor)
 
 
 def _match(raw: dict):
