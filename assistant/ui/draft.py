@@ -162,7 +162,9 @@ def build(store: Store, brands: list[str]) -> Loader:
         show_progress="minimal",
     )
 
-    @gr.render(inputs=[ids, tick, author, conflicts])
+    # the cards redraw when `tick` moves (and only then): every change of the ids or of a
+    # pending conflict comes with a new tick, so one redraw never races another
+    @gr.render(inputs=[ids, tick, author, conflicts], triggers=[tick.change])
     def cards(variant_ids: list[int], _tick: int, typed: str, pending: dict, request: gr.Request):
         lang = request_language(request)
         who = acting(request, typed, "author")
@@ -173,7 +175,7 @@ def build(store: Store, brands: list[str]) -> Loader:
     return Loader(
         restore,
         [context, author],
-        [brand, author, campaign_name, when, networks, brief, ids, brief_id, resume, notice],
+        [brand, author, campaign_name, when, networks, brief, ids, brief_id, resume, notice, tick],
     )
 
 
@@ -213,14 +215,14 @@ class _Drafting:
         provider = make_provider()
         total, done = len(chosen) * int(count), []
         progress(0, desc=tr("draft_progress", lang, done=0, total=total))
-        yield done, tr("draft_progress", lang, done=0, total=total), gr.skip(), saved.id, gr.skip()
+        yield done, tr("draft_progress", lang, done=0, total=total), _next(), saved.id, gr.skip()
         async for _variant, variant_id in draft_brief_async(
             self.store, saved.id, provider, who, int(count)
         ):
             done = [*done, variant_id]
             note = tr("draft_progress", lang, done=len(done), total=total)
             progress(len(done) / total, desc=note)
-            yield done, note, gr.skip(), saved.id, gr.skip()
+            yield done, note, _next(), saved.id, gr.skip()
         note = tr("draft_visuals", lang, done=len(done), total=total)
         yield done, note, _next(), saved.id, gr.update(visible=False)
         try:
@@ -245,7 +247,7 @@ class _Drafting:
         done = list(variant_ids or [])
         for _variant, variant_id in resume_brief(self.store, brief_id, make_provider(), who):
             done.append(variant_id)
-            yield done, tr("draft_resumed", lang, n=len(done)), gr.skip(), gr.skip()
+            yield done, tr("draft_resumed", lang, n=len(done)), _next(), gr.skip()
         render_brief_visuals(self.store, brief_id)
         yield done, tr("draft_resumed", lang, n=len(done)), _next(), gr.update(visible=False)
 
@@ -283,6 +285,7 @@ class _Restore:
             brief_id,
             gr.update(visible=self._interrupted(brief_id)),
             provider_notice(lang),
+            _next(),
         )
 
     def _latest(self, slug: str | None, who: str):
@@ -348,7 +351,15 @@ def _variant_card(
         with gr.Row():
             save = gr.Button(t("save"), size="sm", elem_classes=["save"])
             send = gr.Button(t("submit"), size="sm", elem_classes=["send"])
-    box.input(actions.live, box, card, trigger_mode="always_last", show_progress="hidden")
+    # `change` as well as `input`: a paste or a restored draft re-checks at once
+    gr.on(
+        [box.input, box.change],
+        actions.live,
+        box,
+        card,
+        trigger_mode="always_last",
+        show_progress="hidden",
+    )
     box.blur(actions.autosave, [box, conflicts], [tick, conflicts], show_progress="hidden").then(
         actions.refresh_visuals, None, tick, show_progress="hidden"
     )
