@@ -337,8 +337,12 @@ def _variant_card(
                     original = view.text[raw["offset"] : raw["offset"] + raw["length"]]
                     label = f"{original or '¶'} → {replacement.strip() or '␣'}"[:60]
                     button = gr.Button(label, size="sm", elem_classes=["fix"])
-                    button.click(actions.fixer(raw, replacement), None, tick).then(
-                        actions.refresh_visuals, None, tick, show_progress="hidden"
+                    fix_key = f"card-{variant_id}-fix-{raw['offset']}-{original}-{replacement}"
+                    _with_visuals(
+                        button.click(actions.fixer(raw, replacement), None, tick, key=fix_key),
+                        actions,
+                        tick,
+                        fix_key,
                     )
         box = gr.Textbox(
             clash or view.text,
@@ -351,6 +355,9 @@ def _variant_card(
         with gr.Row():
             save = gr.Button(t("save"), size="sm", elem_classes=["save"])
             send = gr.Button(t("submit"), size="sm", elem_classes=["send"])
+    # Every event has a key naming its card and action: an event sent from a card drawn
+    # before a redraw reaches the same action of the redrawn card (never a missing handler).
+    key = f"card-{variant_id}"
     # `change` as well as `input`: a paste or a restored draft re-checks at once
     gr.on(
         [box.input, box.change],
@@ -359,26 +366,31 @@ def _variant_card(
         card,
         trigger_mode="always_last",
         show_progress="hidden",
+        key=f"{key}-live",
     )
-    box.blur(actions.autosave, [box, conflicts], [tick, conflicts], show_progress="hidden").then(
-        actions.refresh_visuals, None, tick, show_progress="hidden"
-    )
-    save.click(actions.save, [box, conflicts], [tick, conflicts]).then(
-        actions.refresh_visuals, None, tick, show_progress="hidden"
-    )
-    send.click(actions.send, [box, conflicts], [tick, conflicts]).then(
-        actions.refresh_visuals, None, tick, show_progress="hidden"
-    )
+    steps = [(box.blur, actions.autosave, "autosave"), (save.click, actions.save, "save")]
+    steps.append((send.click, actions.send, "send"))
     if clash:
-        keep.click(actions.keep_mine, [box, conflicts], [tick, conflicts]).then(
-            actions.refresh_visuals, None, tick, show_progress="hidden"
-        )
+        steps.append((keep.click, actions.keep_mine, "keep"))
         take.click(
             actions.take_theirs,
             conflicts,
             [tick, conflicts],
-            js=f"(c) => {{ window.assistantForget && window.assistantForget('{variant_id}'); return c; }}",
+            js=f"(c) => {{ window.assistantForget?.('{variant_id}'); return c; }}",
+            key=f"{key}-take",
         )
+    for trigger, handler, name in steps:
+        _with_visuals(
+            trigger(handler, [box, conflicts], [tick, conflicts], key=f"{key}-{name}"),
+            actions,
+            tick,
+            f"{key}-{name}",
+        )
+
+
+def _with_visuals(event, actions: _CardActions, tick: gr.State, key: str) -> None:
+    """After a change of text, redraw the card's visuals from it (in the background)."""
+    event.then(actions.refresh_visuals, None, tick, show_progress="hidden", key=f"{key}-visuals")
 
 
 class _CardActions:
