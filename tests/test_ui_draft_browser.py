@@ -297,7 +297,7 @@ def test_phone_every_tab_in_reach_visuals_usable_mistakes_listed(running_app, lo
         box = x.locator(".edit textarea")
         box.fill("")
         box.focus()
-        page.keyboard.insert_text("Nos palets sont limités en boutique.")  # as a paste does
+        page.keyboard.insert_text("Nos offres sont limités en boutique.")  # as a paste does
         expect(x.locator("mark.m-error", has_text="limités")).to_be_visible(timeout=10_000)
         expect(x.locator(".card .body")).to_contain_text("en boutique")
         shot(page, f"draft-phone-{locale}")

@@ -130,8 +130,19 @@ def size_of(path: str) -> str:
     return next((p for p in reversed(stem.split("-")) if "x" in p), stem)
 
 
-def card_html(view: CardView, charter: Charter, lang: str, saved_text: str | None = None) -> str:
-    """One card: the network's look, highlighted text, fold, counter, status, visuals."""
+def card_html(
+    view: CardView | dict[str, Any],
+    charter: Charter,
+    lang: str | int = "fr",
+    saved_text: str | None = None,
+) -> str:
+    """One card: the network's look, highlighted text, fold, counter, status, visuals.
+
+    Also takes a `review.describe` dict, and a length in place of the language (the older
+    call, which measured the text itself): the card then speaks French."""
+    if isinstance(view, dict):
+        view = CardView.from_described(view)
+    lang = lang if isinstance(lang, str) else "fr"
     platform = get_platform(view.platform)
     length = measure(view.text, platform).length
     fold = fold_index(view.text, platform)
