@@ -306,7 +306,7 @@ def missing_variants(store: Store, brief_id: int) -> list[tuple[str, int]]:
                 select(VariantRow.platform, VariantRow.variant_no).where(
                     VariantRow.brief_id == brief_id
                 )
-            ).tuples()
+            )
         )
         return _missing(brief, present)
 
@@ -319,7 +319,7 @@ def incomplete_briefs(store: Store, campaign_id: int) -> list[dict[str, Any]]:
             select(VariantRow.brief_id, VariantRow.platform, VariantRow.variant_no)
             .join(Brief)
             .where(Brief.campaign_id == campaign_id)
-        ).tuples()
+        )
         present: dict[int, set[tuple[str, int]]] = defaultdict(set)
         for brief_id, platform, number in pairs:
             present[brief_id].add((platform, number))
@@ -378,13 +378,6 @@ def headline_of(text: str, limit: int = 120) -> str:
     return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def alt_text_of(headline: str, lang: str) -> str:
-    """The images' alt text, from the same headline they show."""
-    if not headline:
-        return ""
-    return f"Visuel : {headline}" if lang == "fr" else f"Image: {headline}"
-
-
 def render_variant_visuals(store: Store, variant_id: int) -> list[RenderedImage]:
     """Render every image size of the variant's network from its CURRENT text.
 
@@ -396,12 +389,12 @@ def render_variant_visuals(store: Store, variant_id: int) -> list[RenderedImage]
         row = get_or_404(session, VariantRow, variant_id)
         charter = load_brand(row.brief.campaign.brand, get_settings().brand_dir)
         number = latest_version(session, row.id).number
-        text, platform, lang = row.text, row.platform, row.brief.language
+        text, platform = row.text, row.platform
     headline = headline_of(text)
     if not headline:
         return []
     folder = get_settings().data_dir / "visuals" / str(variant_id) / f"v{number}"
-    alt = alt_text_of(headline, lang)
+    alt = headline  # what the image shows; screen readers already announce "image"
     images = render_all(charter, headline, [platform], out_dir=folder, alt_text=alt)
     with store.session() as session:
         session.execute(
@@ -424,43 +417,43 @@ def render_brief_visuals(store: Store, brief_id: int) -> dict[str, list[Rendered
     return dict(by_network)
 
 
-def find_campaign(store: Store, campaign_id: int) -> dict[str, Any]:
-    """One campaign by id, in one query (NotFound if absent)."""
-    with store.session() as session:
-        found = session.execute(
-            select(Campaign, func.count(Brief.id))
-            .outerjoin(Brief, Brief.campaign_id == Campaign.id)
-            .where(Campaign.id == campaign_id)
-            .group_by(Campaign.id)
-        ).first()
-    if found is None:
-        raise NotFound(
-            f"no campaign with id {campaign_id}", key="not_found", what="campaign", id=campaign_id
-        )
-    campaign, briefs = found
-    return {
-        "id": campaign.id,
-        "name": campaign.name,
-        "brand": campaign.brand,
-        "briefs": briefs,
-        "starts_on": campaign.starts_on,
-        "ends_on": campaign.ends_on,
-    }
-
-
-def list_campaigns(store: Store) -> list[dict[str, Any]]:
+def _campaigns(store: Store, campaign_id: int | None = None) -> list[dict[str, Any]]:
+    """Campaigns with their number of briefs, in one query."""
+    query = (
+        select(Campaign, func.count(Brief.id))
+        .outerjoin(Brief, Brief.campaign_id == Campaign.id)
+        .group_by(Campaign.id)
+        .order_by(Campaign.id)
+    )
+    if campaign_id is not None:
+        query = query.where(Campaign.id == campaign_id)
     with store.session() as session:
         return [
             {
                 "id": c.id,
                 "name": c.name,
                 "brand": c.brand,
-                "briefs": len(c.briefs),
+                "briefs": briefs,
                 "starts_on": c.starts_on,
                 "ends_on": c.ends_on,
             }
-            for c in session.scalars(select(Campaign).order_by(Campaign.id))
+            for c, briefs in session.execute(query)
         ]
+
+
+def find_campaign(store: Store, campaign_id: int) -> dict[str, Any]:
+    """One campaign by id, in one query (NotFound if absent)."""
+    found = _campaigns(store, campaign_id)
+    if not found:
+        raise NotFound(
+            f"no campaign with id {campaign_id}", key="not_found", what="campaign", id=campaign_id
+        )
+    return found[0]
+
+
+def list_campaigns(store: Store) -> list[dict[str, Any]]:
+    """Every campaign, oldest first, with its number of briefs."""
+    return _campaigns(store)
 
 
 @dataclass

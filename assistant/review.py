@@ -1,7 +1,7 @@
 """Review workflow: draft → in_review → approved | changes_requested → in_review …, rejected,
 published. Every edit is a new version checked again; approving over an `error` match needs
-an override reason, stored and shown; a reviewer does not approve their own text unless the
-brand allows it.
+an override reason, stored and shown; nobody (admins included) approves a text they wrote
+part of since its last approval unless the brand's charter allows self-approval.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .store import (
     VariantRow,
     Version,
     commit_or_conflict,
+    filter_variants,
     get_or_404,
     latest_version,
     now,
@@ -220,23 +221,26 @@ def submit(
         edit(store, variant_id, text, actor, start)
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
-        if row.draft_status == "error":
-            raise WorkflowError(
-                f"variant {variant_id} failed to draft ({row.error}); edit it first.",
-                key="draft_failed",
-                id=variant_id,
-            )
-        if row.status not in ("draft", "changes_requested"):
-            raise WorkflowError(
-                f"variant {variant_id} is {row.status}; only drafts and variants sent back "
-                "are submitted.",
-                key="not_submittable",
-                id=variant_id,
-                status=row.status,
-            )
-        _move(session, row, actor, "in_review", "submit")
+        _submit_row(session, row, actor)
         commit_or_conflict(session, f"variant {variant_id}")
         return row
+
+
+def _submit_row(session: Any, row: VariantRow, actor: Actor) -> None:
+    if row.draft_status == "error":
+        raise WorkflowError(
+            f"variant {row.id} failed to draft ({row.error}); edit it first.",
+            key="draft_failed",
+            id=row.id,
+        )
+    if row.status not in ("draft", "changes_requested"):
+        raise WorkflowError(
+            f"variant {row.id} is {row.status}; only drafts and variants sent back are submitted.",
+            key="not_submittable",
+            id=row.id,
+            status=row.status,
+        )
+    _move(session, row, actor, "in_review", "submit")
 
 
 def ensure_in_review(store: Store, variant_id: int, actor: Actor) -> None:
@@ -326,13 +330,15 @@ def approve(
 
     Refused when the text moved since, when the reviewer wrote part of it, when its
     visuals are older than it, and on error matches unless `override` gives a reason.
-    A draft or a variant sent back is submitted first.
+    A draft or a variant sent back is submitted first, in the same transaction: a refused
+    approval leaves the variant as it was.
     """
     require_reviewer(actor, "approve")
     reason = _note(override, "the override reason") or None
-    ensure_in_review(store, variant_id, actor)
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
+        if row.status in ("draft", "changes_requested"):
+            _submit_row(session, row, actor)  # committed only with the approval
         charter = _charter_of(row)
         version = latest_version(session, row.id)
         _check_seen(variant_id, version, seen_version)
@@ -456,13 +462,9 @@ def queue(
             (Version.variant_id == latest.c.variant_id) & (Version.number == latest.c.number),
         )
     )
-    if campaign_id is not None:
-        query = query.where(Brief.campaign_id == campaign_id)
-    if status:
-        query = query.where(VariantRow.status == status)
-    if platform:
-        query = query.where(VariantRow.platform == platform)
-    query = query.order_by(Brief.publish_at, VariantRow.id).limit(max(0, limit)).offset(offset)
+    query = filter_variants(query, campaign_id, status, platform)
+    order = (Brief.publish_at.asc().nulls_last(), VariantRow.id)  # same order on every database
+    query = query.order_by(*order).limit(max(0, limit)).offset(offset)
     with store.session() as session:
         return [
             QueueItem(

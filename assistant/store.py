@@ -184,6 +184,7 @@ class Store:
         if url.startswith("sqlite"):
             options["connect_args"] = {"timeout": lock_timeout, "check_same_thread": False}
         self.engine = create_engine(url, **options)
+        self.path = _sqlite_file(self.engine.url) if url.startswith("sqlite") else None
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(
@@ -206,14 +207,6 @@ class Store:
                 command.upgrade(config, "head")
         except DBAPIError as exc:
             raise store_error(self.url, exc) from None
-
-    @property
-    def path(self) -> Path | None:
-        """The SQLite file, or None for a server database or an in-memory one."""
-        if not self.url.startswith("sqlite"):
-            return None
-        name = self.engine.url.database
-        return Path(name) if name and name != ":memory:" else None
 
     def _file_identity(self) -> tuple[int, int] | None:
         path = self.path
@@ -247,6 +240,12 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _sqlite_file(url: Any) -> Path | None:
+    """The SQLite file as an absolute path (the working folder may change), or None in memory."""
+    name = url.database
+    return Path(name).absolute() if name and name != ":memory:" else None
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -373,15 +372,22 @@ def commit_or_conflict(session: Session, what: str) -> None:
         raise store_error(str(session.bind.url), exc) from None
 
 
-def variants_query(
-    campaign_id: int | None = None, status: str | None = None, platform: str | None = None
+def filter_variants(
+    query: Any, campaign_id: int | None, status: str | None, platform: str | None
 ) -> Any:
-    """Variants filtered by campaign, status and network, newest brief first."""
-    query = select(VariantRow).join(Brief)
+    """A variants query (joined to briefs) narrowed to a campaign, a status and a network."""
     if campaign_id is not None:
         query = query.where(Brief.campaign_id == campaign_id)
     if status:
         query = query.where(VariantRow.status == status)
     if platform:
         query = query.where(VariantRow.platform == platform)
+    return query
+
+
+def variants_query(
+    campaign_id: int | None = None, status: str | None = None, platform: str | None = None
+) -> Any:
+    """Variants filtered by campaign, status and network, newest brief first."""
+    query = filter_variants(select(VariantRow).join(Brief), campaign_id, status, platform)
     return query.order_by(Brief.publish_at, VariantRow.id)

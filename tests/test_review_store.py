@@ -26,8 +26,11 @@ from .conftest import ROOT
 FUTURE = (datetime.now(UTC) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
+@pytest.fixture(
+    name="store", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def store_fixture(request, tmp_path):
+    """A fresh store on SQLite, and on PostgreSQL (emptied afterwards)."""
     if request.param == "sqlite":
         yield Store(f"sqlite:///{tmp_path / 'store.db'}")
     else:

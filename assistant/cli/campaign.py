@@ -22,6 +22,7 @@ from ..campaign import (
     parse_when,
     resume_brief,
 )
+from ..errors import StoreError
 from ..export import FORMATS, export_campaign
 from ..llm import make_provider
 from ..platforms import parse_platform_list
@@ -70,7 +71,10 @@ def campaign_new(
 ) -> None:
     """Create a campaign."""
     check_format(fmt)
-    created = create_campaign(open_store(), name, brand_slug, parse_when(starts), parse_when(ends))
+    zone = brand_timezone(brand(brand_slug))
+    created = create_campaign(
+        open_store(), name, brand_slug, parse_when(starts, zone), parse_when(ends, zone)
+    )
     print_json(
         {"id": created.id, "name": name, "brand": brand_slug}
     ) if fmt == "json" else typer.echo(f"campaign {created.id} created: {name} ({brand_slug})")
@@ -98,10 +102,18 @@ def campaign_add(
     saved = add_brief(
         store, campaign_id, text, networks, parse_when(at, zone), author.name, variants=variants
     )
-    drafted = [
-        {"variant_id": vid, **v.to_dict()}
-        for v, vid in draft_brief(store, saved.id, make_provider(provider), author.name)
-    ]
+    try:
+        drafted = [
+            {"variant_id": vid, **v.to_dict()}
+            for v, vid in draft_brief(store, saved.id, make_provider(provider), author.name)
+        ]
+    except StoreError as exc:
+        raise StoreError(
+            f"{exc} The brief is saved as {saved.id}: once the database is back, run "
+            f"`assistant campaign resume {saved.id}` to draft what is missing.",
+            key=exc.key,
+            **exc.params,
+        ) from None
     if fmt == "json":
         print_json({"brief_id": saved.id, "variants": drafted})
     else:
