@@ -19,9 +19,9 @@ def build_app(store: Store | None = None) -> gr.Blocks:
     good, bad = load_all(get_settings().brand_dir)
     slugs = [c.slug for c in good]
     with gr.Blocks(title="Assistant éditorial / Editorial assistant") as app:
-        gr.Markdown("## ✍️ Assistant éditorial · Editorial assistant")
+        gr.Markdown(t("title"), elem_id="app-title")
         for error in bad:
-            gr.Markdown(f"⚠️ Charte invalide / broken charter: `{error}`")
+            gr.Textbox(str(error), label=t("broken_charter"), interactive=False)
         with gr.Tab(t("tab_draft"), elem_id="tab-draft"):
             on_load = draft.build(store, slugs)
         with gr.Tab(t("tab_review"), elem_id="tab-review"):

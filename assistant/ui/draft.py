@@ -131,6 +131,7 @@ def build(store: Store, brands: list[str]) -> Loader:
 
     brand.input(brand_changed, brand, [networks, when])
 
+    @handled
     def remember(*values: Any) -> dict:
         return dict(
             zip(
@@ -165,6 +166,7 @@ def build(store: Store, brands: list[str]) -> Loader:
     # the cards redraw when `tick` moves (and only then): every change of the ids or of a
     # pending conflict comes with a new tick, so one redraw never races another
     @gr.render(inputs=[ids, tick, author, conflicts], triggers=[tick.change])
+    @handled
     def cards(variant_ids: list[int], _tick: int, typed: str, pending: dict, request: gr.Request):
         lang = request_language(request)
         who = acting(request, typed, "author")
