@@ -441,25 +441,25 @@ class _CardActions:
         return _next(), _without(pending or {}, self.key)
 
     def _store(self, text: str, pending: dict, send: bool):
-        try:
-            if send:
-                submit(
-                    self.store,
-                    self.view.id,
-                    self.actor,
-                    text=text,
-                    expected_version=self.view.version,
-                )
-            else:
-                edit(self.store, self.view.id, text, self.actor, self.view.version)
-        except ConflictError as exc:
-            theirs = getattr(exc, "theirs", None)
-            if theirs is None:
-                theirs, _version = current(self.store, self.view.id)
-            if theirs == text:
+        """Save (and send) `text`; a conflict with another text becomes a choice for the user.
+
+        The box's blur-save and a click on Save or Send run at the same time: when the
+        "other" save holds this very text, carry on from it instead of reporting a conflict."""
+        version = self.view.version
+        for _attempt in range(3):
+            try:
+                if send:
+                    submit(
+                        self.store, self.view.id, self.actor, text=text, expected_version=version
+                    )
+                else:
+                    edit(self.store, self.view.id, text, self.actor, version)
                 return _next(), _without(pending, self.key)
-            return _next(), {**pending, self.key: text}
-        return _next(), _without(pending, self.key)
+            except ConflictError:
+                theirs, version = current(self.store, self.view.id)
+                if theirs != text:
+                    return _next(), {**pending, self.key: text}
+        raise AssistantError("this card changed; reload it", key="card_changed")
 
     def fixer(self, raw: dict, replacement: str) -> Callable:
         from ..proofing import Match
