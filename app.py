@@ -1,12 +1,14 @@
-"""Review UI: `python app.py [--host H] [--port P]` (also the Hugging Face Spaces entry)."""
+"""Review UI: `python app.py [--host H] [--port P] [--allow-public]` (also the Hugging Face
+Spaces entry)."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from assistant.ui.app import build_app, launch_options
-from assistant.ui.identity import auth_users
+from assistant.ui.identity import auth_users, public_bind_refusal
 
 
 def main() -> None:
@@ -15,7 +17,16 @@ def main() -> None:
     parser.add_argument(
         "--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
     )
+    parser.add_argument(
+        "--allow-public",
+        action="store_true",
+        help="listen beyond this machine without ASSISTANT_AUTH (anyone reaching it can edit)",
+    )
     args = parser.parse_args()
+    refusal = public_bind_refusal(args.host, args.allow_public)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        sys.exit(2)
     app = build_app()
     app.queue(default_concurrency_limit=4).launch(
         server_name=args.host, server_port=args.port, auth=auth_users(), **launch_options()

@@ -71,8 +71,8 @@ def test_draft_fix_review_approve_export(running_app, tmp_path):
         page.locator(".variant", has=page.locator('.card[data-platform="x"]')).locator(
             "button.send"
         ).click()
-        expect(page.locator('.card[data-platform="x"] .status')).to_have_text(
-            "in_review", timeout=15_000
+        expect(page.locator('.card[data-platform="x"] .status')).to_contain_text(
+            "en relecture", timeout=15_000
         )
 
         page.get_by_role("tab", name="Relire").click()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 
 from ..charter import load_all
@@ -10,7 +12,7 @@ from ..store import Store, open_store
 from . import brand, campaign, draft, review
 from .i18n import I18N, t
 from .live import follow_tabs
-from .templates import stylesheet
+from .templates import UI_DIR, stylesheet
 
 
 def build_app(store: Store | None = None) -> gr.Blocks:
@@ -20,10 +22,10 @@ def build_app(store: Store | None = None) -> gr.Blocks:
     with gr.Blocks(title="Assistant éditorial / Editorial assistant") as app:
         gr.Markdown(t("title"), elem_id="app-title")
         for error in bad:
-            gr.Markdown(f"⚠️ Charte invalide / broken charter: `{error}`")
+            gr.Textbox(str(error), label=t("broken_charter"), interactive=False)
         with gr.Tabs(overflow_behavior="wrap"):  # on a phone every tab stays one tap away
             with gr.Tab(t("tab_draft"), elem_id="tab-draft") as draft_tab:
-                brand_picker, restore, restored = draft.build(store, slugs)
+                on_load = draft.build(store, slugs)
             with gr.Tab(t("tab_review"), elem_id="tab-review") as review_tab:
                 review_timer = review.build(store, review_tab)
             with gr.Tab(t("tab_campaign"), elem_id="tab-campaign") as campaign_tab:
@@ -38,17 +40,37 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 (brand_tab, None),
             ]
         )
-        app.load(restore, brand_picker, restored)
+        app.load(on_load.fn, on_load.inputs, on_load.outputs)
     return app
 
 
+def visuals_dir() -> Path:
+    return get_settings().data_dir / "visuals"
+
+
+def private_paths() -> list[str]:
+    """What must never be served even by mistake: the data folder's database and its journal,
+    wherever the database lives, and the logs."""
+    settings = get_settings()
+    url = settings.database_url()
+    paths = [settings.data_dir / "assistant.db", settings.data_dir / "logs"]
+    if url.startswith("sqlite:///"):
+        paths.append(Path(url.removeprefix("sqlite:///")))
+    found = []
+    for path in paths:
+        found += [str(path), f"{path}-wal", f"{path}-shm", f"{path}-journal"]
+    return found
+
+
 def launch_options() -> dict:
-    """Theme, CSS and translations, passed to launch() as Gradio 6 wants."""
-    data = get_settings().data_dir
-    data.mkdir(parents=True, exist_ok=True)
+    """Theme, CSS, translations and the one folder served: rendered visuals (images are shown
+    from their files there, so nothing is copied per render)."""
+    visuals_dir().mkdir(parents=True, exist_ok=True)
     return {
         "css": stylesheet(),
         "i18n": I18N,
         "theme": gr.themes.Soft(),
-        "allowed_paths": [str(data)],
+        "allowed_paths": [str(visuals_dir())],
+        "blocked_paths": private_paths(),
+        "js": (UI_DIR / "scripts" / "draft.js").read_text(encoding="utf-8"),
     }

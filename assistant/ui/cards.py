@@ -1,17 +1,76 @@
-"""HTML for a variant card imitating a network post: avatar, text with highlighted matches,
-the "see more" cut and a coloured counter."""
+"""A variant card imitating a network post: avatar, text with highlighted matches, the
+"see more" cut, a coloured counter, the visuals from their served files, and under it the
+list of mistakes (readable without a mouse). HTML only through `templates/card.html.j2`."""
 
 from __future__ import annotations
 
 import base64
-import html
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..charter import Charter
-from ..platforms import fold_index, get_platform
+from ..platforms import fold_index, get_platform, measure
+from .i18n import tr
+from .templates import render_html
 
 SEVERITY_CLASS = {"error": "m-error", "warning": "m-warning", "info": "m-info"}
+
+
+@dataclass(frozen=True)
+class CardView:
+    """What one card shows of a stored variant (a snapshot taken when the card was drawn)."""
+
+    id: int
+    platform: str
+    status: str
+    text: str
+    version: int
+    brand: str
+    language: str
+    brief_id: int
+    matches: list[dict[str, Any]]
+    errors: int
+    images: list[str] = field(default_factory=list)
+    alt_text: str = ""
+    draft_status: str = "ok"
+    error: str | None = None
+    cut: str | None = None
+    visuals_current: bool = True
+    timezone: str = ""
+    publish_at: datetime | None = None
+
+    @classmethod
+    def from_described(cls, info: dict[str, Any]) -> CardView:
+        """From `review.describe`; keys a library may not provide yet take safe defaults."""
+        return cls(
+            id=info["id"],
+            platform=info["platform"],
+            status=info["status"],
+            text=info["text"],
+            version=info["version"],
+            brand=info["brand"],
+            language=info["language"],
+            brief_id=info["brief_id"],
+            matches=list(info["matches"] or []),
+            errors=info["errors"],
+            images=list(info.get("images") or []),
+            alt_text=info.get("alt_text") or "",
+            draft_status=info.get("draft_status") or "ok",
+            error=info.get("error"),
+            cut=info.get("cut"),
+            visuals_current=info.get("visuals_current", True),
+            timezone=info.get("timezone") or "",
+            publish_at=info.get("publish_at"),
+        )
+
+    def with_text(self, text: str, matches: list[dict[str, Any]]) -> CardView:
+        """The same card showing a text being typed (nothing saved)."""
+        errors = sum(m["severity"] == "error" for m in matches)
+        return replace(self, text=text, matches=matches, errors=errors)
 
 
 @lru_cache(maxsize=16)
@@ -23,47 +82,114 @@ def logo_data_uri(path: str) -> str:
         return ""
 
 
-def highlight(text: str, matches: list[dict[str, Any]]) -> str:
-    """The text as HTML with each match wrapped in a span coloured by severity."""
+def segments(text: str, matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The text cut into plain pieces and matched pieces (with their severity class)."""
     pieces, cursor = [], 0
     for match in sorted(matches, key=lambda m: m["offset"]):
         start, end = match["offset"], match["offset"] + match["length"]
         if start < cursor or end <= start:
             continue
-        pieces.append(html.escape(text[cursor:start]))
-        title = html.escape(match["message"], quote=True)
-        css = SEVERITY_CLASS[match["severity"]]
-        pieces.append(f'<mark class="{css}" title="{title}">{html.escape(text[start:end])}</mark>')
-        cursor = end
-    pieces.append(html.escape(text[cursor:]))
-    return "".join(pieces)
-
-
-def counter(length: int, max_length: int) -> str:
-    state = "over" if length > max_length else "near" if length > 0.9 * max_length else "ok"
-    return f'<span class="counter {state}">{length} / {max_length}</span>'
-
-
-def card_html(info: dict[str, Any], charter: Charter, length: int) -> str:
-    """One card: the network's look, highlighted text, fold marker, counter, status."""
-    platform = get_platform(info["platform"])
-    text = info["text"]
-    fold = fold_index(text, platform)
-    body = highlight(text, info["matches"])
-    fold_note = (
-        (
-            f'<div class="fold">… {platform.name} cuts here: “see more” after '
-            f"{platform.see_more} characters</div>"
+        pieces.append({"text": text[cursor:start]})
+        pieces.append(
+            {
+                "text": text[start:end],
+                "css": SEVERITY_CLASS.get(match["severity"], "m-info"),
+                "message": match["message"],
+            }
         )
-        if fold
-        else ""
+        cursor = end
+    pieces.append({"text": text[cursor:]})
+    return [p for p in pieces if p["text"]]
+
+
+def explanations(text: str, matches: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """One line per mistake: the word, why, and the first suggestion."""
+    found = []
+    for match in sorted(matches, key=lambda m: m["offset"]):
+        word = text[match["offset"] : match["offset"] + match["length"]]
+        replacements = [r["value"] for r in match.get("replacements") or []]
+        found.append(
+            {
+                "word": word or "¶",
+                "message": match["message"],
+                "suggestion": replacements[0] if replacements else "",
+                "css": SEVERITY_CLASS.get(match["severity"], "m-info"),
+            }
+        )
+    return found
+
+
+def image_url(path: str) -> str:
+    """The served file itself (stable URL, nothing copied), relative to the page."""
+    return "gradio_api/file=" + quote(str(Path(path).resolve()))
+
+
+def size_of(path: str) -> str:
+    """'1080x1080' from a visual's file name (`…-1080x1080.png`), else the name."""
+    stem = Path(path).stem
+    return next((p for p in reversed(stem.split("-")) if "x" in p), stem)
+
+
+def card_html(
+    view: CardView | dict[str, Any],
+    charter: Charter,
+    lang: str | int = "fr",
+    saved_text: str | None = None,
+) -> str:
+    """One card: the network's look, highlighted text, fold, counter, status, visuals.
+
+    Also takes a `review.describe` dict, and a length in place of the language (the older
+    call, which measured the text itself): the card then speaks French."""
+    if isinstance(view, dict):
+        view = CardView.from_described(view)
+    lang = lang if isinstance(lang, str) else "fr"
+    platform = get_platform(view.platform)
+    length = measure(view.text, platform).length
+    fold = fold_index(view.text, platform)
+    over = length > platform.max_length
+    near = length > 0.9 * platform.max_length
+    return render_html(
+        "card",
+        view=view,
+        lang=lang,
+        network=platform.name,
+        brand_name=charter.name,
+        avatar=logo_data_uri(str(charter.logo_path)),
+        pieces=segments(view.text, view.matches),
+        explanations=explanations(view.text, view.matches),
+        status=status_text(view, lang),
+        fold_note=tr("card_fold", lang, network=platform.name, n=platform.see_more) if fold else "",
+        counter_state="over" if over else "near" if near else "ok",
+        length=length,
+        max_length=platform.max_length,
+        errors_note=tr("card_errors", lang, n=view.errors),
+        cut_note=tr("card_cut", lang) if view.cut else "",
+        images=[
+            {"url": image_url(path), "size": size_of(path), "alt": view.alt_text}
+            for path in view.images
+        ],
+        updating=tr("card_updating", lang) if view.images and not view.visuals_current else "",
+        alt_label=tr("card_alt", lang),
+        mistakes_label=tr("card_mistakes", lang),
+        saved_text=view.text if saved_text is None else saved_text,
     )
-    avatar = logo_data_uri(str(charter.logo_path))
-    error = f'<div class="m-error">{html.escape(info["error"])}</div>' if info.get("error") else ""
-    return (
-        f'<div class="card" data-variant="{info["id"]}" data-platform="{platform.id}">'
-        f'<header><img src="{avatar}" alt=""><span>{html.escape(charter.name)}</span>'
-        f'<span class="net">{platform.name} · <span class="status">{info["status"]}</span></span>'
-        f"</header>{error}<div class=body>{body}</div>{fold_note}"
-        f"<footer>{counter(length, platform.max_length)} · {info['errors']} error(s)</footer></div>"
+
+
+def status_text(view: CardView, lang: str) -> str:
+    """The workflow status in words, and `truncated` when drafting cut the text."""
+    words = tr(f"card_status_{view.status}", lang)
+    if view.draft_status in ("truncated", "error"):
+        words += " · " + tr(f"card_status_{view.draft_status}", lang)
+    return words
+
+
+def conflict_html(mine: str, theirs: str, lang: str) -> str:
+    """Both texts side by side when someone else saved in between."""
+    return render_html(
+        "conflict",
+        note=tr("conflict_note", lang),
+        mine_label=tr("conflict_mine", lang),
+        theirs_label=tr("conflict_theirs", lang),
+        mine=mine,
+        theirs=theirs,
     )

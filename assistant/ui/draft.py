@@ -1,42 +1,493 @@
-"""Rédiger / Draft tab: brief in, one card per network as each variant completes."""
+"""Rédiger / Draft tab: brief in, one card per network as each variant completes.
+
+Every action on a card acts on the text on screen; the working context (brand, campaign,
+author, time, networks, brief, cards) lives in the browser so a reload brings it back."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import gradio as gr
 
 from ..campaign import (
     add_brief,
+    brand_timezone,
     draft_brief_async,
     find_or_create_campaign,
     latest_work,
+    missing_variants,
     parse_when,
     render_brief_visuals,
+    render_variant_visuals,
+    resume_brief,
 )
-from ..charter import load_brand
-from ..errors import AssistantError
-from ..llm import make_provider, provider_status
-from ..platforms import all_platforms, measure
-from ..proofing import Match, apply, check_text
-from ..review import Actor, describe, edit, submit
+from ..charter import Charter, load_brand
+from ..errors import AssistantError, ConflictError, NotFound
+from ..llm import default_provider_name, make_provider
+from ..platforms import all_platforms
+from ..proofing import apply, check_text
+from ..review import Actor, current, describe, edit, submit
 from ..settings import get_settings
 from ..store import Store
-from .cards import card_html
-from .i18n import t
+from .boundary import handled
+from .cards import CardView, card_html, conflict_html
+from .i18n import request_language, t, tr
 from .identity import acting
 
-
-def default_slot() -> str:
-    tomorrow = datetime.now(ZoneInfo("Europe/Paris")) + timedelta(days=1)
-    return tomorrow.replace(hour=10, minute=0, second=0, microsecond=0).isoformat()
+PICKER_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
-def _match_from_dict(raw: dict) -> Match:
+@dataclass(frozen=True)
+class Loader:
+    """What a page load calls to bring the working context back, with its components."""
+
+    fn: Callable
+    inputs: list
+    outputs: list
+
+
+def charter_of(slug: str | None) -> Charter | None:
+    return load_brand(slug, get_settings().brand_dir) if slug else None
+
+
+def default_slot(zone: str) -> str:
+    """Tomorrow 10:00 in the brand's zone, as the picker shows it."""
+    tomorrow = datetime.now(ZoneInfo(zone)) + timedelta(days=1)
+    return tomorrow.replace(hour=10, minute=0, second=0, microsecond=0).strftime(PICKER_FORMAT)
+
+
+def picker_value(moment: datetime | None, zone: str) -> str | None:
+    """A stored time shown in the brand's zone."""
+    return moment.astimezone(ZoneInfo(zone)).strftime(PICKER_FORMAT) if moment else None
+
+
+def provider_notice(lang: str) -> str:
+    settings = get_settings()
+    name = default_provider_name(settings)
+    if name == "none":
+        return tr("provider_none", lang)
+    if name == "openai":
+        return tr("provider_openai", lang, model=settings.model, where=settings.openai_base_url)
+    return tr("provider_local", lang, path=settings.local_model_path or "GGUF")
+
+
+def build(store: Store, brands: list[str]) -> Loader:
+    """The tab's components and events; returns what a page load calls."""
+    first = charter_of(brands[0]) if brands else None
+    zone = brand_timezone(first)
+    context = gr.BrowserState({}, storage_key="assistant-draft-context")
+    with gr.Row():
+        brand = gr.Dropdown(brands, value=brands[0] if brands else None, label=t("brand"))
+        author = gr.Textbox(get_settings().user, label=t("author"), elem_id="author")
+        campaign_name = gr.Textbox(
+            f"Campagne {datetime.now():%Y-%m}", label=t("campaign"), elem_id="campaign-name"
+        )
+    notice = gr.Markdown(elem_id="provider-status")
+    brief = gr.Textbox(lines=5, label=t("brief"), elem_id="brief")
+    brief_length = gr.Markdown("", elem_id="brief-length")
+    networks = gr.CheckboxGroup(
+        [(p.name, p.id) for p in all_platforms().values()],
+        value=first.networks if first else [],
+        label=t("networks"),
+        elem_id="networks",
+    )
+    with gr.Row():
+        variants = gr.Slider(1, 3, value=1, step=1, label=t("variants"))
+        when = gr.DateTime(
+            default_slot(zone),
+            include_time=True,
+            type="string",
+            timezone=zone,
+            label=t("publish_at"),
+            info=zone,
+            elem_id="publish-at",
+        )
+    with gr.Row():
+        generate = gr.Button(t("generate"), variant="primary", elem_id="generate")
+        resume = gr.Button(t("resume"), visible=False, elem_id="resume")
+    progress_note = gr.Markdown(elem_id="draft-progress")
+    ids = gr.State([])
+    brief_id = gr.State(None)
+    tick = gr.State(0)
+    conflicts = gr.State({})
+    remembered = [brand, author, campaign_name, when, networks, brief, ids, brief_id]
+
+    @handled
+    def count(text: str, request: gr.Request) -> str:
+        return tr("draft_chars", request_language(request), n=len(text or ""))
+
+    brief.change(count, brief, brief_length, trigger_mode="always_last", show_progress="hidden")
+
+    @handled
+    def brand_changed(slug: str):
+        charter = charter_of(slug)
+        zone = brand_timezone(charter)
+        return gr.update(value=charter.networks if charter else []), gr.update(info=zone)
+
+    brand.input(brand_changed, brand, [networks, when])
+
+    @handled
+    def remember(*values: Any) -> dict:
+        return dict(
+            zip(
+                ("brand", "author", "campaign", "when", "networks", "brief", "ids", "brief_id"),
+                values,
+                strict=True,
+            )
+        )
+
+    gr.on(
+        [c.change for c in (brand, author, campaign_name, when, networks, brief)],
+        remember,
+        remembered,
+        context,
+        show_progress="hidden",
+        trigger_mode="always_last",
+    )
+    drafting = _Drafting(store)
+    generate.click(
+        drafting.run,
+        [brand, brief, networks, variants, when, author, campaign_name],
+        [ids, progress_note, tick, brief_id, resume],
+        show_progress="minimal",
+    ).then(remember, remembered, context, show_progress="hidden")
+    resume.click(
+        drafting.resume,
+        [brief_id, ids, author],
+        [ids, progress_note, tick, resume],
+        show_progress="minimal",
+    )
+
+    # the cards redraw when `tick` moves (and only then): every change of the ids or of a
+    # pending conflict comes with a new tick, so one redraw never races another
+    @gr.render(inputs=[ids, tick, author, conflicts], triggers=[tick.change])
+    @handled
+    def cards(variant_ids: list[int], _tick: int, typed: str, pending: dict, request: gr.Request):
+        lang = request_language(request)
+        who = acting(request, typed, "author")
+        for variant_id in variant_ids or []:
+            _variant_card(store, variant_id, lang, who, tick, conflicts, pending or {})
+
+    restore = _Restore(store, brands)
+    return Loader(
+        restore,
+        [context, author],
+        [brand, author, campaign_name, when, networks, brief, ids, brief_id, resume, notice, tick],
+    )
+
+
+class _Drafting:
+    """Generate and resume: save the brief first, then stream the variants in."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @handled
+    async def run(
+        self,
+        slug,
+        text,
+        chosen,
+        count,
+        slot,
+        typed,
+        name,
+        request: gr.Request,
+        progress=gr.Progress(),
+    ):
+        lang = request_language(request)
+        who = acting(request, typed, "author").name
+        zone = brand_timezone(charter_of(slug))
+        campaign_id = find_or_create_campaign(self.store, name or "Campagne", slug)
+        saved = add_brief(
+            self.store,
+            campaign_id,
+            text or "",
+            list(chosen or []),
+            parse_when(slot, zone),
+            who,
+            variants=int(count),
+            timezone=zone,
+        )
+        provider = make_provider()
+        total, done = len(chosen) * int(count), []
+        progress(0, desc=tr("draft_progress", lang, done=0, total=total))
+        yield done, tr("draft_progress", lang, done=0, total=total), _next(), saved.id, gr.skip()
+        async for _variant, variant_id in draft_brief_async(
+            self.store, saved.id, provider, who, int(count)
+        ):
+            done = [*done, variant_id]
+            note = tr("draft_progress", lang, done=len(done), total=total)
+            progress(len(done) / total, desc=note)
+            yield done, note, _next(), saved.id, gr.skip()
+        note = tr("draft_visuals", lang, done=len(done), total=total)
+        yield done, note, _next(), saved.id, gr.update(visible=False)
+        try:
+            await asyncio.to_thread(render_brief_visuals, self.store, saved.id)
+        except AssistantError as exc:
+            gr.Warning(tr("visuals_failed", lang, reason=str(exc)))
+        yield (
+            done,
+            tr("draft_done", lang, done=len(done), total=total),
+            _next(),
+            saved.id,
+            gr.skip(),
+        )
+
+    @handled
+    def resume(self, brief_id, variant_ids, typed, request: gr.Request):
+        """Draft the variants an interrupted run never saved."""
+        lang = request_language(request)
+        if not brief_id:
+            raise AssistantError("nothing to resume", key="nothing_to_resume")
+        who = acting(request, typed, "author").name
+        done = list(variant_ids or [])
+        for _variant, variant_id in resume_brief(self.store, brief_id, make_provider(), who):
+            done.append(variant_id)
+            yield done, tr("draft_resumed", lang, n=len(done)), _next(), gr.skip()
+        render_brief_visuals(self.store, brief_id)
+        yield done, tr("draft_resumed", lang, n=len(done)), _next(), gr.update(visible=False)
+
+
+class _Restore:
+    """After a reload: the context kept in the browser, else the author's own latest brief."""
+
+    def __init__(self, store: Store, brands: list[str]) -> None:
+        self.store, self.brands = store, brands
+
+    @handled
+    def __call__(self, kept: dict, typed: str, request: gr.Request):
+        lang = request_language(request)
+        kept = kept if isinstance(kept, dict) else {}
+        slug = kept.get("brand") if kept.get("brand") in self.brands else None
+        slug = slug or (self.brands[0] if self.brands else None)
+        who = acting(request, kept.get("author") or typed, "author").name
+        zone = brand_timezone(charter_of(slug))
+        work = self._latest(slug, who)
+        ids = kept.get("ids") or []
+        brief_id = kept.get("brief_id")
+        if work is not None and (not kept.get("brief") or brief_id == work.brief_id):
+            ids, brief_id = list(work.variant_ids), work.brief_id
+        when = kept.get("when") or (
+            picker_value(getattr(work, "publish_at", None), zone) if work else None
+        )
+        return (
+            gr.update(value=slug),
+            gr.update(value=who),
+            _value(kept.get("campaign") or getattr(work, "campaign_name", None)),
+            gr.update(value=when, info=zone) if when else gr.update(info=zone),
+            _value(kept.get("networks") or (work.networks if work else None)),
+            _value(kept.get("brief") or (work.text if work else None)),
+            ids,
+            brief_id,
+            gr.update(visible=self._interrupted(brief_id)),
+            provider_notice(lang),
+            _next(),
+        )
+
+    def _latest(self, slug: str | None, who: str):
+        if not slug:
+            return None
+        return latest_work(self.store, slug, who)
+
+    def _interrupted(self, brief_id: int | None) -> bool:
+        if not brief_id:
+            return False
+        try:
+            return bool(missing_variants(self.store, brief_id))
+        except NotFound:
+            return False
+
+
+def _value(value: Any):
+    return gr.update(value=value) if value else gr.skip()
+
+
+def _variant_card(
+    store: Store,
+    variant_id: int,
+    lang: str,
+    who: Actor,
+    tick: gr.State,
+    conflicts: gr.State,
+    pending: dict,
+) -> None:
+    try:
+        view = CardView.from_described(describe(store, variant_id))
+    except NotFound:
+        return
+    charter = load_brand(view.brand, get_settings().brand_dir)
+    clash = pending.get(str(variant_id))
+    actions = _CardActions(store, view, charter, who)
+    with gr.Group(elem_classes=["variant"], elem_id=f"variant-{variant_id}"):
+        card = gr.HTML(card_html(view, charter, lang))
+        if clash:
+            gr.HTML(conflict_html(clash, view.text, lang))
+            with gr.Row():
+                keep = gr.Button(t("conflict_keep_mine"), size="sm", elem_classes=["keep-mine"])
+                take = gr.Button(t("conflict_take_theirs"), size="sm", elem_classes=["take-theirs"])
+        fixes = [m for m in view.matches if m.get("replacements")][:6]
+        if fixes and not clash:
+            with gr.Row(elem_classes=["fixes"]):
+                for raw in fixes:
+                    replacement = raw["replacements"][0]["value"]
+                    original = view.text[raw["offset"] : raw["offset"] + raw["length"]]
+                    label = f"{original or '¶'} → {replacement.strip() or '␣'}"[:60]
+                    button = gr.Button(label, size="sm", elem_classes=["fix"])
+                    fix_key = f"card-{variant_id}-fix-{raw['offset']}-{original}-{replacement}"
+                    _with_visuals(
+                        button.click(actions.fixer(raw, replacement), None, tick, key=fix_key),
+                        actions,
+                        tick,
+                        fix_key,
+                    )
+        box = gr.Textbox(
+            clash or view.text,
+            lines=4,
+            label=t("edit"),
+            elem_classes=["edit"],
+            elem_id=f"edit-{variant_id}",
+            interactive=True,
+        )
+        with gr.Row():
+            save = gr.Button(t("save"), size="sm", elem_classes=["save"])
+            send = gr.Button(t("submit"), size="sm", elem_classes=["send"])
+    # Every event has a key naming its card and action: an event sent from a card drawn
+    # before a redraw reaches the same action of the redrawn card (never a missing handler).
+    key = f"card-{variant_id}"
+    # `change` as well as `input`: a paste or a restored draft re-checks at once
+    gr.on(
+        [box.input, box.change],
+        actions.live,
+        box,
+        card,
+        trigger_mode="always_last",
+        show_progress="hidden",
+        key=f"{key}-live",
+    )
+    steps = [(box.blur, actions.autosave, "autosave"), (save.click, actions.save, "save")]
+    steps.append((send.click, actions.send, "send"))
+    if clash:
+        steps.append((keep.click, actions.keep_mine, "keep"))
+        take.click(
+            actions.take_theirs,
+            conflicts,
+            [tick, conflicts],
+            js=f"(c) => {{ window.assistantForget?.('{variant_id}'); return c; }}",
+            key=f"{key}-take",
+        )
+    for trigger, handler, name in steps:
+        _with_visuals(
+            trigger(handler, [box, conflicts], [tick, conflicts], key=f"{key}-{name}"),
+            actions,
+            tick,
+            f"{key}-{name}",
+        )
+
+
+def _with_visuals(event, actions: _CardActions, tick: gr.State, key: str) -> None:
+    """After a change of text, redraw the card's visuals from it (in the background)."""
+    event.then(actions.refresh_visuals, None, tick, show_progress="hidden", key=f"{key}-visuals")
+
+
+class _CardActions:
+    """The handlers of one drawn card; `view` is what the card showed when it was drawn."""
+
+    def __init__(self, store: Store, view: CardView, charter: Charter, who: Actor) -> None:
+        self.store, self.view, self.charter = store, view, charter
+        self.actor = who
+        self.key = str(view.id)
+
+    @handled
+    def live(self, text: str, request: gr.Request) -> str:
+        """Re-check the text being typed and redraw the card; nothing is saved."""
+        lang = request_language(request)
+        matches = [
+            m.to_dict()
+            for m in check_text(text, self.view.language, self.charter, self.view.platform).matches
+        ]
+        return card_html(self.view.with_text(text, matches), self.charter, lang, self.view.text)
+
+    @handled
+    def autosave(self, text: str, pending: dict, request: gr.Request):
+        """Leaving the box saves it, unless nothing changed."""
+        if text == self.view.text:
+            return gr.skip(), gr.skip()
+        return self._store(text, pending or {}, send=False)
+
+    @handled
+    def save(self, text: str, pending: dict, request: gr.Request):
+        return self._store(text, pending or {}, send=False)
+
+    @handled
+    def send(self, text: str, pending: dict, request: gr.Request):
+        result = self._store(text, pending or {}, send=True)
+        if self.key not in result[1]:
+            gr.Info(tr("sent_to_review", request_language(request), id=self.view.id))
+        return result
+
+    @handled
+    def keep_mine(self, text: str, pending: dict, request: gr.Request):
+        """Save my text over theirs: the card was redrawn from their version."""
+        return self._store(text, pending or {}, send=False)
+
+    @handled
+    def take_theirs(self, pending: dict, request: gr.Request):
+        return _next(), _without(pending or {}, self.key)
+
+    def _store(self, text: str, pending: dict, send: bool):
+        """Save (and send) `text`; a conflict with another text becomes a choice for the user.
+
+        The box's blur-save and a click on Save or Send run at the same time: when the
+        "other" save holds this very text, carry on from it instead of reporting a conflict."""
+        version = self.view.version
+        for _attempt in range(3):
+            try:
+                if send:
+                    submit(
+                        self.store, self.view.id, self.actor, text=text, expected_version=version
+                    )
+                else:
+                    edit(self.store, self.view.id, text, self.actor, version)
+                return _next(), _without(pending, self.key)
+            except ConflictError:
+                theirs, version = current(self.store, self.view.id)
+                if theirs != text:
+                    return _next(), {**pending, self.key: text}
+        raise AssistantError("this card changed; reload it", key="card_changed")
+
+    def fixer(self, raw: dict, replacement: str) -> Callable:
+        from ..proofing import Match
+
+        @handled
+        def fix(request: gr.Request) -> int:
+            stored, version = current(self.store, self.view.id)
+            if version != self.view.version or stored != self.view.text:
+                raise AssistantError("this card changed; reload it", key="card_changed")
+            match = Match.from_dict(raw) if hasattr(Match, "from_dict") else _match(raw)
+            text, _rest = apply(self.view.text, match, replacement)
+            edit(self.store, self.view.id, text, self.actor, self.view.version, "fix")
+            return _next()
+
+        return fix
+
+    @handled
+    def refresh_visuals(self, request: gr.Request):
+        """Re-render this card's visuals from its current text, when they are behind it."""
+        if describe(self.store, self.view.id)["visuals_current"]:
+            return gr.skip()
+        render_variant_visuals(self.store, self.view.id)
+        return _next()
+
+
+def _match(raw: dict):
+    from ..proofing import Match
+
     return Match(
         offset=raw["offset"],
         length=raw["length"],
@@ -49,197 +500,13 @@ def _match_from_dict(raw: dict) -> Match:
     )
 
 
-def build(store: Store, brands: list[str]) -> tuple[gr.Dropdown, Callable, list]:
-    """The tab's components and events; returns the brand picker, and what a page load calls
-    (with its outputs) to bring back the work in progress."""
-    with gr.Row():
-        brand = gr.Dropdown(brands, value=brands[0] if brands else None, label=t("brand"))
-        author = gr.Textbox("cm", label=t("author"))
-        campaign_name = gr.Textbox(f"Campagne {datetime.now():%Y-%m}", label=t("campaign"))
-    gr.Markdown(provider_status(), elem_id="provider-status")
-    brief = gr.Textbox(lines=5, label=t("brief"), elem_id="brief")
-    brief_length = gr.Markdown("0", elem_id="brief-length")
-    first = load_brand(brands[0], get_settings().brand_dir) if brands else None
-    networks = gr.CheckboxGroup(
-        [(p.name, p.id) for p in all_platforms().values()],
-        value=first.networks if first else [],
-        label=t("networks"),
-        elem_id="networks",
-    )
-    with gr.Row():
-        variants = gr.Slider(1, 3, value=1, step=1, label=t("variants"))
-        when = gr.Textbox(default_slot(), label=t("publish_at"))
-    generate = gr.Button(t("generate"), variant="primary", elem_id="generate")
-    progress_note = gr.Markdown(elem_id="draft-progress")
-    ids = gr.State([])
-    tick = gr.State(0)
-
-    brief.change(
-        lambda text: f"{len(text)} caractères / characters",
-        brief,
-        brief_length,
-        trigger_mode="always_last",
-        show_progress="hidden",
-    )
-    brand.change(
-        lambda slug: gr.update(value=load_brand(slug, get_settings().brand_dir).networks),
-        brand,
-        networks,
-    )
-
-    async def run(
-        slug, text, chosen, count, slot, typed, name, request: gr.Request, progress=gr.Progress()
-    ):
-        who = acting(request, typed, "author").name
-        if not text or not text.strip():
-            raise gr.Error("Écrivez un message / write a brief first.")
-        if not chosen:
-            raise gr.Error("Choisissez au moins un réseau / tick at least one network.")
-        try:
-            campaign_id = find_or_create_campaign(store, name or "Campagne", slug)
-            saved = add_brief(store, campaign_id, text.strip(), list(chosen), parse_when(slot), who)
-            provider = make_provider()
-        except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
-        total, done = len(chosen) * int(count), []
-        progress(0, desc="drafting")
-        yield done, f"0 / {total}", gr.skip()
-        async for _variant, variant_id in draft_brief_async(
-            store, saved.id, provider, who, int(count)
-        ):
-            done = [*done, variant_id]
-            progress(len(done) / total, desc=f"{len(done)} / {total}")
-            yield done, f"{len(done)} / {total}", gr.skip()
-        try:
-            await asyncio.to_thread(render_brief_visuals, store, saved.id)
-        except AssistantError as exc:
-            gr.Warning(f"Visuels / visuals: {exc}")
-        # same ids, so a new tick is what makes the cards redraw with their images
-        yield done, f"{total} / {total} · visuels prêts / visuals ready", _next()
-
-    generate.click(
-        run,
-        [brand, brief, networks, variants, when, author, campaign_name],
-        [ids, progress_note, tick],
-        show_progress="minimal",
-    )
-
-    @gr.render(inputs=[ids, tick, author])
-    def cards(variant_ids: list[int], _tick: int, typed: str, request: gr.Request) -> None:
-        who = acting(request, typed, "author").name
-        for variant_id in variant_ids:
-            _variant_card(store, variant_id, tick, who)
-
-    def restore(slug: str):
-        """After a reload: the last brief, its networks and its cards, from the store."""
-        work = latest_work(store, slug) if slug else None
-        if work is None:
-            return gr.skip(), gr.skip(), []
-        return work.text, work.networks, work.variant_ids
-
-    return brand, restore, [brief, networks, ids]
-
-
-def _variant_card(store: Store, variant_id: int, tick: gr.State, who: str) -> None:
-    info = describe(store, variant_id)
-    charter = load_brand(info["brand"], get_settings().brand_dir)
-    length = measure(info["text"], info["platform"]).length
-    with gr.Group(elem_classes=["variant"]):
-        card = gr.HTML(card_html(info, charter, length))
-        if info["images"]:
-            gr.Gallery(
-                [
-                    (path, f"{Path(path).stem.rsplit('-', 2)[-2]} · {info['alt_text']}")
-                    for path in info["images"]
-                ],
-                columns=len(info["images"]),
-                height=220,
-                object_fit="contain",
-                label=f"Visuels · alt : {info['alt_text']}",
-                elem_classes=["visuals"],
-            )
-        fixes = [m for m in info["matches"] if m["replacements"]][:6]
-        if fixes:
-            with gr.Row():
-                for raw in fixes:
-                    replacement = raw["replacements"][0]["value"]
-                    original = info["text"][raw["offset"] : raw["offset"] + raw["length"]]
-                    label = f"{original or '¶'} → {replacement.strip() or '␣'}"[:60]
-                    button = gr.Button(label, size="sm", elem_classes=["fix"])
-                    button.click(_fixer(store, info, raw, replacement, who), None, tick)
-        box = gr.Textbox(
-            info["text"], lines=4, label=t("edit"), elem_classes=["edit"], interactive=True
-        )
-        with gr.Row():
-            save = gr.Button(t("save"), size="sm")
-            send = gr.Button(t("submit"), size="sm", elem_classes=["send"])
-        box.input(
-            _live_check(info, charter),
-            box,
-            card,
-            trigger_mode="always_last",
-            show_progress="hidden",
-        )
-        save.click(_saver(store, info, who), [box, tick], tick)
-        box.blur(_saver(store, info, who, only_if_changed=True), [box, tick], tick)
-        send.click(_sender(store, info, who), tick, tick)
-
-
-def _live_check(info: dict, charter):
-    """Re-check the text being typed and redraw the card; nothing is saved until Save."""
-
-    def live(text: str) -> str:
-        matches = [
-            m.to_dict()
-            for m in check_text(text, info["language"], charter, info["platform"]).matches
-        ]
-        errors = sum(m["severity"] == "error" for m in matches)
-        draft = {**info, "text": text, "matches": matches, "errors": errors}
-        return card_html(draft, charter, measure(text, info["platform"]).length)
-
-    return live
-
-
-def _fixer(store: Store, info: dict, raw: dict, replacement: str, who: str):
-    def fix() -> int:
-        text, _rest = apply(info["text"], _match_from_dict(raw), replacement)
-        try:
-            edit(store, info["id"], text, Actor(who or "cm", "author"), info["version"], "fix")
-        except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
-        return _next()
-
-    return fix
-
-
-def _saver(store: Store, info: dict, who: str, only_if_changed: bool = False):
-    def save(text: str, current_tick: int):
-        if only_if_changed and text == info["text"]:
-            return gr.skip()
-        try:
-            edit(store, info["id"], text, Actor(who or "cm", "author"), info["version"])
-        except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
-        return _next()
-
-    return save
-
-
-def _sender(store: Store, info: dict, who: str):
-    def send(current_tick: int) -> int:
-        try:
-            submit(store, info["id"], Actor(who or "cm", "author"))
-        except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
-        gr.Info(f"variant {info['id']} → in_review")
-        return _next()
-
-    return send
+def _without(pending: dict, key: str) -> dict:
+    return {k: v for k, v in pending.items() if k != key}
 
 
 _counter = iter(range(1, 10**9))
 
 
 def _next() -> int:
-    """A fresh number so the render sees a changed state after a fix."""
+    """A fresh number so the cards redraw from the store."""
     return next(_counter)

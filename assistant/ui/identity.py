@@ -29,3 +29,18 @@ def acting(request: gr.Request | None, typed_name: str, typed_role: str) -> Acto
     if username:
         return Actor(username, accounts().get(username, ("", "author"))[1])
     return Actor((typed_name or "").strip() or "cm", typed_role)
+
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def public_bind_refusal(host: str, allow_public: bool) -> str | None:
+    """Why the app must not listen on `host`, or None: beyond loopback, anyone who reaches the
+    port could read and approve posts unless accounts are configured."""
+    if host in LOOPBACK or host.startswith("127.") or accounts() or allow_public:
+        return None
+    return (
+        f"Refusing to listen on {host} without ASSISTANT_AUTH: anyone reaching this port could "
+        "read, edit and approve posts. Set ASSISTANT_AUTH='name:password:role,…' to require a "
+        "login, or pass --allow-public to serve without one on purpose."
+    )

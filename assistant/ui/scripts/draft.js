@@ -1,0 +1,49 @@
+() => {
+  // Unsaved card edits live in localStorage until the server has the same text: a reload or
+  // a redraw brings them back, and leaving the page with one pending asks first.
+  const KEY = "assistant-unsaved-edits";
+  const load = () => {
+    try { return JSON.parse(localStorage.getItem(KEY) || "{}"); } catch (e) { return {}; }
+  };
+  const keep = (drafts) => localStorage.setItem(KEY, JSON.stringify(drafts));
+  const savedText = (id) => {
+    const node = document.querySelector(`.card[data-variant="${id}"] .saved-text`);
+    return node ? node.textContent : null;
+  };
+  const boxOf = (id) => document.querySelector(`#edit-${id} textarea`);
+  window.assistantForget = (id) => { const d = load(); delete d[id]; keep(d); };
+  document.addEventListener("input", (event) => {
+    const area = event.target;
+    if (!area || area.tagName !== "TEXTAREA") return;
+    const holder = area.closest("[id^='edit-']");
+    if (!holder) return;
+    const id = holder.id.slice(5);
+    const drafts = load();
+    if (area.value === savedText(id)) delete drafts[id]; else drafts[id] = area.value;
+    keep(drafts);
+  }, true);
+  const sync = () => {
+    const drafts = load();
+    let changed = false;
+    for (const [id, text] of Object.entries(drafts)) {
+      const area = boxOf(id);
+      const saved = savedText(id);
+      if (!area || saved === null) continue;
+      if (saved === text) { delete drafts[id]; changed = true; continue; }
+      if (area.value !== text) {
+        area.value = text;
+        area.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    }
+    if (changed) keep(drafts);
+  };
+  let pending = null;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = setTimeout(() => { pending = null; sync(); }, 150);
+  }).observe(document.body, { childList: true, subtree: true });
+  window.addEventListener("beforeunload", (event) => {
+    const dirty = Object.entries(load()).some(([id, text]) => savedText(id) !== text);
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  });
+}

@@ -1,0 +1,190 @@
+"""The Draft tab's handlers and the app's exposure, without a browser: cards escape what
+people wrote, a stale card says so, a conflict offers a choice, the data folder is private and
+a public bind needs accounts."""
+
+from __future__ import annotations
+
+import html as html_module
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from .conftest import ROOT, free_port, serving
+
+HOSTILE = "<img src=x onerror=alert(1)> **b** [l](javascript:alert(1))"
+
+
+class _Request:
+    """What the handlers read of a Gradio request: the browser's language, no login."""
+
+    def __init__(self, lang: str = "fr-FR") -> None:
+        self.headers = {"accept-language": lang}
+        self.username = None
+
+
+def _variant(store, text: str = "Nos biscuits sont bons. https://lemoine.example") -> int:
+    from assistant.campaign import add_brief, draft_brief, find_or_create_campaign
+
+    campaign_id = find_or_create_campaign(store, "Test", "maison-lemoine")
+    when = datetime.now(UTC) + timedelta(days=2)
+    brief = add_brief(store, campaign_id, text, ["linkedin"], when, "cm")
+    return next(iter(draft_brief(store, brief.id, None, "cm", 1)))[1]
+
+
+def _actions(store, variant_id: int):
+    from assistant.charter import load_brand
+    from assistant.review import Actor, describe
+    from assistant.settings import get_settings
+    from assistant.ui.cards import CardView
+    from assistant.ui.draft import _CardActions
+
+    view = CardView.from_described(describe(store, variant_id))
+    charter = load_brand(view.brand, get_settings().brand_dir)
+    return _CardActions(store, view, charter, Actor("cm", "author"))
+
+
+@pytest.fixture()
+def store():
+    from assistant.store import open_store
+
+    return open_store()
+
+
+def test_card_shows_what_people_wrote_as_text(store):
+    from assistant.charter import load_brand
+    from assistant.review import describe
+    from assistant.settings import get_settings
+    from assistant.ui.cards import CardView, card_html
+
+    view = CardView.from_described(describe(store, _variant(store, f"Bonjour {HOSTILE}")))
+    html = card_html(view, load_brand("maison-lemoine", get_settings().brand_dir), "fr")
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    shown = html_module.unescape(re.sub(r"<[^>]+>", "", html))
+    assert "**b** [l](javascript" in shown, shown  # Markdown stays literal
+    assert "<strong>" not in html and 'href="javascript' not in html
+
+
+def test_truncated_card_says_so_and_shows_the_cut(store):
+    from assistant.charter import load_brand
+    from assistant.review import describe
+    from assistant.settings import get_settings
+    from assistant.ui.cards import CardView, card_html
+
+    info = {**describe(store, _variant(store)), "draft_status": "truncated", "cut": "<b>fin</b>"}
+    charter = load_brand("maison-lemoine", get_settings().brand_dir)
+    french = card_html(CardView.from_described(info), charter, "fr")
+    english = card_html(CardView.from_described(info), charter, "en")
+    assert "tronqué" in french and "Coupé pour tenir" in french and "&lt;b&gt;fin" in french
+    assert "truncated" in english and "characters" not in french and "caractères" not in english
+
+
+def test_a_fix_from_a_card_drawn_before_a_save_says_the_card_changed(store):
+    from assistant.review import Actor, current, edit
+
+    variant_id = _variant(store, "Nos biscuit sont bons.")
+    actions = _actions(store, variant_id)
+    raw = next(m for m in actions.view.matches if m["replacements"])
+    edit(store, variant_id, "Un autre texte.", Actor("bob", "author"), actions.view.version)
+    with pytest.raises(gr.Error, match="Cette carte a changé"):
+        actions.fixer(raw, raw["replacements"][0]["value"])(_Request())
+    assert current(store, variant_id)[0] == "Un autre texte."
+
+
+def test_save_after_the_blur_save_is_no_conflict_and_a_real_one_offers_a_choice(store):
+    from assistant.review import Actor, current, edit
+
+    variant_id = _variant(store)
+    actions = _actions(store, variant_id)
+    mine = actions.view.text + " Ils sont partis."
+    actions.autosave(mine, {}, _Request())
+    _tick, pending = actions.save(mine, {}, _Request())  # same card, same text: no conflict
+    assert pending == {} and current(store, variant_id)[0] == mine
+
+    stale = _actions(store, variant_id)
+    edit(store, variant_id, "Leur texte.", Actor("bob", "author"), stale.view.version)
+    _tick, pending = stale.send("Mon texte.", {}, _Request())
+    assert pending == {str(variant_id): "Mon texte."}
+    assert current(store, variant_id)[0] == "Leur texte."  # nothing overwritten silently
+    chosen = _actions(store, variant_id)  # the card redrawn with their text and counter
+    _tick, pending = chosen.keep_mine("Mon texte.", {str(variant_id): "Mon texte."}, _Request())
+    assert pending == {} and current(store, variant_id)[0] == "Mon texte."
+
+
+def test_send_saves_the_text_on_screen_first(store):
+    from assistant.review import describe
+
+    variant_id = _variant(store)
+    actions = _actions(store, variant_id)
+    actions.send(actions.view.text + " Merci !", {}, _Request())
+    info = describe(store, variant_id)
+    assert info["status"] == "in_review" and info["text"].endswith("Merci !")
+
+
+def _app_env(tmp_path: Path, **extra: str) -> dict:
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **extra}
+    env.pop("ASSISTANT_DB_URL", None)  # the database in the data folder, as deployed
+    env["ASSISTANT_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("auth", ["", "alice:pw:reviewer"])
+def test_the_data_folder_is_never_served_only_visuals(tmp_path, auth):
+    data = tmp_path / "data"
+    visual = data / "visuals" / "1" / "v1" / "x-1200x675.png"
+    visual.parent.mkdir(parents=True)
+    visual.write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    (data / "notes.txt").write_text("private", encoding="utf-8")
+    port = free_port()
+    env = _app_env(tmp_path, ASSISTANT_AUTH=auth)
+    command = [sys.executable, "app.py", "--port", str(port)]
+    with serving(command, port, tmp_path / "app.log", 90, cwd=ROOT, env=env):
+        opener = urllib.request.build_opener()
+        if auth:  # a logged-in author must not get the database either
+            body = b"username=alice&password=pw"
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+            opener.open(f"http://127.0.0.1:{port}/login", data=body, timeout=10)
+
+        def status(path: str) -> int:
+            try:
+                return opener.open(f"http://127.0.0.1:{port}/gradio_api/file={path}").status
+            except urllib.error.HTTPError as exc:
+                return exc.code
+
+        assert (data / "assistant.db").exists()
+        for secret in ("assistant.db", "assistant.db-wal", "assistant.db-shm", "notes.txt"):
+            assert status(str(data / secret)) in (403, 404), secret
+        assert status(f"{data}/visuals/../assistant.db") in (403, 404)
+        assert status(str(tmp_path / "app.log")) in (403, 404)
+        assert status(str(visual)) == 200
+
+
+def test_public_bind_without_accounts_is_refused_and_says_why(tmp_path):
+    env = _app_env(tmp_path, ASSISTANT_AUTH="")
+    done = subprocess.run(
+        [sys.executable, "app.py", "--host", "0.0.0.0", "--port", str(free_port())],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "ASSISTANT_AUTH" in done.stderr and "--allow-public" in done.stderr
+
+
+@pytest.mark.slow
+def test_public_bind_on_purpose_starts(tmp_path):
+    port = free_port()
+    command = [sys.executable, "app.py", "--host", "0.0.0.0", "--port", str(port)]
+    env = _app_env(tmp_path, ASSISTANT_AUTH="")
+    with serving([*command, "--allow-public"], port, tmp_path / "app.log", 90, cwd=ROOT, env=env):
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).status == 200

@@ -1,0 +1,312 @@
+"""The Draft tab in a real browser (Debian's chromium), in French and English, on a laptop and a
+phone: what is sent is what is on screen, visuals follow the text, nothing typed is lost on a
+reload, what people wrote shows as text."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from .browser import launch_chromium, shot
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+BRIEF = (
+    "Les offres de Noël sont limités : coffrets de palets au beurre salé. "
+    "Commandez sur https://lemoine.example/noel dès maintenant."
+)
+HOSTILE = "<img src=x onerror=alert(1)> **b** [l](javascript:alert(1))"
+WORDS = {
+    "fr-FR": {
+        "in_review": "en relecture",
+        "chars": "caractères",
+        "updating": "mise à jour",
+        "too_soon": "est passée",
+        "keep": "Garder le mien",
+        "truncated": "tronqué",
+        "cut": "Coupé pour tenir",
+    },
+    "en-US": {
+        "in_review": "in review",
+        "chars": "characters",
+        "updating": "updating",
+        "too_soon": "is past",
+        "keep": "Keep mine",
+        "truncated": "truncated",
+        "cut": "Cut to fit",
+    },
+}
+OTHER = {"fr-FR": "en-US", "en-US": "fr-FR"}
+WATCH_UPDATING = """() => {
+  window.updatingSeen = "";
+  new MutationObserver(() => {
+    const note = document.querySelector('.visuals-updating');
+    if (note) window.updatingSeen = note.textContent;
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def _store(tmp_path):
+    from assistant.store import open_store
+
+    return open_store(f"sqlite:///{tmp_path / 'ui.db'}")
+
+
+def _page(browser, url: str, locale: str | None, width: int = 1366):
+    """A page of `browser` (or of a context when locale is None: a second person)."""
+    if locale is None:
+        page = browser.new_page()
+    else:
+        page = browser.new_page(locale=locale, viewport={"width": width, "height": 1000})
+    page.alerts = []  # any dialog other than "leave the page?" means markup ran
+    page.on("dialog", lambda d: (page.alerts.append(d.type), d.accept()))
+    page.goto(url)
+    page.locator("#generate").wait_for(timeout=30_000)
+    page.wait_for_timeout(800)  # the load event fills the form
+    return page
+
+
+def _networks(page, *names: str) -> None:
+    boxes = page.locator("#networks label")
+    for i in range(boxes.count()):
+        label = boxes.nth(i)
+        label.locator("input").set_checked(label.inner_text().strip() in names)
+
+
+def _generate(page, brief: str, *names: str, count: int | None = None) -> None:
+    from playwright.sync_api import expect
+
+    page.locator("#brief textarea").fill(brief)
+    _networks(page, *names)
+    page.locator("#generate").click()
+    expect(page.locator(".card")).to_have_count(count or len(names), timeout=30_000)
+
+
+def _card(page, platform: str):
+    return page.locator(".variant", has=page.locator(f'.card[data-platform="{platform}"]'))
+
+
+def _variant_id(page, platform: str) -> int:
+    return int(page.locator(f'.card[data-platform="{platform}"]').get_attribute("data-variant"))
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "en-US"])
+def test_edit_then_send_keeps_the_edit_and_visuals_follow(running_app, tmp_path, locale):
+    from playwright.sync_api import expect, sync_playwright
+
+    from assistant.review import describe
+
+    words = WORDS[locale]
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = _page(browser, running_app, locale)
+        _generate(page, BRIEF, "X")
+        expect(page.locator("#brief-length")).to_contain_text(f"{len(BRIEF)} {words['chars']}")
+        x = _card(page, "x")
+        expect(x.locator(".visual img")).to_have_count(2, timeout=30_000)
+        expect(x.locator(".visual img").first).to_have_attribute("src", re.compile("/v1/"))
+        assert WORDS[OTHER[locale]]["chars"] not in page.locator("#brief-length").inner_text()
+        variant_id = _variant_id(page, "x")
+        box = x.locator(".edit textarea")
+        box.fill("Nouveaux palets en boutique. " + box.input_value())
+        page.evaluate(WATCH_UPDATING)  # the note may show for a blink only: record it
+        x.locator("button.send").click()  # straight from the box: no Save first
+        expect(x.locator(".card .status")).to_contain_text(words["in_review"], timeout=15_000)
+        expect(x.locator(".visual img").first).to_have_attribute(
+            "src", re.compile("/v2/"), timeout=30_000
+        )
+        expect(x.locator(".visuals-updating")).to_have_count(0)
+        assert words["updating"] in page.evaluate("window.updatingSeen").lower()
+        expect(x.locator(".visuals .alt")).to_contain_text("Nouveaux palets en boutique")
+        assert (
+            x.locator(".visual img")
+            .first.get_attribute("alt")
+            .endswith("Nouveaux palets en boutique.")
+        )
+        shot(page, f"draft-send-visuals-{locale}")
+        browser.close()
+    info = describe(_store(tmp_path), variant_id)
+    assert info["status"] == "in_review"
+    assert info["text"].startswith("Nouveaux palets en boutique.")
+    assert info["visuals_current"] and "Nouveaux palets" in info["alt_text"]
+
+
+def test_a_save_from_another_browser_in_between_offers_a_choice(running_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from assistant.review import describe
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        mine = _page(browser, running_app, "fr-FR")
+        _generate(mine, BRIEF, "LinkedIn")
+        variant_id = _variant_id(mine, "linkedin")
+        theirs = _page(browser.new_context(locale="fr-FR"), running_app, None)
+        other = _card(theirs, "linkedin")
+        # same author: their work comes back
+        expect(other.locator(".card")).to_have_count(1, timeout=30_000)
+        other.locator(".edit textarea").fill("Leur version du texte.")
+        other.locator("button.save").click()
+        expect(other.locator(".card .body")).to_contain_text("Leur version", timeout=15_000)
+
+        card = _card(mine, "linkedin")
+        card.locator(".edit textarea").fill("Ma version du texte.")
+        card.locator("button.save").click()
+        conflict = card.locator(".conflict")
+        expect(conflict).to_be_visible(timeout=15_000)
+        expect(conflict.locator(".mine")).to_contain_text("Ma version du texte.")
+        expect(conflict.locator(".theirs")).to_contain_text("Leur version du texte.")
+        assert describe(_store(tmp_path), variant_id)["text"] == "Leur version du texte."
+        shot(mine, "draft-conflict-fr-FR")
+        card.locator("button.keep-mine").click()
+        expect(card.locator(".conflict")).to_have_count(0, timeout=15_000)
+        expect(card.locator(".card .body")).to_contain_text("Ma version du texte.")
+        browser.close()
+    assert describe(_store(tmp_path), variant_id)["text"] == "Ma version du texte."
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "en-US"])
+def test_a_past_publication_time_is_refused_in_the_readers_language(running_app, locale):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = _page(browser, running_app, locale)
+        expect(page.locator("#publish-at")).to_contain_text("Europe/Paris")
+        page.locator("#publish-at input").fill("2020-01-01 10:00:00")
+        page.locator("#publish-at input").press("Enter")
+        page.locator("#brief textarea").fill(BRIEF)
+        page.locator("#generate").click()
+        toast = page.locator(".toast-body")
+        expect(toast).to_contain_text(WORDS[locale]["too_soon"], timeout=15_000)
+        expect(toast).to_contain_text("2020-01-01 10:00")
+        assert WORDS[OTHER[locale]]["too_soon"] not in toast.inner_text()
+        expect(page.locator(".card")).to_have_count(0)
+        shot(page, f"draft-time-refused-{locale}")
+        browser.close()
+
+
+def test_reload_restores_the_context_and_an_unsaved_edit(running_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    when = (datetime.now(ZoneInfo("Europe/Paris")) + timedelta(days=3)).replace(
+        hour=11, minute=30, second=0, microsecond=0
+    )
+    slot = when.strftime("%Y-%m-%d %H:%M:%S")
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = _page(browser, running_app, "fr-FR")
+        page.locator("#campaign-name textarea, #campaign-name input").first.fill("Soldes")
+        page.locator("#author textarea, #author input").first.fill("alice")
+        page.locator("#publish-at input").fill(slot)
+        page.locator("#publish-at input").press("Enter")
+        _generate(page, BRIEF, "X", "LinkedIn")
+        box = _card(page, "x").locator(".edit textarea")
+        box.click()
+        box.press("End")
+        box.type(" Pas encore enregistré.")
+        page.wait_for_timeout(500)
+        page.reload()
+        expect(page.locator(".card")).to_have_count(2, timeout=30_000)
+        assert page.alerts == ["beforeunload"]  # leaving with an unsaved edit asked first
+        expect(page.locator("#brief textarea")).to_have_value(BRIEF)
+        expect(page.locator("#campaign-name textarea, #campaign-name input").first).to_have_value(
+            "Soldes"
+        )
+        expect(page.locator("#author textarea, #author input").first).to_have_value("alice")
+        expect(page.locator("#publish-at input")).to_have_value(slot)
+        checked = page.locator("#networks input:checked")
+        expect(checked).to_have_count(2)
+        expect(_card(page, "x").locator(".edit textarea")).to_have_value(
+            re.compile("Pas encore enregistré.$"), timeout=10_000
+        )
+        shot(page, "draft-restored-fr-FR")
+        browser.close()
+    from assistant.campaign import latest_work
+
+    work = latest_work(_store(tmp_path), "maison-lemoine", "alice")
+    assert work.campaign_name == "Soldes" and work.publish_at == when.astimezone(UTC)
+
+
+def test_a_truncated_variant_shows_the_cut_and_an_interrupted_brief_resumes(running_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from assistant.campaign import add_brief, find_or_create_campaign, save_variant
+    from assistant.charter import load_brand
+    from assistant.drafting import Variant
+    from assistant.settings import get_settings
+
+    store = _store(tmp_path)
+    campaign_id = find_or_create_campaign(store, "Noël", "maison-lemoine")
+    brief = add_brief(
+        store, campaign_id, BRIEF, ["x", "linkedin"], datetime.now(UTC) + timedelta(days=2), "cm"
+    )
+    cut = Variant(platform="x", text="Les offres de Noël sont limitées.", status="truncated")
+    cut.cut = "Commandez sur https://lemoine.example/noel dès maintenant."
+    charter = load_brand("maison-lemoine", get_settings().brand_dir)
+    save_variant(store, brief.id, cut, charter, "fr", "cm")  # LinkedIn never drafted
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = _page(browser, running_app, "en-US")
+        x = _card(page, "x")
+        expect(x.locator(".status")).to_contain_text(WORDS["en-US"]["truncated"], timeout=30_000)
+        expect(x.locator(".cut")).to_contain_text(WORDS["en-US"]["cut"])
+        expect(x.locator(".cut")).to_contain_text("Commandez sur https://lemoine.example/noel")
+        page.locator("#resume").click()
+        expect(page.locator(".card")).to_have_count(2, timeout=30_000)
+        expect(page.locator("#resume")).to_be_hidden(timeout=15_000)
+        shot(page, "draft-truncated-resumed-en-US")
+        browser.close()
+
+
+def test_markup_in_a_brief_and_an_edit_shows_as_text(running_app):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = _page(browser, running_app, "fr-FR")
+        _generate(page, f"Bonjour {HOSTILE}", "LinkedIn")
+        body = _card(page, "linkedin").locator(".card .body")
+        expect(body).to_contain_text("<img src=x onerror=alert(1)> **b** [l]")
+        box = _card(page, "linkedin").locator(".edit textarea")
+        box.fill(f"Édité {HOSTILE}")
+        box.blur()
+        expect(body).to_contain_text("Édité <img src=x onerror=alert(1)> **b** [l](javascript")
+        live = page.locator(".card img[src='x'], .card strong, .card a[href^='javascript']")
+        assert live.count() == 0
+        page.wait_for_timeout(500)
+        assert page.alerts == []
+        shot(page, "draft-markup-literal-fr-FR")
+        browser.close()
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "en-US"])
+def test_phone_every_tab_in_reach_visuals_usable_mistakes_listed(running_app, locale):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = _page(browser, running_app, locale, width=390)
+        tabs = page.get_by_role("tab")
+        expect(tabs).to_have_count(4)
+        for i in range(4):
+            expect(tabs.nth(i)).to_be_visible()
+        _generate(page, BRIEF, "X")
+        x = _card(page, "x")
+        image = x.locator(".visual img").first
+        expect(image).to_be_visible(timeout=30_000)
+        card_width = x.locator(".card").bounding_box()["width"]
+        assert image.bounding_box()["width"] >= 0.85 * card_width  # full width, not a thumbnail
+        mistakes = x.locator(".mistakes li")
+        expect(mistakes.filter(has_text="limités")).to_have_count(1)
+        box = x.locator(".edit textarea")
+        box.fill("")
+        box.focus()
+        page.keyboard.insert_text("Nos offres sont limités en boutique.")  # as a paste does
+        expect(x.locator("mark.m-error", has_text="limités")).to_be_visible(timeout=10_000)
+        expect(x.locator(".card .body")).to_contain_text("en boutique")
+        shot(page, f"draft-phone-{locale}")
+        browser.close()
