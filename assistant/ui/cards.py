@@ -131,18 +131,9 @@ def size_of(path: str) -> str:
 
 
 def card_html(
-    view: CardView | dict[str, Any],
-    charter: Charter,
-    lang: str | int = "fr",
-    saved_text: str | None = None,
+    view: CardView, charter: Charter, lang: str = "fr", saved_text: str | None = None
 ) -> str:
-    """One card: the network's look, highlighted text, fold, counter, status, visuals.
-
-    Also takes a `review.describe` dict, and a length in place of the language (the older
-    call, which measured the text itself): the card then speaks French."""
-    if isinstance(view, dict):
-        view = CardView.from_described(view)
-    lang = lang if isinstance(lang, str) else "fr"
+    """One card: the network's look, highlighted text, fold, counter, status, visuals."""
     platform = get_platform(view.platform)
     length = measure(view.text, platform).length
     fold = fold_index(view.text, platform)

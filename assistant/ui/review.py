@@ -23,7 +23,7 @@ from .. import review as workflow
 from ..campaign import tz_from_name
 from ..charter import load_brand
 from ..errors import AssistantError, ConflictError, NotFound
-from ..platforms import get_platform, measure, platform_ids
+from ..platforms import get_platform, platform_ids
 from ..settings import get_settings
 from ..store import Store
 from . import cards
@@ -198,12 +198,8 @@ def text_version(info: dict) -> int:
 
 
 def render_card(info: dict, charter: Any, lang: str) -> str:
-    """The variant's card as the Draft tab draws it, from a typed view when the card module
-    has one, else from the described variant."""
-    view_type = getattr(cards, "CardView", None)
-    if view_type is not None:
-        return cards.card_html(view_type.from_described(info), charter, lang)
-    return cards.card_html(info, charter, measure(info["text"], info["platform"]).length)
+    """The variant's card as the Draft tab draws it."""
+    return cards.card_html(cards.CardView.from_described(info), charter, lang)
 
 
 def variant_view(store: Store, variant_id: int, lang: str) -> tuple[str, str, str, str, dict]:
