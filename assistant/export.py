@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .campaign import headline_of, tz_from_name
 from .charter import load_brand
 from .errors import ExportError
+from .facts import compare
 from .review import Actor
 from .settings import get_settings
 from .store import Campaign, Store, get_or_404, latest_version
@@ -47,7 +48,8 @@ def _posts(store: Store, campaign_id: int) -> tuple[Campaign, list[dict[str, Any
             for v in b.variants
             if v.status in ("approved", "published")
         ]
-        posts = [_post(b, v) for b, v in rows]
+        charter = load_brand(campaign.brand, get_settings().brand_dir)
+        posts = [_post(b, v, charter.own_phrases) for b, v in rows]
         stale = [
             _stale(session, v)
             for _b, v in rows
@@ -64,7 +66,10 @@ def _posts(store: Store, campaign_id: int) -> tuple[Campaign, list[dict[str, Any
     return campaign, posts
 
 
-def _post(brief: Any, variant: Any) -> dict[str, Any]:
+def _post(brief: Any, variant: Any, charter_texts: list[str]) -> dict[str, Any]:
+    """One exported post; `facts` lists what differs from the brief (changed, invented,
+    missing), so the proof sheet shows what a reviewer accepted."""
+    findings = compare(brief.text, variant.text, brief.language, allowed=charter_texts)
     return {
         "id": variant.id,
         "platform": variant.platform,
@@ -81,6 +86,7 @@ def _post(brief: Any, variant: Any) -> dict[str, Any]:
         "approved_at": variant.approved_at,
         "override_reason": variant.override_reason,
         "language": brief.language,
+        "facts": [f.to_dict() for f in findings if f.status != "kept"],
     }
 
 
@@ -175,9 +181,16 @@ def generic_rows(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "images": " ".join(p["images"]),
             "publish_at": p["publish_at"].isoformat() if p["publish_at"] else "",
             "approved_at": p["approved_at"].isoformat() if p["approved_at"] else "",
+            "facts": "; ".join(_fact_line(f) for f in p["facts"]),
         }
         for p in posts
     ]
+
+
+def _fact_line(fact: dict[str, Any]) -> str:
+    """'changed date: 3 décembre → 4 décembre' for a spreadsheet cell."""
+    values = " → ".join(v for v in (fact["value"], fact["found"]) if v)
+    return f"{fact['status']} {fact['kind']}: {values}"
 
 
 def neutralised(value: Any) -> Any:

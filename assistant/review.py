@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from .charter import Charter, load_brand
 from .errors import ConflictError, WorkflowError
-from .facts import fact_matches
+from .facts import compare, fact_matches
 from .limits import clean_text, limits
 from .platforms import get_platform
 from .proofing import Match, check_text
@@ -527,6 +527,7 @@ def describe(store: Store, variant_id: int) -> dict[str, Any]:
         row = get_or_404(session, VariantRow, variant_id)
         version = latest_version(session, row.id)
         profile = get_platform(row.platform)
+        charter_texts = _charter_of(row).own_phrases
         return {
             "id": row.id,
             "platform": row.platform,
@@ -539,6 +540,10 @@ def describe(store: Store, variant_id: int) -> dict[str, Any]:
             "visuals_current": not row.images or row.images_version == version.number,
             "cut": row.cut_text,
             "brief_text": row.brief.text,
+            "facts": [
+                f.to_dict()
+                for f in compare(row.brief.text, row.text, row.brief.language, charter_texts)
+            ],
             "timezone": row.brief.timezone,
             "authors_since_approval": authors_since_approval(session, row),
             "brand": row.brief.campaign.brand,

@@ -38,7 +38,9 @@ def _submitted(store, text: str = "Texte sans mention légale.") -> int:
 
     charter = load_brand("maison-lemoine", get_settings().brand_dir)
     campaign = create_campaign(store, "Hiver", "maison-lemoine")
-    when = datetime.now(ZoneInfo("Europe/Paris")).replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
+    when = datetime.now(ZoneInfo("Europe/Paris")).replace(
+        minute=0, second=0, microsecond=0
+    ) + timedelta(days=3)
     brief = add_brief(store, campaign.id, text, ["x"], when, "alice", timezone="Europe/Paris")
     row = save_variant(store, brief.id, Variant(platform="x", text=text), charter, "fr", "alice")
     workflow.submit(store, row.id, workflow.Actor("alice", "author"))

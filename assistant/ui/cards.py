@@ -42,10 +42,11 @@ class CardView:
     visuals_current: bool = True
     timezone: str = ""
     publish_at: datetime | None = None
+    brief_text: str = ""
 
     @classmethod
     def from_described(cls, info: dict[str, Any]) -> CardView:
-        """From `review.describe`; keys a library may not provide yet take safe defaults."""
+        """From `review.describe`."""
         return cls(
             id=info["id"],
             platform=info["platform"],
@@ -57,14 +58,15 @@ class CardView:
             brief_id=info["brief_id"],
             matches=list(info["matches"] or []),
             errors=info["errors"],
-            images=list(info.get("images") or []),
-            alt_text=info.get("alt_text") or "",
-            draft_status=info.get("draft_status") or "ok",
-            error=info.get("error"),
-            cut=info.get("cut"),
-            visuals_current=info.get("visuals_current", True),
-            timezone=info.get("timezone") or "",
-            publish_at=info.get("publish_at"),
+            images=list(info["images"] or []),
+            alt_text=info["alt_text"] or "",
+            draft_status=info["draft_status"] or "ok",
+            error=info["error"],
+            cut=info["cut"],
+            visuals_current=info["visuals_current"],
+            timezone=info["timezone"] or "",
+            publish_at=info["publish_at"],
+            brief_text=info["brief_text"] or "",
         )
 
     def with_text(self, text: str, matches: list[dict[str, Any]]) -> CardView:

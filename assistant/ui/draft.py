@@ -30,8 +30,8 @@ from ..charter import Charter, load_brand
 from ..errors import AssistantError, ConflictError, NotFound
 from ..llm import default_provider_name, make_provider
 from ..platforms import all_platforms
-from ..proofing import apply, check_text
-from ..review import Actor, current, describe, edit, submit
+from ..proofing import apply
+from ..review import Actor, checks, current, describe, edit, submit
 from ..settings import get_settings
 from ..store import Store
 from .boundary import handled
@@ -405,12 +405,12 @@ class _CardActions:
 
     @handled
     def live(self, text: str, request: gr.Request) -> str:
-        """Re-check the text being typed and redraw the card; nothing is saved."""
+        """Re-check the text being typed (its facts against the brief too: a changed date shows
+        before saving) and redraw the card; nothing is saved."""
         lang = request_language(request)
-        matches = [
-            m.to_dict()
-            for m in check_text(text, self.view.language, self.charter, self.view.platform).matches
-        ]
+        view = self.view
+        found = checks(text, self.charter, view.platform, view.language, view.brief_text)
+        matches = [m.to_dict() for m in found]
         return card_html(self.view.with_text(text, matches), self.charter, lang, self.view.text)
 
     @handled
