@@ -21,6 +21,9 @@ lint:
 
 bench:
 	.venv/bin/python benchmarks/run_all.py
+	.venv/bin/python benchmarks/proofing_languages.py
+	.venv/bin/python benchmarks/facts.py
+	.venv/bin/python benchmarks/startup.py
 
 clean:
 	rm -rf .venv .pytest_cache .ruff_cache artifacts

@@ -8,6 +8,7 @@ import os
 import sys
 
 from assistant.ui.app import build_app, launch_options
+from assistant.ui.boundary import setup_logging
 from assistant.ui.identity import auth_users, public_bind_refusal
 
 
@@ -27,6 +28,7 @@ def main() -> None:
     if refusal:
         print(refusal, file=sys.stderr)
         sys.exit(2)
+    setup_logging()
     app = build_app()
     app.queue(default_concurrency_limit=4).launch(
         server_name=args.host, server_port=args.port, auth=auth_users(), **launch_options()

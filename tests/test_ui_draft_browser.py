@@ -310,3 +310,49 @@ def test_phone_every_tab_in_reach_visuals_usable_mistakes_listed(running_app, lo
         expect(x.locator(".card .body")).to_contain_text("en boutique")
         shot(page, f"draft-phone-{locale}")
         browser.close()
+
+
+FACT_BRIEF = (
+    "Dégustation gratuite le 12 décembre à la boutique de Pont-Aven, de 10 h à 18 h. "
+    "Réservez sur https://lemoine.example/degustation."
+)
+
+
+def test_a_changed_date_is_flagged_with_the_briefs_value_and_fixed_in_one_click(
+    running_app, tmp_path
+):
+    """Fact lock in the browser: an edit that moves the date shows at once (before saving)
+    with the brief's date beside it; saved, it is a stored error that approval would refuse;
+    the one-click fix puts the brief's date back."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from assistant.review import describe, errors_of
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = _page(browser, running_app, "fr-FR")
+        _generate(page, FACT_BRIEF, "LinkedIn")
+        card = _card(page, "linkedin")
+        variant_id = _variant_id(page, "linkedin")
+        box = card.locator(".edit textarea")
+        box.fill(box.input_value().replace("12 décembre", "13 décembre"))
+        changed = card.locator(".card mark.m-error", has_text="13 décembre")
+        expect(changed).to_have_count(1, timeout=15_000)  # live, before any save
+        assert "12 décembre" in changed.get_attribute("title")
+        shot(page, "draft-fact-changed-live")
+        box.blur()  # leaving the box saves the edit
+        fix = card.locator("button.fix", has_text="le 13 décembre → le 12 décembre")
+        expect(fix).to_have_count(1, timeout=15_000)
+        saved = describe(_store(tmp_path), variant_id)
+        assert "13 décembre" in saved["text"]
+        blocking = [m["rule"]["id"] for m in errors_of(saved["matches"])]
+        assert "FACT_CHANGED" in blocking  # approval without an override is refused
+        fix.click()
+        expect(card.locator(".card mark.m-error", has_text="13 décembre")).to_have_count(
+            0, timeout=15_000
+        )
+        shot(page, "draft-fact-fixed")
+        browser.close()
+    fixed = describe(_store(tmp_path), variant_id)
+    assert "12 décembre" in fixed["text"] and "13 décembre" not in fixed["text"]
+    assert "FACT_CHANGED" not in [m["rule"]["id"] for m in fixed["matches"]]

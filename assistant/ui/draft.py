@@ -31,6 +31,7 @@ from ..errors import AssistantError, ConflictError, NotFound
 from ..llm import default_provider_name, make_provider
 from ..platforms import all_platforms
 from ..proofing import apply
+from ..proofing.match import SEVERITY_RANK
 from ..review import Actor, checks, current, describe, edit, submit
 from ..settings import get_settings
 from ..store import Store
@@ -331,7 +332,9 @@ def _variant_card(
             with gr.Row():
                 keep = gr.Button(t("conflict_keep_mine"), size="sm", elem_classes=["keep-mine"])
                 take = gr.Button(t("conflict_take_theirs"), size="sm", elem_classes=["take-theirs"])
-        fixes = [m for m in view.matches if m.get("replacements")][:6]
+        fixable = [m for m in view.matches if m.get("replacements")]
+        # errors first (a changed fact among many hints must keep its one-click fix)
+        fixes = sorted(fixable, key=lambda m: (SEVERITY_RANK[m["severity"]], m["offset"]))[:6]
         if fixes and not clash:
             with gr.Row(elem_classes=["fixes"]):
                 for raw in fixes:
@@ -408,7 +411,7 @@ class _CardActions:
         """Re-check the text being typed (its facts against the brief too: a changed date shows
         before saving) and redraw the card; nothing is saved."""
         lang = request_language(request)
-        view = self.view
+        view, text = self.view, text or ""  # a box being redrawn may send nothing
         found = checks(text, self.charter, view.platform, view.language, view.brief_text)
         matches = [m.to_dict() for m in found]
         return card_html(self.view.with_text(text, matches), self.charter, lang, self.view.text)
