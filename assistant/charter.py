@@ -131,6 +131,18 @@ class ReviewPolicy(_Strict):
     posts_per_day: int | None = Field(default=None, ge=1)
 
 
+FactKind = Literal[
+    "date", "time", "price", "percent", "code", "url", "handle", "email", "phone", "number"
+]
+
+
+class FactPolicy(_Strict):
+    """Facts of a brief that every variant must carry: a missing one is an error, not a
+    warning (a promo code, the date of an offer's legal mention)."""
+
+    must_keep: list[FactKind] = []
+
+
 class Charter(_Strict):
     """A validated brand charter."""
 
@@ -150,6 +162,7 @@ class Charter(_Strict):
     dialect: Literal["en-US", "en-GB"] = "en-US"
     rules: Rules = Rules()
     review: ReviewPolicy = ReviewPolicy()
+    facts: FactPolicy = FactPolicy()
     timezone: str = ""  # IANA name the brand plans in; empty: the Settings default
     slug: str = ""
     source: str = ""

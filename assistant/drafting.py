@@ -125,7 +125,7 @@ async def draft_one(
         )
     result = measure(fitted.text, platform)
     findings = compare(request.brief, fitted.text, lang, allowed=charter.own_phrases)
-    wrong = [line for f in findings if (line := violation(f))]
+    wrong = [line for f in findings if (line := violation(f, charter.facts.must_keep))]
     return Variant(
         platform=platform.id,
         variant=index,

@@ -693,12 +693,15 @@ def _message(rule: str, f: FactFinding, lang: str) -> str:
     return _data()["messages"][rule][lang].format(kind=kind, value=f.value, found=f.found)
 
 
-def violation(f: FactFinding) -> str | None:
-    """The line a changed or invented fact adds to a variant's violations."""
+def violation(f: FactFinding, must_keep: Iterable[str] = ()) -> str | None:
+    """The line a changed or invented fact, or a missing one of a kind the charter requires,
+    adds to a variant's violations."""
     if f.status == "changed":
         return f"fact changed: {f.value} → {f.found}"
     if f.status == "invented":
         return f"fact invented: {f.found}"
+    if f.status == "missing" and f.kind in set(must_keep):
+        return f"fact missing: {f.value}"
     return None
 
 

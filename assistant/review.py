@@ -85,7 +85,9 @@ def checks(
     the variant's own."""
     found = check_text(text, lang, charter, platform).matches
     if brief:
-        found = found + fact_matches(brief, text, lang, allowed=charter.own_phrases)
+        found = found + fact_matches(
+            brief, text, lang, must_keep=charter.facts.must_keep, allowed=charter.own_phrases
+        )
     return sorted(found, key=lambda m: (m.offset, m.length))
 
 

@@ -60,3 +60,14 @@ def test_a_faithful_rewording_approves_without_override(store):
     assert not [f for f in info["facts"] if f["status"] in ("changed", "invented")]
     row = approve(store, variant_id, Actor("bob", "reviewer"), seen_version=info["text_version"])
     assert row.status == "approved"
+
+
+def test_a_kind_the_charter_requires_is_an_error_when_missing():
+    from assistant.review import checks
+
+    charter = load_brand("maison-lemoine", get_settings().brand_dir)
+    strict = charter.model_validate({**charter.model_dump(), "facts": {"must_keep": ["code"]}})
+    text = "Soldes d'hiver : -15 % jusqu'au 31 décembre, sur lemoine.example/soldes."
+    lenient = {m.rule_id: m.severity for m in checks(text, charter, "linkedin", "fr", BRIEF)}
+    required = {m.rule_id: m.severity for m in checks(text, strict, "linkedin", "fr", BRIEF)}
+    assert lenient["FACT_MISSING"] == "warning" and required["FACT_MISSING"] == "error"
