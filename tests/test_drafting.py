@@ -57,6 +57,18 @@ def _check_promises(variants, networks):
         assert len(tags) <= charter.hashtag_cap(v["platform"])
 
 
+def _check_model_variants(variants, networks):
+    """A small model's variants: each one either keeps every promise or is an `error` that
+    says why, with no text (an empty or broken reply is never published); most succeed."""
+    usable = [v for v in variants if v["status"] != "error"]
+    for v in variants:
+        if v["status"] == "error":
+            assert v["text"] == "" and v["error"].startswith("the model"), v
+    assert len(usable) * 2 >= len(variants), [v["error"] for v in variants]
+    _check_promises(usable, [v["platform"] for v in usable])
+    assert sorted(v["platform"] for v in variants) == sorted(networks)
+
+
 def test_draft_cli_none_provider_acceptance():
     assert len(BRIEF_FR) >= 600
     networks = ["x", "linkedin", "instagram", "bluesky"]
@@ -117,8 +129,9 @@ def test_openai_provider_against_llama_cpp_server(llama_server, monkeypatch):
     networks = ["x", "linkedin", "instagram", "bluesky"]
     result = draft_cli("openai", networks)
     variants = json.loads(result.stdout)
-    assert result.exit_code == 0, result.output
-    _check_promises(variants, networks)
+    failed = any(v["status"] == "error" for v in variants)
+    assert result.exit_code == (1 if failed else 0), result.output
+    _check_model_variants(variants, networks)
     assert all(v["provider"] == "openai" for v in variants)
 
 
@@ -176,7 +189,7 @@ def test_local_provider_runs_the_bundled_gguf_in_process(monkeypatch):
         v.to_dict()
         for v in draft_all(DraftRequest(BRIEF_FR, lemoine(), ["x", "bluesky"]), provider)
     ]
-    _check_promises(variants, ["x", "bluesky"])
+    _check_model_variants(variants, ["x", "bluesky"])
     assert all(v["provider"] == "local" for v in variants)
 
 

@@ -56,4 +56,5 @@ def test_every_variant_that_changes_a_fact_is_reported(llama_server, monkeypatch
         f"\ntest model: {kept_all}/{done} variants kept every fact of the brief; "
         f"{reported} reported a changed or invented fact"
     )
-    assert done >= 8, [v["error"] for v in variants]
+    # a tiny model's broken reply is an error variant, never a post; most replies are usable
+    assert done * 2 >= len(variants), [v["error"] for v in variants]
