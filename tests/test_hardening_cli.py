@@ -116,3 +116,25 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_exit_70(tmp_path, 
 def test_draft_lang_help_names_the_brief_language_as_default():
     _, out, _ = run(["draft", "--help"])
     assert "brief's own language" in " ".join(out.split())
+
+
+def test_campaign_add_refuses_a_missing_brief_file_and_takes_text_with_the_flag(tmp_path):
+    """`campaign add brief-missing.txt` used to store the file name as the brief."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.errors import InputError
+
+    runner = CliRunner()
+    made = runner.invoke(app, ["campaign", "new", "Hiver", "--brand", "maison-lemoine"])
+    assert made.exit_code == 0, made.output
+    add = ["campaign", "add", "--campaign", "1", "-p", "x"]
+    missing = runner.invoke(app, [*add, "brief-missing.txt"])
+    assert isinstance(missing.exception, InputError), missing.output
+    assert "no such file: brief-missing.txt" in str(missing.exception)
+    listed = runner.invoke(app, ["campaign", "list", "--format", "json"])
+    assert '"briefs": 0' in listed.output  # nothing stored
+    forced = runner.invoke(app, [*add, "--text", "Nouveautés.sur.lemoine.example"])
+    assert forced.exit_code == 0, forced.output
+    listed = runner.invoke(app, ["campaign", "list", "--format", "json"])
+    assert '"briefs": 1' in listed.output

@@ -41,7 +41,7 @@ from ..review import (
 )
 from ..settings import get_settings
 from ..store import open_store
-from .common import brand, check_format, print_json, read_text_arg
+from .common import TEXT_OPTION, brand, check_format, print_json, read_text_arg
 
 campaign_app = typer.Typer(
     help="Campaigns: create, add briefs (drafted at once), list, show.", no_args_is_help=True
@@ -90,12 +90,13 @@ def campaign_add(
     provider: str = typer.Option(None, "--provider"),
     who: str = AS,
     fmt: str = FMT,
+    as_text: bool = TEXT_OPTION,
 ) -> None:
     """Add a brief to a campaign (saved first), then draft its variants into the store."""
     check_format(fmt)
     store = open_store()
     author = actor(who, "author")
-    text = read_text_arg(brief).strip()
+    text = read_text_arg(brief, as_text or None, what="the brief").strip()
     charter = brand(find_campaign(store, campaign_id)["brand"])
     networks = parse_platform_list(platforms) if platforms else charter.networks
     zone = brand_timezone(charter)
