@@ -17,7 +17,7 @@ import regex
 
 from .charter import Charter
 from .platforms import Platform, measure
-from .tokens import Span, word_spans
+from .tokens import Span, emails, mentions, word_spans
 from .tokens import hashtags as find_hashtags
 from .tokens import urls as find_urls
 
@@ -131,10 +131,14 @@ def limit_emoji(text: str, charter: Charter) -> str:
 
 def french_spacing(text: str) -> str:
     """French typography: narrow no-break space before ; ! ?, no-break space before : and
-    inside « », leaving URLs (https://) and times (10:30) alone."""
+    inside « », leaving links, e-mail addresses and handles (a space before the `?` of a
+    query string breaks the link) and times (10:30) alone."""
+    verbatim = [(s.start, s.end) for s in [*find_urls(text), *emails(text), *mentions(text)]]
 
     def space(match: regex.Match) -> str:
         mark, following = match.group(1), text[match.end() : match.end() + 1]
+        if any(start <= match.start(1) < end for start, end in verbatim):
+            return match.group(0)
         if mark == ":" and (following == "/" or following.isdigit()):
             return match.group(0)
         return ("\u00a0" if mark in ":»" else "\u202f") + mark

@@ -41,22 +41,18 @@ class Span:
 
 
 def urls(text: str) -> list[Span]:
-    """URLs with or without a scheme, including bare domains on any TLD."""
+    """URLs with or without a scheme, including bare domains on any TLD; never the domain of
+    an e-mail address (moving it out as a link left "contact@maison-" behind)."""
     spans = [
         Span(s, e, "url", text[s:e])
         for s, e in (u["indices"] for u in extract_urls_with_indices(text))
+        if not (s > 0 and text[s - 1] == "@")
     ]
-    found_by_extractor = SpanIndex(spans)
+    taken = SpanIndex(spans + emails(text))
     for found in BARE_DOMAIN.finditer(text):
-        if not found_by_extractor.touches(found.start(), found.end()) and not _is_email_part(
-            text, found
-        ):
+        if not taken.touches(found.start(), found.end()):
             spans.append(Span(found.start(), found.end(), "url", found.group()))
     return sorted(spans, key=lambda s: s.start)
-
-
-def _is_email_part(text: str, found: regex.Match) -> bool:
-    return found.start() > 0 and text[found.start() - 1] == "@"
 
 
 def hashtags(text: str) -> list[Span]:

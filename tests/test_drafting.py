@@ -205,3 +205,20 @@ def test_english_brief_for_a_french_brand_is_drafted_and_stored_as_english(tmp_p
     store = Store(f"sqlite:///{tmp_path / 'lang.db'}")
     campaign = create_campaign(store, "Export", "maison-lemoine")
     assert add_brief(store, campaign.id, brief, ["x"]).language == "en"
+
+
+def test_french_typography_never_breaks_a_link_with_a_query_string():
+    """Strict French spacing put a narrow space before the `?` of a query string: the link
+    broke on Facebook and LinkedIn, and Instagram kept `?utm_source=social` as text."""
+    url = "https://maison-lemoine.fr/hiver?utm_source=social&utm_medium=post"
+    brief = (
+        f"Nos galettes d'hiver sont arrivées ! Découvrez-les sur {url} ou écrivez à "
+        "contact@maison-lemoine.fr : on vous répond vite."
+    )
+    networks = ["facebook", "linkedin", "instagram", "x"]
+    for v in draft_all(DraftRequest(brief, lemoine(), networks), None):
+        assert "utm_source" not in v.text.replace(url, ""), (v.platform, v.text)
+        if v.platform != "instagram":  # links are not clickable there: moved out whole
+            assert url in v.text, (v.platform, v.text)
+        assert "contact@maison-lemoine.fr" in v.text + (v.cut or "")
+        assert "arrivées\u202f!" in v.text  # the typography itself still applies
