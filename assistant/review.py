@@ -176,8 +176,8 @@ def _new_version(session: Any, row: VariantRow, text: str, actor: Actor, cause: 
     row.text = text
     if row.draft_status == "error":
         row.draft_status, row.error = "ok", None
-    if row.status in ("approved", "changes_requested"):
-        _move(session, row, actor, "in_review", "edit")
+    if row.status == "approved":  # changed after approval: reviewed again; a text sent back
+        _move(session, row, actor, "in_review", "edit")  # for changes waits for its author
     else:
         _audit(session, row, actor, "edit", row.status)
     row.approved_by = row.approved_at = row.override_reason = None

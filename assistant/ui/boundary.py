@@ -52,9 +52,12 @@ def _refusal(exc: Exception, fn: Callable, args: tuple, kwargs: dict) -> gr.Erro
     if isinstance(exc, AssistantError):
         who = getattr(request, "username", None) or "anonymous"
         log.info("refused %s for %s: %s", fn.__name__, who, exc)
-        return gr.Error(error_text(exc, lang))
+        # an expected refusal: no traceback in the server's output, a title in the reader's words
+        return gr.Error(
+            error_text(exc, lang), title=tr("toast_refused", lang), print_exception=False
+        )
     log.exception("unexpected error in %s", fn.__name__)
-    return gr.Error(tr("unexpected_error", lang, log=log_path()))
+    return gr.Error(tr("unexpected_error", lang, log=log_path()), title=tr("toast_error", lang))
 
 
 @contextmanager

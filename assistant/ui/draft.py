@@ -231,7 +231,7 @@ class _Drafting:
         try:
             await asyncio.to_thread(render_brief_visuals, self.store, saved.id)
         except AssistantError as exc:
-            gr.Warning(tr("visuals_failed", lang, reason=str(exc)))
+            gr.Warning(tr("visuals_failed", lang, reason=str(exc)), title=tr("toast_refused", lang))
         yield (
             done,
             tr("draft_done", lang, done=len(done), total=total),
@@ -355,7 +355,7 @@ def _variant_card(
             label=t("edit"),
             elem_classes=["edit"],
             elem_id=f"edit-{variant_id}",
-            interactive=True,
+            interactive=view.status != "published",  # a published post no longer changes
         )
         with gr.Row():
             save = gr.Button(t("save"), size="sm", elem_classes=["save"])
@@ -431,7 +431,8 @@ class _CardActions:
     def send(self, text: str, pending: dict, request: gr.Request):
         result = self._store(text, pending or {}, send=True)
         if self.key not in result[1]:
-            gr.Info(tr("sent_to_review", request_language(request), id=self.view.id))
+            lang = request_language(request)
+            gr.Info(tr("sent_to_review", lang, id=self.view.id), title=tr("toast_done", lang))
         return result
 
     @handled
