@@ -7,7 +7,7 @@ a brand rule silently not applied.
 from __future__ import annotations
 
 import reprlib
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +20,39 @@ from .platforms import platform_ids
 
 HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
 GUIDE = "See brand_guides/README.md for every field."
+LANGUAGES = ("en", "fr")
+ERRORS_FILE = Path(__file__).resolve().parent / "data" / "charter_errors.yaml"
+
+
+@cache
+def _wording() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(ERRORS_FILE.read_text(encoding="utf-8"))
+
+
+def _say(key: str, lang: str, **params: Any) -> str:
+    return _wording()[key][lang].format(**params)
+
+
+def _problem(
+    shown: str,
+    field: tuple[str, dict] | str,
+    key: str | list[tuple[str, dict]],
+    fix: str = "",
+    **params: Any,
+) -> CharterError:
+    """A CharterError worded in every language from `data/charter_errors.yaml`: `key` is one
+    problem (with `params`) or a list of (key, params) joined with "; "; `field` a plain name
+    or a (key, params) pair such as a line and column."""
+    wordings = {}
+    for lang in LANGUAGES:
+        parts = [(key, params)] if isinstance(key, str) else key
+        problem = "; ".join(_say(k, lang, **p) for k, p in parts)
+        where = field if isinstance(field, str) else _say(field[0], lang, **field[1])
+        wordings[lang] = (where, problem, _say(fix, lang) if fix else "")
+    field_en, problem_en, fix_en = wordings["en"]
+    return CharterError(shown, field_en, problem_en, fix_en, wordings)
+
+
 SHOWN_CHARS = 80  # characters of a charter value quoted in an error message
 SHOWN_ERRORS = 5
 
@@ -283,42 +316,33 @@ def _yaml_mapping(path: Path, shown: str) -> dict[str, Any]:
         with path.open("rb") as handle:
             data = handle.read(bound.charter_bytes + 1)
     except FileNotFoundError:
-        raise CharterError(shown, "", "file not found.") from None
+        raise _problem(shown, "", "not_found") from None
     except OSError as exc:
-        raise CharterError(shown, "", f"cannot be read ({exc.strerror}).") from None
+        raise _problem(shown, "", "unreadable", reason=exc.strerror) from None
     if len(data) > bound.charter_bytes:
-        raise CharterError(
-            shown,
-            "",
-            f"the file is over {bound.charter_bytes:,} bytes.",
-            f"A charter is a short text file. {GUIDE}",
-        )
+        raise _problem(shown, "", "too_big", "fix_short", limit=f"{bound.charter_bytes:,}")
     try:
         raw = yaml.load(data.decode("utf-8"), Loader=_yaml_loader(bound))
     except UnicodeDecodeError:
-        raise CharterError(shown, "", "is not UTF-8 text.", "Save it as UTF-8.") from None
+        raise _problem(shown, "", "not_utf8", "fix_utf8") from None
     except _YamlBound as exc:
-        raise CharterError(shown, exc.where, exc.problem, GUIDE) from None
+        where = ("line_column", exc.where)
+        raise _problem(shown, where, exc.key, "fix_guide", limit=exc.limit) from None
     except yaml.YAMLError as exc:
-        raise CharterError(
-            shown,
-            _yaml_position(exc),
-            f"YAML syntax error: {_yaml_problem(exc)}.",
-            "Fix the indentation or quoting there.",
+        raise _problem(
+            shown, _yaml_position(exc), "yaml_syntax", "fix_yaml", problem=_yaml_problem(exc)
         ) from None
     if not isinstance(raw, dict):
-        raise CharterError(
-            shown, "", "expected a mapping of fields (name, voice, ...) at top level."
-        )
+        raise _problem(shown, "", "not_mapping")
     return raw
 
 
 class _YamlBound(Exception):
     """A bound on aliases or nesting crossed while composing the YAML."""
 
-    def __init__(self, where: str, problem: str) -> None:
-        super().__init__(problem)
-        self.where, self.problem = where, problem
+    def __init__(self, where: dict[str, int], key: str, limit: int) -> None:
+        super().__init__(key)
+        self.where, self.key, self.limit = where, key, limit
 
 
 def _yaml_loader(bound: Limits) -> type:
@@ -332,21 +356,15 @@ def _yaml_loader(bound: Limits) -> type:
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             event = self.peek_event()
-            where = f"line {event.start_mark.line + 1}, column {event.start_mark.column + 1}"
+            where = {"line": event.start_mark.line + 1, "column": event.start_mark.column + 1}
             if isinstance(event, yaml.AliasEvent):
                 self._aliases += 1
                 if self._aliases > bound.charter_aliases:
-                    raise _YamlBound(
-                        where,
-                        f"more than {bound.charter_aliases} YAML aliases (*name); "
-                        "write the values out instead.",
-                    )
+                    raise _YamlBound(where, "too_many_aliases", bound.charter_aliases)
             self._depth += 1
             try:
                 if self._depth > bound.charter_depth:
-                    raise _YamlBound(
-                        where, f"nested deeper than {bound.charter_depth} levels; flatten it."
-                    )
+                    raise _YamlBound(where, "too_deep", bound.charter_depth)
                 return super().compose_node(parent, index)
             finally:
                 self._depth -= 1
@@ -354,9 +372,9 @@ def _yaml_loader(bound: Limits) -> type:
     return BoundedLoader
 
 
-def _yaml_position(exc: yaml.YAMLError) -> str:
+def _yaml_position(exc: yaml.YAMLError) -> tuple[str, dict] | str:
     mark = getattr(exc, "problem_mark", None)
-    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    return ("line_column", {"line": mark.line + 1, "column": mark.column + 1}) if mark else ""
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -369,22 +387,37 @@ def _explain(shown: str, exc: ValidationError) -> CharterError:
     Values are shown through a bounded repr, cut to a few dozen characters, and only the
     first errors are listed: a charter value may be huge, its message must not be."""
     errors = exc.errors(include_url=False)
-    parts = []
-    for error in errors[:SHOWN_ERRORS]:
-        field = _capped(".".join(str(p) for p in error["loc"]))
-        if error["type"] == "extra_forbidden":
-            parts.append(f"{field}: unknown field; remove it or check its spelling")
-        elif error["type"] == "missing":
-            parts.append(f"{field}: required field is missing")
-        elif error["type"] == "string_pattern_mismatch":
-            parts.append(f"{field}: got {_value(error['input'])}; expected a colour like '#1A2B3C'")
-        else:
-            message = _capped(error["msg"].removeprefix("Value error, "))
-            parts.append(f"{field}: got {_value(error['input'])}; {message}")
+    parts = [_part(error) for error in errors[:SHOWN_ERRORS]]
     if len(errors) > SHOWN_ERRORS:
-        parts.append(f"and {len(errors) - SHOWN_ERRORS} more problems")
+        parts.append(("more", {"count": len(errors) - SHOWN_ERRORS}))
     first_field = _capped(".".join(str(p) for p in errors[0]["loc"]))
-    return CharterError(shown, first_field, "; ".join(parts) + ".", GUIDE)
+    error = _problem(shown, first_field, parts, "fix_guide")
+    for lang, (field, problem, fix) in error.wordings.items():
+        error.wordings[lang] = (field, problem + ".", fix)
+    error.problem = error.wordings["en"][1]
+    error.args = (f"{shown}: {first_field}: {error.problem} {error.fix}",)
+    return error
+
+
+def _part(error: dict) -> tuple[str, dict]:
+    """One pydantic error as a (wording key, values) pair."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    field = _capped(".".join(str(p) for p in error["loc"]))
+    value = _value(error.get("input"))
+    if kind == "extra_forbidden":
+        return "unknown_field", {"field": field}
+    if kind == "missing":
+        return "missing", {"field": field}
+    if kind == "string_pattern_mismatch":
+        return "colour", {"field": field, "value": value}
+    if kind == "literal_error":
+        return "literal", {"field": field, "value": value, "expected": ctx.get("expected", "")}
+    if kind == "too_short":
+        return "too_short", {"field": field, "value": value, "min_length": ctx.get("min_length")}
+    if kind == "greater_than_equal":
+        return "minimum", {"field": field, "value": value, "ge": ctx.get("ge")}
+    message = _capped(error["msg"].removeprefix("Value error, "))
+    return "other", {"field": field, "value": value, "message": message}
 
 
 def _value(value: Any) -> str:
@@ -405,19 +438,11 @@ def _check_assets(charter: Charter, shown: str, root: Path) -> None:
     ):
         resolved = (charter.folder / relative).resolve()
         if Path(relative).is_absolute() or not resolved.is_relative_to(root):
-            raise CharterError(
-                shown,
-                field,
-                f"got {_value(relative)}; the path leaves {root.name}/.",
-                "Use a path relative to the charter, inside the brand folder.",
+            raise _problem(
+                shown, field, "path_leaves", "fix_relative", value=_value(relative), root=root.name
             )
         if not resolved.is_file():
-            raise CharterError(
-                shown,
-                field,
-                f"got {_value(relative)}; no such file next to the charter.",
-                "Put the file in the brand folder or fix the path.",
-            )
+            raise _problem(shown, field, "no_such_asset", "fix_asset", value=_value(relative))
 
 
 def brand_files(brand_dir: str | Path) -> list[Path]:

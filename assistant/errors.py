@@ -19,12 +19,27 @@ class AssistantError(Exception):
 
 
 class CharterError(AssistantError):
-    """A brand charter that cannot be loaded: names the file, the field and the fix."""
+    """A brand charter that cannot be loaded: names the file, the field and the fix.
 
-    def __init__(self, path: str, field: str, problem: str, fix: str = "") -> None:
+    `wordings` holds (field, problem, fix) per language for readers of another language
+    than the message's English."""
+
+    def __init__(
+        self,
+        path: str,
+        field: str,
+        problem: str,
+        fix: str = "",
+        wordings: dict[str, tuple[str, str, str]] | None = None,
+    ) -> None:
         self.path, self.field, self.problem, self.fix = str(path), field, problem, fix
+        self.wordings = wordings or {}
         where = f"{self.path}: {field}" if field else self.path
         super().__init__(f"{where}: {problem}" + (f" {fix}" if fix else ""))
+
+    def worded(self, lang: str) -> tuple[str, str, str]:
+        """Field, problem and fix in `lang` (English when there is no wording for it)."""
+        return self.wordings.get(lang, (self.field, self.problem, self.fix))
 
 
 class UnknownBrand(AssistantError):

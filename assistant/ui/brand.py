@@ -108,13 +108,13 @@ def validate_charter_file(path: str | Path, lang: str) -> str:
         try:
             charter = load_charter(staged, brand_root=brand_dir)
         except CharterError as exc:
-            problem = exc.problem if not exc.key else error_text(exc, lang)
+            field, problem, fix = exc.worded(lang)
             return _verdict(
                 lang,
                 name,
-                field=exc.field,
+                field=field,
                 problem=_scrub(problem, stage, brand_dir),
-                fix=_scrub(exc.fix, stage, brand_dir),
+                fix=_scrub(fix, stage, brand_dir),
             )
         except AssistantError as exc:
             return _verdict(lang, name, problem=_scrub(error_text(exc, lang), stage, brand_dir))
