@@ -8,7 +8,7 @@ import contextlib
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from assistant.charter import load_charter
@@ -18,10 +18,15 @@ from assistant.proofing import check_text
 
 pytestmark = pytest.mark.slow
 
+# no shrinking: a slow example shrunk means hundreds more slow calls; the failing example
+# is reported as found
+PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
 FUZZ = settings(
     max_examples=25,
     deadline=None,  # each call's bound is asserted below, with a clearer message
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    phases=PHASES,
+    database=None,
 )
 CHECK_BOUND_S = 10.0
 COUNT_BOUND_S = 10.0
@@ -61,7 +66,13 @@ yaml_like = st.text(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=PHASES,
+    database=None,
+)
 @given(body=yaml_like | st.binary(max_size=400) | texts.filter(lambda t: len(t) < 400_000))
 def test_the_charter_loader_refuses_with_a_charter_error_only(tmp_path_factory, body):
     path = tmp_path_factory.mktemp("charter") / "fuzz.yaml"
