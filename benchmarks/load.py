@@ -542,6 +542,7 @@ def run_once(
     with app_server(url, data_dir, target) as (base, proc):
         results = Results()
         cpu0, started = proc.cpu_times(), time.perf_counter()
+        me0 = psutil.Process().cpu_times()
         mem0 = proc.memory_info().rss
         peak = [mem0]
 
@@ -566,6 +567,8 @@ def run_once(
         wall = time.perf_counter() - started
         cpu1 = proc.cpu_times()
         cpu = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / wall * 100
+        me1 = psutil.Process().cpu_times()
+        client = (me1.user + me1.system - me0.user - me0.system) / wall * 100
     planned = users * iterations
     lost = verify(url, results)
     server_log = data_dir / "logs" / "assistant.log"
@@ -577,6 +580,8 @@ def run_once(
         "results": results,
         "wall": wall,
         "cpu": cpu,
+        "client": client,
+        "load": os.getloadavg()[0],
         "mem": peak[0],
         "planned": planned,
         "lost": lost,
@@ -663,7 +668,8 @@ def report(run: dict) -> None:
     print(
         f"\n== {run['users']} users: {r.iterations}/{run['planned']} iterations in "
         f"{run['wall']:.0f}s, {r.requests / run['wall']:.1f} req/s, server CPU {run['cpu']:.0f}% "
-        f"(of one core), peak RSS {run['mem'] / 2**20:.0f} MB"
+        f"(of one core), peak RSS {run['mem'] / 2**20:.0f} MB; this client {run['client']:.0f}%, "
+        f"machine load {run['load']:.1f}"
     )
     print(f"{'action':<16}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}{'work p50':>10}{'refused':>9}")
     for action in ACTIONS:
