@@ -370,17 +370,15 @@ async def timed(results: Results, action: str, call) -> dict | None:
 async def page_load(http: httpx.AsyncClient, results: Results) -> Browser:
     started = time.perf_counter()
     page = await http.get("/")
+    results.times["  page html"].append(time.perf_counter() - started)
     raw = await http.get("/config")
+    results.times["  page config"].append(time.perf_counter() - started)
     results.requests += 2
     browser = Browser(http, Config.parse(raw.json()))
     author = browser.config.by_elem("author")
-    loads = [
-        d
-        for d in browser.config.dependencies
-        if d["targets"] == [[1, "load"]] or any(t[1] == "load" for t in d["targets"])
-    ]
+    loads = [d for d in browser.config.dependencies if any(t[1] == "load" for t in d["targets"])]
     for dep in loads:
-        await timed(results, "_page_load_event", browser.fire(dep, None, given={author: "cm"}))
+        await timed(results, "  page restore", browser.fire(dep, None, given={author: "cm"}))
     if page.status_code != 200:
         results.failures.append(f"page load: HTTP {page.status_code}")
     results.times["page load"].append(time.perf_counter() - started)
@@ -648,6 +646,9 @@ def verify(url: str, results: Results) -> list[str]:
 
 
 ACTIONS = [
+    "  page html",
+    "  page config",
+    "  page restore",
     "page load",
     "queue",
     "open",
