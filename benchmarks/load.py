@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -291,6 +292,7 @@ class Browser:
             raise Refused(f"HTTP {joined.status_code}: {joined.text[:200]}")
         event_id = joined.json()["event_id"]
         logs: list[dict] = []
+        changed: set[int] = set()  # a streamed event changes states along the way
         async with self.http.stream(
             "GET", "/gradio_api/queue/data", params={"session_hash": self.session}
         ) as stream:
@@ -302,16 +304,29 @@ class Browser:
                     continue
                 if msg.get("msg") == "log":
                     logs.append(msg)
+                changed.update((msg.get("output") or {}).get("changed_state_ids") or [])
                 if msg.get("msg") == "process_completed":
                     output = msg.get("output") or {}
                     if not msg.get("success"):
                         raise Refused(str(output.get("error") or output)[:300])
                     output["_logs"] = logs
+                    output["changed_state_ids"] = sorted(changed)
                     if output.get("render_config"):
                         self.config.merge(output["render_config"])
                     self._keep(dep, output.get("data") or [])
                     return output
         raise Refused("the event stream closed before the event completed")
+
+    def followers(self, dep: dict, output: dict) -> list[tuple[dict, int | None]]:
+        """What the page fires next by itself: `.then` steps, and listeners of a state the
+        event changed (the cards redraw when their tick moves)."""
+        changed = set(output.get("changed_state_ids") or [])
+        found = [(d, None) for d in self.config.dependencies if d.get("trigger_after") == dep["id"]]
+        for d in self.config.dependencies:
+            for target, event in d["targets"]:
+                if event == "change" and target in changed:
+                    found.append((d, target))
+        return found
 
     def _keep(self, dep: dict, data: list) -> None:
         for cid, value in zip(dep["outputs"], data, strict=False):
@@ -342,8 +357,26 @@ class Results:
     iterations: int = 0
 
 
-async def timed(results: Results, action: str, call) -> dict | None:
-    """Run one user action; its time as the user waits, refusals counted apart."""
+async def timed(
+    results: Results, action: str, browser: Browser, dep: dict, trigger: int | None, **kw: Any
+) -> dict | None:
+    """Run one user action, then what the page chains to it (each timed under its own name
+    with a leading "+"); its time as the user waits, refusals counted apart."""
+    output = await _timed(results, action, browser.fire(dep, trigger, **kw))
+    chain = browser.followers(dep, output) if output is not None else []
+    for _step in range(8):  # a redraw may itself move a state: bounded
+        if not chain:
+            break
+        follower, target = chain.pop(0)
+        api_name = re.sub(r"_\d+$", "", str(follower.get("api_name") or follower["id"]))
+        label = "cards" if api_name == "apply" else api_name  # gr.render's listener
+        done = await _timed(results, f"+ {label}", browser.fire(follower, target))
+        if done is not None:
+            chain += browser.followers(follower, done)
+    return output
+
+
+async def _timed(results: Results, action: str, call) -> dict | None:
     started = time.perf_counter()
     try:
         output = await call
@@ -378,7 +411,7 @@ async def page_load(http: httpx.AsyncClient, results: Results) -> Browser:
     author = browser.config.by_elem("author")
     loads = [d for d in browser.config.dependencies if any(t[1] == "load" for t in d["targets"])]
     for dep in loads:
-        await timed(results, "  page restore", browser.fire(dep, None, given={author: "cm"}))
+        await timed(results, "  page restore", browser, dep, None, given={author: "cm"})
     if page.status_code != 200:
         results.failures.append(f"page load: HTTP {page.status_code}")
     results.times["page load"].append(time.perf_counter() - started)
@@ -400,11 +433,11 @@ async def reviewer(base: str, n: int, results: Results, iterations: int, stop: f
             and cfg.components[d["targets"][0][0]].get("props", {}).get("elem_id") == "tab-review"
             and table in d["outputs"]
         )
-        await timed(results, "queue", browser.fire(tab, tab["targets"][0][0]))
+        await timed(results, "queue", browser, tab, tab["targets"][0][0])
         for i in range(iterations):
             if time.monotonic() > stop:
                 return
-            out = await timed(results, "queue", browser.fire(cfg.dep(refresh, "click"), refresh))
+            out = await timed(results, "queue", browser, cfg.dep(refresh, "click"), refresh)
             frame = browser.values.get(table) or {}
             rows = frame.get("data") or []
             if out is None or not rows:
@@ -417,7 +450,9 @@ async def reviewer(base: str, n: int, results: Results, iterations: int, stop: f
                 "col_value": None,
                 "selected": True,
             }
-            out = await timed(results, "open", browser.fire(cfg.dep(table, "select"), table, event))
+            out = await timed(
+                results, "open", browser, cfg.dep(table, "select"), table, event_data=event
+            )
             if out is None:
                 continue
             poll = next(
@@ -425,7 +460,7 @@ async def reviewer(base: str, n: int, results: Results, iterations: int, stop: f
                 for d in cfg.dependencies
                 if any(t[1] == "tick" for t in d["targets"]) and table in d["outputs"]
             )
-            await timed(results, "live queue", browser.fire(poll, None))
+            await timed(results, "live queue", browser, poll, None)
             await asyncio.sleep(random.uniform(0.2, 0.6))  # reading the card
             if (n + i) % 2:
                 note = f"load {name} {i} {uuid.uuid4().hex[:6]}"
@@ -434,13 +469,13 @@ async def reviewer(base: str, n: int, results: Results, iterations: int, stop: f
             else:
                 note, action, button = "", "approve", cfg.by_elem("approve")
             outcome_id = cfg.by_elem("review-outcome")
-            out = await timed(results, action, browser.fire(cfg.dep(button, "click"), button))
+            out = await timed(results, action, browser, cfg.dep(button, "click"), button)
             outcome = (browser.values.get(outcome_id) or "") if out else ""
             if action == "approve" and out is not None and warned(out):
                 # errors need a reason: the reviewer overrides, as the message asks
                 note, action, button = f"load {name} {i}", "override", cfg.by_elem("override")
                 browser.values[cfg.by_elem("override-reason")] = note
-                out = await timed(results, action, browser.fire(cfg.dep(button, "click"), button))
+                out = await timed(results, action, browser, cfg.dep(button, "click"), button)
                 outcome = (browser.values.get(outcome_id) or "") if out else ""
             if "outcome-done" in outcome:
                 results.decisions.append((name, int(row[0]), action, note))
@@ -475,11 +510,11 @@ async def community_manager(
                     campaign: f"Load {name}",
                 }
             )
-            out = await timed(results, "draft", browser.fire(cfg.dep(generate, "click"), generate))
+            out = await timed(results, "draft", browser, cfg.dep(generate, "click"), generate)
             if out is None:
                 continue
-            out = await timed(results, "cards", browser.fire(render, tick))
-            if out is None:
+            if not any(f is render for f, _t in browser.followers(cfg.dep(generate, "click"), out)):
+                results.failures.append("draft: the cards were not redrawn")
                 continue
             boxes = (
                 [
@@ -501,7 +536,7 @@ async def community_manager(
             vid = int(cfg.components[box]["props"]["elem_id"].removeprefix("edit-"))
             text = f"{cfg.value(box)} Edited by {name} round {i} {uuid.uuid4().hex[:6]}."
             await timed(
-                results, "live check", browser.fire(cfg.dep(box, "input"), box, given={box: text})
+                results, "live check", browser, cfg.dep(box, "input"), box, given={box: text}
             )
             buttons = [
                 d
@@ -511,12 +546,12 @@ async def community_manager(
             save, send = buttons[0], buttons[1]
             conflicts = save["inputs"][1]
             out = await timed(
-                results, "save", browser.fire(save, save["targets"][0][0], given={box: text})
+                results, "save", browser, save, save["targets"][0][0], given={box: text}
             )
             if out is not None and str(vid) not in (browser.values.get(conflicts) or {}):
                 results.saves.append((vid, text))
             out = await timed(
-                results, "send", browser.fire(send, send["targets"][0][0], given={box: text})
+                results, "send", browser, send, send["targets"][0][0], given={box: text}
             )
             if out is not None and not warned(out):
                 results.sends.append((name, vid))
@@ -657,7 +692,9 @@ ACTIONS = [
     "override",
     "request changes",
     "draft",
-    "cards",
+    "+ cards",
+    "+ refresh_visuals",
+    "+ remember",
     "live check",
     "save",
     "send",
@@ -673,7 +710,7 @@ def report(run: dict) -> None:
         f"machine load {run['load']:.1f}"
     )
     print(f"{'action':<16}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}{'work p50':>10}{'refused':>9}")
-    for action in ACTIONS:
+    for action in ACTIONS + sorted(set(r.times) - set(ACTIONS)):
         times = r.times.get(action)
         if not times:
             continue
