@@ -9,6 +9,7 @@ import sys
 
 from assistant.ui.app import build_app, launch_options
 from assistant.ui.identity import auth_users, public_bind_refusal
+from assistant.ui.offload import warm
 
 
 def main() -> None:
@@ -28,6 +29,7 @@ def main() -> None:
         print(refusal, file=sys.stderr)
         sys.exit(2)
     app = build_app()
+    warm()  # the visuals worker starts with the server, not on the first render
     app.queue(default_concurrency_limit=4).launch(
         server_name=args.host, server_port=args.port, auth=auth_users(), **launch_options()
     )

@@ -566,6 +566,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def process_cpu(proc: psutil.Process) -> float:
+    """CPU seconds of the server and its worker processes (visuals are drawn in one)."""
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def run_once(
     url: str, users: int, iterations: int, seconds: float, work: Path, profile: str = ""
 ) -> dict:
@@ -574,7 +586,7 @@ def run_once(
     target = f"{profile}.{users}" if profile else ""
     with app_server(url, data_dir, target) as (base, proc):
         results = Results()
-        cpu0, started = proc.cpu_times(), time.perf_counter()
+        cpu0, started = process_cpu(proc), time.perf_counter()
         me0 = psutil.Process().cpu_times()
         mem0 = proc.memory_info().rss
         peak = [mem0]
@@ -598,8 +610,7 @@ def run_once(
 
         asyncio.run(main())
         wall = time.perf_counter() - started
-        cpu1 = proc.cpu_times()
-        cpu = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / wall * 100
+        cpu = (process_cpu(proc) - cpu0) / wall * 100
         me1 = psutil.Process().cpu_times()
         client = (me1.user + me1.system - me0.user - me0.system) / wall * 100
     planned = users * iterations
@@ -706,7 +717,7 @@ def report(run: dict) -> None:
     print(
         f"\n== {run['users']} users: {r.iterations}/{run['planned']} iterations in "
         f"{run['wall']:.0f}s, {r.requests / run['wall']:.1f} req/s, server CPU {run['cpu']:.0f}% "
-        f"(of one core), peak RSS {run['mem'] / 2**20:.0f} MB; this client {run['client']:.0f}%, "
+        f"(of one core, workers included), peak RSS {run['mem'] / 2**20:.0f} MB; this client {run['client']:.0f}%, "
         f"machine load {run['load']:.1f}"
     )
     print(f"{'action':<16}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}{'work p50':>10}{'refused':>9}")
