@@ -206,6 +206,7 @@ def app_server(url: str, data_dir: Path, profile: str = ""):
             if time.monotonic() > deadline:
                 sys.exit("the app did not start in 120 s")
             time.sleep(0.3)
+        time.sleep(3)  # let the server settle (its visuals worker starts) before users arrive
         yield base, psutil.Process(process.pid)
     finally:
         process.send_signal(signal.SIGINT)  # a clean stop: the profile (if any) is written
