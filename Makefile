@@ -2,7 +2,7 @@
 # (set up with test tools, run the whole suite). Both are idempotent.
 PY ?= python3.11
 
-.PHONY: run test setup setup-test lint bench clean
+.PHONY: run test setup setup-test lint bench bench-load clean
 
 run: setup
 	.venv/bin/python app.py
@@ -27,3 +27,6 @@ bench:
 
 clean:
 	rm -rf .venv .pytest_cache .ruff_cache artifacts
+
+bench-load:
+	.venv/bin/python benchmarks/load.py

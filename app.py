@@ -10,6 +10,7 @@ import sys
 from assistant.ui.app import build_app, launch_options
 from assistant.ui.boundary import setup_logging
 from assistant.ui.identity import auth_users, public_bind_refusal
+from assistant.ui.offload import warm
 
 
 def main() -> None:
@@ -30,6 +31,7 @@ def main() -> None:
         sys.exit(2)
     setup_logging()
     app = build_app()
+    warm()  # the visuals worker starts with the server, not on the first render
     app.queue(default_concurrency_limit=4).launch(
         server_name=args.host, server_port=args.port, auth=auth_users(), **launch_options()
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
@@ -381,12 +381,20 @@ def headline_of(text: str, limit: int = 120) -> str:
     return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def render_variant_visuals(store: Store, variant_id: int) -> list[RenderedImage]:
+def _here(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return fn(*args, **kwargs)
+
+
+def render_variant_visuals(
+    store: Store, variant_id: int, run: Callable[..., Any] = _here
+) -> list[RenderedImage]:
     """Render every image size of the variant's network from its CURRENT text.
 
     Files go under `<data>/visuals/<variant id>/v<text version>/`; the paths, the text
     version they show and a fresh alt text are written with a plain UPDATE so the row
     counter does not move: attaching images must not make a reviewer's open edit look stale.
+    `run(fn, *args, **kwargs)` runs the drawing itself (pure CPU, no database): the UI passes
+    one that uses another process, so a render does not hold up everyone else's clicks.
     """
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
@@ -398,7 +406,7 @@ def render_variant_visuals(store: Store, variant_id: int) -> list[RenderedImage]
         return []
     folder = get_settings().data_dir / "visuals" / str(variant_id) / f"v{number}"
     alt = headline  # what the image shows; screen readers already announce "image"
-    images = render_all(charter, headline, [platform], out_dir=folder, alt_text=alt)
+    images = run(render_all, charter, headline, [platform], out_dir=folder, alt_text=alt)
     with store.session() as session:
         session.execute(
             update(VariantRow)
@@ -409,14 +417,16 @@ def render_variant_visuals(store: Store, variant_id: int) -> list[RenderedImage]
     return images
 
 
-def render_brief_visuals(store: Store, brief_id: int) -> dict[str, list[RenderedImage]]:
+def render_brief_visuals(
+    store: Store, brief_id: int, run: Callable[..., Any] = _here
+) -> dict[str, list[RenderedImage]]:
     """Visuals for each of the brief's variants, each from its own current text."""
     with store.session() as session:
         brief = get_or_404(session, Brief, brief_id)
         variants = [(v.id, v.platform) for v in brief.variants]
     by_network: dict[str, list[RenderedImage]] = defaultdict(list)
     for variant_id, platform in variants:
-        by_network[platform] += render_variant_visuals(store, variant_id)
+        by_network[platform] += render_variant_visuals(store, variant_id, run)
     return dict(by_network)
 
 

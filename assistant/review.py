@@ -471,8 +471,22 @@ def queue(
     """The review queue, filtered and paginated, in ONE statement whatever its length: the
     latest version (for its number and stored checks) is joined, not fetched per row."""
     latest = _latest_numbers()
+    # plain columns, not ORM objects: building two entities per row cost more than the query
     query = (
-        select(VariantRow, Brief.campaign_id, Brief.publish_at, Brief.timezone, Version)
+        select(
+            VariantRow.id,
+            VariantRow.platform,
+            VariantRow.status,
+            VariantRow.version,
+            VariantRow.text,
+            VariantRow.brief_id,
+            VariantRow.draft_status,
+            Brief.campaign_id,
+            Brief.publish_at,
+            Brief.timezone,
+            Version.number,
+            Version.matches,
+        )
         .join(Brief, VariantRow.brief_id == Brief.id)
         .join(latest, latest.c.variant_id == VariantRow.id)
         .join(
@@ -490,16 +504,16 @@ def queue(
                 platform=row.platform,
                 status=row.status,
                 version=row.version,
-                text_version=version.number,
-                errors=len(errors_of(version.matches)),
+                text_version=row.number,
+                errors=len(errors_of(row.matches or [])),
                 text=row.text,
                 brief_id=row.brief_id,
-                campaign_id=campaign,
-                publish_at=publish_at,
-                timezone=zone,
+                campaign_id=row.campaign_id,
+                publish_at=row.publish_at,
+                timezone=row.timezone,
                 draft_status=row.draft_status,
             )
-            for row, campaign, publish_at, zone, version in session.execute(query)
+            for row in session.execute(query)
         ]
 
 

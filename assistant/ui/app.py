@@ -40,7 +40,8 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 (brand_tab, None),
             ]
         )
-        app.load(on_load.fn, on_load.inputs, on_load.outputs)
+        # a page load is a cheap read: it never waits behind drafting or decisions
+        app.load(on_load.fn, on_load.inputs, on_load.outputs, concurrency_limit=None)
     return app
 
 

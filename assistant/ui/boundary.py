@@ -20,6 +20,7 @@ import gradio as gr
 from ..errors import AssistantError
 from ..settings import get_settings
 from .i18n import error_text, request_language, tr
+from .profiling import profiled
 
 log = logging.getLogger("assistant.ui")
 
@@ -100,7 +101,7 @@ def handled(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def plain(*args: Any, **kwargs: Any) -> Any:
-        with _boundary(fn, args, kwargs):
+        with _boundary(fn, args, kwargs), profiled(fn.__qualname__):
             return fn(*args, **kwargs)
 
     return plain

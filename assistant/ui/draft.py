@@ -39,6 +39,7 @@ from .boundary import handled
 from .cards import CardView, card_html, conflict_html
 from .i18n import request_language, t, tr
 from .identity import acting
+from .offload import elsewhere
 
 PICKER_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -229,7 +230,7 @@ class _Drafting:
         note = tr("draft_visuals", lang, done=len(done), total=total)
         yield done, note, _next(), saved.id, gr.update(visible=False)
         try:
-            await asyncio.to_thread(render_brief_visuals, self.store, saved.id)
+            await asyncio.to_thread(render_brief_visuals, self.store, saved.id, elsewhere)
         except AssistantError as exc:
             gr.Warning(tr("visuals_failed", lang, reason=str(exc)), title=tr("toast_refused", lang))
         yield (
@@ -251,7 +252,7 @@ class _Drafting:
         for _variant, variant_id in resume_brief(self.store, brief_id, make_provider(), who):
             done.append(variant_id)
             yield done, tr("draft_resumed", lang, n=len(done)), _next(), gr.skip()
-        render_brief_visuals(self.store, brief_id)
+        render_brief_visuals(self.store, brief_id, elsewhere)
         yield done, tr("draft_resumed", lang, n=len(done)), _next(), gr.update(visible=False)
 
 
@@ -485,7 +486,7 @@ class _CardActions:
         """Re-render this card's visuals from its current text, when they are behind it."""
         if describe(self.store, self.view.id)["visuals_current"]:
             return gr.skip()
-        render_variant_visuals(self.store, self.view.id)
+        render_variant_visuals(self.store, self.view.id, elsewhere)
         return _next()
 
 

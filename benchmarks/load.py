@@ -1,0 +1,777 @@
+"""Team load: N people using the review UI at once, through its own Gradio protocol.
+
+`python benchmarks/load.py [--users 1,10,25,50] [--postgres] [--iterations 3] [--seconds 90]`
+
+For each N the app (`python app.py`) is started on 127.0.0.1 on a fresh copy of a seeded store
+(40 briefs × 4 networks, all in review) and N simulated browsers join its event queue as the
+page does (POST queue/join, then the queue/data event stream). Reviewers load the queue, open
+a row, poll the live queue and approve or request changes; every fifth user is also a CM who
+drafts a brief (rule-based, no model), lets the cards draw, live-checks an edit, saves and
+sends it. Each user runs at most `--iterations` rounds and stops starting new ones after
+`--seconds`. Prints p50/p95/max per action (seconds, as the user waits), requests/s, the
+server's CPU and memory, then checks in the store that every write reported as done is stored
+exactly once. Everything stays on 127.0.0.1; no model is called.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BRAND = "trailforge"
+NETWORKS = ["mastodon", "bluesky", "linkedin", "instagram"]
+BRIEFS = 40
+CM_EVERY = 5
+BRIEF_TEXT = (
+    "Trail shoes #{n} are back in store on {day}: the Ridge {n} costs 129 € until Sunday. "
+    "Come and try them at our Annecy shop, 12 rue du Lac. Offer valid while stocks last."
+)
+
+
+# ---- the store ---------------------------------------------------------------------------
+
+
+def seed(url: str) -> None:
+    """40 briefs × 4 networks drafted without a model and sent to review, via the library."""
+    os.environ["ASSISTANT_DB_URL"] = url
+    from assistant.campaign import add_brief, create_campaign, draft_brief
+    from assistant.review import Actor, submit
+    from assistant.settings import get_settings
+    from assistant.store import Store
+
+    get_settings.cache_clear()
+    store = Store(url)
+    campaign = create_campaign(store, "Load", BRAND)
+    author = Actor("seed", "author")
+    start = datetime.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    for n in range(BRIEFS):
+        when = start + timedelta(hours=n)
+        text = BRIEF_TEXT.format(n=n, day=f"{when:%d/%m}")
+        brief = add_brief(store, campaign.id, text, NETWORKS, when, "seed")
+        for _variant, vid in draft_brief(store, brief.id, None, "seed"):
+            submit(store, vid, author)
+    store.engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def postgres_cluster():
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (Debian's server, run as user postgres)."""
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    if not bins:
+        sys.exit("PostgreSQL is not installed (apt-get install postgresql)")
+    bin_dir = bins[-1]
+    data = Path(tempfile.mkdtemp(prefix="pg-load-"))
+    port = free_port()
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres")
+    db = str(data / "db")
+    subprocess.run(
+        [*as_postgres, str(bin_dir / "initdb"), "-D", db, "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {data} -h 127.0.0.1 -c max_connections=300"
+    subprocess.run(
+        [
+            *as_postgres,
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            db,
+            "-l",
+            str(data / "log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(
+            [*as_postgres, str(bin_dir / "pg_ctl"), "-D", db, "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(data, ignore_errors=True)
+
+
+class Stores:
+    """A seeded template and a fresh copy of it for each run (a file copy, or a database
+    created from the template on PostgreSQL)."""
+
+    def __init__(self, work: Path, server: str | None) -> None:
+        self.work, self.server, self.count = work, server, 0
+        started = time.perf_counter()
+        seed(self._template())
+        print(
+            f"seeded {BRIEFS} briefs × {len(NETWORKS)} networks in "
+            f"{time.perf_counter() - started:.0f}s"
+        )
+        if server:
+            self._sql("ALTER DATABASE seeded IS_TEMPLATE true")
+
+    def _template(self) -> str:
+        if self.server:
+            self._sql("CREATE DATABASE seeded")
+            return f"{self.server}/seeded"
+        return f"sqlite:///{self.work / 'seeded.db'}"
+
+    def _sql(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(
+            self.server.replace("postgresql+psycopg", "postgresql") + "/postgres",
+            autocommit=True,
+        ) as conn:
+            conn.execute(statement)
+
+    def fresh(self) -> str:
+        self.count += 1
+        name = f"run{self.count}"
+        if self.server:
+            self._sql(f"CREATE DATABASE {name} TEMPLATE seeded")
+            return f"{self.server}/{name}"
+        shutil.copy(self.work / "seeded.db", self.work / f"{name}.db")
+        return f"sqlite:///{self.work / f'{name}.db'}"
+
+
+# ---- the server ----------------------------------------------------------------------------
+
+
+@contextmanager
+def app_server(url: str, data_dir: Path, profile: str = ""):
+    port = free_port()
+    env = {
+        **({"ASSISTANT_PROFILE": profile} if profile else {}),
+        **os.environ,
+        "ASSISTANT_DB_URL": url,
+        "ASSISTANT_DATA_DIR": str(data_dir),
+        "ASSISTANT_PROVIDER": "none",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "PYTHONPATH": str(ROOT),
+    }
+    log = open(data_dir / "server.out", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                sys.exit(f"the app exited: see {data_dir / 'server.out'}")
+            try:
+                if httpx.get(f"{base}/config", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                sys.exit("the app did not start in 120 s")
+            time.sleep(0.3)
+        time.sleep(3)  # let the server settle (its visuals worker starts) before users arrive
+        yield base, psutil.Process(process.pid)
+    finally:
+        process.send_signal(signal.SIGINT)  # a clean stop: the profile (if any) is written
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+# ---- the protocol --------------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """The server answered with an error message (an expected refusal or a failure)."""
+
+
+@dataclass
+class Config:
+    """The page's components and events, found by elem_id / class and trigger."""
+
+    components: dict[int, dict]
+    dependencies: list[dict]
+
+    @classmethod
+    def parse(cls, raw: dict) -> Config:
+        components = {c["id"]: c for c in raw["components"]}
+        return cls(components, raw["dependencies"])
+
+    def merge(self, render: dict) -> None:
+        for comp in render.get("components", []):
+            self.components[comp["id"]] = comp
+        known = {d["id"] for d in self.dependencies}
+        self.dependencies += [d for d in render.get("dependencies", []) if d["id"] not in known]
+
+    def by_elem(self, elem_id: str) -> int:
+        for cid, comp in self.components.items():
+            if comp.get("props", {}).get("elem_id") == elem_id:
+                return cid
+        raise KeyError(elem_id)
+
+    def dep(self, target: int, event: str) -> dict:
+        found = [d for d in self.dependencies if [target, event] in d["targets"]]
+        if not found:
+            raise KeyError(f"no {event} event on component {target}")
+        return found[-1]
+
+    def value(self, cid: int) -> Any:
+        return self.components[cid].get("props", {}).get("value")
+
+
+class Browser:
+    """One simulated page: a session hash, its values, and the event stream."""
+
+    def __init__(self, http: httpx.AsyncClient, config: Config) -> None:
+        self.http, self.config = http, config
+        self.session = uuid.uuid4().hex[:11]
+        self.values: dict[int, Any] = {}
+
+    async def fire(
+        self, dep: dict, trigger: int | None, event_data: Any = None, given: dict | None = None
+    ) -> dict:
+        """Join the queue for one event and wait for its completion; returns its output,
+        with `_logs` (toasts) attached. Raises Refused on an error answer."""
+        given = given or {}
+        data = [given.get(i, self.values.get(i, self.config.value(i))) for i in dep["inputs"]]
+        body = {
+            "data": data,
+            "event_data": event_data,
+            "fn_index": dep["id"],
+            "trigger_id": trigger,
+            "session_hash": self.session,
+        }
+        if not dep.get("queue", True) and dep.get("queue") is not None:
+            reply = await self.http.post("/gradio_api/run/predict", json=body)
+            if reply.status_code != 200:
+                raise Refused(f"HTTP {reply.status_code}: {reply.text[:200]}")
+            output = reply.json()
+            output["_logs"] = []
+            self._keep(dep, output.get("data") or [])
+            return output
+        joined = await self.http.post("/gradio_api/queue/join", json=body)
+        if joined.status_code != 200:
+            raise Refused(f"HTTP {joined.status_code}: {joined.text[:200]}")
+        event_id = joined.json()["event_id"]
+        logs: list[dict] = []
+        changed: set[int] = set()  # a streamed event changes states along the way
+        async with self.http.stream(
+            "GET", "/gradio_api/queue/data", params={"session_hash": self.session}
+        ) as stream:
+            async for line in stream.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                msg = json.loads(line[5:])
+                if msg.get("event_id") not in (None, event_id):
+                    continue
+                if msg.get("msg") == "log":
+                    logs.append(msg)
+                changed.update((msg.get("output") or {}).get("changed_state_ids") or [])
+                if msg.get("msg") == "process_completed":
+                    output = msg.get("output") or {}
+                    if not msg.get("success"):
+                        raise Refused(str(output.get("error") or output)[:300])
+                    output["_logs"] = logs
+                    output["changed_state_ids"] = sorted(changed)
+                    if output.get("render_config"):
+                        self.config.merge(output["render_config"])
+                    self._keep(dep, output.get("data") or [])
+                    return output
+        raise Refused("the event stream closed before the event completed")
+
+    def followers(self, dep: dict, output: dict) -> list[tuple[dict, int | None]]:
+        """What the page fires next by itself: `.then` steps, and listeners of a state the
+        event changed (the cards redraw when their tick moves)."""
+        changed = set(output.get("changed_state_ids") or [])
+        found = [(d, None) for d in self.config.dependencies if d.get("trigger_after") == dep["id"]]
+        for d in self.config.dependencies:
+            for target, event in d["targets"]:
+                if event == "change" and target in changed:
+                    found.append((d, target))
+        return found
+
+    def _keep(self, dep: dict, data: list) -> None:
+        for cid, value in zip(dep["outputs"], data, strict=False):
+            if isinstance(value, dict) and value.get("__type__") == "update":
+                if "value" in value:
+                    self.values[cid] = value["value"]
+                continue
+            self.values[cid] = value
+
+
+def warned(output: dict) -> bool:
+    return any(log.get("level") == "warning" for log in output.get("_logs", []))
+
+
+# ---- the users -----------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    server: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    refusals: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    failures: list[str] = field(default_factory=list)
+    decisions: list[tuple[str, int, str, str]] = field(default_factory=list)  # who, id, what, note
+    saves: list[tuple[int, str]] = field(default_factory=list)
+    sends: list[tuple[str, int]] = field(default_factory=list)
+    requests: int = 0
+    iterations: int = 0
+
+
+async def timed(
+    results: Results, action: str, browser: Browser, dep: dict, trigger: int | None, **kw: Any
+) -> dict | None:
+    """Run one user action, then what the page chains to it (each timed under its own name
+    with a leading "+"); its time as the user waits, refusals counted apart."""
+    output = await _timed(results, action, browser.fire(dep, trigger, **kw))
+    chain = browser.followers(dep, output) if output is not None else []
+    for _step in range(8):  # a redraw may itself move a state: bounded
+        if not chain:
+            break
+        follower, target = chain.pop(0)
+        api_name = re.sub(r"_\d+$", "", str(follower.get("api_name") or follower["id"]))
+        label = "cards" if api_name == "apply" else api_name  # gr.render's listener
+        done = await _timed(results, f"+ {label}", browser.fire(follower, target))
+        if done is not None:
+            chain += browser.followers(follower, done)
+    return output
+
+
+async def _timed(results: Results, action: str, call) -> dict | None:
+    started = time.perf_counter()
+    try:
+        output = await call
+    except Refused as exc:
+        results.requests += 1
+        results.times[action].append(time.perf_counter() - started)
+        if "500" in str(exc)[:8] or "Traceback" in str(exc):
+            results.failures.append(f"{action}: {exc}")
+        else:
+            results.refusals[action] += 1
+        return None
+    except httpx.HTTPError as exc:
+        results.failures.append(f"{action}: {type(exc).__name__} {exc}")
+        return None
+    results.requests += 1
+    results.times[action].append(time.perf_counter() - started)
+    if output.get("duration") is not None:
+        results.server[action].append(float(output["duration"]))
+    if warned(output):
+        results.refusals[action] += 1
+    return output
+
+
+async def page_load(http: httpx.AsyncClient, results: Results) -> Browser:
+    started = time.perf_counter()
+    page = await http.get("/")
+    results.times["  page html"].append(time.perf_counter() - started)
+    raw = await http.get("/config")
+    results.times["  page config"].append(time.perf_counter() - started)
+    results.requests += 2
+    browser = Browser(http, Config.parse(raw.json()))
+    author = browser.config.by_elem("author")
+    loads = [d for d in browser.config.dependencies if any(t[1] == "load" for t in d["targets"])]
+    for dep in loads:
+        await timed(results, "  page restore", browser, dep, None, given={author: "cm"})
+    if page.status_code != 200:
+        results.failures.append(f"page load: HTTP {page.status_code}")
+    results.times["page load"].append(time.perf_counter() - started)
+    return browser
+
+
+async def reviewer(base: str, n: int, results: Results, iterations: int, stop: float) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        browser = await page_load(http, results)
+        cfg = browser.config
+        table, refresh = cfg.by_elem("review-queue"), cfg.by_elem("review-refresh")
+        name = f"reviewer{n}"
+        browser.values[cfg.by_elem("reviewer")] = name
+        tab = next(
+            d
+            for d in cfg.dependencies
+            if d["targets"]
+            and d["targets"][0][1] == "select"
+            and cfg.components[d["targets"][0][0]].get("props", {}).get("elem_id") == "tab-review"
+            and table in d["outputs"]
+        )
+        await timed(results, "queue", browser, tab, tab["targets"][0][0])
+        for i in range(iterations):
+            if time.monotonic() > stop:
+                return
+            out = await timed(results, "queue", browser, cfg.dep(refresh, "click"), refresh)
+            frame = browser.values.get(table) or {}
+            rows = frame.get("data") or []
+            if out is None or not rows:
+                continue
+            row = rows[(n * 7 + i * 3) % len(rows)]
+            event = {
+                "index": [0, 0],
+                "value": row[0],
+                "row_value": row,
+                "col_value": None,
+                "selected": True,
+            }
+            out = await timed(
+                results, "open", browser, cfg.dep(table, "select"), table, event_data=event
+            )
+            if out is None:
+                continue
+            poll = next(
+                d
+                for d in cfg.dependencies
+                if any(t[1] == "tick" for t in d["targets"]) and table in d["outputs"]
+            )
+            await timed(results, "live queue", browser, poll, None)
+            await asyncio.sleep(random.uniform(0.2, 0.6))  # reading the card
+            if (n + i) % 2:
+                note = f"load {name} {i} {uuid.uuid4().hex[:6]}"
+                browser.values[cfg.by_elem("review-comment")] = note
+                action, button = "request changes", cfg.by_elem("request-changes")
+            else:
+                note, action, button = "", "approve", cfg.by_elem("approve")
+            outcome_id = cfg.by_elem("review-outcome")
+            out = await timed(results, action, browser, cfg.dep(button, "click"), button)
+            outcome = (browser.values.get(outcome_id) or "") if out else ""
+            if action == "approve" and out is not None and warned(out):
+                # errors need a reason: the reviewer overrides, as the message asks
+                note, action, button = f"load {name} {i}", "override", cfg.by_elem("override")
+                browser.values[cfg.by_elem("override-reason")] = note
+                out = await timed(results, action, browser, cfg.dep(button, "click"), button)
+                outcome = (browser.values.get(outcome_id) or "") if out else ""
+            if "outcome-done" in outcome:
+                results.decisions.append((name, int(row[0]), action, note))
+            results.iterations += 1
+
+
+async def community_manager(
+    base: str, n: int, results: Results, iterations: int, stop: float
+) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        browser = await page_load(http, results)
+        cfg = browser.config
+        name = f"cm{n}"
+        generate = cfg.by_elem("generate")
+        when = cfg.by_elem("publish-at")
+        networks = cfg.by_elem("networks")
+        brief = cfg.by_elem("brief")
+        author = cfg.by_elem("author")
+        campaign = cfg.by_elem("campaign-name")
+        tick = cfg.dep(generate, "click")["outputs"][2]
+        render = next(d for d in cfg.dependencies if [tick, "change"] in d["targets"])
+        for i in range(iterations):
+            if time.monotonic() > stop:
+                return
+            slot = datetime.now() + timedelta(days=10 + n, hours=i + 1)
+            browser.values.update(
+                {
+                    when: f"{slot:%Y-%m-%d %H}:00:00",
+                    networks: ["mastodon"],
+                    author: name,
+                    brief: BRIEF_TEXT.format(n=f"{n}-{i}", day=f"{slot:%d/%m}"),
+                    campaign: f"Load {name}",
+                }
+            )
+            out = await timed(results, "draft", browser, cfg.dep(generate, "click"), generate)
+            if out is None:
+                continue
+            if not any(f is render for f, _t in browser.followers(cfg.dep(generate, "click"), out)):
+                results.failures.append("draft: the cards were not redrawn")
+                continue
+            boxes = (
+                [
+                    c
+                    for c, comp in cfg.components.items()
+                    if str(comp.get("props", {}).get("elem_id", "")).startswith("edit-")
+                    and comp.get("rendered_in") == render["render_id"]
+                ]
+                if render.get("render_id")
+                else []
+            )
+            if not boxes:
+                boxes = [
+                    c
+                    for c, comp in cfg.components.items()
+                    if str(comp.get("props", {}).get("elem_id", "")).startswith("edit-")
+                ]
+            box = max(boxes)  # the newest card
+            vid = int(cfg.components[box]["props"]["elem_id"].removeprefix("edit-"))
+            text = f"{cfg.value(box)} Edited by {name} round {i} {uuid.uuid4().hex[:6]}."
+            await timed(
+                results, "live check", browser, cfg.dep(box, "input"), box, given={box: text}
+            )
+            buttons = [
+                d
+                for d in cfg.dependencies
+                if d["inputs"][:1] == [box] and d["targets"] and d["targets"][0][1] == "click"
+            ]
+            save, send = buttons[0], buttons[1]
+            conflicts = save["inputs"][1]
+            out = await timed(
+                results, "save", browser, save, save["targets"][0][0], given={box: text}
+            )
+            if out is not None and str(vid) not in (browser.values.get(conflicts) or {}):
+                results.saves.append((vid, text))
+            out = await timed(
+                results, "send", browser, send, send["targets"][0][0], given={box: text}
+            )
+            if out is not None and not warned(out):
+                results.sends.append((name, vid))
+            results.iterations += 1
+
+
+# ---- one run -------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def process_cpu(proc: psutil.Process) -> float:
+    """CPU seconds of the server and its worker processes (visuals are drawn in one)."""
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def run_once(
+    url: str, users: int, iterations: int, seconds: float, work: Path, profile: str = ""
+) -> dict:
+    data_dir = work / f"data-{users}-{uuid.uuid4().hex[:4]}"
+    data_dir.mkdir()
+    target = f"{profile}.{users}" if profile else ""
+    with app_server(url, data_dir, target) as (base, proc):
+        results = Results()
+        cpu0, started = process_cpu(proc), time.perf_counter()
+        me0 = psutil.Process().cpu_times()
+        mem0 = proc.memory_info().rss
+        peak = [mem0]
+
+        async def watch(done: asyncio.Event) -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], proc.memory_info().rss)
+                await asyncio.sleep(0.5)
+
+        async def main() -> None:
+            stop = time.monotonic() + seconds
+            done = asyncio.Event()
+            watcher = asyncio.create_task(watch(done))
+            tasks = []
+            for n in range(users):
+                kind = community_manager if n % CM_EVERY == CM_EVERY - 1 else reviewer
+                tasks.append(kind(base, n, results, iterations, stop))
+            await asyncio.gather(*tasks)
+            done.set()
+            await watcher
+
+        asyncio.run(main())
+        wall = time.perf_counter() - started
+        cpu = (process_cpu(proc) - cpu0) / wall * 100
+        me1 = psutil.Process().cpu_times()
+        client = (me1.user + me1.system - me0.user - me0.system) / wall * 100
+    planned = users * iterations
+    lost = verify(url, results)
+    server_log = data_dir / "logs" / "assistant.log"
+    text = server_log.read_text() if server_log.exists() else ""
+    text += (data_dir / "server.out").read_text()
+    exceptions = text.count("Traceback")
+    return {
+        "users": users,
+        "results": results,
+        "wall": wall,
+        "cpu": cpu,
+        "client": client,
+        "load": os.getloadavg()[0],
+        "mem": peak[0],
+        "planned": planned,
+        "lost": lost,
+        "exceptions": exceptions,
+    }
+
+
+def verify(url: str, results: Results) -> list[str]:
+    """Every write the UI reported as done is in the store exactly once."""
+    from sqlalchemy import func, select
+
+    from assistant.store import AuditEvent, Comment, Store, Version
+
+    store = Store(url)
+    problems = []
+    with store.session() as s:
+        dupes = s.execute(
+            select(Version.variant_id, Version.number, func.count())
+            .group_by(Version.variant_id, Version.number)
+            .having(func.count() > 1)
+        ).all()
+        problems += [f"version {v}#{num} stored {c} times" for v, num, c in dupes]
+        for who, vid, action, note in results.decisions:
+            if action in ("approve", "override"):
+                found = s.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(
+                        AuditEvent.variant_id == vid,
+                        AuditEvent.actor == who,
+                        AuditEvent.action.in_(["approve", "override"]),
+                    )
+                )
+            else:
+                found = s.scalar(
+                    select(func.count())
+                    .select_from(Comment)
+                    .where(Comment.variant_id == vid, Comment.body == note)
+                )
+            if found != 1:
+                problems.append(f"{action} by {who} on {vid} stored {found} times")
+        for vid, text in results.saves:
+            found = s.scalar(
+                select(func.count())
+                .select_from(Version)
+                .where(Version.variant_id == vid, Version.text == text)
+            )
+            if found != 1:
+                problems.append(f"save on {vid} stored {found} times")
+        for who, vid in results.sends:
+            found = s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(
+                    AuditEvent.variant_id == vid,
+                    AuditEvent.actor == who,
+                    AuditEvent.action == "submit",
+                )
+            )
+            if found != 1:
+                problems.append(f"send by {who} on {vid} stored {found} times")
+    store.engine.dispose()
+    return problems
+
+
+ACTIONS = [
+    "  page html",
+    "  page config",
+    "  page restore",
+    "page load",
+    "queue",
+    "open",
+    "live queue",
+    "approve",
+    "override",
+    "request changes",
+    "draft",
+    "+ cards",
+    "+ refresh_visuals",
+    "+ remember",
+    "live check",
+    "save",
+    "send",
+]
+
+
+def report(run: dict) -> None:
+    r: Results = run["results"]
+    print(
+        f"\n== {run['users']} users: {r.iterations}/{run['planned']} iterations in "
+        f"{run['wall']:.0f}s, {r.requests / run['wall']:.1f} req/s, server CPU {run['cpu']:.0f}% "
+        f"(of one core, workers included), peak RSS {run['mem'] / 2**20:.0f} MB; this client {run['client']:.0f}%, "
+        f"machine load {run['load']:.1f}"
+    )
+    print(f"{'action':<16}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}{'work p50':>10}{'refused':>9}")
+    for action in ACTIONS + sorted(set(r.times) - set(ACTIONS)):
+        times = r.times.get(action)
+        if not times:
+            continue
+        work = r.server.get(action) or [0.0]
+        print(
+            f"{action:<16}{len(times):>5}{statistics.median(times):>8.2f}"
+            f"{percentile(times, 0.95):>8.2f}{max(times):>8.2f}{statistics.median(work):>10.3f}"
+            f"{r.refusals.get(action, 0):>9}"
+        )
+    writes = len(r.decisions) + len(r.saves) + len(r.sends)
+    print(
+        f"writes reported done: {writes}; lost or duplicated: {len(run['lost'])}; "
+        f"server tracebacks: {run['exceptions']}; client failures: {len(r.failures)}"
+    )
+    for problem in (run["lost"] + r.failures)[:8]:
+        print("  !", problem)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", default="1,10,25,50")
+    parser.add_argument("--iterations", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=90.0)
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument(
+        "--profile", default="", help="write the server's handler profile to FILE.<users>"
+    )
+    args = parser.parse_args()
+    counts = [int(n) for n in args.users.split(",") if n.strip()]
+    work = Path(tempfile.mkdtemp(prefix="load-"))
+    try:
+        if args.postgres:
+            with postgres_cluster() as server:
+                stores = Stores(work, server)
+                for n in counts:
+                    report(
+                        run_once(
+                            stores.fresh(), n, args.iterations, args.seconds, work, args.profile
+                        )
+                    )
+        else:
+            stores = Stores(work, None)
+            for n in counts:
+                report(
+                    run_once(stores.fresh(), n, args.iterations, args.seconds, work, args.profile)
+                )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
