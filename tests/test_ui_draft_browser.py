@@ -340,9 +340,9 @@ def test_a_changed_date_is_flagged_with_the_briefs_value_and_fixed_in_one_click(
         expect(changed).to_have_count(1, timeout=15_000)  # live, before any save
         assert "12 décembre" in changed.get_attribute("title")
         shot(page, "draft-fact-changed-live")
-        box.blur()  # leaving the box saves the edit
+        card.get_by_role("button", name="Enregistrer et revérifier").click()
         fix = card.locator("button.fix", has_text="le 13 décembre → le 12 décembre")
-        expect(fix).to_have_count(1, timeout=15_000)
+        expect(fix).to_have_count(1, timeout=30_000)
         saved = describe(_store(tmp_path), variant_id)
         assert "13 décembre" in saved["text"]
         blocking = [m["rule"]["id"] for m in errors_of(saved["matches"])]
