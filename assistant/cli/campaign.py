@@ -31,12 +31,11 @@ from ..review import (
     approve,
     comment,
     describe,
-    ensure_in_review,
+    edit,
     publish,
     queue,
     reject,
     request_changes,
-    require_reviewer,
     submit,
 )
 from ..settings import get_settings
@@ -47,7 +46,7 @@ campaign_app = typer.Typer(
     help="Campaigns: create, add briefs (drafted at once), list, show.", no_args_is_help=True
 )
 review_app = typer.Typer(
-    help="Review: list the queue, submit, approve, request changes.", no_args_is_help=True
+    help="Review: list the queue, edit, submit, approve, request changes.", no_args_is_help=True
 )
 AS = typer.Option(None, "--as", help="Who acts (default: $ASSISTANT_USER or your login).")
 ROLE = typer.Option("reviewer", "--role", help="author | reviewer | admin")
@@ -247,6 +246,18 @@ def review_show(variant_id: int, fmt: str = FMT) -> None:
         typer.echo(f"  {a['at']:%Y-%m-%d %H:%M} {a['actor']} {a['action']} {a['from']} → {a['to']}")
 
 
+@review_app.command("edit")
+def review_edit(
+    variant_id: int,
+    text: str = typer.Argument(None, help="The new text, a file, or '-'."),
+    who: str = AS,
+    role: str = typer.Option("author", "--role", help="author | reviewer | admin"),
+) -> None:
+    """Save a new text for a variant: a new version, checked again."""
+    row = edit(open_store(), variant_id, read_text_arg(text), actor(who, role))
+    typer.echo(f"variant {row.id}: {row.status}, text saved")
+
+
 @review_app.command("submit")
 def review_submit(variant_ids: list[int], who: str = AS, role: str = ROLE) -> None:
     """Send variants to review."""
@@ -282,11 +293,7 @@ def review_request_changes(
     role: str = ROLE,
 ) -> None:
     """Send a variant back with a comment."""
-    store = open_store()
-    reviewer = actor(who, role)
-    require_reviewer(reviewer, "request changes")
-    ensure_in_review(store, variant_id, reviewer)
-    row = request_changes(store, variant_id, reviewer, message)
+    row = request_changes(open_store(), variant_id, actor(who, role), message)
     typer.echo(f"variant {row.id}: {row.status}")
 
 

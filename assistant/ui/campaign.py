@@ -145,6 +145,39 @@ def export_files(store: Store, campaign_id: int, kind: str) -> tuple[list[str], 
     return [str(p) for p in files], warnings
 
 
+def publishing(store: Store):
+    """The handler of "yes, mark as published": outputs confirm box, notes, marker, calendar
+    table and warnings."""
+
+    @handled
+    def publish(campaign_id: Any, who: str, request: gr.Request):
+        """Each approved variant goes through the review workflow (audited), one by one."""
+        lang = request_language(request)
+        actor = acting(request, who, "reviewer")
+        done, failed = 0, []
+        for vid in approved_ids(store, int(campaign_id)):
+            try:
+                workflow.publish(store, vid, actor)
+                done += 1
+            except AssistantError as exc:
+                log.info("refused publish of %s: %s", vid, exc)
+                failed.append(f"{vid} ({error_text(exc, lang)})")
+        if failed:
+            message = tr("publish_partial", lang, count=done, failed="; ".join(failed))
+            gr.Warning(message, title=tr("toast_refused", lang))
+        else:
+            message = tr("publish_done", lang, count=done)
+            gr.Info(message, title=tr("toast_done", lang))
+        return (
+            gr.update(visible=False),
+            notes("done" if not failed else "refused", message),
+            workflow.change_marker(store),
+            *show(store, campaign_id, lang),
+        )
+
+    return publish
+
+
 def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
     """The Campaign panel; returns its poll timer (active only while the tab is shown)."""
     with gr.Row():
@@ -228,32 +261,6 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         return gr.update(visible=True), render_html("campaign_confirm", question=text), ""
 
     @handled
-    def publish(campaign_id: Any, who: str, request: gr.Request):
-        """Each approved variant goes through the review workflow (audited), one by one."""
-        lang = request_language(request)
-        actor = acting(request, who, "reviewer")
-        done, failed = 0, []
-        for vid in approved_ids(store, int(campaign_id)):
-            try:
-                workflow.publish(store, vid, actor)
-                done += 1
-            except AssistantError as exc:
-                log.info("refused publish of %s: %s", vid, exc)
-                failed.append(f"{vid} ({error_text(exc, lang)})")
-        if failed:
-            message = tr("publish_partial", lang, count=done, failed="; ".join(failed))
-            gr.Warning(message, title=tr("toast_refused", lang))
-        else:
-            message = tr("publish_done", lang, count=done)
-            gr.Info(message, title=tr("toast_done", lang))
-        return (
-            gr.update(visible=False),
-            notes("done" if not failed else "refused", message),
-            workflow.change_marker(store),
-            *show(store, campaign_id, lang),
-        )
-
-    @handled
     def cancel():
         return gr.update(visible=False)
 
@@ -268,7 +275,7 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
     publish_button.click(ask, chooser, [confirm_box, question, publish_notes], **reads)
     no.click(cancel, None, confirm_box, queue=False)
     yes.click(
-        publish,
+        publishing(store),
         [chooser, publisher],
         [confirm_box, publish_notes, marker, table, warnings],
         concurrency_limit=4,
