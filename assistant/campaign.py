@@ -88,21 +88,8 @@ def parse_when(value: str | None, tz: str | None = None) -> datetime | None:
     )
 
 
-def tz_name(moment: datetime | None) -> str:
-    """An IANA name when the datetime has one, else its fixed offset as 'UTC+01:00'."""
-    if moment is None or moment.tzinfo is None:
-        return "UTC"
-    key = getattr(moment.tzinfo, "key", None)
-    if key:
-        return key
-    offset = moment.utcoffset() or timedelta(0)
-    sign = "-" if offset < timedelta(0) else "+"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def tz_from_name(name: str) -> tzinfo:
-    """The inverse of tz_name."""
+    """A stored zone name (IANA, or a fixed offset written 'UTC+01:00') as a tzinfo."""
     if name.startswith("UTC") and len(name) > 3:
         sign = -1 if name[3] == "-" else 1
         hours, minutes = name[4:].split(":")

@@ -100,10 +100,6 @@ def errors_of(matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [m for m in matches if m["severity"] == "error"]
 
 
-def error_count(version: Version) -> int:
-    return len(errors_of(version.matches))
-
-
 def _charter_of(row: VariantRow) -> Charter:
     return load_brand(row.brief.campaign.brand, get_settings().brand_dir)
 

@@ -383,11 +383,3 @@ def filter_variants(
     if platform:
         query = query.where(VariantRow.platform == platform)
     return query
-
-
-def variants_query(
-    campaign_id: int | None = None, status: str | None = None, platform: str | None = None
-) -> Any:
-    """Variants filtered by campaign, status and network, newest brief first."""
-    query = filter_variants(select(VariantRow).join(Brief), campaign_id, status, platform)
-    return query.order_by(Brief.publish_at, VariantRow.id)

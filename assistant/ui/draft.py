@@ -469,7 +469,7 @@ class _CardActions:
             stored, version = current(self.store, self.view.id)
             if version != self.view.version or stored != self.view.text:
                 raise AssistantError("this card changed; reload it", key="card_changed")
-            match = Match.from_dict(raw) if hasattr(Match, "from_dict") else _match(raw)
+            match = Match.from_dict(raw)
             text, _rest = apply(self.view.text, match, replacement)
             edit(self.store, self.view.id, text, self.actor, self.view.version, "fix")
             return _next()
@@ -483,21 +483,6 @@ class _CardActions:
             return gr.skip()
         render_variant_visuals(self.store, self.view.id)
         return _next()
-
-
-def _match(raw: dict):
-    from ..proofing import Match
-
-    return Match(
-        offset=raw["offset"],
-        length=raw["length"],
-        message=raw["message"],
-        rule_id=raw["rule"]["id"],
-        category=raw["rule"]["category"]["id"],
-        severity=raw["severity"],
-        source=raw["source"],
-        replacements=tuple(r["value"] for r in raw["replacements"]),
-    )
 
 
 def _without(pending: dict, key: str) -> dict:
