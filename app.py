@@ -8,7 +8,6 @@ import os
 import sys
 
 from assistant.ui.app import build_app, launch_options
-from assistant.ui.boundary import setup_logging
 from assistant.ui.identity import auth_users, public_bind_refusal
 from assistant.ui.offload import warm
 
@@ -29,7 +28,6 @@ def main() -> None:
     if refusal:
         print(refusal, file=sys.stderr)
         sys.exit(2)
-    setup_logging()
     app = build_app()
     warm()  # the visuals worker starts with the server, not on the first render
     app.queue(default_concurrency_limit=4).launch(

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import emoji
@@ -20,7 +20,6 @@ from .drafting import (
     DraftRequest,
     Variant,
     detect_language,
-    draft_iter,
     draft_one,
     draft_stream,
 )
@@ -42,6 +41,8 @@ from .store import (
     latest_version,
 )
 from .visuals import RenderedImage, render_all
+
+T = TypeVar("T")
 
 
 def create_campaign(
@@ -87,21 +88,8 @@ def parse_when(value: str | None, tz: str | None = None) -> datetime | None:
     )
 
 
-def tz_name(moment: datetime | None) -> str:
-    """An IANA name when the datetime has one, else its fixed offset as 'UTC+01:00'."""
-    if moment is None or moment.tzinfo is None:
-        return "UTC"
-    key = getattr(moment.tzinfo, "key", None)
-    if key:
-        return key
-    offset = moment.utcoffset() or timedelta(0)
-    sign = "-" if offset < timedelta(0) else "+"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def tz_from_name(name: str) -> tzinfo:
-    """The inverse of tz_name."""
+    """A stored zone name (IANA, or a fixed offset written 'UTC+01:00') as a tzinfo."""
     if name.startswith("UTC") and len(name) > 3:
         sign = -1 if name[3] == "-" else 1
         hours, minutes = name[4:].split(":")
@@ -261,21 +249,6 @@ def _request(store: Store, brief_id: int, variants: int | None) -> tuple[DraftRe
         ), charter
 
 
-def draft_brief(
-    store: Store,
-    brief_id: int,
-    provider: ChatProvider | None,
-    author: str,
-    variants: int | None = None,
-) -> Iterator[tuple[Variant, int]]:
-    """Draft a stored brief; each variant is saved as it completes (yielded with its id).
-    `variants` per network defaults to the number saved with the brief."""
-    request, charter = _request(store, brief_id, variants)
-    for variant in draft_iter(request, provider):
-        row = save_variant(store, brief_id, variant, charter, request.lang, author)
-        yield variant, row.id
-
-
 async def draft_brief_async(
     store: Store,
     brief_id: int,
@@ -283,11 +256,38 @@ async def draft_brief_async(
     author: str,
     variants: int | None = None,
 ) -> AsyncIterator[tuple[Variant, int]]:
-    """The same for async callers (the UI)."""
+    """Draft a stored brief; each variant is saved as it completes (yielded with its id).
+    `variants` per network defaults to the number saved with the brief."""
     request, charter = _request(store, brief_id, variants)
     async for variant in draft_stream(request, provider):
         row = save_variant(store, brief_id, variant, charter, request.lang, author)
         yield variant, row.id
+
+
+def synchronous(stream: AsyncIterator[T]) -> Iterator[T]:
+    """An async stream for synchronous callers (the CLI), one item per request: stopping
+    early stops the stream, as a killed process would (nothing more is drafted or saved)."""
+    loop = asyncio.new_event_loop()
+    try:
+        while True:
+            try:
+                yield loop.run_until_complete(anext(stream))
+            except StopAsyncIteration:
+                return
+    finally:
+        loop.run_until_complete(stream.aclose())
+        loop.close()
+
+
+def draft_brief(
+    store: Store,
+    brief_id: int,
+    provider: ChatProvider | None,
+    author: str,
+    variants: int | None = None,
+) -> Iterator[tuple[Variant, int]]:
+    """The same for synchronous callers (the CLI)."""
+    return synchronous(draft_brief_async(store, brief_id, provider, author, variants))
 
 
 def _missing(brief: Brief, present: set[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -362,17 +362,7 @@ def resume_brief(
     store: Store, brief_id: int, provider: ChatProvider | None, author: str
 ) -> Iterator[tuple[Variant, int]]:
     """The same for synchronous callers (the CLI): nothing already saved is drafted again."""
-    loop = asyncio.new_event_loop()
-    stream = resume_brief_async(store, brief_id, provider, author)
-    try:
-        while True:
-            try:
-                yield loop.run_until_complete(anext(stream))
-            except StopAsyncIteration:
-                return
-    finally:
-        loop.run_until_complete(stream.aclose())
-        loop.close()
+    return synchronous(resume_brief_async(store, brief_id, provider, author))
 
 
 def headline_of(text: str, limit: int = 120) -> str:

@@ -16,16 +16,14 @@ import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .campaign import headline_of, tz_from_name
 from .charter import load_brand
 from .errors import ExportError
 from .facts import compare
+from .html import html_templates
 from .review import Actor
 from .settings import get_settings
 from .store import Campaign, Store, get_or_404, latest_version
@@ -222,22 +220,11 @@ def formula_warnings(posts: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-@cache
-def _templates() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def proof_sheet(campaign: Campaign, posts: list[dict[str, Any]]) -> str:
     """A one-page HTML list of every post with its reviewer, approval time and any override;
     everything a person wrote is escaped by the template."""
     lang = posts[0]["language"] if posts else "fr"
-    template = _templates().get_template("proof_sheet.html.j2")
+    template = html_templates(TEMPLATES).get_template("proof_sheet.html.j2")
     return template.render(campaign=campaign, posts=posts, lang=lang or "fr")
 
 

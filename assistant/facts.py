@@ -38,7 +38,6 @@ from text_to_num import alpha2digit
 
 from .proofing.match import Match
 
-KINDS = ("date", "time", "price", "percent", "code", "url", "handle", "email", "phone", "number")
 STATUSES = ("kept", "changed", "invented", "missing")
 NUM = r"\d{1,3}(?:[  \u202f]\d{3})+(?:[.,]\d{1,2})?|\d++(?:[.,]\d++)*"
 LONGEST_NUMBER = 15  # digits: longer runs are identifiers or noise, not amounts

@@ -360,18 +360,3 @@ def make_provider(name: str | None = None, settings: Settings | None = None) -> 
     if name not in PROVIDERS:
         raise ProviderError(f"unknown provider {name!r}; expected none, {', '.join(PROVIDERS)}")
     return PROVIDERS[name](settings)
-
-
-def provider_status(settings: Settings | None = None) -> str:
-    """One sentence for the UI and CLI: which provider drafts, and how to enable AI drafting."""
-    settings = settings or get_settings()
-    name = default_provider_name(settings)
-    if name == "none":
-        return (
-            "No model set: rule-based adaptation. Set OPENAI_API_KEY or OPENAI_BASE_URL "
-            "for AI drafting."
-        )
-    if name == "openai":
-        where = settings.openai_base_url or "OpenAI"
-        return f"AI drafting with {settings.model} via {where}."
-    return f"AI drafting with the local model ({settings.local_model_path or 'bundled GGUF'})."

@@ -102,10 +102,6 @@ def errors_of(matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [m for m in matches if m["severity"] == "error"]
 
 
-def error_count(version: Version) -> int:
-    return len(errors_of(version.matches))
-
-
 def _charter_of(row: VariantRow) -> Charter:
     return load_brand(row.brief.campaign.brand, get_settings().brand_dir)
 
@@ -188,21 +184,22 @@ def edit(
     variant_id: int,
     text: str,
     actor: Actor,
-    expected_version: int,
+    expected_version: int | None = None,
     cause: str = "human",
 ) -> VariantRow:
     """Save a new text as a new version, checked again.
 
-    `expected_version` is the row counter the editor started from. Saving the text already
-    stored changes nothing (leaving a box then clicking save is not a conflict); a stale
-    counter with a different text is a ConflictError carrying the stored text (`theirs`).
+    `expected_version` is the row counter the editor started from (None: the stored one, for
+    a text written against what is stored now). Saving the text already stored changes
+    nothing (leaving a box then clicking save is not a conflict); a stale counter with a
+    different text is a ConflictError carrying the stored text (`theirs`).
     """
     text = _post(text)
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
         if text == row.text:
             return row
-        if row.version != expected_version:
+        if expected_version is not None and row.version != expected_version:
             raise_conflict(variant_id, expected_version, row.version, row.text)
         _check_text_allowed(row)
         _new_version(session, row, text, actor, cause)
@@ -233,10 +230,7 @@ def submit(
     what the author sees is what the reviewer gets.
     """
     if text is not None:
-        with store.session() as session:
-            row = get_or_404(session, VariantRow, variant_id)
-            start = row.version if expected_version is None else expected_version
-        edit(store, variant_id, text, actor, start)
+        edit(store, variant_id, text, actor, expected_version)
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
         _submit_row(session, row, actor)
@@ -261,12 +255,11 @@ def _submit_row(session: Any, row: VariantRow, actor: Actor) -> None:
     _move(session, row, actor, "in_review", "submit")
 
 
-def ensure_in_review(store: Store, variant_id: int, actor: Actor) -> None:
-    """Submit a draft or a variant sent back, so a decision can follow; others are left."""
-    with store.session() as session:
-        status = get_or_404(session, VariantRow, variant_id).status
-    if status in ("draft", "changes_requested"):
-        submit(store, variant_id, actor)
+def _submit_first(session: Any, row: VariantRow, actor: Actor) -> None:
+    """A decision on a draft or a variant sent back submits it first, in the decision's own
+    transaction: a refused decision leaves the variant as it was."""
+    if row.status in ("draft", "changes_requested"):
+        _submit_row(session, row, actor)
 
 
 def authors_since_approval(session: Any, row: VariantRow) -> list[str]:
@@ -355,8 +348,7 @@ def approve(
     reason = _note(override, "the override reason") or None
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
-        if row.status in ("draft", "changes_requested"):
-            _submit_row(session, row, actor)  # committed only with the approval
+        _submit_first(session, row, actor)
         charter = _charter_of(row)
         version = latest_version(session, row.id)
         _check_seen(variant_id, version, seen_version)
@@ -381,13 +373,15 @@ def approve(
 
 
 def request_changes(store: Store, variant_id: int, actor: Actor, comment: str) -> VariantRow:
-    """Send back to the author with a comment (required); reviewers only, from review."""
+    """Send back to the author with a comment (required); reviewers only. Like an approval, a
+    draft or a variant sent back is submitted first, in the same transaction."""
     require_reviewer(actor, "request changes")
     body = _note(comment, "the comment")
     if not body:
         raise WorkflowError("say what to change: a comment is required.", key="comment_required")
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
+        _submit_first(session, row, actor)
         _move(session, row, actor, "changes_requested", "request_changes", body)
         session.add(Comment(variant_id=row.id, author=actor.name, body=body))
         commit_or_conflict(session, f"variant {variant_id}")

@@ -125,40 +125,39 @@ class VariantRow(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Version(Base):
+class _OfVariant:
+    """What every row recorded about a variant carries: its own id, the variant's, and when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class Version(_OfVariant, Base):
     __tablename__ = "versions"
     # two saves racing on one variant can never both become version N
     __table_args__ = (UniqueConstraint("variant_id", "number", name="uq_versions_variant_number"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(100), default="")
     cause: Mapped[str] = mapped_column(String(32))  # model | guardrail | fix | human
     changes: Mapped[list[Any]] = mapped_column(default=list)
     matches: Mapped[list[Any]] = mapped_column(default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
-class Comment(Base):
+class Comment(_OfVariant, Base):
     __tablename__ = "comments"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
     author: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
-class AuditEvent(Base):
+class AuditEvent(_OfVariant, Base):
     __tablename__ = "audit_log"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class GuardedSession(Session):
@@ -383,11 +382,3 @@ def filter_variants(
     if platform:
         query = query.where(VariantRow.platform == platform)
     return query
-
-
-def variants_query(
-    campaign_id: int | None = None, status: str | None = None, platform: str | None = None
-) -> Any:
-    """Variants filtered by campaign, status and network, newest brief first."""
-    query = filter_variants(select(VariantRow).join(Brief), campaign_id, status, platform)
-    return query.order_by(Brief.publish_at, VariantRow.id)

@@ -8,8 +8,9 @@ domains on TLDs twitter-text does not list (reserved ones like `.example`, new g
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from itertools import accumulate
 
 import emoji
@@ -75,14 +76,22 @@ def emails(text: str) -> list[Span]:
     return [Span(m.start(), m.end(), "email", m.group()) for m in EMAIL.finditer(text)]
 
 
-def emojis(text: str) -> list[Span]:
-    """Emoji, with skin tones and ZWJ sequences as one token (the `emoji` package's data)."""
-    return list(_emojis(text))
+def _cached_spans(scan: Callable[[str], tuple[Span, ...]]) -> Callable[[str], list[Span]]:
+    """A scan run once per recent text (several checks ask for the same spans), each caller
+    getting its own list to sort or extend."""
+    cached = lru_cache(maxsize=64)(scan)
+
+    @wraps(scan)
+    def spans(text: str) -> list[Span]:
+        return list(cached(text))
+
+    return spans
 
 
-@lru_cache(maxsize=64)
-def _emojis(text: str) -> tuple[Span, ...]:
-    """Cached: the emoji scan is the slowest token scan, and masking and brand rules both ask."""
+@_cached_spans
+def emojis(text: str) -> tuple[Span, ...]:
+    """Emoji, with skin tones and ZWJ sequences as one token (the `emoji` package's data);
+    cached: the emoji scan is the slowest token scan, and masking and brand rules both ask."""
     return tuple(
         Span(e["match_start"], e["match_end"], "emoji", e["emoji"]) for e in emoji.emoji_list(text)
     )
@@ -92,15 +101,10 @@ def numbers(text: str) -> list[Span]:
     return [Span(m.start(), m.end(), "number", m.group()) for m in NUMBER_OR_CODE.finditer(text)]
 
 
-def social_spans(text: str) -> list[Span]:
-    """Every span a spell or grammar checker must not flag, sorted by start."""
-    return list(_social_spans(text))
-
-
-@lru_cache(maxsize=64)
-def _social_spans(text: str) -> tuple[Span, ...]:
-    """Cached: one check asks three times (masking, filtering, brand rules). Spans found
-    first win; the kept spans never overlap, so each new one is tested against its two
+@_cached_spans
+def social_spans(text: str) -> tuple[Span, ...]:
+    """Every span a spell or grammar checker must not flag, sorted by start; cached: one
+    check asks three times (masking, filtering, brand rules). Spans found first win; the kept spans never overlap, so each new one is tested against its two
     neighbours in start order (n log n, not n²)."""
     kept = sorted(urls(text), key=lambda s: s.start)
     starts = [s.start for s in kept]

@@ -13,7 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,7 @@ from assistant.platforms import platform_ids  # noqa: E402
 from assistant.proofing import check_text  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.visuals import render_all  # noqa: E402
+from tests.fake_model import ModelHandler, completion  # noqa: E402
 
 DELAY = 0.5
 POST = (
@@ -56,7 +57,7 @@ class CannedServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-class CannedModel(BaseHTTPRequestHandler):
+class CannedModel(ModelHandler):
     """Benchmark harness only: waits `delay` seconds, answers a fixed completion."""
 
     delay = DELAY
@@ -64,39 +65,12 @@ class CannedModel(BaseHTTPRequestHandler):
     def do_POST(self):
         self.rfile.read(int(self.headers["Content-Length"]))
         time.sleep(self.delay)
-        body = json.dumps(
-            {
-                "id": "x",
-                "object": "chat.completion",
-                "created": 0,
-                "model": "m",
-                "choices": [
-                    {
-                        "index": 0,
-                        "finish_reason": "stop",
-                        "message": {
-                            "role": "assistant",
-                            "content": json.dumps(
-                                {
-                                    "text": "Nos palets d'hiver sont là. Commandez-les vite.",
-                                    "hashtags": ["#Hiver"],
-                                    "alt_text": "Palets",
-                                }
-                            ),
-                        },
-                    }
-                ],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        post = {
+            "text": "Nos palets d'hiver sont là. Commandez-les vite.",
+            "hashtags": ["#Hiver"],
+            "alt_text": "Palets",
+        }
+        self.answer(200, completion(json.dumps(post)))
 
 
 def _median_wall(request: DraftRequest, provider, runs: int) -> float:

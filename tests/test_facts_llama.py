@@ -13,7 +13,7 @@ from assistant.cli import app
 from assistant.facts import compare
 from assistant.platforms import platform_ids
 
-from .conftest import ROOT, use_env
+from .conftest import ROOT, use_llama_server
 
 BRIEF = (
     "Le samedi 6 décembre, de 10 h à 18 h, Maison Lemoine ouvre son atelier de Pont-Aven. "
@@ -24,13 +24,7 @@ BRIEF = (
 
 @pytest.mark.slow
 def test_every_variant_that_changes_a_fact_is_reported(llama_server, monkeypatch):
-    use_env(
-        monkeypatch,
-        ASSISTANT_TIMEOUT="300",  # llama.cpp's server answers one request at a time
-        OPENAI_BASE_URL=llama_server,
-        OPENAI_API_KEY="sk-test",
-        ASSISTANT_MODEL="smollm2",
-    )
+    use_llama_server(monkeypatch, llama_server)
     networks = platform_ids()
     assert len(networks) == 10
     arguments = ["draft", "--provider", "openai", "--brand", "maison-lemoine", "--format", "json"]

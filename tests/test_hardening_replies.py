@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -15,31 +15,16 @@ from assistant.llm import OpenAIProvider
 from assistant.settings import Settings
 
 from .conftest import ROOT, use_env
+from .fake_model import ModelHandler, completion
 
 BRIEF = "Cet hiver, nos palets au beurre salé sont de retour à Pont-Aven."
-
-
-def completion(content, finish_reason: str = "stop") -> dict:
-    return {
-        "id": "c",
-        "object": "chat.completion",
-        "created": 0,
-        "model": "m",
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": finish_reason,
-                "message": {"role": "assistant", "content": content},
-            }
-        ],
-    }
 
 
 def good(text: str = "Nos palets au beurre salé sont de retour.") -> dict:
     return completion(json.dumps({"text": text, "hashtags": [], "alt_text": "Des palets."}))
 
 
-class ScriptedModel(BaseHTTPRequestHandler):
+class ScriptedModel(ModelHandler):
     """Answers each POST with the next scripted (status, body); the last one repeats."""
 
     script: list = []
@@ -53,15 +38,7 @@ class ScriptedModel(BaseHTTPRequestHandler):
             status, body = self.script.pop(0) if len(self.script) > 1 else self.script[0]
         if callable(body):
             status, body = body(request)
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+        self.answer(status, body)
 
 
 @pytest.fixture()

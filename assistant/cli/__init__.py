@@ -98,20 +98,10 @@ def main(argv: list[str] | None = None) -> None:
 
 def _log_unexpected() -> str:
     """Write the current exception's traceback to `<data>/logs/assistant.log`; its path."""
-    from ..settings import get_settings
+    from ..logfile import setup_logging
 
-    folder = get_settings().data_dir / "logs"
-    path = folder / "assistant.log"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(path, encoding="utf-8")
-    except OSError:
+    path = setup_logging()
+    if path is None:
         return "(no log: the data folder is not writable; rerun with ASSISTANT_DEBUG=1)"
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    try:
-        log.exception("unexpected error in `assistant %s`", " ".join(sys.argv[1:2]))
-    finally:
-        log.removeHandler(handler)
-        handler.close()
+    log.exception("unexpected error in `assistant %s`", " ".join(sys.argv[1:2]))
     return str(path)

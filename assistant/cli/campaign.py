@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .. import review as workflow
 from ..campaign import (
     add_brief,
     brand_timezone,
@@ -26,19 +27,6 @@ from ..errors import StoreError
 from ..export import FORMATS, export_campaign
 from ..llm import make_provider
 from ..platforms import parse_platform_list
-from ..review import (
-    Actor,
-    approve,
-    comment,
-    describe,
-    ensure_in_review,
-    publish,
-    queue,
-    reject,
-    request_changes,
-    require_reviewer,
-    submit,
-)
 from ..settings import get_settings
 from ..store import open_store
 from .common import TEXT_OPTION, brand, check_format, print_json, read_text_arg
@@ -47,18 +35,18 @@ campaign_app = typer.Typer(
     help="Campaigns: create, add briefs (drafted at once), list, show.", no_args_is_help=True
 )
 review_app = typer.Typer(
-    help="Review: list the queue, submit, approve, request changes.", no_args_is_help=True
+    help="Review: list the queue, edit, submit, approve, request changes.", no_args_is_help=True
 )
 AS = typer.Option(None, "--as", help="Who acts (default: $ASSISTANT_USER or your login).")
 ROLE = typer.Option("reviewer", "--role", help="author | reviewer | admin")
 FMT = typer.Option("text", "--format", help="text or json")
 
 
-def actor(name: str | None, role: str) -> Actor:
+def actor(name: str | None, role: str) -> workflow.Actor:
     """`--as`, else the Settings user when set (ASSISTANT_USER), else the login name."""
     settings = get_settings()
     configured = settings.user if "user" in settings.model_fields_set else None
-    return Actor(name or configured or getpass.getuser(), role)
+    return workflow.Actor(name or configured or getpass.getuser(), role)
 
 
 @campaign_app.command("new")
@@ -203,7 +191,7 @@ def review_list(
 ) -> None:
     """The review queue, filtered and paginated."""
     check_format(fmt)
-    rows = queue(open_store(), status, platform, campaign_id, limit, offset)
+    rows = workflow.queue(open_store(), status, platform, campaign_id, limit, offset)
     if fmt == "json":
         print_json([r.__dict__ for r in rows])
         return
@@ -224,7 +212,7 @@ def review_list(
 def review_show(variant_id: int, fmt: str = FMT) -> None:
     """One variant: text, checks, versions, comments, audit log, override reason."""
     check_format(fmt)
-    found = describe(open_store(), variant_id)
+    found = workflow.describe(open_store(), variant_id)
     if fmt == "json":
         print_json(found)
         return
@@ -248,11 +236,23 @@ def review_show(variant_id: int, fmt: str = FMT) -> None:
         typer.echo(f"  {a['at']:%Y-%m-%d %H:%M} {a['actor']} {a['action']} {a['from']} → {a['to']}")
 
 
+@review_app.command("edit")
+def review_edit(
+    variant_id: int,
+    text: str = typer.Argument(None, help="The new text, a file, or '-'."),
+    who: str = AS,
+    role: str = typer.Option("author", "--role", help="author | reviewer | admin"),
+) -> None:
+    """Save a new text for a variant: a new version, checked again."""
+    row = workflow.edit(open_store(), variant_id, read_text_arg(text), actor(who, role))
+    typer.echo(f"variant {row.id}: {row.status}, text saved")
+
+
 @review_app.command("submit")
 def review_submit(variant_ids: list[int], who: str = AS, role: str = ROLE) -> None:
     """Send variants to review."""
     for variant_id in variant_ids:
-        row = submit(open_store(), variant_id, actor(who, role))
+        row = workflow.submit(open_store(), variant_id, actor(who, role))
         typer.echo(f"variant {row.id}: {row.status}")
 
 
@@ -269,7 +269,7 @@ def review_approve(
     """Approve variants (submitted to review first if still drafts)."""
     store = open_store()
     for variant_id in variant_ids:
-        row = approve(store, variant_id, actor(who, role), override, seen)
+        row = workflow.approve(store, variant_id, actor(who, role), override, seen)
         typer.echo(
             f"variant {row.id}: {row.status}" + (" (override)" if row.override_reason else "")
         )
@@ -283,11 +283,7 @@ def review_request_changes(
     role: str = ROLE,
 ) -> None:
     """Send a variant back with a comment."""
-    store = open_store()
-    reviewer = actor(who, role)
-    require_reviewer(reviewer, "request changes")
-    ensure_in_review(store, variant_id, reviewer)
-    row = request_changes(store, variant_id, reviewer, message)
+    row = workflow.request_changes(open_store(), variant_id, actor(who, role), message)
     typer.echo(f"variant {row.id}: {row.status}")
 
 
@@ -318,7 +314,7 @@ def review_publish(
         raise typer.Exit(2)
     store = open_store()
     for variant_id in variant_ids:
-        row = publish(store, variant_id, actor(who, role))
+        row = workflow.publish(store, variant_id, actor(who, role))
         typer.echo(f"variant {row.id}: {row.status}")
 
 
@@ -326,14 +322,14 @@ def review_publish(
 def review_reject(
     variant_id: int, reason: str = typer.Option("", "--reason"), who: str = AS, role: str = ROLE
 ) -> None:
-    row = reject(open_store(), variant_id, actor(who, role), reason)
+    row = workflow.reject(open_store(), variant_id, actor(who, role), reason)
     typer.echo(f"variant {row.id}: {row.status}")
 
 
 @review_app.command("comment")
 def review_comment(variant_id: int, body: str = typer.Argument(...), who: str = AS) -> None:
     """Comment on a variant."""
-    comment(open_store(), variant_id, actor(who, "reviewer"), body)
+    workflow.comment(open_store(), variant_id, actor(who, "reviewer"), body)
     typer.echo(f"comment added to variant {variant_id}")
 
 

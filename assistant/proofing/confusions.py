@@ -33,9 +33,6 @@ class ConfusionsEngine:
 
     name = "confusions"
 
-    def supports(self, lang: str) -> bool:
-        return any(rule["lang"] == lang for rule in rules())
-
     def check(self, text: str, lang: str) -> list[Match]:
         return [
             _match(rule, found, lang)

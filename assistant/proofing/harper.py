@@ -49,9 +49,6 @@ class HarperEngine:
         self._cache: dict[tuple[str, str], tuple[Match, ...]] = {}
         self._lock = threading.Lock()
 
-    def supports(self, lang: str) -> bool:
-        return lang == "en"
-
     def check(self, text: str, lang: str, dialect: str = DEFAULT_DIALECT) -> list[Match]:
         """Paragraph by paragraph, each kept in a small cache: a live re-check after an edit
         lints only the paragraph that changed."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import gradio as gr
 
 from ..charter import load_all
+from ..logfile import setup_logging
 from ..settings import get_settings
 from ..store import Store, open_store
 from . import brand, campaign, draft, review
@@ -16,6 +17,7 @@ from .templates import UI_DIR, stylesheet
 
 
 def build_app(store: Store | None = None) -> gr.Blocks:
+    setup_logging()
     store = store or open_store()
     good, bad = load_all(get_settings().brand_dir)
     slugs = [c.slug for c in good]

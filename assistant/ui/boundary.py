@@ -18,37 +18,23 @@ from typing import Any
 import gradio as gr
 
 from ..errors import AssistantError
-from ..settings import get_settings
+from ..logfile import setup_logging
 from .i18n import error_text, request_language, tr
 from .profiling import profiled
 
 log = logging.getLogger("assistant.ui")
 
 
-def log_path() -> str:
-    return str(get_settings().data_dir / "logs" / "assistant.log")
-
-
-def setup_logging() -> None:
-    """Log to `<data>/logs/assistant.log` (and stderr) once per process."""
-    root = logging.getLogger("assistant")
-    if any(getattr(h, "_assistant", False) for h in root.handlers):
-        return
-    path = get_settings().data_dir / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path / "assistant.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler._assistant = True  # type: ignore[attr-defined]
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-
-
-def _request(args: tuple, kwargs: dict) -> gr.Request | None:
-    return next((v for v in (*args, *kwargs.values()) if isinstance(v, gr.Request)), None)
+def _request(fn: Callable, args: tuple, kwargs: dict) -> gr.Request | None:
+    """The handler's `request` argument (Gradio fills it by its annotation), if it has one."""
+    try:
+        return inspect.signature(fn).bind_partial(*args, **kwargs).arguments.get("request")
+    except TypeError:
+        return None
 
 
 def _refusal(exc: Exception, fn: Callable, args: tuple, kwargs: dict) -> gr.Error:
-    request = _request(args, kwargs)
+    request = _request(fn, args, kwargs)
     lang = request_language(request)
     if isinstance(exc, AssistantError):
         who = getattr(request, "username", None) or "anonymous"
@@ -57,8 +43,11 @@ def _refusal(exc: Exception, fn: Callable, args: tuple, kwargs: dict) -> gr.Erro
         return gr.Error(
             error_text(exc, lang), title=tr("toast_refused", lang), print_exception=False
         )
+    where = setup_logging()
     log.exception("unexpected error in %s", fn.__name__)
-    return gr.Error(tr("unexpected_error", lang, log=log_path()), title=tr("toast_error", lang))
+    return gr.Error(
+        tr("unexpected_error", lang, log=where or "stderr"), title=tr("toast_error", lang)
+    )
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -145,87 +146,9 @@ def export_files(store: Store, campaign_id: int, kind: str) -> tuple[list[str], 
     return [str(p) for p in files], warnings
 
 
-def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
-    """The Campaign panel; returns its poll timer (active only while the tab is shown)."""
-    with gr.Row():
-        chooser = gr.Dropdown([], label=t("campaign"), elem_id="campaign")
-        refresh = gr.Button(t("refresh"), elem_id="campaign-refresh", scale=0)
-    gr.Markdown(t("campaign_hint"), elem_classes=["hint"])
-    table = gr.Dataframe(
-        interactive=False,
-        wrap=True,
-        elem_id="calendar",
-        column_widths=["17%", "10%", "8%", "14%", "51%"],
-    )
-    warnings = gr.HTML(elem_id="calendar-warnings")
-    marker = gr.State("")
-    timer = gr.Timer(POLL_SECONDS, active=False)
-    with gr.Row():
-        fmt = gr.Radio(
-            list(EXPORTS), value="Hootsuite CSV", label=t("export_format"), elem_id="export-format"
-        )
-        export_button = gr.Button(t("export"), variant="primary", elem_id="export", scale=0)
-    export_notes = gr.HTML(elem_id="export-notes")
-    files = gr.File(file_count="multiple", label=t("export_files"), elem_id="export-files")
-    with gr.Row():
-        publisher = gr.Textbox("", label=t("publisher"), elem_id="publisher")
-        publish_button = gr.Button(t("mark_published"), elem_id="mark-published", scale=0)
-    with gr.Group(visible=False, elem_id="publish-confirm") as confirm_box:
-        question = gr.HTML()
-        with gr.Row():
-            yes = gr.Button(t("publish_yes"), variant="stop", elem_id="publish-yes")
-            no = gr.Button(t("publish_cancel"), elem_id="publish-cancel")
-    publish_notes = gr.HTML(elem_id="publish-notes")
-
-    def _reload(current: Any, lang: str) -> tuple:
-        choices = campaign_choices(store)
-        ids = [c[1] for c in choices]
-        value = current if current in ids else (ids[-1] if ids else None)
-        return gr.update(choices=choices, value=value), *show(store, value, lang)
-
-    @handled
-    def load(current: Any, request: gr.Request):
-        lang = request_language(request)
-        return workflow.change_marker(store), *_reload(current, lang)
-
-    @handled
-    def poll(known: str, current: Any, request: gr.Request):
-        moved = workflow.change_marker(store)
-        if moved == known:
-            return tuple(gr.skip() for _ in range(4))
-        return moved, *_reload(current, request_language(request))
-
-    @handled
-    def pick(current: Any, request: gr.Request):
-        return show(store, current, request_language(request))
-
-    @handled
-    def run_export(campaign_id: Any, label: str, request: gr.Request):
-        lang = request_language(request)
-        if not campaign_id:
-            gr.Warning(tr("choose_campaign", lang), title=tr("toast_refused", lang))
-            return gr.skip(), notes("refused", tr("choose_campaign", lang))
-        try:
-            written, export_warnings = export_files(store, int(campaign_id), EXPORTS[label])
-        except AssistantError as exc:
-            return gr.skip(), notes("refused", refused(exc, lang, "export"))
-        message = tr("export_done", lang, count=len(written))
-        gr.Info(message, title=tr("toast_done", lang))
-        title = f"{message} {tr('export_warnings_title', lang)}" if export_warnings else message
-        return written, notes("done", message, export_warnings, title=title)
-
-    @handled
-    def ask(campaign_id: Any, request: gr.Request):
-        lang = request_language(request)
-        if not campaign_id:
-            gr.Warning(tr("choose_campaign", lang), title=tr("toast_refused", lang))
-            return gr.update(visible=False), "", notes("refused", tr("choose_campaign", lang))
-        ids = approved_ids(store, int(campaign_id))
-        if not ids:
-            return gr.update(visible=False), "", notes("refused", tr("publish_none", lang))
-        name = campaigns.find_campaign(store, int(campaign_id))["name"]
-        text = tr("publish_confirm", lang, count=len(ids), name=name)
-        return gr.update(visible=True), render_html("campaign_confirm", question=text), ""
+def publishing(store: Store):
+    """The handler of "yes, mark as published": outputs confirm box, notes, marker, calendar
+    table and warnings."""
 
     @handled
     def publish(campaign_id: Any, who: str, request: gr.Request):
@@ -253,25 +176,150 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
             *show(store, campaign_id, lang),
         )
 
+    return publish
+
+
+READS = {"concurrency_limit": None, "show_progress": "minimal"}
+
+
+@dataclass
+class _Calendar:
+    """The chosen campaign, its calendar and warnings, and the marker and poll that keep
+    them fresh."""
+
+    chooser: gr.Dropdown
+    table: gr.Dataframe
+    warnings: gr.HTML
+    marker: gr.State
+    timer: gr.Timer
+
+    def listing(self) -> list:
+        return [self.marker, self.chooser, self.table, self.warnings]
+
+
+def _calendar_panel(store: Store, tab: gr.Tab | None) -> _Calendar:
+    with gr.Row():
+        chooser = gr.Dropdown([], label=t("campaign"), elem_id="campaign")
+        refresh = gr.Button(t("refresh"), elem_id="campaign-refresh", scale=0)
+    gr.Markdown(t("campaign_hint"), elem_classes=["hint"])
+    table = gr.Dataframe(
+        interactive=False,
+        wrap=True,
+        elem_id="calendar",
+        column_widths=["17%", "10%", "8%", "14%", "51%"],
+    )
+    calendar = _Calendar(
+        chooser,
+        table,
+        gr.HTML(elem_id="calendar-warnings"),
+        gr.State(""),
+        gr.Timer(POLL_SECONDS, active=False),
+    )
+
+    def _reload(current: Any, lang: str) -> tuple:
+        choices = campaign_choices(store)
+        ids = [c[1] for c in choices]
+        value = current if current in ids else (ids[-1] if ids else None)
+        return gr.update(choices=choices, value=value), *show(store, value, lang)
+
+    @handled
+    def load(current: Any, request: gr.Request):
+        lang = request_language(request)
+        return workflow.change_marker(store), *_reload(current, lang)
+
+    @handled
+    def poll(known: str, current: Any, request: gr.Request):
+        moved = workflow.change_marker(store)
+        if moved == known:
+            return tuple(gr.skip() for _ in range(4))
+        return moved, *_reload(current, request_language(request))
+
+    @handled
+    def pick(current: Any, request: gr.Request):
+        return show(store, current, request_language(request))
+
+    listing = calendar.listing()
+    refresh.click(load, chooser, listing, **READS)
+    if tab is not None:
+        tab.select(load, chooser, listing, **READS)
+    calendar.timer.tick(
+        poll, [calendar.marker, chooser], listing, queue=False, show_progress="hidden"
+    )
+    chooser.input(pick, chooser, [table, calendar.warnings], **READS)
+    return calendar
+
+
+def _export_panel(store: Store, chooser: gr.Dropdown) -> None:
+    with gr.Row():
+        fmt = gr.Radio(
+            list(EXPORTS), value="Hootsuite CSV", label=t("export_format"), elem_id="export-format"
+        )
+        export_button = gr.Button(t("export"), variant="primary", elem_id="export", scale=0)
+    export_notes = gr.HTML(elem_id="export-notes")
+    files = gr.File(file_count="multiple", label=t("export_files"), elem_id="export-files")
+
+    @handled
+    def run_export(campaign_id: Any, label: str, request: gr.Request):
+        lang = request_language(request)
+        if not campaign_id:
+            gr.Warning(tr("choose_campaign", lang), title=tr("toast_refused", lang))
+            return gr.skip(), notes("refused", tr("choose_campaign", lang))
+        try:
+            written, export_warnings = export_files(store, int(campaign_id), EXPORTS[label])
+        except AssistantError as exc:
+            return gr.skip(), notes("refused", refused(exc, lang, "export"))
+        message = tr("export_done", lang, count=len(written))
+        gr.Info(message, title=tr("toast_done", lang))
+        title = f"{message} {tr('export_warnings_title', lang)}" if export_warnings else message
+        return written, notes("done", message, export_warnings, title=title)
+
+    export_button.click(run_export, [chooser, fmt], [files, export_notes], concurrency_limit=2)
+
+
+def _publish_panel(store: Store, calendar: _Calendar) -> None:
+    """ "Mark as published" asks first; "yes" publishes every approved variant."""
+    with gr.Row():
+        publisher = gr.Textbox("", label=t("publisher"), elem_id="publisher")
+        publish_button = gr.Button(t("mark_published"), elem_id="mark-published", scale=0)
+    with gr.Group(visible=False, elem_id="publish-confirm") as confirm_box:
+        question = gr.HTML()
+        with gr.Row():
+            yes = gr.Button(t("publish_yes"), variant="stop", elem_id="publish-yes")
+            no = gr.Button(t("publish_cancel"), elem_id="publish-cancel")
+    publish_notes = gr.HTML(elem_id="publish-notes")
+
+    @handled
+    def ask(campaign_id: Any, request: gr.Request):
+        lang = request_language(request)
+        if not campaign_id:
+            gr.Warning(tr("choose_campaign", lang), title=tr("toast_refused", lang))
+            return gr.update(visible=False), "", notes("refused", tr("choose_campaign", lang))
+        ids = approved_ids(store, int(campaign_id))
+        if not ids:
+            return gr.update(visible=False), "", notes("refused", tr("publish_none", lang))
+        name = campaigns.find_campaign(store, int(campaign_id))["name"]
+        text = tr("publish_confirm", lang, count=len(ids), name=name)
+        return gr.update(visible=True), render_html("campaign_confirm", question=text), ""
+
     @handled
     def cancel():
         return gr.update(visible=False)
 
-    reads = {"concurrency_limit": None, "show_progress": "minimal"}
-    listing = [marker, chooser, table, warnings]
-    refresh.click(load, chooser, listing, **reads)
-    if tab is not None:
-        tab.select(load, chooser, listing, **reads)
-    timer.tick(poll, [marker, chooser], listing, queue=False, show_progress="hidden")
-    chooser.input(pick, chooser, [table, warnings], **reads)
-    export_button.click(run_export, [chooser, fmt], [files, export_notes], concurrency_limit=2)
-    publish_button.click(ask, chooser, [confirm_box, question, publish_notes], **reads)
+    publish_button.click(ask, calendar.chooser, [confirm_box, question, publish_notes], **READS)
     no.click(cancel, None, confirm_box, queue=False)
     yes.click(
-        publish,
-        [chooser, publisher],
-        [confirm_box, publish_notes, marker, table, warnings],
+        publishing(store),
+        [calendar.chooser, publisher],
+        [confirm_box, publish_notes, calendar.marker, calendar.table, calendar.warnings],
         concurrency_limit=4,
         concurrency_id="review-decisions",
     )
-    return timer
+
+
+def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
+    """The Campaign panel: calendar, exports, publishing; returns its poll timer (active only
+    while the tab is shown)."""
+    calendar = _calendar_panel(store, tab)
+    _export_panel(store, calendar.chooser)
+    _publish_panel(store, calendar)
+    return calendar.timer

@@ -78,11 +78,29 @@ def provider_notice(lang: str) -> str:
     return tr("provider_local", lang, path=settings.local_model_path or "GGUF")
 
 
-def build(store: Store, brands: list[str]) -> Loader:
-    """The tab's components and events; returns what a page load calls."""
+@dataclass
+class _Form:
+    """The brief form: who, what, where and when, and the buttons that start drafting."""
+
+    brand: gr.Dropdown
+    author: gr.Textbox
+    campaign_name: gr.Textbox
+    notice: gr.Markdown
+    brief: gr.Textbox
+    networks: gr.CheckboxGroup
+    variants: gr.Slider
+    when: gr.DateTime
+    generate: gr.Button
+    resume: gr.Button
+    progress_note: gr.Markdown
+
+
+REMEMBERED = ("brand", "author", "campaign", "when", "networks", "brief", "ids", "brief_id")
+
+
+def _form_panel(brands: list[str]) -> _Form:
     first = charter_of(brands[0]) if brands else None
     zone = brand_timezone(first)
-    context = gr.BrowserState({}, storage_key="assistant-draft-context")
     with gr.Row():
         brand = gr.Dropdown(brands, value=brands[0] if brands else None, label=t("brand"))
         author = gr.Textbox(get_settings().user, label=t("author"), elem_id="author")
@@ -113,11 +131,8 @@ def build(store: Store, brands: list[str]) -> Loader:
         generate = gr.Button(t("generate"), variant="primary", elem_id="generate")
         resume = gr.Button(t("resume"), visible=False, elem_id="resume")
     progress_note = gr.Markdown(elem_id="draft-progress")
-    ids = gr.State([])
-    brief_id = gr.State(None)
-    tick = gr.State(0)
-    conflicts = gr.State({})
-    remembered = [brand, author, campaign_name, when, networks, brief, ids, brief_id]
+    what = (brand, author, campaign_name, notice, brief, networks, variants, when)
+    form = _Form(*what, generate, resume, progress_note)
 
     @handled
     def count(text: str, request: gr.Request) -> str:
@@ -128,45 +143,60 @@ def build(store: Store, brands: list[str]) -> Loader:
     @handled
     def brand_changed(slug: str):
         charter = charter_of(slug)
-        zone = brand_timezone(charter)
-        return gr.update(value=charter.networks if charter else []), gr.update(info=zone)
-
-    brand.input(brand_changed, brand, [networks, when])
-
-    @handled
-    def remember(*values: Any) -> dict:
-        return dict(
-            zip(
-                ("brand", "author", "campaign", "when", "networks", "brief", "ids", "brief_id"),
-                values,
-                strict=True,
-            )
+        return gr.update(value=charter.networks if charter else []), gr.update(
+            info=brand_timezone(charter)
         )
 
-    gr.on(
-        [c.change for c in (brand, author, campaign_name, when, networks, brief)],
-        remember,
-        remembered,
-        context,
-        show_progress="hidden",
-        trigger_mode="always_last",
-    )
+    brand.input(brand_changed, brand, [networks, when])
+    return form
+
+
+@handled
+def remember(*values: Any) -> dict:
+    """The working context as the browser keeps it (REMEMBERED, in order)."""
+    return dict(zip(REMEMBERED, values, strict=True))
+
+
+def build(store: Store, brands: list[str]) -> Loader:
+    """The tab's components and events; returns what a page load calls."""
+    context = gr.BrowserState({}, storage_key="assistant-draft-context")
+    form = _form_panel(brands)
+    ids = gr.State([])
+    brief_id = gr.State(None)
+    tick = gr.State(0)
+    conflicts = gr.State({})
+    kept = [form.brand, form.author, form.campaign_name, form.when, form.networks, form.brief]
+    remembered = [*kept, ids, brief_id]
+    quiet = {"show_progress": "hidden", "trigger_mode": "always_last"}
+    gr.on([c.change for c in kept], remember, remembered, context, **quiet)
     drafting = _Drafting(store)
-    generate.click(
+    asked = [form.brand, form.brief, form.networks, form.variants, form.when, form.author]
+    form.generate.click(
         drafting.run,
-        [brand, brief, networks, variants, when, author, campaign_name],
-        [ids, progress_note, tick, brief_id, resume],
+        [*asked, form.campaign_name],
+        [ids, form.progress_note, tick, brief_id, form.resume],
         show_progress="minimal",
     ).then(remember, remembered, context, show_progress="hidden")
-    resume.click(
+    form.resume.click(
         drafting.resume,
-        [brief_id, ids, author],
-        [ids, progress_note, tick, resume],
+        [brief_id, ids, form.author],
+        [ids, form.progress_note, tick, form.resume],
         show_progress="minimal",
     )
+    _cards(store, ids, tick, form.author, conflicts)
+    return Loader(
+        _Restore(store, brands),
+        [context, form.author],
+        [*remembered, form.resume, form.notice, tick],
+    )
 
-    # the cards redraw when `tick` moves (and only then): every change of the ids or of a
-    # pending conflict comes with a new tick, so one redraw never races another
+
+def _cards(
+    store: Store, ids: gr.State, tick: gr.State, author: gr.Textbox, conflicts: gr.State
+) -> None:
+    """The cards redraw when `tick` moves (and only then): every change of the ids or of a
+    pending conflict comes with a new tick, so one redraw never races another."""
+
     @gr.render(inputs=[ids, tick, author, conflicts], triggers=[tick.change])
     @handled
     def cards(variant_ids: list[int], _tick: int, typed: str, pending: dict, request: gr.Request):
@@ -174,13 +204,6 @@ def build(store: Store, brands: list[str]) -> Loader:
         who = acting(request, typed, "author")
         for variant_id in variant_ids or []:
             _variant_card(store, variant_id, lang, who, tick, conflicts, pending or {})
-
-    restore = _Restore(store, brands)
-    return Loader(
-        restore,
-        [context, author],
-        [brand, author, campaign_name, when, networks, brief, ids, brief_id, resume, notice, tick],
-    )
 
 
 class _Drafting:
@@ -474,7 +497,7 @@ class _CardActions:
             stored, version = current(self.store, self.view.id)
             if version != self.view.version or stored != self.view.text:
                 raise AssistantError("this card changed; reload it", key="card_changed")
-            match = Match.from_dict(raw) if hasattr(Match, "from_dict") else _match(raw)
+            match = Match.from_dict(raw)
             text, _rest = apply(self.view.text, match, replacement)
             edit(self.store, self.view.id, text, self.actor, self.view.version, "fix")
             return _next()
@@ -488,21 +511,6 @@ class _CardActions:
             return gr.skip()
         render_variant_visuals(self.store, self.view.id, elsewhere)
         return _next()
-
-
-def _match(raw: dict):
-    from ..proofing import Match
-
-    return Match(
-        offset=raw["offset"],
-        length=raw["length"],
-        message=raw["message"],
-        rule_id=raw["rule"]["id"],
-        category=raw["rule"]["category"]["id"],
-        severity=raw["severity"],
-        source=raw["source"],
-        replacements=tuple(r["value"] for r in raw["replacements"]),
-    )
 
 
 def _without(pending: dict, key: str) -> dict:

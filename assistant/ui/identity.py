@@ -28,7 +28,7 @@ def acting(request: gr.Request | None, typed_name: str, typed_role: str) -> Acto
     username = getattr(request, "username", None) if request is not None else None
     if username:
         return Actor(username, accounts().get(username, ("", "author"))[1])
-    return Actor((typed_name or "").strip() or "cm", typed_role)
+    return Actor((typed_name or "").strip() or get_settings().user, typed_role)
 
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})

@@ -317,9 +317,48 @@ def _skip(n: int) -> tuple:
     return tuple(gr.skip() for _ in range(n))
 
 
-def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
-    """The Review panel; `tab` (the enclosing tab) reloads the queue whenever it is shown.
-    Returns the poll timer, active only while the tab is visible."""
+@dataclass
+class _Queue:
+    """The filters and the queue table, with the marker and poll that keep it fresh."""
+
+    status: gr.Dropdown
+    network: gr.Dropdown
+    refresh: gr.Button
+    table: gr.Dataframe
+    marker: gr.State
+    timer: gr.Timer
+
+
+@dataclass
+class _Shown:
+    """The variant on screen: who reviews it, its card, history and diff."""
+
+    variant_id: gr.Number
+    reviewer: gr.Textbox
+    role: gr.Dropdown
+    open_button: gr.Button
+    seen_line: gr.HTML
+    card: gr.HTML
+    seen: gr.State
+    history: gr.HTML | None = None
+    diff: gr.HTML | None = None
+
+    def view(self) -> list:
+        """The components `variant_view` fills, in its order."""
+        return [self.seen_line, self.card, self.diff, self.history, self.seen]
+
+
+@dataclass
+class _Decisions:
+    approve: gr.Button
+    reason: gr.Textbox
+    override: gr.Button
+    note: gr.Textbox
+    changes: gr.Button
+    outcome: gr.HTML
+
+
+def _queue_panel() -> _Queue:
     statuses = [(t("all_statuses"), ""), *((t(f"workflow_{s}"), s) for s in workflow.STATUSES)]
     networks = [(t("all_networks"), ""), *((get_platform(p).name, p) for p in platform_ids())]
     with gr.Row(elem_classes=["review-filters"]):
@@ -331,7 +370,7 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         )
         refresh = gr.Button(t("refresh"), elem_id="review-refresh", scale=0)
     gr.Markdown(t("review_hint"), elem_classes=["hint"])
-    queue_table = gr.Dataframe(
+    table = gr.Dataframe(
         value=pd.DataFrame([], columns=headers("fr")),
         interactive=False,
         wrap=True,
@@ -339,8 +378,11 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         column_widths=["6%", "14%", "9%", "12%", "7%", "52%"],
     )
     marker = gr.State("")
+    return _Queue(status, network, refresh, table, marker, gr.Timer(POLL_SECONDS, active=False))
+
+
+def _shown_panel() -> _Shown:
     seen = gr.State(None)
-    timer = gr.Timer(POLL_SECONDS, active=False)
     with gr.Row(elem_classes=["review-who"]):
         variant_id = gr.Number(label=t("variant_id"), precision=0, elem_id="review-variant")
         reviewer = gr.Textbox("reviewer", label=t("reviewer"), elem_id="reviewer")
@@ -353,18 +395,25 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         open_button = gr.Button(t("open"), elem_id="review-open", scale=0)
     seen_line = gr.HTML(elem_id="review-seen")
     card = gr.HTML(elem_id="review-card")
+    return _Shown(variant_id, reviewer, role, open_button, seen_line, card, seen)
+
+
+def _decisions_panel() -> _Decisions:
     with gr.Group(elem_classes=["review-actions"]):
         with gr.Row():
-            approve_button = gr.Button(t("approve"), variant="primary", elem_id="approve")
+            approve = gr.Button(t("approve"), variant="primary", elem_id="approve")
         with gr.Row():
             reason = gr.Textbox(label=t("override_reason"), elem_id="override-reason")
-            override_button = gr.Button(t("override"), elem_id="override", scale=0)
+            override = gr.Button(t("override"), elem_id="override", scale=0)
         with gr.Row():
             note = gr.Textbox(label=t("comment"), elem_id="review-comment")
-            changes_button = gr.Button(t("request_changes"), elem_id="request-changes", scale=0)
+            changes = gr.Button(t("request_changes"), elem_id="request-changes", scale=0)
         outcome = gr.HTML(elem_id="review-outcome")
-    history = gr.HTML(elem_id="review-history")
-    diff = gr.HTML(elem_id="review-diff")
+    return _Decisions(approve, reason, override, note, changes, outcome)
+
+
+def _wire_queue(store: Store, queue: _Queue, tab: gr.Tab | None) -> None:
+    """Load the queue when asked or shown; the poll reloads it only when the marker moved."""
 
     @handled
     def load(shown_status: str, shown_network: str, request: gr.Request):
@@ -380,26 +429,41 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         lang = request_language(request)
         return current, queue_frame(store, shown_status, shown_network, lang)
 
-    view_outputs = [seen_line, card, diff, history, seen]
-    open_outputs = [variant_id, *view_outputs, reason, note, outcome, queue_table]
+    filters, listing = [queue.status, queue.network], [queue.marker, queue.table]
+    for trigger in (queue.refresh.click, queue.status.change, queue.network.change):
+        trigger(load, filters, listing, **READS)
+    if tab is not None:
+        tab.select(load, filters, listing, **READS)
+    queue.timer.tick(poll, [queue.marker, *filters], listing, queue=False, show_progress="hidden")
+
+
+def _wire_open(store: Store, queue: _Queue, shown: _Shown, decisions: _Decisions) -> None:
+    """A click on a row, or a typed id, opens a variant; the fields of the last one clear."""
+    outputs = [
+        shown.variant_id,
+        *shown.view(),
+        decisions.reason,
+        decisions.note,
+        decisions.outcome,
+        queue.table,
+    ]
 
     def _open(vid: int, frame: Any, lang: str) -> tuple:
         try:
-            shown = variant_view(store, vid, lang)
+            view = variant_view(store, vid, lang)
         except NotFound:
             message = tr("variant_gone", lang, id=vid)
             log.info("refused open: variant %s is gone", vid)
             gr.Warning(message, title=tr("toast_refused", lang))
-            return (*_skip(1 + len(view_outputs) + 2), outcome_html("refused", message),
+            return (*_skip(1 + VIEW_OUTPUTS + 2), outcome_html("refused", message),
                     drop_row(frame, vid))  # fmt: skip
-        return vid, *shown, "", "", outcome_html("", ""), gr.skip()
+        return vid, *view, "", "", outcome_html("", ""), gr.skip()
 
     @handled
     def open_row(frame: Any, evt: gr.SelectData, request: gr.Request):
-        """A click anywhere on a row opens its variant; the fields of the last one are cleared."""
         row = evt.row_value or []
         if not row or row[0] in (None, ""):
-            return _skip(len(open_outputs))
+            return _skip(len(outputs))
         return _open(int(row[0]), frame, request_language(request))
 
     @handled
@@ -407,32 +471,43 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         lang = request_language(request)
         if not vid:
             gr.Warning(tr("choose_variant", lang), title=tr("toast_refused", lang))
-            return _skip(len(open_outputs))
+            return _skip(len(outputs))
         return _open(int(vid), frame, lang)
 
-    decision_inputs = [seen, reviewer, role, reason, note, queue_table, status]
-    decision_outputs = [outcome, *view_outputs, queue_table, marker]
+    queue.table.select(open_row, queue.table, outputs, **READS)
+    shown.open_button.click(open_typed, [shown.variant_id, queue.table], outputs, **READS)
+
+
+def _wire_decisions(store: Store, queue: _Queue, shown: _Shown, decisions: _Decisions) -> None:
+    inputs = [shown.seen, shown.reviewer, shown.role, decisions.reason, decisions.note]
+    inputs += [queue.table, queue.status]
+    outputs = [decisions.outcome, *shown.view(), queue.table, queue.marker]
     for button, action in (
-        (approve_button, "approve"),
-        (override_button, "override"),
-        (changes_button, "changes"),
+        (decisions.approve, "approve"),
+        (decisions.override, "override"),
+        (decisions.changes, "changes"),
     ):
         button.click(
             decision(store, action),
-            decision_inputs,
-            decision_outputs,
+            inputs,
+            outputs,
             concurrency_limit=DECISION_CONCURRENCY,
             concurrency_id="review-decisions",
         )
 
-    reads = {"concurrency_limit": None, "show_progress": "minimal"}
-    filters = [status, network]
-    refresh.click(load, filters, [marker, queue_table], **reads)
-    status.change(load, filters, [marker, queue_table], **reads)
-    network.change(load, filters, [marker, queue_table], **reads)
-    if tab is not None:
-        tab.select(load, filters, [marker, queue_table], **reads)
-    timer.tick(poll, [marker, *filters], [marker, queue_table], queue=False, show_progress="hidden")
-    queue_table.select(open_row, queue_table, open_outputs, **reads)
-    open_button.click(open_typed, [variant_id, queue_table], open_outputs, **reads)
-    return timer
+
+READS = {"concurrency_limit": None, "show_progress": "minimal"}
+
+
+def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
+    """The Review panel; `tab` (the enclosing tab) reloads the queue whenever it is shown.
+    Returns the poll timer, active only while the tab is visible."""
+    queue = _queue_panel()
+    shown = _shown_panel()
+    decisions = _decisions_panel()
+    shown.history = gr.HTML(elem_id="review-history")
+    shown.diff = gr.HTML(elem_id="review-diff")
+    _wire_queue(store, queue, tab)
+    _wire_open(store, queue, shown, decisions)
+    _wire_decisions(store, queue, shown, decisions)
+    return queue.timer

@@ -8,27 +8,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from ..html import html_templates
 
 UI_DIR = Path(__file__).resolve().parent
 TEMPLATES = UI_DIR / "templates"
 STYLES = UI_DIR / "styles"
 
 
-@cache
-def environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render_html(name: str, **context: Any) -> str:
     """One template rendered with autoescape (`name` without the `.html.j2` suffix)."""
-    return environment().get_template(f"{name}.html.j2").render(**context)
+    return html_templates(TEMPLATES).get_template(f"{name}.html.j2").render(**context)
 
 
 @cache
