@@ -643,51 +643,36 @@ def verify(url: str, results: Results) -> list[str]:
     store = Store(url)
     problems = []
     with store.session() as s:
+
+        def stored(model: type, *conditions) -> int:
+            return s.scalar(select(func.count()).select_from(model).where(*conditions))
+
         dupes = s.execute(
             select(Version.variant_id, Version.number, func.count())
             .group_by(Version.variant_id, Version.number)
             .having(func.count() > 1)
         ).all()
         problems += [f"version {v}#{num} stored {c} times" for v, num, c in dupes]
+        writes = []
         for who, vid, action, note in results.decisions:
             if action in ("approve", "override"):
-                found = s.scalar(
-                    select(func.count())
-                    .select_from(AuditEvent)
-                    .where(
-                        AuditEvent.variant_id == vid,
-                        AuditEvent.actor == who,
-                        AuditEvent.action.in_(["approve", "override"]),
-                    )
+                decided = AuditEvent.action.in_(["approve", "override"])
+                count = stored(
+                    AuditEvent, AuditEvent.variant_id == vid, AuditEvent.actor == who, decided
                 )
             else:
-                found = s.scalar(
-                    select(func.count())
-                    .select_from(Comment)
-                    .where(Comment.variant_id == vid, Comment.body == note)
-                )
-            if found != 1:
-                problems.append(f"{action} by {who} on {vid} stored {found} times")
+                count = stored(Comment, Comment.variant_id == vid, Comment.body == note)
+            writes.append((f"{action} by {who} on {vid}", count))
         for vid, text in results.saves:
-            found = s.scalar(
-                select(func.count())
-                .select_from(Version)
-                .where(Version.variant_id == vid, Version.text == text)
-            )
-            if found != 1:
-                problems.append(f"save on {vid} stored {found} times")
+            count = stored(Version, Version.variant_id == vid, Version.text == text)
+            writes.append((f"save on {vid}", count))
         for who, vid in results.sends:
-            found = s.scalar(
-                select(func.count())
-                .select_from(AuditEvent)
-                .where(
-                    AuditEvent.variant_id == vid,
-                    AuditEvent.actor == who,
-                    AuditEvent.action == "submit",
-                )
+            submitted = AuditEvent.action == "submit"
+            count = stored(
+                AuditEvent, AuditEvent.variant_id == vid, AuditEvent.actor == who, submitted
             )
-            if found != 1:
-                problems.append(f"send by {who} on {vid} stored {found} times")
+            writes.append((f"send by {who} on {vid}", count))
+        problems += [f"{what} stored {count} times" for what, count in writes if count != 1]
     store.engine.dispose()
     return problems
 

@@ -171,3 +171,16 @@ def test_an_export_lists_its_warnings_and_changes_no_status(store):
     assert files and all(f.endswith(".csv") for f in files)
     assert warnings and "=" in " ".join(warnings)
     assert workflow.describe(store, vid)["status"] == "approved"
+
+
+def test_a_logged_in_author_sees_their_own_name_and_role(monkeypatch):
+    """With ASSISTANT_AUTH, the Review tab showed "reviewer" preselected to an author."""
+    import gradio as gr
+
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("ASSISTANT_AUTH", "alice:pw1:author,bob:pw2:reviewer")
+    get_settings.cache_clear()
+    name, role = panel.logged_in_identity(gr.Request(username="alice"))
+    assert name["value"] == "alice" and role["value"] == "author"
+    assert name["interactive"] is False and role["interactive"] is False

@@ -510,4 +510,19 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
     _wire_queue(store, queue, tab)
     _wire_open(store, queue, shown, decisions)
     _wire_decisions(store, queue, shown, decisions)
+    if tab is not None:
+        tab.select(logged_in_identity, None, [shown.reviewer, shown.role], **READS)
     return queue.timer
+
+
+@handled
+def logged_in_identity(request: gr.Request) -> tuple[Any, Any]:
+    """With a login, the name and role fields show who acts, read-only (the server uses the
+    login anyway: an author must not see "reviewer" preselected)."""
+    if not getattr(request, "username", None):
+        return gr.skip(), gr.skip()
+    actor = acting(request, "", "author")
+    return (
+        gr.update(value=actor.name, interactive=False),
+        gr.update(value=actor.role, interactive=False),
+    )
