@@ -356,3 +356,36 @@ def test_a_changed_date_is_flagged_with_the_briefs_value_and_fixed_in_one_click(
     fixed = describe(_store(tmp_path), variant_id)
     assert "12 décembre" in fixed["text"] and "13 décembre" not in fixed["text"]
     assert "FACT_CHANGED" not in [m["rule"]["id"] for m in fixed["matches"]]
+
+
+def test_a_reviewers_decision_reaches_the_writers_open_draft_tab(running_app, tmp_path):
+    """The writer's Draft tab used to say "in review" long after a reviewer sent the post back:
+    the reviewer's decision and comment now show above the cards within seconds, as text,
+    and the cards redraw on request."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from assistant.review import Actor, describe, request_changes
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = _page(browser, running_app, "fr-FR")
+        _generate(page, BRIEF, "LinkedIn")
+        card = _card(page, "linkedin")
+        card.locator("button.send").click()
+        expect(card.locator(".card .status")).to_contain_text("en relecture", timeout=15_000)
+        variant_id = _variant_id(page, "linkedin")
+        store = _store(tmp_path)
+        page.wait_for_timeout(7_000)  # one poll sees the card as drawn
+        note = "Ajoutez le prix <b>svp</b>"
+        request_changes(store, variant_id, Actor("bob", "reviewer"), note)
+        news = page.locator("#review-news")
+        expect(news).to_contain_text("modifications demandées", timeout=20_000)
+        expect(news).to_contain_text(note)  # shown as text, markup included
+        assert news.locator("q b").count() == 0
+        shot(page, "draft-review-news")
+        page.locator("#review-news-redraw").click()
+        expect(card.locator(".card .status")).to_contain_text(
+            "modifications demandées", timeout=15_000
+        )
+        browser.close()
+    assert describe(store, variant_id)["status"] == "changes_requested"

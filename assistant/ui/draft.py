@@ -32,7 +32,7 @@ from ..llm import default_provider_name, make_provider
 from ..platforms import all_platforms
 from ..proofing import apply
 from ..proofing.match import SEVERITY_RANK
-from ..review import Actor, checks, current, describe, edit, submit
+from ..review import Actor, change_marker, checks, current, describe, edit, submit
 from ..settings import get_settings
 from ..store import Store
 from .boundary import handled
@@ -40,6 +40,7 @@ from .cards import CardView, card_html, conflict_html
 from .i18n import request_language, t, tr
 from .identity import acting
 from .offload import elsewhere
+from .templates import render_html
 
 PICKER_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -183,6 +184,7 @@ def build(store: Store, brands: list[str]) -> Loader:
         [ids, form.progress_note, tick, form.resume],
         show_progress="minimal",
     )
+    _review_news(store, ids, tick)  # above the cards
     _cards(store, ids, tick, form.author, conflicts)
     return Loader(
         _Restore(store, brands),
@@ -204,6 +206,57 @@ def _cards(
         who = acting(request, typed, "author")
         for variant_id in variant_ids or []:
             _variant_card(store, variant_id, lang, who, tick, conflicts, pending or {})
+
+
+NEWS_SECONDS = 6
+NEWS_STATUSES = {"approved", "changes_requested", "rejected", "published"}
+
+
+def _review_news(store: Store, ids: gr.State, tick: gr.State) -> None:
+    """What reviewers did to the cards on screen (approved, sent back with a comment) shows
+    above them within seconds. The cards redraw only when the writer asks, so an edit in
+    progress is never replaced under their hands. Polls a one-query change marker."""
+    news = gr.HTML(elem_id="review-news")
+    redraw = gr.Button(t("news_redraw"), size="sm", visible=False, elem_id="review-news-redraw")
+    drawn, marker = gr.State({}), gr.State("")
+    timer = gr.Timer(NEWS_SECONDS)
+
+    @handled
+    def poll(variant_ids: list[int], known: str, before: dict, request: gr.Request):
+        current = change_marker(store)
+        if current == known or not variant_ids:
+            return current, gr.skip(), gr.skip(), gr.skip()
+        lang, now_seen, items = request_language(request), {}, []
+        for variant_id in variant_ids:
+            info = describe(store, variant_id)
+            now_seen[str(variant_id)] = [info["status"], len(info["comments"])]
+            old = before.get(str(variant_id))
+            if old is not None and old != now_seen[str(variant_id)]:
+                items += _news_item(info, lang, commented=len(info["comments"]) > old[1])
+        if not items:
+            return current, {**now_seen, **before}, gr.skip(), gr.skip()
+        html = render_html("review_news", title=tr("news_title", lang), items=items)
+        return current, before, html, gr.update(visible=True)
+
+    timer.tick(poll, [ids, marker, drawn], [marker, drawn, news, redraw], show_progress="hidden")
+    redraw.click(lambda: (_next(), "", gr.update(visible=False)), None, [tick, news, redraw])
+    tick.change(lambda: ({}, ""), None, [drawn, marker], show_progress="hidden")
+
+
+def _news_item(info: dict, lang: str, commented: bool) -> list[dict]:
+    """One line for a variant a reviewer moved or commented on (the writer's own sends are
+    not news)."""
+    comment = info["comments"][-1] if commented else None
+    if info["status"] not in NEWS_STATUSES and comment is None:
+        return []
+    return [
+        {
+            "network": info["network"],
+            "status": tr(f"workflow_{info['status']}", lang),
+            "comment": comment["body"] if comment else "",
+            "author": comment["author"] if comment else "",
+        }
+    ]
 
 
 class _Drafting:
