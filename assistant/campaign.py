@@ -284,6 +284,7 @@ def draft_brief(
     brief_id: int,
     provider: ChatProvider | None,
     author: str,
+    *,
     variants: int | None = None,
 ) -> Iterator[tuple[Variant, int]]:
     """The same for synchronous callers (the CLI)."""

@@ -28,9 +28,6 @@ from .charter import Charter, load_brand, load_charter
 from .errors import CharterError, InputError
 from .limits import clean_text, limits
 
-# One word as a brand writes it: letters, digits, and the joiners of compound names.
-WORD = regex.compile(r"^[\p{L}\p{N}][\p{L}\p{M}\p{N}'’&.\-]*$")
-
 
 @dataclass(frozen=True)
 class LexiconChange:
@@ -41,6 +38,10 @@ class LexiconChange:
     actor: str
     at: str
     added: bool
+
+
+# One word as a brand writes it: letters, digits, and the joiners of compound names.
+WORD = regex.compile(r"^[\p{L}\p{N}][\p{L}\p{M}\p{N}'’&.\-]*$")
 
 
 def accept_word(slug: str, word: str, actor: str, brand_dir: str | Path) -> LexiconChange:

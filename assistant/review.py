@@ -6,6 +6,8 @@ part of since its last approval unless the brand's charter allows self-approval.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -195,15 +197,13 @@ def edit(
     different text is a ConflictError carrying the stored text (`theirs`).
     """
     text = _post(text)
-    with store.session() as session:
-        row = get_or_404(session, VariantRow, variant_id)
+    with _changing(store, variant_id) as (session, row):
         if text == row.text:
             return row
         if expected_version is not None and row.version != expected_version:
             raise_conflict(variant_id, expected_version, row.version, row.text)
         _check_text_allowed(row)
         _new_version(session, row, text, actor, cause)
-        commit_or_conflict(session, f"variant {variant_id}")
         return row
 
 
@@ -221,6 +221,7 @@ def submit(
     store: Store,
     variant_id: int,
     actor: Actor,
+    *,
     text: str | None = None,
     expected_version: int | None = None,
 ) -> VariantRow:
@@ -231,11 +232,19 @@ def submit(
     """
     if text is not None:
         edit(store, variant_id, text, actor, expected_version)
+    with _changing(store, variant_id) as (session, row):
+        _submit_row(session, row, actor)
+        return row
+
+
+@contextmanager
+def _changing(store: Store, variant_id: int) -> Iterator[tuple[Any, VariantRow]]:
+    """One variant read for a change and committed on leaving the block (a stale version
+    counter becomes a ConflictError); an exception leaves the store as it was."""
     with store.session() as session:
         row = get_or_404(session, VariantRow, variant_id)
-        _submit_row(session, row, actor)
+        yield session, row
         commit_or_conflict(session, f"variant {variant_id}")
-        return row
 
 
 def _submit_row(session: Any, row: VariantRow, actor: Actor) -> None:
@@ -346,8 +355,7 @@ def approve(
     """
     require_reviewer(actor, "approve")
     reason = _note(override, "the override reason") or None
-    with store.session() as session:
-        row = get_or_404(session, VariantRow, variant_id)
+    with _changing(store, variant_id) as (session, row):
         _submit_first(session, row, actor)
         charter = _charter_of(row)
         version = latest_version(session, row.id)
@@ -368,7 +376,6 @@ def approve(
         _move(session, row, actor, "approved", "override" if reason else "approve", reason)
         row.override_reason = reason
         row.approved_by, row.approved_at = actor.name, now()
-        commit_or_conflict(session, f"variant {variant_id}")
         return row
 
 
@@ -379,21 +386,17 @@ def request_changes(store: Store, variant_id: int, actor: Actor, comment: str) -
     body = _note(comment, "the comment")
     if not body:
         raise WorkflowError("say what to change: a comment is required.", key="comment_required")
-    with store.session() as session:
-        row = get_or_404(session, VariantRow, variant_id)
+    with _changing(store, variant_id) as (session, row):
         _submit_first(session, row, actor)
         _move(session, row, actor, "changes_requested", "request_changes", body)
         session.add(Comment(variant_id=row.id, author=actor.name, body=body))
-        commit_or_conflict(session, f"variant {variant_id}")
         return row
 
 
 def reject(store: Store, variant_id: int, actor: Actor, reason: str = "") -> VariantRow:
     reason = _note(reason, "the reason")
-    with store.session() as session:
-        row = get_or_404(session, VariantRow, variant_id)
+    with _changing(store, variant_id) as (session, row):
         _move(session, row, actor, "rejected", "reject", reason or None)
-        commit_or_conflict(session, f"variant {variant_id}")
         return row
 
 
@@ -402,10 +405,8 @@ def publish(store: Store, variant_id: int, actor: Actor) -> VariantRow:
 
     Exporting does not publish: only this confirmed action does.
     """
-    with store.session() as session:
-        row = get_or_404(session, VariantRow, variant_id)
+    with _changing(store, variant_id) as (session, row):
         _move(session, row, actor, "published", "publish")
-        commit_or_conflict(session, f"variant {variant_id}")
         return row
 
 

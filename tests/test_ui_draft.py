@@ -36,7 +36,7 @@ def _variant(store, text: str = "Nos biscuits sont bons. https://lemoine.example
     campaign_id = find_or_create_campaign(store, "Test", "maison-lemoine")
     when = datetime.now(UTC) + timedelta(days=2)
     brief = add_brief(store, campaign_id, text, ["linkedin"], when, "cm")
-    return next(iter(draft_brief(store, brief.id, None, "cm", 1)))[1]
+    return next(iter(draft_brief(store, brief.id, None, "cm", variants=1)))[1]
 
 
 def _actions(store, variant_id: int):
