@@ -149,11 +149,13 @@ def _check_slot(
         for network in networks:
             if network in used:
                 when = local_text(publish_at, zone)
+                name = get_platform(network).name
                 raise WorkflowError(
-                    f"{network} already has a post planned at {when} for this brand; "
+                    f"{name} already has a post planned at {when} for this brand; "
                     "choose another time.",
                     key="slot_taken",
                     network=network,
+                    network_name=name,
                     when=when,
                 )
 

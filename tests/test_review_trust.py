@@ -348,6 +348,7 @@ def test_one_brief_per_network_and_slot_for_the_brand(store):
     with pytest.raises(WorkflowError) as taken:
         add_brief(store, other.id, "Autre brief.", ["linkedin", "x"], FUTURE, "bob")
     assert taken.value.key == "slot_taken" and taken.value.params["network"] == "x"
+    assert taken.value.params["network_name"] == "X"  # as the reader knows the network
     add_brief(store, other.id, "Autre brief.", ["linkedin"], FUTURE, "bob")
     add_brief(store, other.id, "Autre brief.", ["x"], FUTURE + timedelta(hours=3), "bob")
     assert _counts(store)["briefs"] == 3
