@@ -4,12 +4,13 @@ and read the calendar with its spacing and frequency warnings."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import emoji
@@ -43,6 +44,7 @@ from .store import (
 from .visuals import RenderedImage, render_all
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def create_campaign(
@@ -202,6 +204,24 @@ def add_brief(
         return brief
 
 
+# a drafted Variant's attribute for each stored column whose name differs or that is kept
+STORED_AS = {
+    "platform": "platform",
+    "variant_no": "variant",
+    "text": "text",
+    "draft_status": "status",
+    "error": "error",
+    "hashtags": "hashtags",
+    "alt_text": "alt_text",
+    "link": "link",
+    "cut_text": "cut",
+}
+
+
+def _stored_fields(variant: Variant) -> dict[str, Any]:
+    return {column: getattr(variant, name, None) for column, name in STORED_AS.items()}
+
+
 def save_variant(
     store: Store, brief_id: int, variant: Variant, charter: Charter, lang: str, author: str
 ) -> VariantRow:
@@ -211,18 +231,7 @@ def save_variant(
         matches = (
             snapshot(variant.text, charter, variant.platform, lang, brief) if variant.text else []
         )
-        row = VariantRow(
-            brief_id=brief_id,
-            platform=variant.platform,
-            variant_no=variant.variant,
-            text=variant.text,
-            draft_status=variant.status,
-            error=variant.error,
-            hashtags=variant.hashtags,
-            alt_text=variant.alt_text,
-            link=variant.link,
-            cut_text=getattr(variant, "cut", None),
-        )
+        row = VariantRow(brief_id=brief_id, **_stored_fields(variant))
         session.add(row)
         session.flush()
         cause = "model" if variant.provider != "none" else "guardrail"
@@ -256,6 +265,7 @@ async def draft_brief_async(
     brief_id: int,
     provider: ChatProvider | None,
     author: str,
+    *,
     variants: int | None = None,
 ) -> AsyncIterator[tuple[Variant, int]]:
     """Draft a stored brief; each variant is saved as it completes (yielded with its id).
@@ -281,16 +291,17 @@ def synchronous(stream: AsyncIterator[T]) -> Iterator[T]:
         loop.close()
 
 
-def draft_brief(
-    store: Store,
-    brief_id: int,
-    provider: ChatProvider | None,
-    author: str,
-    *,
-    variants: int | None = None,
-) -> Iterator[tuple[Variant, int]]:
-    """The same for synchronous callers (the CLI)."""
-    return synchronous(draft_brief_async(store, brief_id, provider, author, variants))
+def blocking(stream_of: Callable[P, AsyncIterator[T]]) -> Callable[P, Iterator[T]]:
+    """The synchronous twin of an async stream function, same parameters (for the CLI)."""
+
+    @functools.wraps(stream_of)
+    def run(*args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
+        return synchronous(stream_of(*args, **kwargs))
+
+    return run
+
+
+draft_brief = blocking(draft_brief_async)
 
 
 def _missing(brief: Brief, present: set[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -361,11 +372,7 @@ async def resume_brief_async(
         yield variant, row.id
 
 
-def resume_brief(
-    store: Store, brief_id: int, provider: ChatProvider | None, author: str
-) -> Iterator[tuple[Variant, int]]:
-    """The same for synchronous callers (the CLI): nothing already saved is drafted again."""
-    return synchronous(resume_brief_async(store, brief_id, provider, author))
+resume_brief = blocking(resume_brief_async)
 
 
 def headline_of(text: str, limit: int = 120) -> str:

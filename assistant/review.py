@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import func, select
 
@@ -217,21 +217,30 @@ def raise_conflict(variant_id: int, expected: int, actual: int, theirs: str | No
     )
 
 
-def submit(
-    store: Store,
-    variant_id: int,
-    actor: Actor,
-    *,
-    text: str | None = None,
-    expected_version: int | None = None,
-) -> VariantRow:
+class TextOnScreen(TypedDict, total=False):
+    """What an author sends with a submission: the text on screen and the row counter
+    (VariantRow.version) their editor started from."""
+
+    text: str | None
+    expected_version: int | None
+
+
+class Ruling(TypedDict, total=False):
+    """What a reviewer decides with: the text version they saw (Version.number) and, to
+    approve despite error matches, the override reason."""
+
+    seen_version: int | None
+    override: str | None
+
+
+def submit(store: Store, variant_id: int, actor: Actor, **sent: Unpack[TextOnScreen]) -> VariantRow:
     """Send a draft (or a changed variant) to review, with the text on screen.
 
     When `text` differs from the stored one it is saved first as a new checked version, so
     what the author sees is what the reviewer gets.
     """
-    if text is not None:
-        edit(store, variant_id, text, actor, expected_version)
+    if sent.get("text") is not None:
+        edit(store, variant_id, sent["text"], actor, sent.get("expected_version"))
     with _changing(store, variant_id) as (session, row):
         _submit_row(session, row, actor)
         return row
@@ -339,13 +348,7 @@ def _check_visuals(row: VariantRow, version: Version) -> None:
         )
 
 
-def approve(
-    store: Store,
-    variant_id: int,
-    actor: Actor,
-    override: str | None = None,
-    seen_version: int | None = None,
-) -> VariantRow:
+def approve(store: Store, variant_id: int, actor: Actor, **ruling: Unpack[Ruling]) -> VariantRow:
     """Approve the text version the reviewer saw (`seen_version`, a Version.number).
 
     Refused when the text moved since, when the reviewer wrote part of it, when its
@@ -354,12 +357,12 @@ def approve(
     approval leaves the variant as it was.
     """
     require_reviewer(actor, "approve")
-    reason = _note(override, "the override reason") or None
+    reason = _note(ruling.get("override"), "the override reason") or None
     with _changing(store, variant_id) as (session, row):
         _submit_first(session, row, actor)
         charter = _charter_of(row)
         version = latest_version(session, row.id)
-        _check_seen(variant_id, version, seen_version)
+        _check_seen(variant_id, version, ruling.get("seen_version"))
         _check_duties(session, row, actor, charter)
         _check_visuals(row, version)
         blocking = errors_of(version.matches)
@@ -479,7 +482,7 @@ def queue(
             Brief.campaign_id,
             Brief.publish_at,
             Brief.timezone,
-            Version.number,
+            Version.number.label("text_version"),
             Version.matches,
         )
         .join(Brief, VariantRow.brief_id == Brief.id)
@@ -493,23 +496,14 @@ def queue(
     order = (Brief.publish_at.asc().nulls_last(), VariantRow.id)  # same order on every database
     query = query.order_by(*order).limit(max(0, limit)).offset(offset)
     with store.session() as session:
-        return [
-            QueueItem(
-                id=row.id,
-                platform=row.platform,
-                status=row.status,
-                version=row.version,
-                text_version=row.number,
-                errors=len(errors_of(row.matches or [])),
-                text=row.text,
-                brief_id=row.brief_id,
-                campaign_id=row.campaign_id,
-                publish_at=row.publish_at,
-                timezone=row.timezone,
-                draft_status=row.draft_status,
-            )
-            for row in session.execute(query)
-        ]
+        return [_queue_item(row._asdict()) for row in session.execute(query)]
+
+
+def _queue_item(columns: dict[str, Any]) -> QueueItem:
+    """A queue row from the statement's columns, named as QueueItem's fields; the stored
+    checks are kept as their error count."""
+    matches = columns.pop("matches") or []
+    return QueueItem(errors=len(errors_of(matches)), **columns)
 
 
 def change_marker(store: Store) -> str:

@@ -50,7 +50,13 @@ def test_a_changed_code_blocks_approval_until_overridden(store):
     with pytest.raises(WorkflowError) as refused:
         approve(store, variant_id, Actor("bob", "reviewer"), seen_version=info["text_version"])
     assert refused.value.key == "needs_override"
-    row = approve(store, variant_id, Actor("bob", "reviewer"), "code vérifié", info["text_version"])
+    row = approve(
+        store,
+        variant_id,
+        Actor("bob", "reviewer"),
+        seen_version=info["text_version"],
+        override="code vérifié",
+    )
     assert row.status == "approved" and row.override_reason == "code vérifié"
 
 

@@ -269,7 +269,9 @@ def review_approve(
     """Approve variants (submitted to review first if still drafts)."""
     store = open_store()
     for variant_id in variant_ids:
-        row = workflow.approve(store, variant_id, actor(who, role), override, seen)
+        row = workflow.approve(
+            store, variant_id, actor(who, role), seen_version=seen, override=override
+        )
         typer.echo(
             f"variant {row.id}: {row.status}" + (" (override)" if row.override_reason else "")
         )

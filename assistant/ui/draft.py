@@ -297,7 +297,7 @@ class _Drafting:
         progress(0, desc=tr("draft_progress", lang, done=0, total=total))
         yield done, tr("draft_progress", lang, done=0, total=total), _next(), saved.id, gr.skip()
         async for _variant, variant_id in draft_brief_async(
-            self.store, saved.id, provider, who, int(count)
+            self.store, saved.id, provider, who, variants=int(count)
         ):
             done = [*done, variant_id]
             note = tr("draft_progress", lang, done=len(done), total=total)
