@@ -171,9 +171,11 @@ FactKind = Literal[
 
 class FactPolicy(_Strict):
     """Facts of a brief that every variant must carry: a missing one is an error, not a
-    warning (a promo code, the date of an offer's legal mention)."""
+    warning (a promo code, the date of an offer's legal mention). A promo code is kept by
+    default: a post that lost its code sells something the reader cannot get; a charter
+    that really wants codes optional says `must_keep: []`."""
 
-    must_keep: list[FactKind] = []
+    must_keep: list[FactKind] = ["code"]
 
 
 class Charter(_Strict):

@@ -69,10 +69,12 @@ def test_a_faithful_rewording_approves_without_override(store):
 
 
 def test_a_kind_the_charter_requires_is_an_error_when_missing():
+    """A dropped promo code is an error by default; `must_keep: []` makes it a warning."""
     from assistant.review import checks
 
-    charter = load_brand("maison-lemoine", get_settings().brand_dir)
-    strict = charter.model_validate({**charter.model_dump(), "facts": {"must_keep": ["code"]}})
+    strict = load_brand("maison-lemoine", get_settings().brand_dir)
+    assert strict.facts.must_keep == ["code"]
+    charter = strict.model_validate({**strict.model_dump(), "facts": {"must_keep": []}})
     text = "Soldes d'hiver : -15 % jusqu'au 31 décembre, sur lemoine.example/soldes."
     lenient = {m.rule_id: m.severity for m in checks(text, charter, "linkedin", "fr", BRIEF)}
     required = {m.rule_id: m.severity for m in checks(text, strict, "linkedin", "fr", BRIEF)}
