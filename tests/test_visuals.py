@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -108,3 +109,20 @@ def test_bad_inputs_give_clear_errors(tmp_path):
         open_photo(bomb)
     result = render_cli("x", tmp_path, "--photo", str(text))
     assert result.exit_code != 0
+
+
+def test_a_headline_never_breaks_an_amount_or_french_punctuation_onto_the_next_line():
+    """A visual reading "49" at the end of a line and "€" below it, or a lone "!" starting a
+    line, is a typesetting fault a CM would have to fix by hand in another tool."""
+    from assistant.visuals.layout import _wrap, load_font
+
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    font = load_font(charter, 60, [])
+    headline = "Le coffret des 70 ans à 49 € seulement ! Code « HIVER » : 20 % sur 1 000 coffrets"
+    for width in range(120, 1400, 7):  # every place a line could end
+        lines = _wrap(headline, font, width)
+        assert " ".join(lines).replace("\u00a0", " ") == headline
+        for line, following in itertools.pairwise(lines):
+            assert not (line[-1].isdigit() and following[0] in "€%"), (width, lines)
+            assert following[0] not in "!?:;»€%", (width, lines)
+            assert not line.endswith("«"), (width, lines)

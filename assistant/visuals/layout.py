@@ -5,12 +5,20 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from pathlib import Path
 
+import regex
 import yaml
 from PIL import ImageDraw, ImageFont
 
 from ..charter import Charter
 
 LAYOUTS_FILE = Path(__file__).parent.parent / "data" / "layouts.yaml"
+NO_BREAK = "\u00a0"
+# spaces a line must not break at: inside an amount ("49 €", "€ 49", "20 %"), before French
+# high punctuation ("vite !") and inside guillemets; the text keeps its own no-break spaces
+GLUED_SPACE = regex.compile(
+    r"(?<=\d) (?=[\p{Sc}%‰])|(?<=\p{Sc}) (?=\d)|(?<=\d) (?=\d{3}\b)|(?<=«) | (?=[!?:;»])"
+)
+BREAKABLE = regex.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 @cache
@@ -88,9 +96,15 @@ def wrap_to_box(
     return best
 
 
+def _unbreakable_words(text: str) -> list[str]:
+    """Words a line may break between; an amount, a number's groups and French punctuation
+    stay with what they belong to (a headline never ends on "49" with "€" below it)."""
+    return [w for w in BREAKABLE.split(GLUED_SPACE.sub(NO_BREAK, text)) if w]
+
+
 def _wrap(text: str, font: ImageFont.ImageFont, width: int) -> list[str]:
     lines, current = [], ""
-    for word in text.split():
+    for word in _unbreakable_words(text):
         trial = f"{current} {word}".strip()
         if font.getlength(trial) <= width or not current:
             current = trial
