@@ -188,3 +188,10 @@ def test_public_bind_on_purpose_starts(tmp_path):
     env = _app_env(tmp_path, ASSISTANT_AUTH="")
     with serving([*command, "--allow-public"], port, tmp_path / "app.log", 90, cwd=ROOT, env=env):
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).status == 200
+
+
+def test_the_default_campaign_is_named_in_the_readers_language():
+    from assistant.ui.draft import default_campaign_name
+
+    assert default_campaign_name("en").startswith("Campaign 20")
+    assert default_campaign_name("fr").startswith("Campagne 20")

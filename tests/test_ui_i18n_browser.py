@@ -94,6 +94,7 @@ def test_every_tab_speaks_one_language(running_app, tmp_path, viewport):
                 page.wait_for_timeout(500)
                 text = visible_text(page)
                 assert "[object Object]" not in text, f"{locale} {name}"
+                assert "Use via API" not in text, "Gradio's English-only footer is shown"
                 stray = strays(text, lang)
                 if stray:
                     found[name] = stray

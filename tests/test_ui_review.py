@@ -92,6 +92,10 @@ def test_times_are_shown_in_the_briefs_zone():
     assert panel.local_time(nine_utc, "Europe/Paris") == "2026-12-01 10:00"
     assert panel.local_time(nine_utc, "UTC+01:00") == "2026-12-01 10:00"
     assert panel.local_time(None, "Europe/Paris") == "—"
+    # a history line says which zone its hour is in; a naive stored moment is UTC
+    assert panel.local_time(nine_utc, "Europe/Paris", named=True) == "2026-12-01 10:00 CET"
+    naive = datetime(2026, 7, 1, 9, 0)
+    assert panel.local_time(naive, "Europe/Paris", named=True) == "2026-07-01 11:00 CEST"
 
 
 def test_update_row_drops_a_row_that_left_the_filtered_view():

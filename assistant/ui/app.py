@@ -7,6 +7,7 @@ from pathlib import Path
 import gradio as gr
 
 from ..charter import load_all
+from ..limits import limits
 from ..logfile import setup_logging
 from ..settings import get_settings
 from ..store import Store, open_store
@@ -76,4 +77,8 @@ def launch_options() -> dict:
         "allowed_paths": [str(visuals_dir())],
         "blocked_paths": private_paths(),
         "js": (UI_DIR / "scripts" / "draft.js").read_text(encoding="utf-8"),
+        # Gradio's own footer ("Use via API", "Runs") is English-only and not this tool's
+        # interface: the scriptable interface is the CLI
+        "footer_links": [],
+        "max_file_size": limits().upload_bytes,
     }

@@ -105,9 +105,7 @@ def _form_panel(brands: list[str]) -> _Form:
     with gr.Row():
         brand = gr.Dropdown(brands, value=brands[0] if brands else None, label=t("brand"))
         author = gr.Textbox(get_settings().user, label=t("author"), elem_id="author")
-        campaign_name = gr.Textbox(
-            f"Campagne {datetime.now():%Y-%m}", label=t("campaign"), elem_id="campaign-name"
-        )
+        campaign_name = gr.Textbox("", label=t("campaign"), elem_id="campaign-name")
     notice = gr.Markdown(elem_id="provider-status")
     brief = gr.Textbox(lines=5, label=t("brief"), elem_id="brief")
     brief_length = gr.Markdown("", elem_id="brief-length")
@@ -156,6 +154,11 @@ def _form_panel(brands: list[str]) -> _Form:
 def remember(*values: Any) -> dict:
     """The working context as the browser keeps it (REMEMBERED, in order)."""
     return dict(zip(REMEMBERED, values, strict=True))
+
+
+def default_campaign_name(lang: str) -> str:
+    """This month's campaign, named in the reader's language ("Campaign 2026-11")."""
+    return tr("campaign_default", lang, month=f"{datetime.now():%Y-%m}")
 
 
 def build(store: Store, brands: list[str]) -> Loader:
@@ -281,7 +284,7 @@ class _Drafting:
         lang = request_language(request)
         who = acting(request, typed, "author").name
         zone = brand_timezone(charter_of(slug))
-        campaign_id = find_or_create_campaign(self.store, name or "Campagne", slug)
+        campaign_id = find_or_create_campaign(self.store, name or default_campaign_name(lang), slug)
         saved = add_brief(
             self.store,
             campaign_id,
@@ -357,7 +360,11 @@ class _Restore:
         return (
             gr.update(value=slug),
             gr.update(value=who),
-            _value(kept.get("campaign") or getattr(work, "campaign_name", None)),
+            _value(
+                kept.get("campaign")
+                or getattr(work, "campaign_name", None)
+                or default_campaign_name(lang)
+            ),
             gr.update(value=when, info=zone) if when else gr.update(info=zone),
             _value(kept.get("networks") or (work.networks if work else None)),
             _value(kept.get("brief") or (work.text if work else None)),

@@ -13,7 +13,7 @@ import contextlib
 import difflib
 import logging
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import gradio as gr
@@ -60,14 +60,19 @@ def status_label(status: str, lang: str) -> str:
     return word(f"workflow_{status}", lang, status)
 
 
-def local_time(moment: datetime | None, zone: str | None) -> str:
-    """A stored (UTC) moment shown in the brief's or brand's time zone: 10:00 Paris is 10:00."""
+def local_time(moment: datetime | None, zone: str | None, *, named: bool = False) -> str:
+    """A stored (UTC) moment shown in the brief's or brand's time zone: 10:00 Paris is 10:00.
+    `named` adds the zone's abbreviation (CET, EST, UTC) where a reader in another zone
+    could misread the hour, as in a variant's history."""
     if moment is None:
         return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # the store keeps UTC; SQLite drops the zone
     if zone:
         with contextlib.suppress(KeyError, ValueError):
             moment = moment.astimezone(tz_from_name(zone))
-    return f"{moment:%Y-%m-%d %H:%M}"
+    shown = f"{moment:%Y-%m-%d %H:%M}"
+    return f"{shown} {moment:%Z}" if named else shown
 
 
 # ---- the queue -------------------------------------------------------------------------------
@@ -165,7 +170,7 @@ def history_html(info: dict, lang: str) -> str:
     zone = info.get("timezone")
     events = [
         {
-            "at": local_time(a["at"], zone),
+            "at": local_time(a["at"], zone, named=True),
             "actor": a["actor"],
             "action": word(f"history_action_{a['action']}", lang, a["action"]),
             "from": status_label(a["from"], lang) if a["from"] else "",
@@ -175,7 +180,11 @@ def history_html(info: dict, lang: str) -> str:
         for a in info["audit"]
     ]
     comments = [
-        {"at": local_time(c["created_at"], zone), "author": c["author"], "body": c["body"]}
+        {
+            "at": local_time(c["created_at"], zone, named=True),
+            "author": c["author"],
+            "body": c["body"],
+        }
         for c in info["comments"]
     ]
     labels = {
