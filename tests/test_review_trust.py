@@ -326,6 +326,25 @@ def test_the_change_marker_moves_on_every_write_and_costs_one_statement(store):
     assert len(seen) == 1
 
 
+def test_opening_a_variant_costs_four_statements_however_long_its_history(store):
+    """A reviewer opens a card on every click: its cost must not grow with the history."""
+    first = _drafted(store)[0]
+    for n in range(6):
+        info = describe(store, first)
+        edit(store, first, f"{info['text']} Plus {n}.", ALICE, info["version"])
+        comment(store, first, BOB, f"Note {n}.")
+    submit(store, first, ALICE)
+    seen, stop = _statements(store)
+    try:
+        info = describe(store, first)
+    finally:
+        stop()
+    assert len(seen) <= 4, seen
+    assert info["text_version"] == 7 and len(info["versions"]) == 7
+    assert len(info["comments"]) == 6 and info["authors_since_approval"] == ["alice"]
+    assert info["brand"] == "maison-lemoine" and info["audit"][-1]["to"] == "in_review"
+
+
 # --- briefs: refused at save when they cannot be published -----------------------------------
 
 
