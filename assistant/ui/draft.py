@@ -32,7 +32,7 @@ from ..llm import default_provider_name, make_provider
 from ..platforms import all_platforms
 from ..proofing import apply
 from ..proofing.match import SEVERITY_RANK
-from ..review import Actor, change_marker, checks, current, describe, edit, submit
+from ..review import Actor, change_marker, current, describe, edit, snapshot, submit
 from ..settings import get_settings
 from ..store import Store
 from .boundary import handled
@@ -496,8 +496,9 @@ class _CardActions:
         before saving) and redraw the card; nothing is saved."""
         lang = request_language(request)
         view, text = self.view, text or ""  # a box being redrawn may send nothing
-        found = checks(text, self.charter, view.platform, view.language, view.brief_text)
-        matches = [m.to_dict() for m in found]
+        matches = elsewhere(
+            snapshot, text, self.charter, view.platform, view.language, view.brief_text
+        )
         return card_html(self.view.with_text(text, matches), self.charter, lang, self.view.text)
 
     @handled

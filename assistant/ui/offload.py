@@ -1,19 +1,24 @@
-"""Drawing visuals in a worker process.
+"""Drawing visuals and checking typed text in worker processes.
 
-Pillow lays text out while holding Python's lock, so a render in the app process makes every
-other person's click wait for it; one worker process draws on the machine's other core
-instead. The worker only draws (no database): the caller keeps reading and writing the store.
+Pillow lays text out, and the proofing engines parse, while holding Python's lock, so a
+render or a live check in the app process makes every other person's click wait for it;
+the workers do that work on the machine's other core instead. They only compute (no
+database): the caller keeps reading and writing the store.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+WORKERS = 2  # one render and one live check at a time, beside the app process
+ORPHAN_CHECK_SECONDS = 1.0
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
@@ -24,12 +29,25 @@ def _pool_now() -> ProcessPoolExecutor:
         if _pool is None:
             # spawn, not fork: the app process has threads (and open database connections)
             context = multiprocessing.get_context("spawn")
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_ready)
+            _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=_ready)
         return _pool
 
 
 def _ready() -> None:
-    import assistant.visuals  # noqa: F401  (loaded once, before the first render)
+    """Load what the workers run once, before the first render or check, and leave with the
+    app: a worker holds its own queue's pipe open, so it would never see the app die."""
+    import assistant.review
+    import assistant.visuals  # noqa: F401
+
+    parent = os.getppid()
+    threading.Thread(target=_follow, args=(parent,), daemon=True).start()
+
+
+def _follow(parent: int) -> None:
+    """Exit as soon as the app process is gone (killed, crashed or stopped by a signal)."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _guarded(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[bool, Any]:
@@ -55,5 +73,7 @@ def elsewhere(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def warm() -> None:
-    """Start the worker now, so the first render does not pay for starting it."""
-    _pool_now().submit(int)
+    """Start the workers now, so the first render or check does not pay for starting them."""
+    pool = _pool_now()
+    for _ in range(WORKERS):
+        pool.submit(int)

@@ -1,0 +1,68 @@
+"""Work done in the worker processes gives what the app process would have given."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from assistant.charter import load_brand
+from assistant.review import snapshot
+from assistant.ui.offload import elsewhere
+
+from .conftest import BRIEF_FR, ROOT
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+@pytest.mark.slow
+def test_a_live_check_in_the_worker_finds_what_the_app_would():
+    """The typed text is checked on another core (so other people's clicks do not wait for
+    it), with the same findings: spelling, the charter's legal mention, a changed price."""
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    typed = "Nos palets au beure salé sont à 25 € jusqu'au 31 décembre ! #MaisonLemoine"
+    here = snapshot(typed, charter, "instagram", "fr", BRIEF_FR)
+    there = elsewhere(snapshot, typed, charter, "instagram", "fr", BRIEF_FR)
+    assert elsewhere(_pid) != os.getpid()  # it really ran in another process
+    assert there == here
+    rules = {m["rule"]["id"] for m in there}
+    assert {"FACT_CHANGED", "brand.legal_missing"} <= rules
+    assert any(m["replacements"][:1] == [{"value": "beurre"}] for m in there)
+
+
+@pytest.mark.slow
+def test_the_workers_leave_with_the_app(tmp_path):
+    """A stopped or killed app leaves no worker behind (each holds 200 MB of engines)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "app.py"
+    script.write_text(
+        "import os, time\n"
+        "from assistant.ui.offload import elsewhere\n"
+        "if __name__ == '__main__':\n"
+        "    print(elsewhere(os.getpid), flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    app = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    worker = int(app.stdout.readline())
+    os.kill(app.pid, signal.SIGKILL)
+    app.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(worker):
+        time.sleep(0.2)
+    assert not _alive(worker)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
