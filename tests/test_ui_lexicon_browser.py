@@ -4,8 +4,10 @@ lexicon; the match leaves the card, the charter file holds the word, and an auth
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
+from contextlib import contextmanager
 
 import pytest
 
@@ -18,8 +20,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 FLAGGED = "Kerbriz : nos nouveaux palets au beurre salé sont arrivés à Pont-Aven."
 
 
-@pytest.fixture()
-def app_with_brands(tmp_path, monkeypatch):
+@contextmanager
+def _serving_on_copied_brands(tmp_path, monkeypatch, **extra: str):
     """The app on a copy of the charters (the test changes one), sharing its store with Seed."""
     brands = tmp_path / "brands"
     shutil.copytree(ROOT / "brand_guides", brands)
@@ -33,10 +35,24 @@ def app_with_brands(tmp_path, monkeypatch):
         "ASSISTANT_DB_URL": f"sqlite:///{tmp_path / 'ui.db'}",
         "ASSISTANT_BRAND_DIR": str(brands),
         "GRADIO_ANALYTICS_ENABLED": "False",
+        **extra,
     }
     command = [sys.executable, "app.py", "--port", str(port)]
     with serving(command, port, tmp_path / "app.log", 90, cwd=ROOT, env=env):
         yield f"http://127.0.0.1:{port}", brands / "maison-lemoine.yaml"
+
+
+@pytest.fixture()
+def app_with_brands(tmp_path, monkeypatch):
+    with _serving_on_copied_brands(tmp_path, monkeypatch) as served:
+        yield served
+
+
+@pytest.fixture()
+def app_with_logins(tmp_path, monkeypatch):
+    auth = "rita:pw-rita:reviewer,alice:pw-alice:author"
+    with _serving_on_copied_brands(tmp_path, monkeypatch, ASSISTANT_AUTH=auth) as served:
+        yield served
 
 
 def _open_variant(page, variant_id: int) -> None:
@@ -85,3 +101,55 @@ def test_reviewer_adds_a_flagged_word_to_the_brand_lexicon(app_with_brands, tmp_
     assert after.splitlines()[0] == before.splitlines()[0]  # the charter's comments are kept
     assert (charter_file.parent / "maison-lemoine.lexicon.jsonl").read_text().count("Kerbriz") == 1
     assert not [m for m in seed.describe(flagged)["matches"] if kerbriz.items() <= m.items()]
+
+
+def _logged_in_draft_page(browser, url: str, name: str, password: str):
+    page = browser.new_page(locale="fr-FR", viewport=WIDE)
+    page.goto(url)
+    page.locator("input[type=text], input:not([type])").first.fill(name)
+    page.locator("input[type=password]").fill(password)
+    page.get_by_role("button", name=re.compile("login|connexion", re.I)).click()
+    page.locator("#generate").wait_for(timeout=30_000)
+    page.wait_for_timeout(800)  # the load event fills the form
+    return page
+
+
+def _draft(page, brief: str, network: str) -> None:
+    """One variant on one network (one slot per network and time for a brand)."""
+    from playwright.sync_api import expect
+
+    page.locator("#brief textarea").fill(brief)
+    boxes = page.locator("#networks label")
+    for i in range(boxes.count()):
+        label = boxes.nth(i)
+        label.locator("input").set_checked(label.inner_text().strip() == network)
+    page.locator("#generate").click()
+    expect(page.locator(".card")).to_have_count(1, timeout=30_000)
+
+
+def test_a_logged_in_reviewer_adds_a_word_from_a_draft_card(app_with_logins):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, charter_file = app_with_logins
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        author = _logged_in_draft_page(browser, url, "alice", "pw-alice")
+        _draft(author, FLAGGED, "LinkedIn")
+        expect(author.locator(".card .mistakes")).to_contain_text("Kerbriz", timeout=15_000)
+        expect(author.locator("button.lexicon-add")).to_have_count(0)  # an author never sees it
+
+        page = _logged_in_draft_page(browser, url, "rita", "pw-rita")
+        _draft(page, FLAGGED, "X")
+        mistakes = page.locator(".card .mistakes")
+        expect(mistakes).to_contain_text("Kerbriz", timeout=15_000)
+        page.locator("button.lexicon-add", has_text="Kerbriz").click()
+        expect(visible_toasts(page).last).to_contain_text("lexique de", timeout=10_000)
+        expect(page.locator(".card .mistakes li", has_text="Kerbriz")).to_have_count(
+            0, timeout=15_000
+        )
+        expect(page.locator("button.lexicon-add", has_text="Kerbriz")).to_have_count(0)
+        shot(page, "draft-lexicon-fr-1366")
+        browser.close()
+    assert "Pont-Aven, Kerbriz]" in charter_file.read_text(encoding="utf-8")
+    log = (charter_file.parent / "maison-lemoine.lexicon.jsonl").read_text(encoding="utf-8")
+    assert '"actor": "rita"' in log

@@ -1,13 +1,15 @@
-"""Review tab: "add to brand lexicon" for a word the checker flagged in the variant on screen.
+""" "Add to brand lexicon" for a word the checker flagged in a variant: a picker under the
+Review tab's card, and one button per flagged word on a Draft card when the person logged in
+reviews or administers (an author never sees them).
 
 The words offered are the spelling matches of the card (an unknown product name, a regional
-word); a reviewer or an administrator adds one, the charter file is updated (comments and
-order kept, the change logged by `assistant/lexicon.py`), the variant is checked again and
-its card redrawn without the match.
+word); adding one updates the charter file (comments and order kept, the change logged by
+`assistant/lexicon.py`), checks the variant again and redraws its card without the match.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import gradio as gr
@@ -16,6 +18,7 @@ from .. import review as workflow
 from ..charter import load_brand
 from ..errors import AssistantError
 from ..lexicon import accept_in_variant
+from ..review import REVIEW_ROLES, Actor
 from ..settings import get_settings
 from ..store import Store
 from . import cards
@@ -24,6 +27,7 @@ from .i18n import request_language, t, tr
 from .identity import acting
 
 SPELLING = "TYPOS"
+CARD_WORDS = 4  # buttons per Draft card: a text full of unknown words is not a button wall
 
 
 def flagged_words(info: dict[str, Any]) -> list[str]:
@@ -76,3 +80,36 @@ def build(store: Store, seen: gr.State, card: gr.HTML, reviewer: Any, role: Any)
 def _choices(info: dict[str, Any]):
     found = flagged_words(info)
     return gr.update(choices=found, value=found[0] if found else None)
+
+
+def card_buttons(
+    store: Store, view: cards.CardView, who: Actor, lang: str, tick: gr.State
+) -> list[gr.Button]:
+    """On a Draft card, one "add to lexicon" button per flagged word, for reviewers and
+    administrators; a click adds the word, then moves `tick` so the cards redraw."""
+    info = {"text": view.text, "matches": view.matches}
+    words = flagged_words(info)[:CARD_WORDS] if who.role in REVIEW_ROLES else []
+    buttons = []
+    if not words:
+        return buttons
+    with gr.Row(elem_classes=["lexicon-words"]):
+        for found in words:
+            label = tr("lexicon_add_word", lang, word=found)[:60]
+            button = gr.Button(label, size="sm", elem_classes=["lexicon-add"])
+            key = f"card-{view.id}-lexicon-{found}"
+            event = button.click(_adder(store, view.id, found, who), None, None, key=key)
+            event.then(time.monotonic_ns, None, tick, show_progress="hidden", key=f"{key}-redraw")
+            buttons.append(button)
+    return buttons
+
+
+def _adder(store: Store, variant_id: int, chosen: str, who: Actor):
+    @handled
+    def add(request: gr.Request) -> None:
+        lang = request_language(request)
+        accept_in_variant(store, variant_id, chosen, who)
+        brand = workflow.describe(store, variant_id)["brand"]
+        name = load_brand(brand, get_settings().brand_dir).name
+        gr.Info(tr("lexicon_added", lang, word=chosen, brand=name), title=tr("toast_done", lang))
+
+    return add
