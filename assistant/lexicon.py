@@ -25,8 +25,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from .charter import Charter, load_brand, load_charter
-from .errors import CharterError, InputError
+from .errors import CharterError, InputError, WorkflowError
 from .limits import clean_text, limits
+from .review import REVIEW_ROLES, Actor, snapshot
+from .settings import get_settings
+from .store import Store, VariantRow, get_or_404, latest_version
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,35 @@ def accept_word(slug: str, word: str, actor: str, brand_dir: str | Path) -> Lexi
         if change.added:
             _record(path, change)
     return change
+
+
+def accept_in_variant(store: Store, variant_id: int, word: str, actor: Actor) -> LexiconChange:
+    """A reviewer accepts a word flagged in a variant: the word joins the brand's lexicon, and
+    the variant's latest checks are run again, so the match is gone for everyone looking at
+    it and no longer blocks its approval. Authors cannot: the lexicon speaks for the brand."""
+    if actor.role not in REVIEW_ROLES:
+        raise WorkflowError(
+            f"{actor.name} is an {actor.role}: only reviewers add words to a brand's lexicon.",
+            key="lexicon_reviewers_only",
+            name=actor.name,
+        )
+    with store.session() as session:
+        brand = get_or_404(session, VariantRow, variant_id).brief.campaign.brand
+    change = accept_word(brand, word, actor.name, get_settings().brand_dir)
+    recheck(store, variant_id)
+    return change
+
+
+def recheck(store: Store, variant_id: int) -> None:
+    """Check the variant's latest text again with the charter as it is now; its stored
+    checks are replaced (no new version: the text did not change)."""
+    with store.session() as session:
+        row = get_or_404(session, VariantRow, variant_id)
+        version = latest_version(session, row.id)
+        charter = load_brand(row.brief.campaign.brand, get_settings().brand_dir)
+        brief = row.brief
+        version.matches = snapshot(version.text, charter, row.platform, brief.language, brief.text)
+        session.commit()
 
 
 def valid_word(word: str) -> str:

@@ -7,6 +7,7 @@ language and category, beside the raw engines' figures printed in the benchmark'
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -16,7 +17,9 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.proofing import Checker  # noqa: E402
 
-BENCH = ROOT.parent / "shared" / "data" / "proofing-bench"
+BENCH = Path(
+    os.environ.get("PROOFING_BENCH_DIR", ROOT.parent / "shared" / "data" / "proofing-bench")
+)
 ANCHORS = {"en": "Harper 0.258 / 11.0 %, Hunspell 0.015 / 5.0 %", "fr": "Grammalecte 0.745 / 2.8 %"}
 
 

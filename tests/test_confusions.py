@@ -32,3 +32,19 @@ def test_rule_examples(rule, text, wrong):
 def test_fix_keeps_the_capital_and_reaches_the_user():
     matches = [m for m in check("Your going to love it 🎒", "en") if m.source == "confusions"]
     assert [(m.offset, m.length, m.replacements) for m in matches] == [(0, 4, ("You're",))]
+
+
+def test_french_fix_is_computed_from_the_verb():
+    """A rule over word classes finds a verb it was never given and offers its infinitive."""
+    text = "Merci de nous photographié devant la boutique 📸"
+    found = ConfusionsEngine().check(text, "fr")
+    assert [(text[m.offset : m.end], m.replacements) for m in found] == [
+        ("photographié", ("photographier",))
+    ]
+
+
+def test_rules_needing_word_classes_stay_silent_without_them(monkeypatch):
+    """Without Grammalecte's lexicon the word-class rules raise nothing rather than guess."""
+    monkeypatch.setattr("assistant.proofing.morphology.available", lambda: False)
+    found = ConfusionsEngine().check("Quel plaisir de vous retrouvez samedi.", "fr")
+    assert found == []

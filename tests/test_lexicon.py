@@ -126,3 +126,33 @@ def test_two_reviewers_adding_at_once_lose_neither_word(brand_dir):
     charter = load_brand("maison-lemoine", brand_dir)
     assert set(words) <= set(charter.vocabulary.accepted)
     assert sorted(c.word for c in history(charter)) == words
+
+
+def test_a_reviewer_accepts_a_word_from_a_variant_and_its_checks_follow(brand_dir, monkeypatch):
+    """From a variant: an author is refused; a reviewer's word leaves the stored checks, so
+    it no longer counts as an error blocking approval."""
+    from assistant.errors import WorkflowError
+    from assistant.lexicon import accept_in_variant
+    from assistant.review import Actor, describe
+    from assistant.settings import get_settings
+    from assistant.store import open_store
+
+    from .test_facts_review import _variant
+
+    monkeypatch.setenv("ASSISTANT_BRAND_DIR", str(brand_dir))
+    get_settings.cache_clear()
+    store = open_store()
+    variant = _variant(store, "Kerbriz : nos nouveaux palets sont arrivés.")
+    kerbriz = {"offset": 0, "length": len("Kerbriz")}
+    flagged = [m for m in describe(store, variant)["matches"] if kerbriz.items() <= m.items()]
+    assert [m["severity"] for m in flagged] == ["error"]
+
+    with pytest.raises(WorkflowError) as refused:
+        accept_in_variant(store, variant, "Kerbriz", Actor("alice", "author"))
+    assert refused.value.key == "lexicon_reviewers_only"
+    assert history(load_brand("maison-lemoine", brand_dir)) == []
+
+    accept_in_variant(store, variant, "Kerbriz", Actor("bob", "reviewer"))
+    info = describe(store, variant)
+    assert not [m for m in info["matches"] if kerbriz.items() <= m.items()]
+    assert [c.actor for c in history(load_brand("maison-lemoine", brand_dir))] == ["bob"]

@@ -220,3 +220,20 @@ def test_charter_imposed_texts_are_not_flagged():
     with_link = text + " Voir www.mangerbouger.fr"
     rules = {m.rule_id for m in check_text(with_link, "fr", charter, "instagram").matches}
     assert rules == {"platform.cta_after_fold", "platform.link_not_clickable"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "typo"),
+    [
+        ("New: our collab with Patagonia drops Friday, repost to win 🔥 realy", "en", "realy"),
+        (
+            "Notre collab arrive en story ce soir, restez dispo ! Les galletes aussi.",
+            "fr",
+            "galletes",
+        ),
+    ],
+)
+def test_social_media_words_are_not_spelling_errors(text, lang, typo):
+    """ "collab", "repost", "story" are the trade's words; a real typo beside them still shows."""
+    errors = [text[m.offset : m.end] for m in check(text, lang) if m.severity == "error"]
+    assert errors == [typo]

@@ -30,7 +30,7 @@ from .hunspell import HunspellEngine
 from .languagetool import LanguageToolEngine
 from .match import SEVERITY_RANK, Match, line_col
 from .network import network_matches
-from .real_words import acronyms_not_shouting, quiet_real_words
+from .real_words import acronyms_not_shouting, quiet_real_words, social_words_known
 
 __all__ = ["CheckReport", "Checker", "Match", "apply", "check", "check_text", "line_col"]
 
@@ -108,6 +108,7 @@ class Checker:
         profile = get_platform(platform) if isinstance(platform, str) else platform
         found, engines, notices = self._run_engines(mask_social_tokens(text), lang, dialect)
         found = self._keep_real_mistakes(text, found, charter)
+        found = social_words_known(text, found, lang)
         found = quiet_real_words(text, found, charter)
         found = self._suggested(found, lang)
         if charter is not None:

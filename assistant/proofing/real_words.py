@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import cache
+from pathlib import Path
 
 import regex
+import yaml
 
 from ..charter import Charter
 from ..tokens import word_spans
@@ -23,6 +26,25 @@ ELISION = regex.compile(r"^(?:[ldjmnst]|qu|jusqu|lorsqu|puisqu)['’]", regex.IG
 CAMEL_CASE = regex.compile(r"^\p{Lu}\p{Ll}+\p{Lu}")
 CAPITALISED = regex.compile(r"^\p{Lu}")
 SENTENCE_END = regex.compile(r"(?:^|[.!?…]|\n)[\s\"'«»“”()\[\]]*$")
+SOCIAL_WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "social_words.yaml"
+
+
+@cache
+def social_words(lang: str) -> frozenset[str]:
+    """Everyday social-media words of a language that dictionaries lack (`data/social_words.yaml`)."""
+    table = yaml.safe_load(SOCIAL_WORDS_FILE.read_text(encoding="utf-8"))
+    return frozenset(word.lower() for word in table.get(lang, []))
+
+
+def social_words_known(text: str, found: list[Match], lang: str) -> list[Match]:
+    """Spelling matches on words like "collab" or "repost" are dropped: they are the words of
+    the trade, and an error on them in every post teaches writers to ignore the checker."""
+    known = social_words(lang)
+    return [
+        m
+        for m in found
+        if not (_is_spelling(m) and ELISION.sub("", text[m.offset : m.end]).lower() in known)
+    ]
 
 
 def quiet_real_words(text: str, found: list[Match], charter: Charter | None) -> list[Match]:

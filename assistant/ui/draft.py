@@ -35,6 +35,7 @@ from ..proofing.match import SEVERITY_RANK
 from ..review import Actor, change_marker, current, describe, edit, snapshot, submit
 from ..settings import get_settings
 from ..store import Store
+from . import lexicon
 from .boundary import handled
 from .cards import CardView, card_html, conflict_html
 from .i18n import request_language, t, tr
@@ -433,6 +434,8 @@ def _variant_card(
                         tick,
                         fix_key,
                     )
+        if not clash:
+            lexicon.card_buttons(store, view, who, lang, tick)
         box = gr.Textbox(
             clash or view.text,
             lines=4,

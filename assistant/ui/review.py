@@ -26,7 +26,7 @@ from ..errors import AssistantError, ConflictError, NotFound
 from ..platforms import get_platform, platform_ids
 from ..settings import get_settings
 from ..store import Store
-from . import cards
+from . import cards, lexicon
 from .boundary import handled
 from .i18n import error_text, request_language, t, table, tr
 from .identity import acting
@@ -513,6 +513,7 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
     Returns the poll timer, active only while the tab is visible."""
     queue = _queue_panel()
     shown = _shown_panel()
+    lexicon.build(store, shown.seen, shown.card, shown.reviewer, shown.role)
     decisions = _decisions_panel()
     shown.history = gr.HTML(elem_id="review-history")
     shown.diff = gr.HTML(elem_id="review-diff")
