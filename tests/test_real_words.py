@@ -69,3 +69,18 @@ def test_the_all_caps_rule_flags_shouting_but_never_rewrites_an_acronym():
     assert fixes.get("SOLDES") == ("Soldes",)
     for acronym in ("AOP", "IGP", "SNCF"):
         assert acronym not in fixes
+
+
+def test_a_word_typed_without_its_apostrophe_gets_it_back_as_the_first_fix():
+    """'dont' offered as 'font' would turn a contraction into nonsense in one click."""
+    from assistant.proofing.hunspell import HunspellEngine
+
+    engine = HunspellEngine()
+    for word, lang, fixed in [
+        ("dont", "en", "don't"),
+        ("isnt", "en", "isn't"),
+        ("cest", "fr", "c'est"),
+        ("jai", "fr", "j'ai"),
+    ]:
+        assert engine.suggest(word, lang)[0] == fixed, word
+    assert "'" not in engine.suggest("recieve", "en")[0]  # other mistakes keep Hunspell's order

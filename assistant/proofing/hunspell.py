@@ -101,4 +101,17 @@ def _known(dictionary: Any, word: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _suggest(dictionary: Any, word: str) -> tuple[str, ...]:
-    return tuple(dictionary.suggest(word))[:6]
+    """Hunspell's suggestions, after the word with its missing apostrophe when that is a word
+    of the dictionary: "dont" is "don't" far more often than "font", "cest" is "c'est"."""
+    restored = _with_apostrophe(dictionary, word)
+    ranked = [*restored, *(s for s in dictionary.suggest(word) if s not in restored)]
+    return tuple(ranked)[:6]
+
+
+def _with_apostrophe(dictionary: Any, word: str) -> list[str]:
+    """Known words made by putting one apostrophe back inside `word` (the one-click fix a
+    reader expects for a contraction or an elision typed without it)."""
+    if len(word) < 3 or "'" in word:
+        return []
+    candidates = (f"{word[:i]}'{word[i:]}" for i in range(1, len(word)))
+    return [c for c in candidates if dictionary.spell(c)]
