@@ -106,8 +106,11 @@ def _per_charter(build: Any) -> Any:
 
 @_per_charter
 def _escalation_patterns(charter: Charter) -> tuple[tuple[str, regex.Pattern], ...]:
+    """Each rule's keywords as one pattern; a keyword also matches its plural and its
+    inflected forms (hospitalised, piratée, sued) through the data file's endings."""
+    endings = f"(?:{rules()['keyword_endings']})?"
     return tuple(
-        (rule.name, _bounded([regex.escape(normalise(k)) for k in rule.keywords]))
+        (rule.name, _bounded([regex.escape(normalise(k)) + endings for k in rule.keywords]))
         for rule in charter.community.escalation
     )
 
