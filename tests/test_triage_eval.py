@@ -32,7 +32,9 @@ def _per_label(pairs: list[tuple[str, str]], labels: tuple[str, ...]) -> dict[st
 
 def evaluate() -> dict:
     rows = yaml.safe_load(EVAL.read_text(encoding="utf-8"))
-    charters = {slug: load_brand(slug, ROOT / "brand_guides") for slug in {r["brand"] for r in rows}}
+    charters = {
+        slug: load_brand(slug, ROOT / "brand_guides") for slug in {r["brand"] for r in rows}
+    }
     intents, sentiments, languages, misses = [], [], [], []
     escalations = []
     for row in rows:
@@ -67,8 +69,10 @@ def test_triage_meets_its_targets_on_the_labelled_comments(capsys):
                 print(f"  {field:9} {label:10} P {p:.2f}  R {r:.2f}  n={n}")
         for key in ("intent_accuracy", "sentiment_accuracy", "language_accuracy"):
             print(f"  {key}: {result[key]:.3f}")
-        print(f"  crisis recall {result['crisis_recall']:.3f}, escalation recall "
-              f"{result['escalation_recall']:.3f}, false escalations {result['escalation_false']}")
+        print(
+            f"  crisis recall {result['crisis_recall']:.3f}, escalation recall "
+            f"{result['escalation_recall']:.3f}, false escalations {result['escalation_false']}"
+        )
         for gold, found, rule, text in result["misses"]:
             print(f"  miss: {gold} -> {found} ({rule}): {text}")
     assert result["rows"] >= 150
