@@ -19,6 +19,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+import regex
 from sqlalchemy import select
 
 from .charter import Charter
@@ -368,10 +369,20 @@ def _field(row: dict[str, Any], name: str, where: str, number: int, limit: int) 
     value = str(value).strip()
     if len(value) > limit:
         raise _bad(where, number, name, f"{len(value):,} characters; at most {limit:,}")
-    found = CONTROL.search(value)
-    if found:
-        raise _bad(where, number, name, f"control character U+{ord(found.group()):04X}")
-    return value
+    return CONTROL.sub(_repaired, value)
+
+
+def _repaired(found: regex.Match) -> str:
+    """A control character in a comment someone else wrote: a C1 code that is really a
+    Windows-1252 character decoded wrongly (U+0092 for ’) is put right, any other is
+    dropped. Refusing a whole export for one invisible character would help nobody."""
+    char = found.group()
+    if 0x80 <= ord(char) <= 0x9F:
+        try:
+            return bytes([ord(char)]).decode("cp1252")
+        except UnicodeDecodeError:
+            return ""
+    return ""
 
 
 def _checked(row: dict[str, Any], where: str, number: int) -> Incoming:

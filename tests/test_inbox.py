@@ -243,3 +243,9 @@ def test_a_corrected_label_is_kept_and_moves_the_priority(tmp_path):
     }  # fmt: skip
     with pytest.raises(InputError, match="expected one of question"):
         correct(store, praise.id, "intent", "rant", "anne")
+
+
+def test_a_misdecoded_apostrophe_in_an_export_is_put_right_not_refused(tmp_path):
+    path = _csv(tmp_path, ["x,x-9,a,C\x92est top merci \x01,,,,"])
+    rows = parse(path.read_bytes(), str(path))
+    assert rows[0].text == "C’est top merci"
