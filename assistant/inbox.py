@@ -369,7 +369,7 @@ def _field(row: dict[str, Any], name: str, where: str, number: int, limit: int) 
     value = str(value).strip()
     if len(value) > limit:
         raise _bad(where, number, name, f"{len(value):,} characters; at most {limit:,}")
-    return CONTROL.sub(_repaired, value)
+    return CONTROL.sub(_repaired, value).strip()
 
 
 def _repaired(found: regex.Match) -> str:
