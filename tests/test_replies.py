@@ -46,7 +46,7 @@ def test_a_complaint_is_approved_by_someone_who_did_not_write_it():
     store = open_store()
     item = _comment(store, "Colis arrivé avec la moitié des palets en miettes, déçue 😞")
     options = draft(store, item, ANNE)
-    assert "désolés" in options[0]["text"] if isinstance(options[0], dict) else options[0].text
+    assert "désolés" in options[0].text and options[0].source == "saved"
     edit(store, item, "Bonjour Marie, désolés pour ce colis ! Écrivez-nous en privé.", ANNE)
     with pytest.raises(WorkflowError, match="anne wrote this reply") as refused:
         approve(store, item, Actor("anne", "reviewer"))
@@ -167,3 +167,32 @@ def test_reply_draft_through_the_llama_cpp_server(llama_server, monkeypatch):
         assert not option["promises"]
     long_options = [o for o in options if o["option"] != "short" and o["source"] == "model"]
     assert all("We ship to the UK" in o["text"] for o in long_options)
+
+
+def test_cli_flow_from_import_to_export(tmp_path):
+    path = tmp_path / "comments.csv"
+    path.write_text(
+        "network,id,author,text,created_at,permalink,post,parent\n"
+        "facebook,c1,Marie Dupont,Colis arrivé cassé, très déçue,2026-11-20T10:00:00Z,,,\n".replace(
+            "cassé, très", "cassé et très"
+        ),
+        encoding="utf-8",
+    )
+    assert run(app, ["inbox", "import", str(path), "--brand", "maison-lemoine"]).exit_code == 0
+    (item,) = json.loads(run(app, ["inbox", "list", "--format", "json"]).stdout)
+    assert item["intent"] == "complaint"
+    ident = str(item["id"])
+    assert run(app, ["reply", "draft", ident, "--as", "anne"]).exit_code == 0
+    refused = run(app, ["reply", "approve", ident, "--as", "anne"])
+    assert refused.exit_code != 0 and "someone else" in str(refused.exception)
+    assert run(app, ["reply", "approve", ident, "--as", "bob"]).exit_code == 0
+    assert run(app, ["reply", "answered", ident, "--as", "anne"]).exit_code == 0
+    exported = run(app, ["inbox", "export", "--format", "csv"]).stdout
+    assert "désolés" in exported and ",bob" in exported and ",answered," in exported
+    groups = json.loads(run(app, ["inbox", "stats", "--format", "json"]).stdout)["groups"]
+    assert groups == [
+        {
+            "network": "facebook", "intent": "complaint", "answered": 1,
+            "median_hours": groups[0]["median_hours"], "within_target": 0.0 , "open": 0, "late": 0,
+        }
+    ]  # fmt: skip
