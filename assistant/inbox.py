@@ -711,6 +711,12 @@ def stats(store: Store, brand: str | None = None, at: datetime | None = None) ->
     return {"groups": rows, "total": sum(r["answered"] + r["open"] for r in rows)}
 
 
+def spreadsheet_cell(value: object) -> str:
+    """A CSV cell; one a spreadsheet would run as a formula gets a leading quote (OWASP)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 EXPORT_KEYS = (*LIST_KEYS, "created_at", "permalink", "post", "parent", "reply", "approved_by")
 
 

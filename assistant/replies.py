@@ -565,7 +565,7 @@ def submit(store: Store, item_id: int, actor: Actor) -> InboxItem:
         if item.status not in ("drafted", "new"):
             raise WorkflowError(
                 f"comment {item_id} is {item.status}; only drafted replies are sent for review.",
-                key="not_submittable",
+                key="reply_not_submittable",
                 id=item_id,
                 status=item.status,
             )
@@ -606,7 +606,7 @@ def approve(
             raise WorkflowError(
                 f"the reply to comment {item_id} changed since you read it (you saw v{seen_version}, "
                 f"it is now v{version.number}); read it again before approving.",
-                key="text_moved",
+                key="reply_text_moved",
                 seen=seen_version,
                 latest=version.number,
             )
@@ -616,7 +616,7 @@ def approve(
                 raise WorkflowError(
                     f"{actor.name} wrote this reply to a {item.intent}"
                     f"{' (escalated)' if item.escalation else ''} comment; someone else must approve it.",
-                    key="self_approval",
+                    key="reply_self_approval",
                     name=actor.name,
                     brand=charter.name,
                 )
@@ -626,7 +626,7 @@ def approve(
             raise WorkflowError(
                 f"the reply to comment {item_id} has {len(blocking)} error(s): {listed}. Fix them, "
                 "or approve with an override reason.",
-                key="needs_override",
+                key="reply_needs_override",
                 id=item_id,
                 count=len(blocking),
             )

@@ -128,14 +128,8 @@ def inbox_export(
     writer = csv.DictWriter(out, fieldnames=inbox.EXPORT_KEYS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _cell(row.get(k)) for k in inbox.EXPORT_KEYS})
+        writer.writerow({k: inbox.spreadsheet_cell(row.get(k)) for k in inbox.EXPORT_KEYS})
     typer.echo(out.getvalue(), nl=False)
-
-
-def _cell(value: object) -> str:
-    """A CSV cell; one a spreadsheet would run as a formula is neutralised with a quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def register(app: typer.Typer) -> None:
