@@ -28,7 +28,7 @@ from .errors import InputError
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, LabelCorrection, Reply
 from .limits import CONTROL, decode_utf8, limits
 from .store import Store, commit_or_conflict, get_or_404, now
-from .triage import SENTIMENTS, due_at, priority_of, time_left, triage
+from .triage import SENTIMENTS, due_at, priority_of, time_left, triage_with_model
 
 CSV_COLUMNS = ("network", "id", "author", "text", "created_at", "permalink", "post", "parent")
 REQUIRED = ("network", "id", "text")
@@ -426,7 +426,12 @@ def _when(value: str, where: str, number: int) -> datetime | None:
 
 
 def import_comments(
-    store: Store, charter: Charter, comments: list[Incoming], where: str = "", actor: str = ""
+    store: Store,
+    charter: Charter,
+    comments: list[Incoming],
+    where: str = "",
+    actor: str = "",
+    provider: Any = None,
 ) -> ImportResult:
     """Triage and store the comments not stored yet, in one transaction (idempotent by
     network and id: the same file imported twice adds nothing)."""
@@ -434,7 +439,7 @@ def import_comments(
     unique = {(c.network, c.external_id): c for c in comments}
     with store.session() as session:
         known = _known_ids(session, charter.slug, list(unique))
-        created = [_new_item(charter, c) for key, c in unique.items() if key not in known]
+        created = [_new_item(charter, c, provider) for key, c in unique.items() if key not in known]
         session.add_all(created)
         session.flush()
         for item in created:
@@ -466,9 +471,9 @@ def _known_ids(session: Any, brand: str, keys: list[tuple[str, str]]) -> set[tup
     return found
 
 
-def _new_item(charter: Charter, comment: Incoming) -> InboxItem:
+def _new_item(charter: Charter, comment: Incoming, provider: Any = None) -> InboxItem:
     created = comment.created_at or now()
-    labels = triage(comment.text, charter, created)
+    labels = triage_with_model(comment.text, charter, provider, comment.network, created)
     return InboxItem(
         brand=charter.slug,
         network=comment.network,
@@ -491,10 +496,13 @@ def _new_item(charter: Charter, comment: Incoming) -> InboxItem:
     )
 
 
-def import_file(store: Store, charter: Charter, path: str | Path, actor: str = "") -> ImportResult:
-    """Read, check and import one file (see the module's docstring)."""
+def import_file(
+    store: Store, charter: Charter, path: str | Path, actor: str = "", provider: Any = None
+) -> ImportResult:
+    """Read, check and import one file (see the module's docstring); with a model provider
+    the intent of each comment the rules do not escalate is asked of the model."""
     where, data = read_file(path)
-    return import_comments(store, charter, parse(data, where), where, actor)
+    return import_comments(store, charter, parse(data, where), where, actor, provider)
 
 
 def import_text(

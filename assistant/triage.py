@@ -287,6 +287,60 @@ def triage(
     )
 
 
+def triage_with_model(
+    text: str,
+    charter: Charter,
+    provider: Any,
+    network: str = "",
+    created: datetime | None = None,
+    language: str | None = None,
+) -> Triage:
+    """The offline labels, with the intent asked of a model when the rules found no crisis.
+
+    The charter's escalation rules always stand: a model may read a comment better, it may
+    not talk a crisis down. An answer that is not one of the intents keeps the rules' label.
+    """
+    labels = triage(text, charter, created, language)
+    if provider is None or labels.escalation or labels.intent == "crisis":
+        return labels
+    asked = _ask_intent(text, charter, provider, network)
+    if asked is None or asked == labels.intent:
+        return labels
+    score = sentiment_score(text, labels.language)
+    return Triage(
+        language=labels.language,
+        sentiment=sentiment_of(score, asked),
+        intent=asked,
+        escalation=None,
+        faq=None if asked in ("spam", "abuse") else labels.faq,
+        priority=priority_of(asked, None),
+        due_at=due_at(created, asked, charter),
+        role=None,
+    )
+
+
+def _ask_intent(text: str, charter: Charter, provider: Any, network: str) -> str | None:
+    import asyncio
+    import logging
+
+    from .prompts import render
+    from .settings import get_settings
+
+    system = render("system.j2", charter, language=charter.language, legal=[])
+    user = render("triage.j2", charter, network=network or "a social network", comment=text)
+
+    async def ask() -> Any:
+        return await asyncio.wait_for(provider.generate(system, user), get_settings().timeout)
+
+    try:
+        answer = asyncio.run(ask()).text
+    except Exception as exc:  # the rules' labels stand; the failure is logged, not raised
+        logging.getLogger(__name__).warning("model triage failed: %s", exc)
+        return None
+    word = regex.sub(r"[^a-z]", "", answer.strip().lower().split()[0]) if answer.strip() else ""
+    return word if word in INTENTS else None
+
+
 def time_left(due: datetime | None, at: datetime | None = None) -> timedelta | None:
     """Time until the comment is due (negative: late)."""
     if due is None:

@@ -50,7 +50,7 @@ def test_a_complaint_is_approved_by_someone_who_did_not_write_it():
     edit(store, item, "Bonjour Marie, désolés pour ce colis ! Écrivez-nous en privé.", ANNE)
     with pytest.raises(WorkflowError, match="anne wrote this reply") as refused:
         approve(store, item, Actor("anne", "reviewer"))
-    assert refused.value.key == "self_approval"
+    assert refused.value.key == "reply_self_approval"
     with pytest.raises(WorkflowError, match="approved by someone else"):
         answered(store, item, ANNE)
     approve(store, item, BOB)
@@ -85,7 +85,7 @@ def test_a_forbidden_promise_is_an_error_that_needs_an_override():
     assert any(m["rule"]["id"] == "community.never_promise.remboursement" for m in reply["matches"])
     with pytest.raises(WorkflowError, match="error") as refused:
         approve(store, item, BOB)
-    assert refused.value.key == "needs_override"
+    assert refused.value.key == "reply_needs_override"
     approve(store, item, BOB, override="the director agreed to refund this order")
     assert describe(store, item)["reply"]["override_reason"].startswith("the director")
 
@@ -196,3 +196,29 @@ def test_cli_flow_from_import_to_export(tmp_path):
             "median_hours": groups[0]["median_hours"], "within_target": 0.0 , "open": 0, "late": 0,
         }
     ]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_model_triage_through_the_llama_cpp_server_never_talks_a_crisis_down(
+    llama_server, monkeypatch, tmp_path
+):
+    use_llama_server(monkeypatch, llama_server)
+    path = tmp_path / "comments.csv"
+    path.write_text(
+        "network,id,author,text,created_at,permalink,post,parent\n"
+        "x,m1,Tom,I slipped and broke my ankle because the sole came off,,,,\n"
+        "x,m2,Kim,Do you ship to Canada?,,,,\n",
+        encoding="utf-8",
+    )
+    result = run(
+        app, ["inbox", "import", str(path), "--brand", "trailforge", "--provider", "openai"]
+    )
+    assert result.exit_code == 0, result.output
+    listed = {
+        r["external_id"]: r
+        for r in json.loads(run(app, ["inbox", "list", "--format", "json"]).stdout)
+    }
+    assert listed["m1"]["intent"] == "crisis" and listed["m1"]["escalation"] == "safety"
+    assert listed["m2"]["intent"] in (
+        "question", "complaint", "praise", "suggestion", "spam", "abuse", "crisis"
+    )  # fmt: skip

@@ -26,12 +26,18 @@ def inbox_import(
     file: Path = typer.Argument(..., help="CSV or JSON (Facebook, YouTube, Mastodon, Bluesky)"),
     brand_slug: str = typer.Option(..., "--brand", "-b", help="Brand slug in brand_guides/"),
     who: str = AS,
+    provider: str = typer.Option(
+        "none", "--provider", help="none (rules only) | openai | local: the model reads intents"
+    ),
     fmt: str = typer.Option("text", "--format", help="text or json"),
 ) -> None:
     """Import comments: all or nothing, the same comments twice add nothing."""
+    from ..llm import make_provider
+
     check_format(fmt)
     charter = brand(brand_slug)
-    result = inbox.import_file(open_store(), charter, file, actor(who, "author").name)
+    chat = make_provider(provider)
+    result = inbox.import_file(open_store(), charter, file, actor(who, "author").name, chat)
     if fmt == "json":
         print_json(result.to_dict())
     else:
