@@ -222,3 +222,16 @@ def test_model_triage_through_the_llama_cpp_server_never_talks_a_crisis_down(
     assert listed["m2"]["intent"] in (
         "question", "complaint", "praise", "suggestion", "spam", "abuse", "crisis"
     )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_reply_draft_with_the_local_gguf_model_keeps_the_guardrails():
+    store = open_store()
+    item = _comment(store, "Colis jamais reçu, je veux être remboursée", "x", "Léa")
+    result = run(app, ["reply", "draft", str(item), "--provider", "local", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    options = json.loads(result.stdout)
+    assert [o["option"] for o in options] == ["warm", "factual", "short"]
+    for option in options:
+        assert option["text"] and option["length"] <= 280 and option["fits"]
+        assert not option["promises"], option  # a promised refund never reaches a person
