@@ -113,6 +113,18 @@ def test_inbox_triage_reply_second_approver_export(running_app, tmp_path):
             link.click()
         target = tmp_path / "inbox.csv"
         download_info.value.save_as(target)
+
+        english = open_page(browser, running_app, "en-US", WIDE)
+        show_tab(english, "Replies")
+        expect(english.locator("#replies-inbox thead")).to_contain_text("Intent", timeout=15_000)
+        expect(english.locator("#replies-inbox").get_by_role("row").nth(1)).to_contain_text(
+            "crisis"
+        )
+        english.locator("#replies-inbox").get_by_role("row").filter(
+            has_text="en miettes"
+        ).first.click()
+        expect(english.locator("#replies-thread")).to_contain_text("needs a second approver")
+        shot(english, "replies-thread-en-1366")
         browser.close()
     exported = {r["text"]: r for r in csv.DictReader(target.open(encoding="utf-8"))}
     assert (
