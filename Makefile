@@ -25,6 +25,8 @@ bench:
 	.venv/bin/python benchmarks/proofing_bench.py
 	.venv/bin/python benchmarks/facts.py
 	.venv/bin/python benchmarks/startup.py
+	.venv/bin/python benchmarks/replies.py
+	.venv/bin/python benchmarks/replies_bench.py
 
 clean:
 	rm -rf .venv .pytest_cache .ruff_cache artifacts

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .community import Community
 from .errors import CharterError, UnknownBrand
 from .limits import Limits, limits
 from .platforms import platform_ids
@@ -198,6 +199,7 @@ class Charter(_Strict):
     rules: Rules = Rules()
     review: ReviewPolicy = ReviewPolicy()
     facts: FactPolicy = FactPolicy()
+    community: Community = Community()
     timezone: str = ""  # IANA name the brand plans in; empty: the Settings default
     slug: str = ""
     source: str = ""

@@ -33,6 +33,8 @@ class Limits:
     charter_depth: int
     charter_aliases: int
     upload_bytes: int
+    inbox_bytes: int
+    inbox_rows: int
 
 
 @cache

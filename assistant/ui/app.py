@@ -1,4 +1,4 @@
-"""The Blocks app: four tabs over one store; brand errors are shown, not fatal."""
+"""The Blocks app: five tabs over one store; brand errors are shown, not fatal."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ..limits import limits
 from ..logfile import setup_logging
 from ..settings import get_settings
 from ..store import Store, open_store
-from . import brand, campaign, draft, review
+from . import brand, campaign, draft, replies, review
 from .i18n import I18N, t
 from .live import follow_tabs
 from .templates import UI_DIR, stylesheet
@@ -33,6 +33,8 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 review_timer = review.build(store, review_tab)
             with gr.Tab(t("tab_campaign"), elem_id="tab-campaign") as campaign_tab:
                 campaign_timer = campaign.build(store, campaign_tab)
+            with gr.Tab(t("tab_replies"), elem_id="tab-replies") as replies_tab:
+                replies.build(store, slugs, replies_tab)
             with gr.Tab(t("tab_brand"), elem_id="tab-brand") as brand_tab:
                 brand.build(slugs, brand_tab)
         follow_tabs(
@@ -40,6 +42,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 (draft_tab, None),
                 (review_tab, review_timer),
                 (campaign_tab, campaign_timer),
+                (replies_tab, None),
                 (brand_tab, None),
             ]
         )

@@ -1,0 +1,237 @@
+"""Replies: options from the FAQ and saved replies, the never-promise guardrail, the
+internal note of an escalated comment, and the workflow (second approver for sensitive
+comments, answered, hidden), on SQLite and PostgreSQL; the model path on llama.cpp."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.charter import load_brand
+from assistant.cli import app
+from assistant.errors import WorkflowError
+from assistant.inbox import import_text, list_items, stats
+from assistant.replies import answered, approve, close, describe, draft, edit, fit
+from assistant.review import Actor
+from assistant.store import Store, open_store
+
+from .conftest import ROOT, use_llama_server
+
+run = CliRunner().invoke
+ANNE, BOB = Actor("anne", "author"), Actor("bob", "reviewer")
+FAQ_ANSWER = "Nous livrons en France, en Belgique, en Suisse et au Luxembourg"
+
+
+def _comment(store, text, network="facebook", author="Marie Dupont", brand="maison-lemoine"):
+    charter = load_brand(brand, ROOT / "brand_guides")
+    return import_text(store, charter, text, network, author).ids[0]
+
+
+def test_a_faq_question_gets_the_approved_answer_in_every_long_option():
+    store = open_store()
+    item = _comment(store, "Bonjour, vous livrez à l'étranger ?")
+    result = run(app, ["reply", "draft", str(item), "--provider", "none", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    options = json.loads(result.stdout)
+    assert [o["option"] for o in options] == ["warm", "factual", "short"]
+    assert all({"text", "checks", "fits"} <= set(o) for o in options)
+    assert FAQ_ANSWER in options[0]["text"] and FAQ_ANSWER in options[1]["text"]
+    assert options[0]["text"].startswith("Bonjour Marie,") and options[0]["fits"]
+    assert options[0]["text"].endswith("— Anne, pour Maison Lemoine")
+
+
+def test_a_complaint_is_approved_by_someone_who_did_not_write_it():
+    store = open_store()
+    item = _comment(store, "Colis arrivé avec la moitié des palets en miettes, déçue 😞")
+    options = draft(store, item, ANNE)
+    assert "désolés" in options[0].text and options[0].source == "saved"
+    edit(store, item, "Bonjour Marie, désolés pour ce colis ! Écrivez-nous en privé.", ANNE)
+    with pytest.raises(WorkflowError, match="anne wrote this reply") as refused:
+        approve(store, item, Actor("anne", "reviewer"))
+    assert refused.value.key == "reply_self_approval"
+    with pytest.raises(WorkflowError, match="approved by someone else"):
+        answered(store, item, ANNE)
+    approve(store, item, BOB)
+    answered(store, item, ANNE)
+    shown = describe(store, item)
+    assert shown["status"] == "answered" and shown["reply"]["approved_by"] == "bob"
+    assert [a["action"] for a in shown["audit"]] == [
+        "import",
+        "draft",
+        "edit",
+        "approve",
+        "answered",
+    ]
+    row = next(g for g in stats(store)["groups"] if g["intent"] == "complaint")
+    assert (row["answered"] == 1 and row["within_target"] == 1.0) or row["median_hours"] > 0
+
+
+def test_praise_may_be_approved_and_answered_by_its_author():
+    store = open_store()
+    item = _comment(store, "Trop bons ces palets 😍 merci !")
+    draft(store, item, ANNE)
+    approve(store, item, ANNE)
+    assert answered(store, item, ANNE).status == "answered"
+
+
+def test_a_forbidden_promise_is_an_error_that_needs_an_override():
+    store = open_store()
+    item = _comment(store, "Le code promo ne marche pas, je suis agacée")
+    draft(store, item, ANNE)
+    edit(store, item, "Bonjour Marie, nous allons vous rembourser la commande.", ANNE)
+    reply = describe(store, item)["reply"]["versions"][-1]
+    assert any(m["rule"]["id"] == "community.never_promise.remboursement" for m in reply["matches"])
+    with pytest.raises(WorkflowError, match="error") as refused:
+        approve(store, item, BOB)
+    assert refused.value.key == "reply_needs_override"
+    approve(store, item, BOB, override="the director agreed to refund this order")
+    assert describe(store, item)["reply"]["override_reason"].startswith("the director")
+
+
+def test_an_escalated_comment_gets_an_internal_note_not_a_public_reply():
+    store = open_store()
+    item = _comment(store, "Ma fille a fait une réaction allergique, on est aux urgences")
+    options = draft(store, item, ANNE)
+    assert len(options) == 1 and options[0].kind == "note"
+    assert "responsable qualité" in options[0].text and "Ne pas répondre" in options[0].text
+    with pytest.raises(WorkflowError) as refused:
+        approve(store, item, BOB)
+    assert refused.value.key == "note_not_reply"
+    edit(
+        store,
+        item,
+        "Bonjour, nous sommes vraiment désolés. Notre équipe qualité vous appelle.",
+        BOB,
+    )
+    with pytest.raises(WorkflowError, match="bob wrote this reply"):
+        approve(store, item, BOB)
+    approve(store, item, Actor("carla", "admin"))
+
+
+def test_spam_is_hidden_in_bulk_all_or_nothing():
+    store = open_store()
+    spam = [
+        _comment(store, f"Gagnez {n}00€ par jour cliquez ici bit.ly/x{n}", "x", "@b")
+        for n in (1, 2)
+    ]
+    assert draft(store, spam[0], ANNE) == []
+    close(store, [spam[0]], ANNE, "hidden")
+    with pytest.raises(WorkflowError, match="closed"):
+        close(store, spam, ANNE, "hidden")  # one already hidden: the batch is refused
+    assert sorted(i.status for i in list_items(store, intent="spam")) == ["hidden", "new"]
+    result = run(app, ["reply", "hide", str(spam[1])])
+    assert result.exit_code != 0 and "--yes" in result.output
+    assert run(app, ["reply", "hide", str(spam[1]), "--yes"]).exit_code == 0
+
+
+def test_a_reply_is_fitted_to_the_network_reply_length():
+    long = "Merci pour votre message. " + "Nos palets sont faits à Pont-Aven. " * 12
+    text, changes = fit(long, "x")
+    assert len(text) <= 280 and changes == ["shortened"] and text.endswith(".")
+    assert fit(long, "facebook") == (long, [])
+
+
+def test_the_inbox_works_on_postgresql(postgres_url):
+    store = Store(postgres_url)
+    try:
+        item = _comment(store, "Colis jamais reçu, c'est inadmissible")
+        again = import_text(
+            store,
+            load_brand("maison-lemoine", ROOT / "brand_guides"),
+            "Colis jamais reçu, c'est inadmissible",
+            "facebook",
+            "Marie",
+            "pg-1",
+        )
+        assert again.added == 1
+        draft(store, item, ANNE)
+        approve(store, item, BOB)
+        assert describe(store, item)["status"] == "approved"
+    finally:
+        store.dispose()
+
+
+@pytest.mark.slow
+def test_reply_draft_through_the_llama_cpp_server(llama_server, monkeypatch):
+    use_llama_server(monkeypatch, llama_server)
+    store = open_store()
+    item = _comment(store, "Do you ship to Canada?", "x", "Tom", "trailforge")
+    result = run(app, ["reply", "draft", str(item), "--provider", "openai", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    options = json.loads(result.stdout)
+    assert [o["option"] for o in options] == ["warm", "factual", "short"]
+    for option in options:
+        assert option["text"] and option["fits"] and option["length"] <= 280
+        assert not option["promises"]
+    long_options = [o for o in options if o["option"] != "short" and o["source"] == "model"]
+    assert all("We ship to the UK" in o["text"] for o in long_options)
+
+
+def test_cli_flow_from_import_to_export(tmp_path):
+    path = tmp_path / "comments.csv"
+    path.write_text(
+        "network,id,author,text,created_at,permalink,post,parent\n"
+        "facebook,c1,Marie Dupont,Colis arrivé cassé, très déçue,2026-11-20T10:00:00Z,,,\n".replace(
+            "cassé, très", "cassé et très"
+        ),
+        encoding="utf-8",
+    )
+    assert run(app, ["inbox", "import", str(path), "--brand", "maison-lemoine"]).exit_code == 0
+    (item,) = json.loads(run(app, ["inbox", "list", "--format", "json"]).stdout)
+    assert item["intent"] == "complaint"
+    ident = str(item["id"])
+    assert run(app, ["reply", "draft", ident, "--as", "anne"]).exit_code == 0
+    refused = run(app, ["reply", "approve", ident, "--as", "anne"])
+    assert refused.exit_code != 0 and "someone else" in str(refused.exception)
+    assert run(app, ["reply", "approve", ident, "--as", "bob"]).exit_code == 0
+    assert run(app, ["reply", "answered", ident, "--as", "anne"]).exit_code == 0
+    exported = run(app, ["inbox", "export", "--format", "csv"]).stdout
+    assert "désolés" in exported and ",bob" in exported and ",answered," in exported
+    groups = json.loads(run(app, ["inbox", "stats", "--format", "json"]).stdout)["groups"]
+    assert groups == [
+        {
+            "network": "facebook", "intent": "complaint", "answered": 1,
+            "median_hours": groups[0]["median_hours"], "within_target": 0.0 , "open": 0, "late": 0,
+        }
+    ]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_model_triage_through_the_llama_cpp_server_never_talks_a_crisis_down(
+    llama_server, monkeypatch, tmp_path
+):
+    use_llama_server(monkeypatch, llama_server)
+    path = tmp_path / "comments.csv"
+    path.write_text(
+        "network,id,author,text,created_at,permalink,post,parent\n"
+        "x,m1,Tom,I slipped and broke my ankle because the sole came off,,,,\n"
+        "x,m2,Kim,Do you ship to Canada?,,,,\n",
+        encoding="utf-8",
+    )
+    result = run(
+        app, ["inbox", "import", str(path), "--brand", "trailforge", "--provider", "openai"]
+    )
+    assert result.exit_code == 0, result.output
+    listed = {
+        r["external_id"]: r
+        for r in json.loads(run(app, ["inbox", "list", "--format", "json"]).stdout)
+    }
+    assert listed["m1"]["intent"] == "crisis" and listed["m1"]["escalation"] == "safety"
+    assert listed["m2"]["intent"] in (
+        "question", "complaint", "praise", "suggestion", "spam", "abuse", "crisis"
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_reply_draft_with_the_local_gguf_model_keeps_the_guardrails():
+    store = open_store()
+    item = _comment(store, "Colis jamais reçu, je veux être remboursée", "x", "Léa")
+    result = run(app, ["reply", "draft", str(item), "--provider", "local", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    options = json.loads(result.stdout)
+    assert [o["option"] for o in options] == ["warm", "factual", "short"]
+    for option in options:
+        assert option["text"] and option["length"] <= 280 and option["fits"]
+        assert not option["promises"], option  # a promised refund never reaches a person
