@@ -6,7 +6,18 @@ language from `data/messages.yaml`; the CLI and logs use the English message.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from pathlib import Path
+from typing import Any, Self
+
+import yaml
+
+MESSAGES_FILE = Path(__file__).parent / "data" / "workflow_messages.yaml"
+
+
+@cache
+def _messages() -> dict[str, str]:
+    return yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
 
 
 class AssistantError(Exception):
@@ -16,6 +27,12 @@ class AssistantError(Exception):
         super().__init__(message)
         self.key = key
         self.params = params
+
+    @classmethod
+    def keyed(cls, key: str, **params: Any) -> Self:
+        """The error whose English message is `key`'s in data/workflow_messages.yaml, worded
+        with `params` (the same params let the UI word it in the reader's language)."""
+        return cls(_messages()[key].format(**params), key=key, **params)
 
 
 class CharterError(AssistantError):

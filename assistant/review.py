@@ -59,11 +59,8 @@ class Actor:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise WorkflowError(
-                f"unknown role {self.role[:32]!r}; expected one of {', '.join(ROLES)}",
-                key="unknown_role",
-                role=self.role[:32],
-            )
+            roles = ", ".join(ROLES)
+            raise WorkflowError.keyed("unknown_role", role=self.role[:32], roles=roles)
         name = clean_text(self.name.strip(), "the name", limits().name_chars)
         if not name:
             raise WorkflowError("say who acts: the name is empty.", key="empty_name")
@@ -138,13 +135,9 @@ def _move(
     reason: str | None = None,
 ) -> None:
     if to_status not in TRANSITIONS[row.status]:
-        raise WorkflowError(
-            f"variant {row.id} is {row.status}; it cannot become {to_status} "
-            f"(allowed: {', '.join(sorted(TRANSITIONS[row.status])) or 'none'}).",
-            key="transition_refused",
-            id=row.id,
-            status=row.status,
-            to=to_status,
+        allowed = ", ".join(sorted(TRANSITIONS[row.status])) or "none"
+        raise WorkflowError.keyed(
+            "transition_refused", id=row.id, status=row.status, to=to_status, allowed=allowed
         )
     _audit(session, row, actor, action, to_status, reason)
     row.status = to_status
@@ -152,11 +145,7 @@ def _move(
 
 def _check_text_allowed(row: VariantRow) -> None:
     if row.status == "published":
-        raise WorkflowError(
-            f"variant {row.id} is published; it can no longer change.",
-            key="published_locked",
-            id=row.id,
-        )
+        raise WorkflowError.keyed("published_locked", id=row.id)
 
 
 def _new_version(session: Any, row: VariantRow, text: str, actor: Actor, cause: str) -> None:
@@ -209,12 +198,8 @@ def edit(
 
 
 def raise_conflict(variant_id: int, expected: int, actual: int, theirs: str | None = None) -> None:
-    raise ConflictError(
-        f"variant {variant_id} was saved by someone else (you edited version "
-        f"{expected}, it is now at {actual}); reload it and apply your edit again.",
-        theirs=theirs,
-        key="conflict",
-        id=variant_id,
+    raise ConflictError.keyed(
+        "conflict", theirs=theirs, id=variant_id, expected=expected, actual=actual
     )
 
 
@@ -259,18 +244,9 @@ def _changing(store: Store, variant_id: int) -> Iterator[tuple[Any, VariantRow]]
 
 def _submit_row(session: Any, row: VariantRow, actor: Actor) -> None:
     if row.draft_status == "error":
-        raise WorkflowError(
-            f"variant {row.id} failed to draft ({row.error}); edit it first.",
-            key="draft_failed",
-            id=row.id,
-        )
+        raise WorkflowError.keyed("draft_failed", id=row.id, error=row.error)
     if row.status not in ("draft", "changes_requested"):
-        raise WorkflowError(
-            f"variant {row.id} is {row.status}; only drafts and variants sent back are submitted.",
-            key="not_submittable",
-            id=row.id,
-            status=row.status,
-        )
+        raise WorkflowError.keyed("not_submittable", id=row.id, status=row.status)
     _move(session, row, actor, "in_review", "submit")
 
 
@@ -327,23 +303,13 @@ def authors_since_approval(session: Any, row: VariantRow) -> list[str]:
 
 def require_reviewer(actor: Actor, what: str) -> None:
     if actor.role not in REVIEW_ROLES:
-        raise WorkflowError(
-            f"{actor.name} is an {actor.role}: only reviewers {what}.",
-            key="reviewers_only",
-            name=actor.name,
-            role=actor.role,
-        )
+        raise WorkflowError.keyed("reviewers_only", name=actor.name, role=actor.role, what=what)
 
 
 def _check_seen(variant_id: int, version: Version, seen: int | None) -> None:
     if seen is not None and seen != version.number:
-        raise ConflictError(
-            f"variant {variant_id} changed since you read it (you saw text v{seen}, it is now "
-            f"v{version.number}); read the new text before approving.",
-            theirs=version.text,
-            key="text_moved",
-            seen=seen,
-            latest=version.number,
+        raise ConflictError.keyed(
+            "text_moved", theirs=version.text, id=variant_id, seen=seen, latest=version.number
         )
 
 
@@ -354,25 +320,13 @@ def _check_duties(session: Any, row: VariantRow, actor: Actor, charter: Charter)
     if charter.review.allow_self_approval:
         return
     if actor.name in authors_since_approval(session, row):
-        raise WorkflowError(
-            f"{actor.name} wrote part of this text; another reviewer must approve "
-            f"it ({charter.name} does not allow self-approval).",
-            key="self_approval",
-            name=actor.name,
-            brand=charter.name,
-        )
+        raise WorkflowError.keyed("self_approval", name=actor.name, brand=charter.name)
 
 
 def _check_visuals(row: VariantRow, version: Version) -> None:
     if row.images and row.images_version is not None and row.images_version != version.number:
-        raise WorkflowError(
-            f"variant {row.id}'s visuals were made from text v{row.images_version}, the text "
-            f"is now v{version.number}; render them again before approving.",
-            key="visuals_stale",
-            id=row.id,
-            images_version=row.images_version,
-            text_version=version.number,
-        )
+        stale = {"images_version": row.images_version, "text_version": version.number}
+        raise WorkflowError.keyed("visuals_stale", id=row.id, **stale)
 
 
 def approve(store: Store, variant_id: int, actor: Actor, **ruling: Unpack[Ruling]) -> VariantRow:
@@ -395,13 +349,8 @@ def approve(store: Store, variant_id: int, actor: Actor, **ruling: Unpack[Ruling
         blocking = errors_of(version.matches)
         if blocking and not reason:
             listed = "; ".join(m["message"] for m in blocking[:5])
-            raise WorkflowError(
-                f"variant {variant_id} has {len(blocking)} error(s): {listed}. "
-                "Fix them, or approve with an override reason.",
-                key="needs_override",
-                id=variant_id,
-                count=len(blocking),
-            )
+            count = len(blocking)
+            raise WorkflowError.keyed("needs_override", id=variant_id, count=count, listed=listed)
         reason = reason if blocking else None
         _move(session, row, actor, "approved", "override" if reason else "approve", reason)
         row.override_reason = reason
