@@ -33,6 +33,7 @@ class Limits:
     charter_depth: int
     charter_aliases: int
     upload_bytes: int
+    analytics_bytes: int
 
 
 @cache
