@@ -9,6 +9,7 @@ import with one InputError naming the file, row and column, before anything is s
 from __future__ import annotations
 
 import csv
+import html
 import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -121,8 +122,9 @@ def _csv_rows(path: Path, raw: bytes) -> list[list[Any]]:
 def _sheet_rows(path: Path, raw: bytes) -> list[list[Any]]:
     """Rows of the workbook's first sheet holding posts (legacy Facebook puts them in the
     first of seven; LinkedIn's posts sheet may come second)."""
-    import pandas as pd
     from io import BytesIO
+
+    import pandas as pd
 
     try:
         sheets = pd.read_excel(BytesIO(raw), sheet_name=None, header=None, dtype=object)
@@ -192,8 +194,11 @@ def _row_post(
     row_network = network or _text(_cell(cells, mapped, "network")).casefold()
     if row_network not in platform_ids():
         raise cell_error(
-            source, row, mapped.header_of("network") if "network" in mapped.columns else "",
-            "a network (" + ", ".join(platform_ids()) + ")", row_network,
+            source,
+            row,
+            mapped.header_of("network") if "network" in mapped.columns else "",
+            "a network (" + ", ".join(platform_ids()) + ")",
+            row_network,
         )
     metrics = {}
     for name in METRICS:
@@ -212,10 +217,13 @@ def _row_post(
             source, row, mapped.header_of("published_at"), "a date and time", when
         ) from None
     text = _cell(cells, mapped, "text")
+    text = "" if is_empty(text) else str(text)
+    if row_network == "x":
+        text = html.unescape(text)  # X's CSV writes & < > as &amp; &lt; &gt;
     return Post(
         network=row_network,
         post_id=post_id or link,
-        text="" if is_empty(text) else str(text),
+        text=text,
         published_at=published,
         format=_text(_cell(cells, mapped, "format")),
         permalink=link,
@@ -306,8 +314,15 @@ def _json_post(source: str, index: int, item: Any, tz: Any, network: str | None)
                 published_at=parse_time(record.get("createdAt") or post.get("indexedAt"), tz),
                 format="repost" if item.get("reason") else "post",
                 permalink=str(post["uri"]),
-                metrics=_counts(post, {"likeCount": "likes", "repostCount": "shares",
-                                       "replyCount": "comments", "quoteCount": "quotes"}),
+                metrics=_counts(
+                    post,
+                    {
+                        "likeCount": "likes",
+                        "repostCount": "shares",
+                        "replyCount": "comments",
+                        "quoteCount": "quotes",
+                    },
+                ),
                 source=source,
                 row=index,
             )
@@ -319,8 +334,14 @@ def _json_post(source: str, index: int, item: Any, tz: Any, network: str | None)
                 published_at=parse_time(item["created_at"], tz),
                 format="boost" if item.get("reblog") else "post",
                 permalink=str(item.get("url") or item.get("uri") or ""),
-                metrics=_counts(item, {"favourites_count": "likes", "reblogs_count": "shares",
-                                       "replies_count": "comments"}),
+                metrics=_counts(
+                    item,
+                    {
+                        "favourites_count": "likes",
+                        "reblogs_count": "shares",
+                        "replies_count": "comments",
+                    },
+                ),
                 source=source,
                 row=index,
             )
@@ -339,15 +360,24 @@ def _json_post(source: str, index: int, item: Any, tz: Any, network: str | None)
                 row=index,
             )
     except (KeyError, CellError) as exc:
-        raise cell_error(source, index, str(exc).strip("'"), "a post with its id and time",
-                         "missing or unreadable") from None
-    raise cell_error(source, index, "", "a Mastodon status, a Bluesky feed item or a post",
-                     sorted(item)[:6])
+        raise cell_error(
+            source,
+            index,
+            str(exc).strip("'"),
+            "a post with its id and time",
+            "missing or unreadable",
+        ) from None
+    raise cell_error(
+        source, index, "", "a Mastodon status, a Bluesky feed item or a post", sorted(item)[:6]
+    )
 
 
 def _counts(item: dict[str, Any], names: dict[str, str]) -> dict[str, float]:
-    counts = {ours: float(item[theirs]) for theirs, ours in names.items()
-              if isinstance(item.get(theirs), int | float)}
+    counts = {
+        ours: float(item[theirs])
+        for theirs, ours in names.items()
+        if isinstance(item.get(theirs), int | float)
+    }
     if counts:
         counts["engagements"] = sum(v for k, v in counts.items())
     return counts
