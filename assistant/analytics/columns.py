@@ -50,16 +50,29 @@ def map_columns(headers: list[Any]) -> ColumnMap:
     for index, name in enumerate(names):
         if name:
             first.setdefault(name, index)
+    french = _mostly_french(set(first))
+    order = ("fr", "en") if french else ("en", "fr")
     found: dict[str, int] = {}
-    french_hits = english_hits = 0
     for field, labels in column_rules()["fields"].items():
-        for lang in ("en", "fr"):
+        for lang in order:
             hit = next((first[a] for a in labels.get(lang, []) if a in first), None)
-            if hit is not None and field not in found:
+            if hit is not None:
                 found[field] = hit
-                french_hits += lang == "fr" and names[hit] not in labels.get("en", [])
-                english_hits += lang == "en"
-    return ColumnMap(found, tuple(str(h) for h in headers), french_hits > english_hits)
+                break
+    return ColumnMap(found, tuple(str(h) for h in headers), french)
+
+
+def _mostly_french(names: set[str]) -> bool:
+    """More headers known only as French labels than only as English ones: the French
+    aliases are tried first (Meta's French `Date` column, like the English one, is not the
+    publication time) and dates are read day first."""
+    fr = en = 0
+    for labels in column_rules()["fields"].values():
+        only_fr = set(labels.get("fr", [])) - set(labels.get("en", []))
+        only_en = set(labels.get("en", [])) - set(labels.get("fr", []))
+        fr += len(names & only_fr)
+        en += len(names & only_en)
+    return fr > en
 
 
 def header_row(rows: list[list[Any]]) -> int | None:
