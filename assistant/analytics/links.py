@@ -14,11 +14,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import regex
 
 from ..tokens import urls
 from .post import Post
 from .rules import analytics_rules
 
+SCHEME_URL = regex.compile(r"https?://[^\s<>\"'«»]+")
+TRAILING = ".,;:!?)»\"'"
 STATUSES = ("ok", "redirected", "not_found", "gone", "server_error", "timeout", "unreachable")
 
 
@@ -52,9 +55,12 @@ def post_links(post: Post) -> list[str]:
     """The URLs written in a post, with a scheme (bare domains are read as https)."""
     found = []
     for span in urls(post.text):
-        url = span.text.rstrip(".,;:!?)»\"'")
+        url = span.text.rstrip(TRAILING)
         found.append(url if "://" in url else "https://" + url)
-    return list(dict.fromkeys(found))
+    # twitter-text knows only listed top-level domains: an IP address or a new TLD is a
+    # link all the same when its scheme is written
+    found += [m.group().rstrip(TRAILING) for m in SCHEME_URL.finditer(post.text)]
+    return sorted(dict.fromkeys(found), key=post.text.find)
 
 
 class LinkCache:
