@@ -25,6 +25,7 @@ bench:
 	.venv/bin/python benchmarks/proofing_bench.py
 	.venv/bin/python benchmarks/facts.py
 	.venv/bin/python benchmarks/startup.py
+	.venv/bin/python benchmarks/audit.py
 
 clean:
 	rm -rf .venv .pytest_cache .ruff_cache artifacts
