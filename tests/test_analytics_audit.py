@@ -202,3 +202,14 @@ def test_recommended_slots_move_a_campaigns_briefs(tmp_path):
     local = [t.astimezone(ZoneInfo(zone)) for t in times]
     # 2030-01-01 is a Tuesday: next Thursday 18:00, then Monday 09:00
     assert [(t.weekday(), t.hour, t.day) for t in local] == [(3, 18, 3), (0, 9, 7)]
+
+
+def test_x_reply_names_and_attachment_links_do_not_count_in_the_length():
+    """X counts neither the names a reply starts with nor the attached photo's t.co link."""
+    body = "We agree whole-heartedly. " * 10  # 260 characters
+    reply = "@alice_example @bob_example @carol_example " + body + "https://t.co/AbCdEf1234"
+    findings, _ = audit_posts([Post("x", "1", reply, None)], None)
+    assert not [f for f in findings if f.kind == "network"]
+    too_long = body + body
+    findings, _ = audit_posts([Post("x", "2", too_long, None)], None)
+    assert [f.rule for f in findings if f.kind == "network"] == ["platform.too_long"]

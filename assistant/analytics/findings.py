@@ -22,6 +22,7 @@ from ..proofing.network import network_matches
 from .post import Post
 
 X_ATTACHMENT = regex.compile(r"\s*https://t\.co/\w+\s*$")
+X_REPLY_NAMES = regex.compile(r"^(?:@\w+\s+)+")
 KINDS = ("spelling", "grammar", "charter", "network", "link", "cadence")
 SEVERITIES = ("error", "warning", "info")
 EXCERPT = 40
@@ -81,10 +82,11 @@ def _excerpt(text: str, match: Match) -> str:
 
 
 def checked_text(post: Post) -> str:
-    """The text as the network counted it: X's exports end a post that carries a photo or a
-    quote with that attachment's t.co link, which X does not count in the 280."""
+    """The text as the network counted it. X's exports end a post that carries a photo or a
+    quote with that attachment's t.co link, and begin a reply with the names it answers:
+    X counts neither in the 280 characters."""
     if post.network == "x":
-        return X_ATTACHMENT.sub("", post.text)
+        return X_REPLY_NAMES.sub("", X_ATTACHMENT.sub("", post.text))
     return post.text
 
 
@@ -138,7 +140,8 @@ class PostAuditor:
         """The errors and warnings of one post (hints are left to the Draft tab)."""
         if not post.text.strip():
             return []
-        found, lang = self.matches(checked_text(post), post.network)
+        text = checked_text(post)
+        found, lang = self.matches(text, post.network)
         if lang not in SUPPORTED:
             self.other_languages[lang] = self.other_languages.get(lang, 0) + 1
         return [
@@ -149,7 +152,7 @@ class PostAuditor:
                 m.severity,
                 m.message,
                 m.rule_id,
-                _excerpt(post.text, m),
+                _excerpt(text, m),
             )
             for m in found
             if m.severity != "info"
