@@ -213,3 +213,17 @@ def test_x_reply_names_and_attachment_links_do_not_count_in_the_length():
     too_long = body + body
     findings, _ = audit_posts([Post("x", "2", too_long, None)], None)
     assert [f.rule for f in findings if f.kind == "network"] == ["platform.too_long"]
+
+
+def test_a_post_seen_by_a_handful_is_rated_but_never_ranked():
+    """11 engagements on 5 impressions (a real X row) is 220 %: counted, not crowned."""
+    from assistant.analytics import measure
+
+    when = datetime(2024, 1, 1, tzinfo=UTC)
+    posts = [
+        Post("x", "tiny", "t", when, metrics={"impressions": 5.0, "engagements": 11.0}),
+        Post("x", "real", "r", when, metrics={"impressions": 1000.0, "engagements": 30.0}),
+    ]
+    figures = measure(posts, get_formula())["x"]
+    assert figures.rated == 2
+    assert [p.post_id for p, _ in figures.top] == ["real"]

@@ -239,6 +239,8 @@ def network_figures(network: str, posts: list[Post], formula: Formula) -> Networ
     rules = analytics_rules()
     pairs = [(p, pr) for p in posts if (pr := parts(p, formula)) is not None]
     rated = sorted(((p, a / b) for p, (a, b) in pairs), key=lambda pr: (-pr[1], pr[0].post_id))
+    seen_by = {id(p): b for p, (_a, b) in pairs}
+    ranked = [(p, r) for p, r in rated if seen_by[id(p)] >= rules["rank_min_denominator"]]
     total_num = sum(a for _, (a, _b) in pairs)
     total_den = sum(b for _, (_a, b) in pairs)
     count = rules["top_posts"]
@@ -252,8 +254,8 @@ def network_figures(network: str, posts: list[Post], formula: Formula) -> Networ
         engagement_rate=total_num / total_den if total_den else None,
         median_rate=median(r for _, r in rated) if rated else None,
         missing=missing,
-        top=rated[:count],
-        bottom=list(reversed(rated[-count:])) if len(rated) > count else [],
+        top=ranked[:count],
+        bottom=list(reversed(ranked[-count:])) if len(ranked) > count else [],
         by_format=grouped(posts, post_format, formula),
         by_hashtag=grouped(posts, post_hashtags, formula),
         by_length=grouped(posts, length_bucket, formula),
