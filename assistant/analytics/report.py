@@ -66,7 +66,7 @@ class AuditReport:
                 "checked, charter and network rules applied."
             )
         if not self.links_checked:
-            notes.append("links were not checked (--no-network).")
+            notes.append("links were not checked.")
         return notes
 
     def slots(self) -> list[Any]:
@@ -204,7 +204,7 @@ class AuditReport:
     def html(self, generated: datetime | None = None) -> str:
         """The report page; every text from a file is escaped by the template."""
         template = html_templates(TEMPLATES).get_template("audit_report.html.j2")
-        return template.render(report=self, view=_view(self), generated=generated)
+        return template.render(report=self, view=report_view(self), generated=generated)
 
 
 def run_audit(
@@ -258,7 +258,7 @@ def audit_files(paths: Iterable[str | Path], zone: str = "UTC") -> list[Export]:
 # ---- the page's view: figures turned into what the template lays out -----------------------
 
 
-def _view(report: AuditReport) -> dict[str, Any]:
+def report_view(report: AuditReport) -> dict[str, Any]:
     posts_by_id = {(p.network, p.post_id): p for p in report.posts}
     return {
         "overview": _overview(report),
