@@ -227,3 +227,21 @@ def test_a_post_seen_by_a_handful_is_rated_but_never_ranked():
     figures = measure(posts, get_formula())["x"]
     assert figures.rated == 2
     assert [p.post_id for p, _ in figures.top] == ["real"]
+
+
+def test_an_unknown_zone_is_a_usage_error():
+    code, _, stderr = run(["audit", str(X_FILE), "--brand", "trailforge", "--zone", "Mars/Olympus"])
+    assert code == 2 and "Mars/Olympus" in stderr
+
+
+def test_the_tab_summary_escapes_file_names(tmp_path):
+    from assistant.ui.audit import summary_html
+
+    hostile = tmp_path / "<img src=x onerror=alert(1)>.csv"
+    hostile.write_text(
+        (DATA / "meta_facebook_fr.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    report = run_audit([read_export(hostile)], None, "b", network=False)
+    page = summary_html(report, "fr")
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.csv" in page
+    assert "publications auditées" in page

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError
 from ..limits import decode_utf8, limits
@@ -54,6 +54,7 @@ def read_export(path: str | Path, zone: str = "UTC", network: str | None = None)
     """The posts of one export file. `zone` is the clock of times written without an offset
     (legacy Facebook); `network` names the network when the headers do not tell."""
     path = Path(path)
+    clock(zone)
     raw = _read_bytes(path)
     suffix = path.suffix.lower()
     if suffix in SPREADSHEETS:
@@ -63,6 +64,18 @@ def read_export(path: str | Path, zone: str = "UTC", network: str | None = None)
     else:
         rows = _csv_rows(path, raw)
     return _table_export(path.name, rows, zone, network)
+
+
+def clock(zone: str) -> ZoneInfo:
+    """The zone times without an offset are read in; an unknown name is an InputError."""
+    try:
+        return ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"unknown time zone {zone[:64]!r}; write an IANA name such as Europe/Paris.",
+            key="unknown_zone",
+            zone=zone[:64],
+        ) from None
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -59,6 +59,10 @@ def apply_slots(
             for network in row.networks
         }
         briefs = sorted(campaign.briefs, key=lambda b: (b.publish_at or start, b.id))
+        slotted = {s.network for s in slots}
+        taken |= {  # briefs this call leaves where they are keep their slot
+            (n, b.publish_at) for b in briefs if not slotted & set(b.networks) for n in b.networks
+        }
         for brief in briefs:
             if all(v.status == "published" for v in brief.variants) and brief.variants:
                 continue

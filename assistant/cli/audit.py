@@ -33,11 +33,11 @@ def audit(
 ) -> None:
     """Audit and measure published posts from the networks' export files."""
     from ..analytics import LinkCache, apply_slots, audit_files, get_formula, run_audit
-    from ..campaign import tz_from_name
+    from ..analytics.imports import clock
 
     check_format(fmt)
     get_formula(rate)
-    tz_from_name(zone)
+    clock(zone)
     charter = brand(brand_slug)
     exports = audit_files(files, zone)
     cache = LinkCache(get_settings().data_dir / "cache" / "links.json")
