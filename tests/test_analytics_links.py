@@ -4,6 +4,7 @@ right, within the timeout, every URL fetched once, the cache reused."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,23 @@ def test_findings_name_the_post_and_the_cache_avoids_a_second_fetch(server, tmp_
 def test_bare_domains_are_read_as_https():
     post = Post("facebook", "1", "Voir trailforge.example/maps.", None)
     assert post_links(post) == ["https://trailforge.example/maps"]
+
+
+def test_no_link_reached_means_no_network():
+    from assistant.analytics.links import LinkStatus, offline
+
+    down = {f"https://t.co/{i}": LinkStatus(f"https://t.co/{i}", "unreachable") for i in range(12)}
+    assert offline(down)
+    down["https://example.org/"] = LinkStatus("https://example.org/", "ok", 200)
+    assert not offline(down)
+
+
+def test_an_offline_audit_reports_no_dead_link(tmp_path):
+    from assistant.analytics import read_export, run_audit
+
+    posts = [Post("x", str(i), f"See https://unreachable.invalid/{i}", None) for i in range(12)]
+    export = read_export(Path(__file__).parent / "data" / "analytics" / "x_legacy_small.csv")
+    export.posts = posts
+    report = run_audit([export], None, "b", network=True)
+    assert not [f for f in report.findings if f.kind == "link"]
+    assert any("no link could be reached" in n for n in report.notes)

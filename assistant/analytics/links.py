@@ -95,6 +95,17 @@ class LinkCache:
         self.path.write_text(json.dumps(fresh), encoding="utf-8")
 
 
+def _shortener(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in analytics_rules()["links"]["shorteners"]
+
+
+def offline(statuses: dict[str, LinkStatus]) -> bool:
+    """Enough links checked and not one reached: the machine has no network, and calling
+    every link dead would be false."""
+    bound = analytics_rules()["links"]["offline_after"]
+    return len(statuses) >= bound and all(s.status == "unreachable" for s in statuses.values())
+
+
 def classify(response: httpx.Response) -> LinkStatus:
     url = str(response.history[0].request.url) if response.history else str(response.request.url)
     final = str(response.url)
@@ -105,7 +116,7 @@ def classify(response: httpx.Response) -> LinkStatus:
         status = "gone"
     elif code >= 500:
         status = "server_error"
-    elif response.history and final.rstrip("/") != url.rstrip("/"):
+    elif response.history and final.rstrip("/") != url.rstrip("/") and not _shortener(url):
         status = "redirected"
     else:
         status = "ok"

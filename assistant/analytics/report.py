@@ -21,7 +21,7 @@ from ..store import Store
 from .cadence import Cadence, cadence, cadence_findings
 from .findings import Finding, audit_posts
 from .imports import Export, read_export
-from .links import LinkCache, LinkStatus, check_links, link_findings, post_links
+from .links import LinkCache, LinkStatus, check_links, link_findings, offline, post_links
 from .measures import Formula, Group, NetworkFigures, get_formula, measure
 from .post import Post
 from .storage import save_posts
@@ -66,7 +66,9 @@ class AuditReport:
                 "checked, charter and network rules applied."
             )
         if not self.links_checked:
-            notes.append("links were not checked.")
+            notes.append(
+                "links were not checked (switched off, or no link could be reached: no network)."
+            )
         return notes
 
     def slots(self) -> list[Any]:
@@ -231,6 +233,8 @@ def run_audit(
         wanted = [u for p in posts for u in post_links(p)]
         tick = (lambda d, t: progress("links", d, t)) if progress else None
         statuses = check_links(wanted, link_cache, progress=tick)
+        if offline(statuses):
+            statuses, network = {}, False  # said in the notes, never reported as dead links
         findings += link_findings(posts, statuses)
     rhythms = cadence(posts, charter)
     findings += cadence_findings(rhythms, charter)
