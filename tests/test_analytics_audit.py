@@ -245,3 +245,26 @@ def test_the_tab_summary_escapes_file_names(tmp_path):
     page = summary_html(report, "fr")
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.csv" in page
     assert "publications auditées" in page
+
+
+def test_cadence_findings_gap_burst_weekdays_and_target():
+    from assistant.analytics import cadence_findings
+
+    start = datetime(2024, 1, 1, 9, tzinfo=UTC)  # a Monday
+    times = [start + timedelta(weeks=w) for w in range(3)]
+    times += [start + timedelta(weeks=5), start + timedelta(weeks=5, minutes=30)]
+    posts = [Post("x", str(i), "t", when) for i, when in enumerate(times)]
+    charter = trailforge()
+    charter = charter.model_copy(
+        update={"review": charter.review.model_copy(update={"posts_per_day": 1})}
+    )
+    found = {f.rule: f for f in cadence_findings(cadence(posts, charter), charter)}
+    assert set(found) == {
+        "cadence.gap",
+        "cadence.burst",
+        "cadence.weekdays",
+        "cadence.below_target",
+    }
+    assert "21.0 days" in found["cadence.gap"].message
+    assert "Tuesday" in found["cadence.weekdays"].message
+    assert all(f.kind == "cadence" and f.severity == "warning" for f in found.values())

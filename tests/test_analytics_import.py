@@ -186,3 +186,28 @@ def test_storage_is_idempotent_on_sqlite(tmp_path):
 @pytest.mark.postgres
 def test_storage_is_idempotent_on_postgresql(postgres_url):
     _roundtrip(Store(postgres_url))
+
+
+def test_x_current_export():
+    export = read_export(DATA / "x_current.csv")
+    assert export.networks == ["x"]
+    newest = export.posts[0]
+    assert newest.post_id == "1800000000000000002"
+    assert newest.published_at.date().isoformat() == "2024-06-04"
+    assert post_rate(newest, get_formula()) == pytest.approx(120 / 4000)
+    assert newest.metrics["saves"] == 2  # Bookmarks
+
+
+def test_meta_facebook_english_export_reads_publish_time_not_lifetime():
+    [post] = read_export(DATA / "meta_facebook_en.csv").posts
+    assert post.network == "facebook"
+    assert post.published_at.isoformat() == "2024-06-01T08:00:00+00:00"  # month first in English
+    assert post_rate(post, get_formula("reach")) == pytest.approx(150 / 3000)
+    assert post_rate(post, get_formula("impressions")) == pytest.approx(150 / 5000)  # Views
+
+
+def test_the_assistants_own_export_names_the_network_per_row():
+    export = read_export(DATA / "posts.csv")
+    assert [(p.network, p.post_id) for p in export.posts] == [("linkedin", "12"), ("x", "13")]
+    assert export.posts[0].permalink == "https://trailforge.example/jobs"
+    assert "impressions" in export.missing["x"]  # said, not guessed
