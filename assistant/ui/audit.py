@@ -4,21 +4,29 @@ report, and turn a faulty post into a brief in the Draft tab ("draft a corrected
 
 from __future__ import annotations
 
-import calendar
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import pandas as pd
 
-from ..analytics import AuditReport, audit_files, formula_names, run_audit
+from ..analytics import (
+    AuditReport,
+    Slot,
+    apply_slots,
+    audit_files,
+    formula_names,
+    run_audit,
+)
 from ..analytics.report import report_view
 from ..charter import load_brand
 from ..errors import InputError
 from ..settings import get_settings
 from ..store import Store
 from .boundary import handled
+from .campaign import campaign_choices
 from .i18n import request_language, t, tr
 from .templates import render_html
 
@@ -34,11 +42,14 @@ def summary_html(report: AuditReport, lang: str) -> str:
     """The figures a CM reads first, in the reader's language (the notes stay as written)."""
     errors = sum(f.severity == "error" for f in report.findings)
     warnings = sum(f.severity == "warning" for f in report.findings)
+    days = tr("audit_weekdays", lang).split(",")
     slots = [
-        f"{s.network}: {calendar.day_name[s.weekday]} {s.hour:02d}:00 "
-        f"({s.median_rate * 100:.2f} %, n={s.posts})"
+        f"{s.network}: {days[s.weekday]} {s.hour:02d}:00 ({s.median_rate * 100:.2f} %, n={s.posts})"
         for s in report.slots()
     ]
+    view = report_view(report)
+    for heatmap in view["heatmaps"].values():
+        heatmap["days"] = [d[:3] for d in days]
     labels = {
         key: tr(f"audit_{key}", lang)
         for key in ("network", "posts", "per_week", "gap", "heatmap", "slots", "no_slot", "notes")
@@ -55,7 +66,7 @@ def summary_html(report: AuditReport, lang: str) -> str:
             formula=report.formula.label,
         ),
         labels=labels,
-        view=report_view(report),
+        view=view,
         slots=slots,
         notes=report.notes,
     )
@@ -145,6 +156,10 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
         label=t("audit_selected"), interactive=False, lines=3, elem_id="audit-selected"
     )
     fix = gr.Button(t("audit_fix"), elem_id="audit-fix")
+    with gr.Row():
+        target = gr.Dropdown([], label=t("audit_apply_campaign"), elem_id="audit-campaign")
+        apply = gr.Button(t("audit_apply"), elem_id="audit-apply")
+    applied = gr.HTML(elem_id="audit-applied")
     report_files = gr.File(
         label=t("audit_report_file"),
         file_count="multiple",
@@ -154,6 +169,7 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
     rows = gr.State([])
     shown = gr.State([])
     chosen = gr.State(None)
+    slots = gr.State([])
 
     @handled
     def audit(slug, paths, formula, check, request: gr.Request, progress=gr.Progress()):
@@ -186,14 +202,34 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
             gr.update(choices=[(all_label, ALL), *networks], value=ALL),
             gr.update(choices=[(all_label, ALL), *kinds], value=ALL),
             write_report(report),
+            [asdict(s) for s in report.slots()],
+            gr.update(choices=campaign_choices(store)),
         )
 
     run.click(
         audit,
         [brand, files, rate, links],
-        [summary, rows, shown, grid, network, kind, report_files],
+        [summary, rows, shown, grid, network, kind, report_files, slots, target],
         concurrency_limit=2,
     )
+
+    @handled
+    def apply_to(campaign_id, found_slots, request: gr.Request):
+        """The campaign's briefs moved onto the slots just recommended, in one click."""
+        lang = request_language(request)
+        if not campaign_id:
+            raise InputError(tr("audit_no_campaign", lang), key="audit_no_campaign")
+        moved = apply_slots(store, int(campaign_id), [Slot(**s) for s in found_slots or []])
+        items = [tr("audit_moved", lang, **m) for m in moved]
+        return render_html(
+            "campaign_notes",
+            kind="info",
+            title=tr("audit_applied", lang),
+            items=items,
+            empty=tr("audit_nothing_moved", lang),
+        )
+
+    apply.click(apply_to, [target, slots], applied)
 
     @handled
     def refilter(found, net, what, level, request: gr.Request):
