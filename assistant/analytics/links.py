@@ -17,6 +17,7 @@ import httpx
 import regex
 
 from ..tokens import urls
+from .findings import Finding
 from .post import Post
 from .rules import analytics_rules
 
@@ -193,10 +194,8 @@ def check_links(
     return asyncio.run(check_links_async(links, cache, timeout, per_host, progress))
 
 
-def link_findings(posts: Iterable[Post], statuses: dict[str, LinkStatus]) -> list:
+def link_findings(posts: Iterable[Post], statuses: dict[str, LinkStatus]) -> list[Finding]:
     """A finding for each post's link that is dead, redirected or did not answer."""
-    from .findings import Finding
-
     found = []
     for post in posts:
         for url in post_links(post):

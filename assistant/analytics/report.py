@@ -24,6 +24,7 @@ from .imports import Export, read_export
 from .links import LinkCache, LinkStatus, check_links, link_findings, offline, post_links
 from .measures import Formula, Group, NetworkFigures, get_formula, measure
 from .post import Post
+from .rules import analytics_rules
 from .storage import save_posts
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -158,7 +159,7 @@ class AuditReport:
                     fig.rated,
                     fig.median_rate,
                     fig.engagement_rate,
-                    fig.rated < 5,
+                    fig.rated < analytics_rules()["min_sample"],
                     fig.formula.label,
                 ]
             )
@@ -197,7 +198,7 @@ class AuditReport:
                                 "",
                                 fig.heatmap.medians[day][hour],
                                 "",
-                                count < 5,
+                                count < analytics_rules()["min_sample"],
                                 fig.formula.label,
                             ]
                         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -12,6 +13,9 @@ from rich.console import Console
 from ..settings import get_settings
 from ..store import open_store
 from .common import brand, check_format, print_json
+
+if TYPE_CHECKING:
+    from ..analytics import AuditReport
 
 
 def audit(
@@ -62,7 +66,7 @@ def audit(
         raise typer.Exit(1)
 
 
-def _write(out: Path, report) -> None:
+def _write(out: Path, report: AuditReport) -> None:
     import json
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +78,7 @@ def _write(out: Path, report) -> None:
     out.with_suffix(".csv").write_text(report.figures_csv(), encoding="utf-8")
 
 
-def _print(report, out: Path | None, moved) -> None:
+def _print(report: AuditReport, out: Path | None, moved: list[dict] | None) -> None:
     console = Console(highlight=False, soft_wrap=True)
     data = report.to_json()
     console.print(f"{data['posts']} posts; rate = {report.formula.label}", markup=False)
