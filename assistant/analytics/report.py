@@ -91,7 +91,13 @@ class AuditReport:
                 for post, rate in fig.top
             ],
             "findings": [
-                {k: f.to_dict()[k] for k in ("network", "post_id", "kind", "severity", "message")}
+                {
+                    "network": f.network,
+                    "post_id": f.post_id,
+                    "kind": f.kind,
+                    "severity": f.severity,
+                    "message": f.message,
+                }
                 for f in self.findings
             ],
             "cadence": {n: c.to_dict() for n, c in self.rhythms.items()},
