@@ -27,6 +27,7 @@ bench:
 	.venv/bin/python benchmarks/startup.py
 	.venv/bin/python benchmarks/replies.py
 	.venv/bin/python benchmarks/replies_bench.py
+	.venv/bin/python benchmarks/audit.py
 
 clean:
 	rm -rf .venv .pytest_cache .ruff_cache artifacts

@@ -35,6 +35,7 @@ class Limits:
     upload_bytes: int
     inbox_bytes: int
     inbox_rows: int
+    analytics_bytes: int
 
 
 @cache

@@ -16,8 +16,8 @@ from .test_ui_review_browser import CLEAN_FR, PHONE, WIDE, Seed, open_page, queu
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-TABS = {"fr-FR": ("Rédiger", "Relire", "Campagne", "Charte"),
-        "en-US": ("Draft", "Review", "Campaign", "Brand")}  # fmt: skip
+TABS = {"fr-FR": ("Rédiger", "Relire", "Campagne", "Répondre", "Charte", "Bilan"),
+        "en-US": ("Draft", "Review", "Campaign", "Replies", "Brand", "Audit")}  # fmt: skip
 
 
 def only_in(lang: str) -> set[str]:

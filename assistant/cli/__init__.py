@@ -22,7 +22,7 @@ EXIT_SOFTWARE = 70
 log = logging.getLogger("assistant.cli")
 
 # command modules in registration order (lexicon turns `brands` into a group, so it comes last)
-MODULES = ("brands", "draft", "check", "render", "campaign", "inbox", "reply", "lexicon")
+MODULES = ("brands", "draft", "check", "render", "campaign", "inbox", "reply", "audit", "lexicon")
 # the modules a command needs: a command imports only its own, so `assistant count` does not
 # pay for SQLAlchemy, numpy and the visuals (start-up is most of a short command's time)
 COMMAND_MODULES = {
@@ -37,6 +37,7 @@ COMMAND_MODULES = {
     "export": ("campaign",),
     "inbox": ("inbox",),
     "reply": ("reply",),
+    "audit": ("audit",),
 }
 
 

@@ -11,7 +11,7 @@ from ..limits import limits
 from ..logfile import setup_logging
 from ..settings import get_settings
 from ..store import Store, open_store
-from . import brand, campaign, draft, replies, review
+from . import audit, brand, campaign, draft, replies, review
 from .i18n import I18N, t
 from .live import follow_tabs
 from .templates import UI_DIR, stylesheet
@@ -26,8 +26,8 @@ def build_app(store: Store | None = None) -> gr.Blocks:
         gr.Markdown(t("title"), elem_id="app-title")
         for error in bad:
             gr.Textbox(str(error), label=t("broken_charter"), interactive=False)
-        with gr.Tabs(overflow_behavior="wrap"):  # on a phone every tab stays one tap away
-            with gr.Tab(t("tab_draft"), elem_id="tab-draft") as draft_tab:
+        with gr.Tabs(overflow_behavior="wrap") as tabs:  # on a phone every tab stays one tap away
+            with gr.Tab(t("tab_draft"), elem_id="tab-draft", id="draft") as draft_tab:
                 on_load = draft.build(store, slugs)
             with gr.Tab(t("tab_review"), elem_id="tab-review") as review_tab:
                 review_timer = review.build(store, review_tab)
@@ -37,6 +37,8 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 replies.build(store, slugs, replies_tab)
             with gr.Tab(t("tab_brand"), elem_id="tab-brand") as brand_tab:
                 brand.build(slugs, brand_tab)
+            with gr.Tab(t("tab_audit"), elem_id="tab-audit") as audit_tab:
+                audit.build(store, slugs, tabs, on_load.form)
         follow_tabs(
             [
                 (draft_tab, None),
@@ -44,6 +46,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 (campaign_tab, campaign_timer),
                 (replies_tab, None),
                 (brand_tab, None),
+                (audit_tab, None),
             ]
         )
         # a page load is a cheap read: it never waits behind drafting or decisions

@@ -53,6 +53,7 @@ class Loader:
     fn: Callable
     inputs: list
     outputs: list
+    form: Any = None  # the form's components, for tabs that open a brief here
 
 
 def charter_of(slug: str | None) -> Charter | None:
@@ -194,6 +195,7 @@ def build(store: Store, brands: list[str]) -> Loader:
         _Restore(store, brands),
         [context, form.author],
         [*remembered, form.resume, form.notice, tick],
+        form,
     )
 
 

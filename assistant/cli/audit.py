@@ -1,0 +1,113 @@
+"""`assistant audit FILE… --brand SLUG`: the état des lieux of published posts, as a gate:
+exit 1 when a finding of severity error exists, 2 when a file cannot be read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+
+from ..settings import get_settings
+from ..store import open_store
+from .common import brand, check_format, print_json
+
+if TYPE_CHECKING:
+    from ..analytics import AuditReport
+
+
+def audit(
+    files: list[Path] = typer.Argument(..., metavar="FILE…", help="Analytics export files."),
+    brand_slug: str = typer.Option(..., "--brand", "-b", help="The brand whose charter applies."),
+    out: Path = typer.Option(
+        None, "--out", help="Write the HTML report here (and .json/.csv figures beside it)."
+    ),
+    fmt: str = typer.Option("text", "--format", help="text or json"),
+    no_network: bool = typer.Option(False, "--no-network", help="Do not check links."),
+    rate: str = typer.Option(None, "--rate", help="impressions | reach | linkedin"),
+    zone: str = typer.Option("UTC", "--zone", help="Clock of times written without a zone."),
+    apply_to: int = typer.Option(
+        None,
+        "--apply-slots",
+        metavar="CAMPAIGN_ID",
+        help="Move this campaign's briefs onto the recommended slots.",
+    ),
+) -> None:
+    """Audit and measure published posts from the networks' export files."""
+    from ..analytics import LinkCache, apply_slots, audit_files, get_formula, run_audit
+    from ..analytics.imports import clock
+
+    check_format(fmt)
+    get_formula(rate)
+    clock(zone)
+    charter = brand(brand_slug)
+    exports = audit_files(files, zone)
+    cache = LinkCache(get_settings().data_dir / "cache" / "links.json")
+    report = run_audit(
+        exports,
+        charter,
+        brand_slug,
+        formula=rate,
+        network=not no_network,
+        store=open_store(),
+        link_cache=cache,
+    )
+    cache.save()
+    if out is not None:
+        _write(out, report)
+    moved = apply_slots(open_store(), apply_to, report.slots()) if apply_to is not None else None
+    if fmt == "json":
+        print_json(report.to_json() if moved is None else {**report.to_json(), "applied": moved})
+    else:
+        _print(report, out, moved)
+    if report.has_errors:
+        raise typer.Exit(1)
+
+
+def _write(out: Path, report: AuditReport) -> None:
+    import json
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report.html(datetime.now(UTC)), encoding="utf-8")
+    out.with_suffix(".json").write_text(
+        json.dumps(report.figures_json(), ensure_ascii=False, indent=2, default=str),
+        encoding="utf-8",
+    )
+    out.with_suffix(".csv").write_text(report.figures_csv(), encoding="utf-8")
+
+
+def _print(report: AuditReport, out: Path | None, moved: list[dict] | None) -> None:
+    console = Console(highlight=False, soft_wrap=True)
+    data = report.to_json()
+    console.print(f"{data['posts']} posts; rate = {report.formula.label}", markup=False)
+    for network, fig in data["networks"].items():
+        rate = fig["engagement_rate"]
+        rhythm = data["cadence"].get(network, {})
+        shown = "–" if rate is None else f"{rate * 100:.2f} %"
+        console.print(
+            f"  {network}: {fig['posts']} posts, engagement {shown}, "
+            f"{rhythm.get('per_week') or '–'} posts/week, "
+            f"longest gap {rhythm.get('longest_gap_days') or '–'} days",
+            markup=False,
+        )
+    kinds: dict[tuple[str, str], int] = {}
+    for f in report.findings:
+        kinds[(f.kind, f.severity)] = kinds.get((f.kind, f.severity), 0) + 1
+    for (kind, severity), count in sorted(kinds.items()):
+        console.print(f"  {count} {severity} {kind} finding(s)", markup=False)
+    for slot in report.slots():
+        console.print(
+            f"  slot: {slot.network} {slot.weekday_name} {slot.hour:02d}:00", markup=False
+        )
+    for note in report.notes:
+        console.print(f"note: {note}", markup=False)
+    for item in moved or []:
+        console.print(f"brief {item['brief_id']}: {item['before']} → {item['after']}", markup=False)
+    if out is not None:
+        console.print(f"report: {out}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(audit)

@@ -1,0 +1,270 @@
+"""The audit of published posts: findings by kind, cadence, slots, the report files, the
+CLI's JSON contract and exit codes, slots applied to a campaign."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.analytics import (
+    Post,
+    apply_slots,
+    audit_posts,
+    best_slots,
+    cadence,
+    get_formula,
+    read_export,
+    run_audit,
+)
+from assistant.charter import load_brand
+from assistant.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data" / "analytics"
+X_FILE = DATA / "x_legacy_small.csv"
+
+
+def trailforge():
+    return load_brand("trailforge", ROOT / "brand_guides")
+
+
+def run(args: list[str]) -> tuple[int, str, str]:
+    runner = CliRunner()
+    with runner.isolation() as (out, err, _):
+        try:
+            main(args)
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        return code, out.getvalue().decode(), err.getvalue().decode()
+
+
+def test_findings_name_post_kind_and_severity():
+    posts = read_export(X_FILE).posts
+    findings, other = audit_posts(posts, trailforge())
+    typo = [f for f in findings if f.kind == "spelling"]
+    assert [(f.post_id, f.excerpt) for f in typo] == [("1766000000000000002", "tset")]
+    assert typo[0].severity == "error"
+    assert {f.kind for f in findings} <= {"spelling", "grammar", "charter", "network"}
+    assert not any(f.post_id == "1766000000000000004" for f in findings)  # empty text
+    assert other == {}
+
+
+def test_the_same_text_is_checked_once():
+    calls = []
+
+    class Counting:
+        def check(self, text, lang, charter, platform):
+            calls.append(text)
+            from assistant.proofing import CheckReport
+
+            return CheckReport([], [])
+
+    text = "Our new trail shoes are here, try them this weekend"
+    posts = [Post("x", str(i), text, None) for i in range(50)]
+    audit_posts(posts, trailforge(), checker=Counting())
+    assert calls == [text]
+
+
+def test_cadence_matches_the_hand_computation():
+    rhythm = cadence(read_export(X_FILE).posts, None)["x"]
+    # 5 posts from 2024-03-04 09:15 to 2024-03-11 09:05 (6 d 23 h 50 min)
+    assert rhythm.per_week == pytest.approx(5 / ((7 * 1440 - 10) / (7 * 1440)), abs=1e-3)
+    # longest gap: 2024-03-08 12:00 -> 2024-03-11 09:05
+    assert rhythm.longest_gap_days == pytest.approx(2 + 21 / 24 + 5 / 1440, abs=1e-3)
+
+
+def _post(i: int, when: datetime, engagements: float) -> Post:
+    return Post(
+        "x", str(i), f"post {i}", when, metrics={"impressions": 100.0, "engagements": engagements}
+    )
+
+
+def test_slots_need_five_rated_posts_and_rank_by_median():
+    monday_9 = datetime(2024, 1, 1, 9, 10, tzinfo=UTC)
+    posts = [_post(i, monday_9 + timedelta(weeks=i), 10) for i in range(5)]
+    posts += [_post(10 + i, monday_9 + timedelta(days=1, hours=9, weeks=i), 5) for i in range(5)]
+    posts += [_post(20 + i, monday_9 + timedelta(days=2, weeks=i), 50) for i in range(4)]
+    slots = best_slots("x", posts, get_formula())
+    assert [(s.weekday, s.hour, s.posts) for s in slots] == [(0, 9, 5), (1, 18, 5)]
+    assert slots[0].median_rate == pytest.approx(0.1)
+
+
+def test_report_is_self_contained_escaped_and_csv_safe(tmp_path):
+    posts = read_export(X_FILE).posts
+    posts[0].text = '<script>alert(1)</script> =HYPERLINK("http://evil")'
+    posts[0].format = "=cmd|' /C calc'!A0"
+    export = read_export(X_FILE)
+    export.posts = posts
+    report = run_audit([export], trailforge(), "trailforge", network=False)
+    page = report.html()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<svg" in page and "engagements / impressions" in page
+    assert 'src="http' not in page and "<link" not in page  # nothing fetched when opened
+    for section in ("Overview", "Strengths", "Weaknesses", "Opportunities", "Posts to fix"):
+        assert section in page
+    rows = report.figures_csv().splitlines()
+    assert any(",'=cmd|" in row for row in rows)
+    assert not any(",=cmd" in row for row in rows)
+
+
+def test_cli_json_contract_and_gate(tmp_path):
+    out = tmp_path / "report.html"
+    code, stdout, stderr = run(
+        [
+            "audit",
+            str(X_FILE),
+            str(DATA / "instagram_en.csv"),
+            "--brand",
+            "trailforge",
+            "--no-network",
+            "--format",
+            "json",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 1, stderr  # the charter's legal mention is missing: errors
+    data = json.loads(stdout)
+    assert list(data) == ["posts", "networks", "top", "findings", "cadence", "slots"]
+    assert data["posts"] == 7
+    assert data["networks"]["x"] == {
+        "posts": 5,
+        "engagement_rate": pytest.approx(0.027),
+        "formula": "engagements / impressions",
+    }
+    x_top = [t for t in data["top"] if t["network"] == "x"]
+    assert [t["engagement_rate"] for t in x_top] == pytest.approx([0.06, 0.05, 0.02, 0.01])
+    assert set(x_top[0]) == {"network", "post_id", "text", "engagement_rate"}
+    finding = data["findings"][0]
+    assert set(finding) == {"network", "post_id", "kind", "severity", "message"}
+    assert {f["kind"] for f in data["findings"]} <= {
+        "spelling",
+        "grammar",
+        "charter",
+        "network",
+        "link",
+        "cadence",
+    }
+    assert data["cadence"]["x"]["longest_gap_days"] == pytest.approx(2.878, abs=1e-3)
+    assert data["slots"] == []  # no weekday × hour holds five posts: none recommended
+    assert out.is_file() and out.with_suffix(".csv").is_file()
+    assert json.loads(out.with_suffix(".json").read_text())["formula"]["name"] == "impressions"
+
+
+def test_cli_rate_option_and_unreadable_input(tmp_path):
+    code, stdout, _ = run(
+        [
+            "audit",
+            str(DATA / "meta_facebook_fr.csv"),
+            "--brand",
+            "maison-lemoine",
+            "--no-network",
+            "--format",
+            "json",
+            "--rate",
+            "reach",
+        ]
+    )
+    assert json.loads(stdout)["networks"]["facebook"]["engagement_rate"] == pytest.approx(0.045)
+    bad = tmp_path / "export.csv"
+    bad.write_text("product,price\nmug,12\n", encoding="utf-8")
+    code, _, stderr = run(["audit", str(bad), "--brand", "trailforge", "--no-network"])
+    assert code == 2 and "export.csv" in stderr
+    code, _, stderr = run(["audit", str(X_FILE), "--brand", "trailforge", "--rate", "followers"])
+    assert code == 2 and "followers" in stderr
+
+
+def test_recommended_slots_move_a_campaigns_briefs(tmp_path):
+    from assistant.analytics import Slot
+    from assistant.campaign import add_brief, create_campaign
+    from assistant.store import Brief, open_store
+
+    store = open_store()
+    campaign = create_campaign(store, "Spring", "trailforge")
+    first = datetime.now(UTC) + timedelta(days=3)
+    a = add_brief(store, campaign.id, "New maps for spring hikes", ["x"], first)
+    b = add_brief(
+        store, campaign.id, "The north loop is open", ["x", "linkedin"], first + timedelta(hours=1)
+    )
+    slots = [Slot("x", 0, 9, 0.1, 5), Slot("x", 3, 18, 0.08, 6)]
+    moved = apply_slots(store, campaign.id, slots, now=datetime(2030, 1, 1, tzinfo=UTC))
+    assert [m["brief_id"] for m in moved] == [a.id, b.id]
+    with store.session() as session:
+        times = [session.get(Brief, i).publish_at for i in (a.id, b.id)]
+    zone = trailforge().timezone or "Europe/Paris"
+    from zoneinfo import ZoneInfo
+
+    local = [t.astimezone(ZoneInfo(zone)) for t in times]
+    # 2030-01-01 is a Tuesday: next Thursday 18:00, then Monday 09:00
+    assert [(t.weekday(), t.hour, t.day) for t in local] == [(3, 18, 3), (0, 9, 7)]
+
+
+def test_x_reply_names_and_attachment_links_do_not_count_in_the_length():
+    """X counts neither the names a reply starts with nor the attached photo's t.co link."""
+    body = "We agree whole-heartedly. " * 10  # 260 characters
+    reply = "@alice_example @bob_example @carol_example " + body + "https://t.co/AbCdEf1234"
+    findings, _ = audit_posts([Post("x", "1", reply, None)], None)
+    assert not [f for f in findings if f.kind == "network"]
+    too_long = body + body
+    findings, _ = audit_posts([Post("x", "2", too_long, None)], None)
+    assert [f.rule for f in findings if f.kind == "network"] == ["platform.too_long"]
+
+
+def test_a_post_seen_by_a_handful_is_rated_but_never_ranked():
+    """11 engagements on 5 impressions (a real X row) is 220 %: counted, not crowned."""
+    from assistant.analytics import measure
+
+    when = datetime(2024, 1, 1, tzinfo=UTC)
+    posts = [
+        Post("x", "tiny", "t", when, metrics={"impressions": 5.0, "engagements": 11.0}),
+        Post("x", "real", "r", when, metrics={"impressions": 1000.0, "engagements": 30.0}),
+    ]
+    figures = measure(posts, get_formula())["x"]
+    assert figures.rated == 2
+    assert [p.post_id for p, _ in figures.top] == ["real"]
+
+
+def test_an_unknown_zone_is_a_usage_error():
+    code, _, stderr = run(["audit", str(X_FILE), "--brand", "trailforge", "--zone", "Mars/Olympus"])
+    assert code == 2 and "Mars/Olympus" in stderr
+
+
+def test_the_tab_summary_escapes_file_names(tmp_path):
+    from assistant.ui.audit import summary_html
+
+    hostile = tmp_path / "<img src=x onerror=alert(1)>.csv"
+    hostile.write_text(
+        (DATA / "meta_facebook_fr.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    report = run_audit([read_export(hostile)], None, "b", network=False)
+    page = summary_html(report, "fr")
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.csv" in page
+    assert "publications auditées" in page
+
+
+def test_cadence_findings_gap_burst_weekdays_and_target():
+    from assistant.analytics import cadence_findings
+
+    start = datetime(2024, 1, 1, 9, tzinfo=UTC)  # a Monday
+    times = [start + timedelta(weeks=w) for w in range(3)]
+    times += [start + timedelta(weeks=5), start + timedelta(weeks=5, minutes=30)]
+    posts = [Post("x", str(i), "t", when) for i, when in enumerate(times)]
+    charter = trailforge()
+    charter = charter.model_copy(
+        update={"review": charter.review.model_copy(update={"posts_per_day": 1})}
+    )
+    found = {f.rule: f for f in cadence_findings(cadence(posts, charter), charter)}
+    assert set(found) == {
+        "cadence.gap",
+        "cadence.burst",
+        "cadence.weekdays",
+        "cadence.below_target",
+    }
+    assert "21.0 days" in found["cadence.gap"].message
+    assert "Tuesday" in found["cadence.weekdays"].message
+    assert all(f.kind == "cadence" and f.severity == "warning" for f in found.values())
