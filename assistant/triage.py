@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import regex
 import yaml
 
+from . import abuse
 from .charter import Charter
 from .community import INTENTS, BusinessHours
 from .language import detect
@@ -123,10 +124,13 @@ def escalation_rule(plain: str, charter: Charter) -> str | None:
     return None
 
 
-def intent_scores(plain: str) -> dict[str, float]:
+def intent_scores(plain: str, language: str | None = None) -> dict[str, float]:
     """Each intent's weighted cue count; a praise cue right after a negator ("pas top",
-    "not great") counts as a complaint."""
+    "not great") counts as a complaint. With the comment's language, the libraries' abuse
+    signals are added."""
     scores = dict.fromkeys(INTENTS, 0.0)
+    if language is not None:
+        scores["abuse"] += abuse_signal(plain, language)
     for group in _groups():
         for count, found in enumerate(group.pattern.finditer(plain), 1):
             if count > CAP:
@@ -136,6 +140,30 @@ def intent_scores(plain: str) -> dict[str, float]:
                 intent = "complaint"
             scores[intent] += group.weight
     return scores
+
+
+@cache
+def _insult_settings() -> tuple[dict[str, frozenset[str]], regex.Pattern | None]:
+    table = rules()
+    excluded = {lang: frozenset(words) for lang, words in table["not_insults"].items()}
+    endings = table["signals"]["insults"].get("endings")
+    return excluded, regex.compile(f"(?:{endings})$") if endings else None
+
+
+def abuse_signal(plain: str, language: str) -> float:
+    """The abuse weight the libraries give a (normalised) comment: the English profanity
+    model over its threshold, and each listed insult of the comment's language."""
+    signals = rules()["signals"]
+    weight = 0.0
+    model = signals["profanity_model"]
+    if language in model["languages"] and abuse.profanity(plain) >= model["threshold"]:
+        weight += float(model["weight"])
+    listed = signals["insults"]
+    if language in listed["languages"]:
+        excluded, endings = _insult_settings()
+        found = abuse.insults(plain, language, excluded.get(language, frozenset()), endings)
+        weight += float(listed["weight"]) * min(len(found), int(listed["cap"]))
+    return weight
 
 
 def _negated(plain: str, start: int) -> bool:
@@ -272,7 +300,7 @@ def triage(
     escalation = escalation_rule(plain, charter)
     rule = charter.community.rule(escalation)
     score = sentiment_score(text, lang)
-    scores = intent_scores(plain)
+    scores = intent_scores(plain, lang)
     intent = "crisis" if rule is not None and rule.crisis else choose_intent(scores, score)
     faq = None if intent in ("spam", "abuse") else faq_match(plain, charter)
     return Triage(
