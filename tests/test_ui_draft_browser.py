@@ -291,8 +291,8 @@ def test_phone_every_tab_in_reach_visuals_usable_mistakes_listed(running_app, lo
         browser = launch_chromium(p)
         page = _page(browser, running_app, locale, width=390)
         tabs = page.get_by_role("tab")
-        expect(tabs).to_have_count(5)
-        for i in range(5):
+        expect(tabs).to_have_count(6)
+        for i in range(6):
             expect(tabs.nth(i)).to_be_visible()
         _generate(page, BRIEF, "X")
         x = _card(page, "x")
