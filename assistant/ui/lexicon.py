@@ -9,6 +9,7 @@ word); adding one updates the charter file (comments and order kept, the change 
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -23,9 +24,10 @@ from ..settings import get_settings
 from ..store import Store
 from . import cards
 from .boundary import handled
-from .i18n import request_language, t, tr
+from .i18n import error_text, request_language, t, tr
 from .identity import acting
 
+log = logging.getLogger("assistant.ui")
 SPELLING = "TYPOS"
 CARD_WORDS = 4  # buttons per Draft card: a text full of unknown words is not a button wall
 
@@ -43,9 +45,11 @@ def flagged_words(info: dict[str, Any]) -> list[str]:
 
 def build(store: Store, seen: gr.State, card: gr.HTML, reviewer: Any, role: Any) -> None:
     """The word picker and its button, under the card; filled whenever the card is redrawn."""
-    with gr.Row(elem_classes=["lexicon"]):
+    with gr.Row(elem_classes=["lexicon"]) as row:
         word = gr.Dropdown([], label=t("lexicon_word"), elem_id="lexicon-word")
         add = gr.Button(t("lexicon_add"), elem_id="lexicon-add", scale=0)
+    # offered to those who may use it: an author's role hides it
+    role.change(lambda r: gr.update(visible=r in REVIEW_ROLES), role, row, show_progress="hidden")
 
     @handled
     def words(shown: dict | None, request: gr.Request):
@@ -64,7 +68,14 @@ def build(store: Store, seen: gr.State, card: gr.HTML, reviewer: Any, role: Any)
             raise AssistantError("choose a flagged word first", key="lexicon_choose_word")
         actor = acting(request, who or "reviewer", typed_role)
         vid = int(shown["id"])
-        accept_in_variant(store, vid, chosen, actor)
+        try:
+            accept_in_variant(store, vid, chosen, actor)
+        except AssistantError as exc:
+            # a refusal (an author, a charter that cannot be written) leaves the card and the
+            # picker as they were: one toast, no error badge over what is still true
+            log.info("refused lexicon add for %s: %s", actor.name, exc)
+            gr.Warning(error_text(exc, lang), title=tr("toast_refused", lang))
+            return gr.skip(), gr.skip()
         info = workflow.describe(store, vid)
         charter = load_brand(info["brand"], get_settings().brand_dir)
         gr.Info(
