@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from ..charter import load_all
 from ..limits import limits
@@ -14,6 +15,7 @@ from ..store import Store, open_store
 from . import audit, brand, campaign, draft, replies, review
 from .i18n import I18N, t
 from .live import follow_tabs
+from .page_cache import PageCache
 from .templates import UI_DIR, stylesheet
 
 
@@ -87,4 +89,5 @@ def launch_options() -> dict:
         # interface: the scriptable interface is the CLI
         "footer_links": [],
         "max_file_size": limits().upload_bytes,
+        "app_kwargs": {"middleware": [Middleware(PageCache)]},
     }

@@ -1,0 +1,96 @@
+"""The page and its configuration, built once and served from memory.
+
+Gradio builds the page (430 kB, its configuration embedded) and `/config` anew for every
+visit: a deep copy and a JSON dump of every component, about 40 ms of the interpreter each.
+When a team opens the tool at the same minute, those copies queue behind each other and
+behind everyone's clicks. Both depend only on the blocks (fixed once the app is built), the
+address the visitor used and who is logged in, so one copy per (address, cookies) serves
+every later visit. Only complete, successful GETs are kept; everything else passes through.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+CACHED_PATHS = frozenset({"/", "/config"})
+ENTRIES = 64  # a team's worth of logins; about 700 kB each
+
+
+class PageCache:
+    """ASGI middleware keeping the page and `/config` per visitor address and cookies."""
+
+    def __init__(self, app: ASGIApp, entries: int = ENTRIES) -> None:
+        self.app = app
+        self.entries = entries
+        self._kept: OrderedDict[tuple, tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = self._key(scope)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+        if kept is not None:
+            await _replay(kept, send)
+            return
+        await self.app(scope, receive, self._recording(key, send))
+
+    def _key(self, scope: Scope) -> tuple | None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return None
+        if scope["path"] not in CACHED_PATHS:
+            return None
+        headers = dict(scope["headers"])
+        return (
+            scope["path"],
+            scope.get("query_string", b""),
+            scope.get("root_path", ""),
+            scope.get("scheme", "http"),
+            headers.get(b"host", b""),
+            headers.get(b"x-forwarded-host", b""),
+            headers.get(b"x-forwarded-proto", b""),
+            headers.get(b"cookie", b""),
+        )
+
+    def _recording(self, key: tuple, send: Send) -> Send:
+        start: dict[str, Any] = {}
+        body = bytearray()
+
+        async def record(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                body.extend(message.get("body", b""))
+                if not message.get("more_body") and start.get("status") == 200:
+                    self._keep(key, list(start.get("headers", [])), bytes(body))
+            await send(message)
+
+        return record
+
+    def _keep(self, key: tuple, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        if any(name.lower() == b"set-cookie" for name, _ in headers):
+            return  # a response that logs someone in or out is never shared
+        with self._lock:
+            self._kept[key] = (headers, body)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.entries:
+                self._kept.popitem(last=False)
+
+
+async def _replay(kept: tuple[list[tuple[bytes, bytes]], bytes], send: Send) -> None:
+    headers, body = kept
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
