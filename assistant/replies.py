@@ -385,16 +385,7 @@ def _audit(
     to: str | None,
     reason: str | None = None,
 ) -> None:
-    session.add(
-        InboxEvent(
-            item_id=item.id,
-            actor=actor.name,
-            action=action,
-            from_status=item.status,
-            to_status=to,
-            reason=reason,
-        )
-    )
+    session.add(InboxEvent.of(item, actor.name, action, to, reason))
     if to:
         item.status = to
 

@@ -151,8 +151,31 @@ class Comment(_OfVariant, Base):
     body: Mapped[str] = mapped_column(Text)
 
 
-class AuditEvent(_OfVariant, Base):
+class StatusEvent:
+    """One line of an audit trail, read off the row it is about: who did what, from which
+    status to which, and why. The posts' trail and the inbox's are separate tables, each
+    naming its subject in `subject_key`; this is the one place saying what an event records."""
+
+    subject_key = ""
+
+    @classmethod
+    def of(
+        cls, subject: Any, actor: str, action: str, to_status: str | None, reason: str | None = None
+    ) -> Any:
+        """The event of `subject` (a row with `id` and `status`) moving to `to_status`."""
+        return cls(
+            **{cls.subject_key: subject.id},
+            actor=actor,
+            action=action,
+            from_status=subject.status,
+            to_status=to_status,
+            reason=reason,
+        )
+
+
+class AuditEvent(_OfVariant, StatusEvent, Base):
     __tablename__ = "audit_log"
+    subject_key = "variant_id"
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[str | None] = mapped_column(String(32))
