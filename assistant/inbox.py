@@ -14,7 +14,6 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -25,6 +24,7 @@ from sqlalchemy import select
 from .charter import Charter
 from .community import INTENTS
 from .errors import InputError
+from .html import html_text
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, LabelCorrection, Reply
 from .limits import CONTROL, decode_utf8, limits
 from .store import Store, commit_or_conflict, get_or_404, now
@@ -238,7 +238,7 @@ def _youtube_comment(comment: Any, parent: str | None) -> dict[str, Any]:
     return {
         "network": "youtube",
         "id": _get(comment, "id"),
-        "text": snippet.get("textOriginal") or _html_text(snippet.get("textDisplay") or ""),
+        "text": snippet.get("textOriginal") or html_text(snippet.get("textDisplay") or ""),
         "author": snippet.get("authorDisplayName") or "",
         "created_at": snippet.get("publishedAt"),
         "post": snippet.get("videoId"),
@@ -276,7 +276,7 @@ def _mastodon(data: Any) -> list[dict[str, Any]]:
         {
             "network": "mastodon",
             "id": status.get("id"),
-            "text": _html_text(status.get("content") or ""),
+            "text": html_text(status.get("content") or ""),
             "author": _get(status, "account", "acct") or "",
             "created_at": status.get("created_at"),
             "permalink": status.get("url"),
@@ -332,32 +332,6 @@ SHAPES = (
     (_is_mastodon, _mastodon),
     (_is_plain, _plain),
 )
-
-
-class _Text(HTMLParser):
-    """Mastodon's and YouTube's HTML as the plain text a person reads."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "p":
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _html_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts).strip()
 
 
 def _field(row: dict[str, Any], name: str, where: str, number: int, limit: int) -> str:

@@ -12,12 +12,12 @@ import csv
 import html
 import json
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError
+from ..html import html_text
 from ..limits import decode_utf8, limits
 from ..platforms import platform_ids
 from .columns import ColumnMap, header_row, map_columns, network_of
@@ -263,30 +263,6 @@ def _export(
         for n in networks
     }
     return Export(source, posts, networks, notes, missing)
-
-
-class _TextOnly(HTMLParser):
-    """Mastodon's `content` is HTML: its text, with paragraph and line breaks kept."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag == "p" and self.parts:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_text(content: str) -> str:
-    parser = _TextOnly()
-    parser.feed(content)
-    parser.close()
-    return "".join(parser.parts).strip()
 
 
 def _json_export(path: Path, raw: bytes, zone: str, network: str | None) -> Export:
