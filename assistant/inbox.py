@@ -26,7 +26,7 @@ from .community import INTENTS
 from .errors import InputError
 from .html import html_text
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, LabelCorrection, Reply
-from .limits import CONTROL, decode_utf8, limits
+from .limits import CONTROL, decode_utf8, file_size, limits
 from .store import Store, commit_or_conflict, get_or_404, now
 from .triage import SENTIMENTS, due_at, priority_of, time_left, triage_with_model
 
@@ -110,10 +110,7 @@ def _bad(where: str, row: int | None, column: str, problem: str, **params: Any) 
 def read_file(path: str | Path) -> tuple[str, bytes]:
     """The file's bytes within the import bound (refused before reading it whole)."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise InputError(f"no such file: {path}", key="no_such_file", path=str(path)) from None
+    size = file_size(path)
     bound = limits().inbox_bytes
     if size > bound:
         raise InputError(

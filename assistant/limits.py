@@ -68,16 +68,23 @@ def clean_text(text: str, what: str, limit: int) -> str:
     return text
 
 
-def read_text_file(path: str | Path, what: str = "the file") -> str:
-    """A UTF-8 text file within the size bound; a missing, oversized or binary file is an
-    InputError that names it (never read as the text itself)."""
-    path = Path(path)
+def file_size(path: Path) -> int:
+    """The size of a file about to be read, so a caller can refuse it before reading it whole;
+    missing, or a folder, is an InputError naming the path."""
     try:
         size = path.stat().st_size
     except OSError:
         raise InputError(f"no such file: {path}", key="no_such_file", path=str(path)) from None
     if not path.is_file():
         raise InputError(f"{path} is not a file.", key="not_a_file", path=str(path))
+    return size
+
+
+def read_text_file(path: str | Path, what: str = "the file") -> str:
+    """A UTF-8 text file within the size bound; a missing, oversized or binary file is an
+    InputError that names it (never read as the text itself)."""
+    path = Path(path)
+    size = file_size(path)
     bound = limits().text_file_bytes
     if size > bound:
         raise InputError(

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError
 from ..html import html_text
-from ..limits import decode_utf8, limits
+from ..limits import decode_utf8, file_size, limits
 from ..platforms import platform_ids
 from .columns import ColumnMap, header_row, map_columns, network_of
 from .post import Post
@@ -80,12 +80,7 @@ def clock(zone: str) -> ZoneInfo:
 
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes within the upload bound; missing or too big is an InputError."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise InputError(f"no such file: {path}", key="no_such_file", path=str(path)) from None
-    if not path.is_file():
-        raise InputError(f"{path} is not a file.", key="not_a_file", path=str(path))
+    size = file_size(path)
     bound = limits().analytics_bytes
     if size > bound:
         raise InputError(
