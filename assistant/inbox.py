@@ -26,12 +26,13 @@ from .community import INTENTS
 from .errors import InputError
 from .html import html_text
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, LabelCorrection, Reply
-from .limits import CONTROL, decode_utf8, file_size, limits
+from .limits import CONTROL, decode_utf8, limits, read_bounded, too_large
 from .store import Store, commit_or_conflict, get_or_404, now
 from .triage import SENTIMENTS, due_at, priority_of, time_left, triage_with_model
 
 CSV_COLUMNS = ("network", "id", "author", "text", "created_at", "permalink", "post", "parent")
 REQUIRED = ("network", "id", "text")
+SPLIT_IT = "Split it: nothing was imported."
 NETWORK_NAMES = {
     "twitter": "x",
     "x": "x",
@@ -110,40 +111,24 @@ def _bad(where: str, row: int | None, column: str, problem: str, **params: Any) 
 def read_file(path: str | Path) -> tuple[str, bytes]:
     """The file's bytes within the import bound (refused before reading it whole)."""
     path = Path(path)
-    size = file_size(path)
-    bound = limits().inbox_bytes
-    if size > bound:
-        raise InputError(
-            f"{path} is {size:,} bytes; an inbox file may be at most {bound:,} bytes "
-            "(split it, nothing was imported).",
-            key="file_too_large",
-            path=str(path),
-            size=size,
-            limit=bound,
-        )
-    return str(path), path.read_bytes()
+    return str(path), read_bounded(path, limits().inbox_bytes, "an inbox file", SPLIT_IT)
 
 
 def parse(data: bytes, where: str) -> list[Incoming]:
     """Every comment of a file, CSV or JSON (decided by its first character), all checked."""
-    if len(data) > limits().inbox_bytes:
-        raise InputError(
-            f"{where} is over {limits().inbox_bytes:,} bytes; nothing was imported.",
-            key="file_too_large",
-            path=where,
-            size=len(data),
-            limit=limits().inbox_bytes,
-        )
+    bound = limits()
+    if len(data) > bound.inbox_bytes:
+        raise too_large(where, len(data), bound.inbox_bytes, "an inbox file", SPLIT_IT)
     text = decode_utf8(data, where).lstrip("\ufeff")
     head = text.lstrip()[:1]
     rows = _json_rows(text, where) if head in ("[", "{") else _csv_rows(text, where)
-    if len(rows) > limits().inbox_rows:
+    if len(rows) > bound.inbox_rows:
         raise InputError(
-            f"{where} holds {len(rows):,} comments; at most {limits().inbox_rows:,} at once.",
+            f"{where} holds {len(rows):,} comments; at most {bound.inbox_rows:,} at once.",
             key="too_many_rows",
             path=where,
             rows=len(rows),
-            limit=limits().inbox_rows,
+            limit=bound.inbox_rows,
         )
     return [_checked(row, where, number) for number, row in enumerate(rows, 1)]
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError
 from ..html import html_text
-from ..limits import decode_utf8, file_size, limits
+from ..limits import decode_utf8, limits, read_bounded
 from ..platforms import platform_ids
 from .columns import ColumnMap, header_row, map_columns, network_of
 from .post import Post
@@ -37,6 +37,7 @@ METRICS = (
     "saves",
 )
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls"}
+SPLIT_BY_PERIOD = "Split it by period and import the parts."
 
 
 @dataclass
@@ -55,7 +56,7 @@ def read_export(path: str | Path, zone: str = "UTC", network: str | None = None)
     (legacy Facebook); `network` names the network when the headers do not tell."""
     path = Path(path)
     clock(zone)
-    raw = _read_bytes(path)
+    raw = read_bounded(path, limits().analytics_bytes, "an export", SPLIT_BY_PERIOD)
     suffix = path.suffix.lower()
     if suffix in SPREADSHEETS:
         rows = _sheet_rows(path, raw)
@@ -76,22 +77,6 @@ def clock(zone: str) -> ZoneInfo:
             key="unknown_zone",
             zone=zone[:64],
         ) from None
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes within the upload bound; missing or too big is an InputError."""
-    size = file_size(path)
-    bound = limits().analytics_bytes
-    if size > bound:
-        raise InputError(
-            f"{path.name} is {size:,} bytes; an export may hold up to {bound:,} bytes. "
-            "Split it by period and import the parts.",
-            key="too_big",
-            what=path.name,
-            size=size,
-            limit=bound,
-        )
-    return path.read_bytes()
 
 
 def _csv_rows(path: Path, raw: bytes) -> list[list[Any]]:
