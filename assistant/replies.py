@@ -706,15 +706,5 @@ def describe(store: Store, item_id: int) -> dict[str, Any]:
                     for v in reply.versions
                 ],
             },
-            "audit": [
-                {
-                    "actor": a.actor,
-                    "action": a.action,
-                    "from": a.from_status,
-                    "to": a.to_status,
-                    "reason": a.reason,
-                    "at": a.created_at.isoformat(),
-                }
-                for a in item.audit
-            ],
+            "audit": [{**a.to_dict(), "at": a.created_at.isoformat()} for a in item.audit],
         }

@@ -538,15 +538,5 @@ def describe(store: Store, variant_id: int) -> dict[str, Any]:
                 {"author": c.author, "body": c.body, "created_at": c.created_at}
                 for c in row.comments
             ],
-            "audit": [
-                {
-                    "actor": a.actor,
-                    "action": a.action,
-                    "from": a.from_status,
-                    "to": a.to_status,
-                    "reason": a.reason,
-                    "at": a.created_at,
-                }
-                for a in row.audit
-            ],
+            "audit": [a.to_dict() for a in row.audit],
         }

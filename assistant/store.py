@@ -172,6 +172,17 @@ class StatusEvent:
             reason=reason,
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """The event as `review show` and `reply show` list it."""
+        return {
+            "actor": self.actor,
+            "action": self.action,
+            "from": self.from_status,
+            "to": self.to_status,
+            "reason": self.reason,
+            "at": self.created_at,
+        }
+
 
 class AuditEvent(_OfVariant, StatusEvent, Base):
     __tablename__ = "audit_log"
