@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import (
     JSON,
@@ -161,7 +161,7 @@ class StatusEvent:
     @classmethod
     def of(
         cls, subject: Any, actor: str, action: str, to_status: str | None, reason: str | None = None
-    ) -> Any:
+    ) -> Self:
         """The event of `subject` (a row with `id` and `status`) moving to `to_status`."""
         return cls(
             **{cls.subject_key: subject.id},
