@@ -14,7 +14,6 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -25,13 +24,15 @@ from sqlalchemy import select
 from .charter import Charter
 from .community import INTENTS
 from .errors import InputError
+from .html import html_text
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, LabelCorrection, Reply
-from .limits import CONTROL, decode_utf8, limits
+from .limits import CONTROL, decode_utf8, limits, read_bounded, too_large
 from .store import Store, commit_or_conflict, get_or_404, now
 from .triage import SENTIMENTS, due_at, priority_of, time_left, triage_with_model
 
 CSV_COLUMNS = ("network", "id", "author", "text", "created_at", "permalink", "post", "parent")
 REQUIRED = ("network", "id", "text")
+SPLIT_IT = "Split it: nothing was imported."
 NETWORK_NAMES = {
     "twitter": "x",
     "x": "x",
@@ -110,43 +111,24 @@ def _bad(where: str, row: int | None, column: str, problem: str, **params: Any) 
 def read_file(path: str | Path) -> tuple[str, bytes]:
     """The file's bytes within the import bound (refused before reading it whole)."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise InputError(f"no such file: {path}", key="no_such_file", path=str(path)) from None
-    bound = limits().inbox_bytes
-    if size > bound:
-        raise InputError(
-            f"{path} is {size:,} bytes; an inbox file may be at most {bound:,} bytes "
-            "(split it, nothing was imported).",
-            key="file_too_large",
-            path=str(path),
-            size=size,
-            limit=bound,
-        )
-    return str(path), path.read_bytes()
+    return str(path), read_bounded(path, limits().inbox_bytes, "an inbox file", SPLIT_IT)
 
 
 def parse(data: bytes, where: str) -> list[Incoming]:
     """Every comment of a file, CSV or JSON (decided by its first character), all checked."""
-    if len(data) > limits().inbox_bytes:
-        raise InputError(
-            f"{where} is over {limits().inbox_bytes:,} bytes; nothing was imported.",
-            key="file_too_large",
-            path=where,
-            size=len(data),
-            limit=limits().inbox_bytes,
-        )
+    bound = limits()
+    if len(data) > bound.inbox_bytes:
+        raise too_large(where, len(data), bound.inbox_bytes, "an inbox file", SPLIT_IT)
     text = decode_utf8(data, where).lstrip("\ufeff")
     head = text.lstrip()[:1]
     rows = _json_rows(text, where) if head in ("[", "{") else _csv_rows(text, where)
-    if len(rows) > limits().inbox_rows:
+    if len(rows) > bound.inbox_rows:
         raise InputError(
-            f"{where} holds {len(rows):,} comments; at most {limits().inbox_rows:,} at once.",
+            f"{where} holds {len(rows):,} comments; at most {bound.inbox_rows:,} at once.",
             key="too_many_rows",
             path=where,
             rows=len(rows),
-            limit=limits().inbox_rows,
+            limit=bound.inbox_rows,
         )
     return [_checked(row, where, number) for number, row in enumerate(rows, 1)]
 
@@ -238,7 +220,7 @@ def _youtube_comment(comment: Any, parent: str | None) -> dict[str, Any]:
     return {
         "network": "youtube",
         "id": _get(comment, "id"),
-        "text": snippet.get("textOriginal") or _html_text(snippet.get("textDisplay") or ""),
+        "text": snippet.get("textOriginal") or html_text(snippet.get("textDisplay") or ""),
         "author": snippet.get("authorDisplayName") or "",
         "created_at": snippet.get("publishedAt"),
         "post": snippet.get("videoId"),
@@ -276,7 +258,7 @@ def _mastodon(data: Any) -> list[dict[str, Any]]:
         {
             "network": "mastodon",
             "id": status.get("id"),
-            "text": _html_text(status.get("content") or ""),
+            "text": html_text(status.get("content") or ""),
             "author": _get(status, "account", "acct") or "",
             "created_at": status.get("created_at"),
             "permalink": status.get("url"),
@@ -332,32 +314,6 @@ SHAPES = (
     (_is_mastodon, _mastodon),
     (_is_plain, _plain),
 )
-
-
-class _Text(HTMLParser):
-    """Mastodon's and YouTube's HTML as the plain text a person reads."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "p":
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _html_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts).strip()
 
 
 def _field(row: dict[str, Any], name: str, where: str, number: int, limit: int) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .store import Base, UTCDateTime, now
+from .store import Base, StatusEvent, UTCDateTime, now
 
 ITEM_STATUSES = ("new", "drafted", "in_review", "approved", "answered", "hidden", "no_reply")
 CLOSED = ("answered", "hidden", "no_reply")
@@ -90,10 +90,11 @@ class ReplyVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
-class InboxEvent(Base):
+class InboxEvent(StatusEvent, Base):
     """What happened to a comment and its reply, by whom: the audit trail."""
 
     __tablename__ = "inbox_audit"
+    subject_key = "item_id"
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("inbox_items.id"), index=True)
     actor: Mapped[str] = mapped_column(String(100))

@@ -68,26 +68,37 @@ def clean_text(text: str, what: str, limit: int) -> str:
     return text
 
 
-def read_text_file(path: str | Path, what: str = "the file") -> str:
-    """A UTF-8 text file within the size bound; a missing, oversized or binary file is an
-    InputError that names it (never read as the text itself)."""
-    path = Path(path)
+def read_bounded(path: Path, bound: int, what: str, fix: str = "") -> bytes:
+    """A file's bytes, refused before it is read whole when over `bound`: every file the
+    assistant reads (a post, an inbox or analytics export) is refused the same way when it
+    is missing, a folder or too large, with the path named and `fix` saying what to do."""
     try:
         size = path.stat().st_size
     except OSError:
         raise InputError(f"no such file: {path}", key="no_such_file", path=str(path)) from None
     if not path.is_file():
         raise InputError(f"{path} is not a file.", key="not_a_file", path=str(path))
-    bound = limits().text_file_bytes
     if size > bound:
-        raise InputError(
-            f"{path} is {size:,} bytes; {what} may be at most {bound:,} bytes.",
-            key="file_too_large",
-            path=str(path),
-            size=size,
-            limit=bound,
-        )
-    return decode_utf8(path.read_bytes(), str(path))
+        raise too_large(str(path), size, bound, what, fix)
+    return path.read_bytes()
+
+
+def too_large(where: str, size: int, bound: int, what: str, fix: str = "") -> InputError:
+    """The error of input over its size bound, worded once (`file_too_large` in the UI)."""
+    return InputError(
+        f"{where} is {size:,} bytes; {what} may be at most {bound:,} bytes. {fix}".rstrip(),
+        key="file_too_large",
+        path=where,
+        size=size,
+        limit=bound,
+    )
+
+
+def read_text_file(path: str | Path, what: str = "the file") -> str:
+    """A UTF-8 text file within the size bound; a missing, oversized or binary file is an
+    InputError that names it (never read as the text itself)."""
+    data = read_bounded(Path(path), limits().text_file_bytes, what)
+    return decode_utf8(data, str(path))
 
 
 def decode_utf8(data: bytes, where: str) -> str:

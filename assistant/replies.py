@@ -385,16 +385,7 @@ def _audit(
     to: str | None,
     reason: str | None = None,
 ) -> None:
-    session.add(
-        InboxEvent(
-            item_id=item.id,
-            actor=actor.name,
-            action=action,
-            from_status=item.status,
-            to_status=to,
-            reason=reason,
-        )
-    )
+    session.add(InboxEvent.of(item, actor.name, action, to, reason))
     if to:
         item.status = to
 
@@ -715,15 +706,5 @@ def describe(store: Store, item_id: int) -> dict[str, Any]:
                     for v in reply.versions
                 ],
             },
-            "audit": [
-                {
-                    "actor": a.actor,
-                    "action": a.action,
-                    "from": a.from_status,
-                    "to": a.to_status,
-                    "reason": a.reason,
-                    "at": a.created_at.isoformat(),
-                }
-                for a in item.audit
-            ],
+            "audit": [{**a.to_dict(), "at": a.created_at.isoformat()} for a in item.audit],
         }

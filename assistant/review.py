@@ -106,26 +106,6 @@ def _charter_of(row: VariantRow) -> Charter:
     return load_brand(row.brief.campaign.brand, get_settings().brand_dir)
 
 
-def _audit(
-    session: Any,
-    row: VariantRow,
-    actor: Actor,
-    action: str,
-    to_status: str | None,
-    reason: str | None = None,
-) -> None:
-    session.add(
-        AuditEvent(
-            variant_id=row.id,
-            actor=actor.name,
-            action=action,
-            from_status=row.status,
-            to_status=to_status,
-            reason=reason,
-        )
-    )
-
-
 def _move(
     session: Any,
     row: VariantRow,
@@ -139,7 +119,7 @@ def _move(
         raise WorkflowError.keyed(
             "transition_refused", id=row.id, status=row.status, to=to_status, allowed=allowed
         )
-    _audit(session, row, actor, action, to_status, reason)
+    session.add(AuditEvent.of(row, actor.name, action, to_status, reason))
     row.status = to_status
 
 
@@ -167,7 +147,7 @@ def _new_version(session: Any, row: VariantRow, text: str, actor: Actor, cause: 
     if row.status == "approved":  # changed after approval: reviewed again; a text sent back
         _move(session, row, actor, "in_review", "edit")  # for changes waits for its author
     else:
-        _audit(session, row, actor, "edit", row.status)
+        session.add(AuditEvent.of(row, actor.name, "edit", row.status))
     row.approved_by = row.approved_at = row.override_reason = None
 
 
@@ -558,15 +538,5 @@ def describe(store: Store, variant_id: int) -> dict[str, Any]:
                 {"author": c.author, "body": c.body, "created_at": c.created_at}
                 for c in row.comments
             ],
-            "audit": [
-                {
-                    "actor": a.actor,
-                    "action": a.action,
-                    "from": a.from_status,
-                    "to": a.to_status,
-                    "reason": a.reason,
-                    "at": a.created_at,
-                }
-                for a in row.audit
-            ],
+            "audit": [a.to_dict() for a in row.audit],
         }

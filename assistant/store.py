@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import (
     JSON,
@@ -151,8 +151,42 @@ class Comment(_OfVariant, Base):
     body: Mapped[str] = mapped_column(Text)
 
 
-class AuditEvent(_OfVariant, Base):
+class StatusEvent:
+    """One line of an audit trail, read off the row it is about: who did what, from which
+    status to which, and why. The posts' trail and the inbox's are separate tables, each
+    naming its subject in `subject_key`; this is the one place saying what an event records."""
+
+    subject_key = ""
+
+    @classmethod
+    def of(
+        cls, subject: Any, actor: str, action: str, to_status: str | None, reason: str | None = None
+    ) -> Self:
+        """The event of `subject` (a row with `id` and `status`) moving to `to_status`."""
+        return cls(
+            **{cls.subject_key: subject.id},
+            actor=actor,
+            action=action,
+            from_status=subject.status,
+            to_status=to_status,
+            reason=reason,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as `review show` and `reply show` list it."""
+        return {
+            "actor": self.actor,
+            "action": self.action,
+            "from": self.from_status,
+            "to": self.to_status,
+            "reason": self.reason,
+            "at": self.created_at,
+        }
+
+
+class AuditEvent(_OfVariant, StatusEvent, Base):
     __tablename__ = "audit_log"
+    subject_key = "variant_id"
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[str | None] = mapped_column(String(32))

@@ -8,7 +8,6 @@ of distinct texts is printed, since the checks are cached per text."""
 
 from __future__ import annotations
 
-import csv
 import os
 import random
 import resource
@@ -23,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.analytics import LinkCache, check_links  # noqa: E402
+from tests.exports import write_x_legacy  # noqa: E402
 from tests.link_server import link_server  # noqa: E402
 
 POSTS = 10_000
@@ -65,39 +65,25 @@ def write_export(path: Path, count: int) -> int:
     rng = random.Random(7)
     start = datetime(2024, 1, 1, tzinfo=UTC)
     texts = set()
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow(
-            [
-                "Tweet id",
-                "Tweet permalink",
-                "Tweet text",
-                "time",
-                "impressions",
-                "engagements",
-                "likes",
-                "retweets",
-                "replies",
-            ]
-        )
-        for i in range(count):
-            text = _text(rng, i)
-            texts.add(text)
-            when = start + timedelta(minutes=rng.randint(0, 60 * 24 * 365))
-            impressions = rng.randint(50, 20000)
-            writer.writerow(
-                [
-                    str(1_700_000_000_000_000_000 + i),
-                    "",
-                    text,
-                    when.strftime("%Y-%m-%d %H:%M +0000"),
-                    f"{impressions}.0",
-                    str(rng.randint(0, impressions // 10)),
-                    "1.0",
-                    "0.0",
-                    "0.0",
-                ]
-            )
+
+    def row(i: int) -> list[str]:
+        text = _text(rng, i)
+        texts.add(text)
+        when = start + timedelta(minutes=rng.randint(0, 60 * 24 * 365))
+        impressions = rng.randint(50, 20000)
+        return [
+            str(1_700_000_000_000_000_000 + i),
+            "",
+            text,
+            when.strftime("%Y-%m-%d %H:%M +0000"),
+            f"{impressions}.0",
+            str(rng.randint(0, impressions // 10)),
+            "1.0",
+            "0.0",
+            "0.0",
+        ]
+
+    write_x_legacy(path, (row(i) for i in range(count)))
     return len(texts)
 
 

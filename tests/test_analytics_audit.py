@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from assistant.analytics import (
     Post,
@@ -21,7 +20,8 @@ from assistant.analytics import (
     run_audit,
 )
 from assistant.charter import load_brand
-from assistant.cli import main
+
+from .command_line import run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "analytics"
@@ -30,17 +30,6 @@ X_FILE = DATA / "x_legacy_small.csv"
 
 def trailforge():
     return load_brand("trailforge", ROOT / "brand_guides")
-
-
-def run(args: list[str]) -> tuple[int, str, str]:
-    runner = CliRunner()
-    with runner.isolation() as (out, err, _):
-        try:
-            main(args)
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-        return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 def test_findings_name_post_kind_and_severity():

@@ -3,7 +3,6 @@ as the networks write them, title rows, clear errors, idempotent storage."""
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,6 +11,8 @@ import pytest
 from assistant.analytics import get_formula, load_posts, measure, post_rate, read_export, save_posts
 from assistant.errors import InputError
 from assistant.store import Store
+
+from .exports import write_x_legacy
 
 DATA = Path(__file__).parent / "data" / "analytics"
 
@@ -125,32 +126,21 @@ def test_unknown_layout_and_binary_files_are_clear_errors(tmp_path):
 
 def _big_x_file(path: Path, count: int) -> None:
     start = datetime(2023, 1, 1, tzinfo=UTC)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow(
+    write_x_legacy(
+        path,
+        (
             [
-                "Tweet id",
-                "Tweet permalink",
-                "Tweet text",
-                "time",
-                "impressions",
-                "engagements",
-                "likes",
+                f"{1_600_000_000_000_000_000 + i}",
+                "",
+                f"Post {i} 🥾 #trail",
+                (start + timedelta(hours=3 * i)).strftime("%Y-%m-%d %H:%M +0000"),
+                "1,000",
+                str(i % 50),
+                "1",
             ]
-        )
-        for i in range(count):
-            when = start + timedelta(hours=3 * i)
-            writer.writerow(
-                [
-                    f"{1_600_000_000_000_000_000 + i}",
-                    "",
-                    f"Post {i} 🥾 #trail",
-                    when.strftime("%Y-%m-%d %H:%M +0000"),
-                    "1,000",
-                    str(i % 50),
-                    "1",
-                ]
-            )
+            for i in range(count)
+        ),
+    )
 
 
 def test_five_thousand_posts_import_and_store_once(tmp_path):

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 import assistant.cli.check as check_module
-from assistant.cli import EXIT_SOFTWARE, main
+from assistant.cli import EXIT_SOFTWARE
 from assistant.limits import limits
 
+from .command_line import run
 from .conftest import use_env
-
-
-def run(args: list[str], stdin: bytes | str | None = None) -> tuple[int, str, str]:
-    """`assistant ARGS` with its exit status, stdout and stderr."""
-    runner = CliRunner()
-    with runner.isolation(input=stdin) as (out, err, _):
-        try:
-            main(args)
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-        return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 @pytest.mark.parametrize(

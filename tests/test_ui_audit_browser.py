@@ -14,16 +14,22 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 DATA = Path(__file__).parent / "data" / "analytics"
 
 
+def _audit_tab(playwright, url: str, locale: str, tab: str):
+    """A browser in `locale` on the audit tab (named `tab` in that language), trailforge chosen."""
+    browser = launch_chromium(playwright)
+    page = browser.new_page(locale=locale, viewport={"width": 1366, "height": 1400})
+    page.goto(url)
+    page.get_by_role("tab", name=tab).click()
+    page.locator("#audit-brand input").click()
+    page.get_by_role("option", name="trailforge").click()
+    return browser, page
+
+
 def test_upload_two_exports_read_the_heatmap_and_draft_a_fix(running_app):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = browser.new_page(locale="en-GB", viewport={"width": 1366, "height": 1400})
-        page.goto(running_app)
-        page.get_by_role("tab", name="Audit").click()
-        page.locator("#audit-brand input").click()
-        page.get_by_role("option", name="trailforge").click()
+        browser, page = _audit_tab(p, running_app, "en-GB", "Audit")
         page.locator("#audit-files input[type=file]").set_input_files(
             [str(DATA / "x_legacy_small.csv"), str(DATA / "instagram_en.csv")]
         )
@@ -92,12 +98,7 @@ def test_recommended_slots_applied_to_a_campaign(running_app, tmp_path):
     export = tmp_path / "tweets.csv"
     _mondays_export(export)
     with sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = browser.new_page(locale="fr-FR", viewport={"width": 1366, "height": 1400})
-        page.goto(running_app)
-        page.get_by_role("tab", name="Bilan").click()
-        page.locator("#audit-brand input").click()
-        page.get_by_role("option", name="trailforge").click()
+        browser, page = _audit_tab(p, running_app, "fr-FR", "Bilan")
         page.locator("#audit-files input[type=file]").set_input_files(str(export))
         expect(page.locator("#audit-files")).to_contain_text("tweets", timeout=15_000)
         page.locator("#audit-run").click()

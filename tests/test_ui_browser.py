@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM_ARGS, shot
+from .browser import CHROMIUM_ARGS, download, shot
 
 BRIEF = (
     "Les offres de Noël sont limités : coffrets de palets et galettes au beurre salé, "
@@ -92,13 +92,7 @@ def test_draft_fix_review_approve_export(running_app, tmp_path):
         page.get_by_role("tab", name="Campagne").click()
         page.locator("#campaign-refresh").click()
         expect(page.locator("#calendar")).to_contain_text("approuvée", timeout=15_000)
-        page.locator("#export").click()
-        link = page.locator("#export-files a").first
-        link.wait_for(timeout=30_000)
-        with page.expect_download() as download_info:
-            link.click()
-        target = tmp_path / "hootsuite.csv"
-        download_info.value.save_as(target)
+        target = download(page, "#export", "#export-files", tmp_path / "hootsuite.csv")
         shot(page, "5-exported")
         browser.close()
     content = target.read_text(encoding="utf-8")

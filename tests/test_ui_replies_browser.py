@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from .browser import launch_chromium, shot
+from .browser import download, launch_chromium, shot
 from .conftest import ROOT
 from .test_ui_review_browser import WIDE, open_page, show_tab
 
@@ -106,13 +106,7 @@ def test_inbox_triage_reply_second_approver_export(running_app, tmp_path):
         )
         expect(page.locator("#replies-inbox")).not_to_contain_text("Gagnez")
 
-        page.locator("#replies-export").click()
-        link = page.locator("#replies-export-file a").first
-        link.wait_for(timeout=30_000)
-        with page.expect_download() as download_info:
-            link.click()
-        target = tmp_path / "inbox.csv"
-        download_info.value.save_as(target)
+        target = download(page, "#replies-export", "#replies-export-file", tmp_path / "inbox.csv")
 
         english = open_page(browser, running_app, "en-US", WIDE)
         show_tab(english, "Replies")

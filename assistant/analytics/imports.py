@@ -12,13 +12,13 @@ import csv
 import html
 import json
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError
-from ..limits import decode_utf8, limits
+from ..html import html_text
+from ..limits import decode_utf8, limits, read_bounded
 from ..platforms import platform_ids
 from .columns import ColumnMap, header_row, map_columns, network_of
 from .post import Post
@@ -37,6 +37,7 @@ METRICS = (
     "saves",
 )
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls"}
+SPLIT_BY_PERIOD = "Split it by period and import the parts."
 
 
 @dataclass
@@ -55,7 +56,7 @@ def read_export(path: str | Path, zone: str = "UTC", network: str | None = None)
     (legacy Facebook); `network` names the network when the headers do not tell."""
     path = Path(path)
     clock(zone)
-    raw = _read_bytes(path)
+    raw = read_bounded(path, limits().analytics_bytes, "an export", SPLIT_BY_PERIOD)
     suffix = path.suffix.lower()
     if suffix in SPREADSHEETS:
         rows = _sheet_rows(path, raw)
@@ -76,27 +77,6 @@ def clock(zone: str) -> ZoneInfo:
             key="unknown_zone",
             zone=zone[:64],
         ) from None
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes within the upload bound; missing or too big is an InputError."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise InputError(f"no such file: {path}", key="no_such_file", path=str(path)) from None
-    if not path.is_file():
-        raise InputError(f"{path} is not a file.", key="not_a_file", path=str(path))
-    bound = limits().analytics_bytes
-    if size > bound:
-        raise InputError(
-            f"{path.name} is {size:,} bytes; an export may hold up to {bound:,} bytes. "
-            "Split it by period and import the parts.",
-            key="too_big",
-            what=path.name,
-            size=size,
-            limit=bound,
-        )
-    return path.read_bytes()
 
 
 def _csv_rows(path: Path, raw: bytes) -> list[list[Any]]:
@@ -263,30 +243,6 @@ def _export(
         for n in networks
     }
     return Export(source, posts, networks, notes, missing)
-
-
-class _TextOnly(HTMLParser):
-    """Mastodon's `content` is HTML: its text, with paragraph and line breaks kept."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag == "p" and self.parts:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_text(content: str) -> str:
-    parser = _TextOnly()
-    parser.feed(content)
-    parser.close()
-    return "".join(parser.parts).strip()
 
 
 def _json_export(path: Path, raw: bytes, zone: str, network: str | None) -> Export:

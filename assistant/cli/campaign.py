@@ -40,6 +40,7 @@ review_app = typer.Typer(
 AS = typer.Option(None, "--as", help="Who acts (default: $ASSISTANT_USER or your login).")
 ROLE = typer.Option("reviewer", "--role", help="author | reviewer | admin")
 FMT = typer.Option("text", "--format", help="text or json")
+OVERRIDE = typer.Option(None, "--override", help="Reason to approve over errors")
 
 
 def actor(name: str | None, role: str) -> workflow.Actor:
@@ -261,7 +262,7 @@ def review_approve(
     variant_ids: list[int],
     who: str = AS,
     role: str = ROLE,
-    override: str = typer.Option(None, "--override", help="Reason to approve over errors"),
+    override: str = OVERRIDE,
     seen: int = typer.Option(
         None, "--version", help="The text version you reviewed (vN in `review show`)"
     ),

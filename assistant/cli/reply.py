@@ -8,7 +8,7 @@ from rich.console import Console
 from .. import replies
 from ..llm import make_provider
 from ..store import open_store
-from .campaign import AS, ROLE, actor
+from .campaign import AS, OVERRIDE, ROLE, actor
 from .common import TEXT_OPTION, check_format, print_json, read_text_arg
 
 reply_app = typer.Typer(
@@ -80,7 +80,7 @@ def reply_approve(
     item_ids: list[int],
     who: str = AS,
     role: str = ROLE,
-    override: str = typer.Option(None, "--override", help="Reason to approve over errors"),
+    override: str = OVERRIDE,
     seen: int = typer.Option(None, "--version", help="The reply version you read"),
 ) -> None:
     """Approve the reply (someone who did not write it, for sensitive comments)."""

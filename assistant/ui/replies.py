@@ -26,8 +26,10 @@ from ..proofing import Match, apply
 from ..settings import get_settings
 from ..store import Store
 from .boundary import handled
-from .i18n import error_text, request_language, t, tr
+from .i18n import request_language, t, tr
 from .identity import acting
+from .review import outcome_html as outcome
+from .review import refused
 from .templates import render_html
 
 log = logging.getLogger("assistant.ui")
@@ -167,15 +169,8 @@ def option_outputs(options: list[dict], lang: str) -> list[Any]:
     return values
 
 
-def outcome(kind: str, message: str) -> str:
-    return render_html("review_outcome", kind=kind, message=message)
-
-
 def _refused(exc: AssistantError, lang: str, what: str) -> str:
-    log.info("refused %s: %s", what, exc)
-    message = error_text(exc, lang)
-    gr.Warning(message, title=tr("toast_refused", lang))
-    return outcome("refused", message)
+    return outcome("refused", refused(exc, lang, what))
 
 
 def _done(message: str, lang: str) -> str:
