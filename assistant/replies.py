@@ -341,11 +341,7 @@ async def _model_options(
         try:
             reply = await asyncio.wait_for(provider.generate(system, user), get_settings().timeout)
             text = reply.text.strip()
-            if (
-                core.source == "faq"
-                and style != "short"
-                and normalise(core.text)[:60] not in normalise(text)
-            ):
+            if _lost_answer(core, style, text):
                 text = f"{text}\n{core.text}"  # the approved answer is never lost
             if promises(text, charter):
                 reason, text = "model_promised", ""
@@ -364,10 +360,22 @@ async def _model_options(
             charter,
             lang,
         )
+        if text and _lost_answer(core, style, option.text):
+            # fitting to the network's length cut the approved answer: the charter's wording
+            reason = "model_answer_cut"
+            option = _option(style, "public", offline[style], core.source, item, charter, lang)
+            text = ""
         option.provider = provider.name if text else "none"
         option.changes = [*option.changes, *([reason] if reason else [])]
         results.append(option)
     return results
+
+
+def _lost_answer(core: _Core, style: str, text: str) -> bool:
+    """Whether an option that must carry the FAQ's approved answer no longer does."""
+    if core.source != "faq" or style == "short":
+        return False
+    return normalise(core.text)[:60] not in normalise(text)
 
 
 # ---- workflow -------------------------------------------------------------------------

@@ -235,3 +235,30 @@ def test_reply_draft_with_the_local_gguf_model_keeps_the_guardrails():
     for option in options:
         assert option["text"] and option["length"] <= 280 and option["fits"]
         assert not option["promises"], option  # a promised refund never reaches a person
+
+
+class _Wordy:
+    """A model that answers at the network's full length without the approved answer."""
+
+    name = "wordy"
+
+    async def generate(self, system: str, user: str):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(text="Merci pour votre question, " + "c'est une belle idée " * 20)
+
+
+def test_a_model_option_that_loses_the_faq_answer_to_the_length_cut_falls_back():
+    """Appending the approved answer to a long model text, then cutting to the reply length,
+    would drop the answer the charter approved: the charter's own wording stands instead."""
+    from assistant.inbox import get_item
+    from assistant.replies import draft_options
+
+    store = open_store()
+    item = get_item(store, _comment(store, "Bonjour, vous livrez à l'étranger ?", network="x"))
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    options = draft_options(item, charter, _Wordy())
+    for option in options[:2]:  # warm and factual carry the answer
+        assert FAQ_ANSWER[:40] in option.text, option.text
+        assert option.source == "faq" and "model_answer_cut" in option.changes
+        assert option.fits
