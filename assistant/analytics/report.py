@@ -47,6 +47,7 @@ class AuditReport:
     links_checked: bool = False
     other_languages: dict[str, int] = field(default_factory=dict)
     stored: tuple[int, int] | None = None
+    repeated: int = 0  # posts read in more than one file, counted once
 
     @property
     def has_errors(self) -> bool:
@@ -55,6 +56,11 @@ class AuditReport:
     @property
     def notes(self) -> list[str]:
         notes = [n for e in self.exports for n in e.notes]
+        if self.repeated:
+            notes.append(
+                f"{self.repeated} post(s) were in more than one file (same network and post "
+                "id): each is counted once, with the figures of the file listed last."
+            )
         for network, fig in self.figures.items():
             if fig.missing:
                 notes.append(
@@ -138,8 +144,9 @@ class AuditReport:
         }
 
     def figures_csv(self) -> str:
-        """One row per measured group: network, dimension, label, posts, rated, median and
-        mean rate, small-sample flag; cells neutralised against spreadsheet formulas."""
+        """One row per measured group: network, dimension, label, posts, rated, median rate,
+        total rate (one definition for the network and its groups, named in the header),
+        small-sample flag; cells neutralised against spreadsheet formulas."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(
@@ -150,7 +157,7 @@ class AuditReport:
                 "posts",
                 "rated",
                 "median_rate",
-                "mean_rate",
+                "total_rate (sum of numerators / sum of denominators)",
                 "small_sample",
                 "formula",
             ]
@@ -185,7 +192,7 @@ class AuditReport:
                                 g.posts,
                                 g.rated,
                                 g.median_rate,
-                                g.mean_rate,
+                                g.total_rate,
                                 g.small,
                                 fig.formula.label,
                             )
@@ -231,7 +238,7 @@ def run_audit(
     given). `progress(stage, done, total)` reports the checks and the link answers."""
     exports = list(exports)
     chosen = get_formula(formula)
-    posts = [p for e in exports for p in e.posts]
+    posts, repeated = unique_posts(exports)
     stored = save_posts(store, brand, posts) if store is not None else None
     step = (lambda n: progress("posts", n, len(posts))) if progress else None
     findings, other = audit_posts(posts, charter, progress=step)
@@ -258,7 +265,21 @@ def run_audit(
         network,
         other,
         stored,
+        repeated,
     )
+
+
+def unique_posts(exports: Iterable[Export]) -> tuple[list[Post], int]:
+    """Every post once, by network and post id, as the store keeps them: overlapping exports
+    (a month and the quarter holding it, a copy renamed) must not double the counts. The file
+    listed last wins, being the most recent download; (posts, how many were repeated)."""
+    latest: dict[tuple[str, str], Post] = {}
+    read = 0
+    for export in exports:
+        for post in export.posts:
+            read += 1
+            latest[(post.network, post.post_id)] = post
+    return list(latest.values()), read - len(latest)
 
 
 def audit_files(paths: Iterable[str | Path], zone: str = "UTC") -> list[Export]:
