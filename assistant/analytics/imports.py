@@ -12,6 +12,7 @@ import csv
 import html
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from ..limits import decode_utf8, limits
 from ..platforms import platform_ids
 from .columns import ColumnMap, header_row, map_columns, network_of
 from .post import Post
-from .values import CellError, cell_error, is_empty, parse_number, parse_time
+from .values import CellError, cell_error, has_clock, is_empty, parse_number, parse_time
 
 METRICS = (
     "impressions",
@@ -243,6 +244,7 @@ def _row_post(
         metrics=metrics,
         source=source,
         row=row,
+        timed=published is not None and has_clock(when),
     )
 
 
@@ -258,11 +260,25 @@ def _export(
     )
     if naive:
         notes.append(f"{source}: times without a time zone were read as {zone}.")
+    dated = [p for p in posts if p.published_at is not None]
+    if mapped is not None and len(dated) > 1 and all(_midnight(p.published_at) for p in dated):
+        for post in dated:
+            post.timed = False  # date cells: every post at 00:00 is a day without its hour
+    untimed = sum(not p.timed for p in dated)
+    if untimed:
+        notes.append(
+            f"{source}: {untimed} post(s) give the day but not the time of day; they count "
+            "per weekday only, never in an hour of the heatmap or a recommended slot."
+        )
     missing = {
         n: [m for m in METRICS if not any(m in p.metrics for p in posts if p.network == n)]
         for n in networks
     }
     return Export(source, posts, networks, notes, missing)
+
+
+def _midnight(moment: datetime) -> bool:
+    return (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
 
 
 class _TextOnly(HTMLParser):
