@@ -140,3 +140,113 @@ def test_the_real_x_export_unknown_format_matches_the_network_rate():
     unknown = next(g for g in fig.by_format if g.label == "(unknown)")
     assert unknown.rated == fig.rated
     assert unknown.total_rate == pytest.approx(fig.engagement_rate)
+
+
+def _cells(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'<g class="cell[^"]*"[^>]*>.*?</g>', page)
+
+
+def test_heatmap_never_shades_a_small_sample_darkest():
+    """Two posts at 30 % on Tuesday 08h, six at 3 % on Monday 09h: the full cell is the
+    darkest, the two-post cell is hatched whatever its median."""
+    monday = datetime(2024, 3, 4, 9, tzinfo=UTC)
+    posts = [
+        Post(
+            "x",
+            f"m{i}",
+            "Trail",
+            monday + timedelta(weeks=i),
+            metrics={"impressions": 1000, "engagements": 30},
+        )
+        for i in range(6)
+    ] + [
+        Post(
+            "x",
+            f"t{i}",
+            "Trail",
+            monday + timedelta(days=1, hours=-1, weeks=i),
+            metrics={"impressions": 1000, "engagements": 300},
+        )
+        for i in range(2)
+    ]
+    report = run_audit([_export(posts)], None, "trailforge", network=False)
+    from assistant.analytics.report import heatmap_view
+
+    cells = {(c["y"], c["x"]): c for c in heatmap_view(report.figures["x"], "fr")["cells"]}
+    full, small = cells[(10, 40 + 9 * 22)], cells[(32, 40 + 8 * 22)]
+    assert full["opacity"] == 1.0 and not full["small"]
+    assert small["small"] and small["opacity"] == 0
+    assert "mardi 08 h : 2 publication(s), 2 notée(s), médiane 30,00\u00a0%" in small["title"]
+    assert "petit échantillon" in small["title"]
+    page = report.html(lang="fr")
+    hatched = [c for c in _cells(page) if "small-sample" in c]
+    assert len(hatched) == 1 and "url(#hatch-x)" in hatched[0]
+
+
+def _export(posts):
+    from assistant.analytics import Export
+
+    return Export("made.csv", posts, ["x"])
+
+
+def test_the_report_follows_the_readers_language():
+    report = run_audit([read_export(X_FILE)], trailforge(), "trailforge", network=False)
+    page = report.html(lang="fr")
+    assert '<html lang="fr">' in page
+    for words in (
+        "Vue d'ensemble",
+        "Points forts",
+        "Publications à corriger",
+        "Pistes et créneaux recommandés",
+    ):
+        assert words in page.replace("&#39;", "'")
+    assert "les liens n&#39;ont pas été vérifiés" in page  # the notes too
+    assert "Overview" not in page and "Strengths" not in page
+    fig = report.figures["x"]
+    shown = f"{fig.engagement_rate * 100:.2f}".replace(".", ",")
+    assert shown + "\u00a0%" in page and f"{fig.engagement_rate * 100:.2f} %" not in page
+    english = report.html()
+    assert '<html lang="en">' in english and "Overview" in english
+
+
+def test_the_cli_report_takes_the_lang_option_or_the_brands_language(tmp_path):
+    out = tmp_path / "r.html"
+    code, _, _ = run(
+        [
+            "audit",
+            str(X_FILE),
+            "--brand",
+            "trailforge",
+            "--no-network",
+            "--out",
+            str(out),
+            "--lang",
+            "fr",
+        ]
+    )
+    assert code in (0, 1)
+    assert '<html lang="fr">' in out.read_text(encoding="utf-8")
+    code, _, _ = run(
+        ["audit", str(X_FILE), "--brand", "trailforge", "--no-network", "--out", str(out)]
+    )
+    assert f'<html lang="{trailforge().language}">' in out.read_text(encoding="utf-8")
+    code, _, err = run(["audit", str(X_FILE), "--brand", "trailforge", "--lang", "de"])
+    assert code == 2 and "--lang" in err
+
+
+def test_posts_seen_by_few_are_counted_in_the_notes():
+    posts = [
+        Post(
+            "x",
+            f"p{i}",
+            "Trail",
+            datetime(2024, 3, 4, 9, tzinfo=UTC) + timedelta(days=i),
+            metrics={"impressions": 50 if i < 3 else 1000, "engagements": 5},
+        )
+        for i in range(8)
+    ]
+    report = run_audit([_export(posts)], None, "trailforge", network=False)
+    assert report.figures["x"].unranked == 3
+    assert any("3 post(s) seen by fewer than 100 people" in n for n in report.notes)

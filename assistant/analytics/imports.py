@@ -24,6 +24,7 @@ from ..platforms import platform_ids
 from .columns import ColumnMap, header_row, map_columns, network_of
 from .post import Post
 from .values import CellError, cell_error, has_clock, is_empty, parse_number, parse_time
+from .words import Note
 
 METRICS = (
     "impressions",
@@ -254,22 +255,19 @@ def _export(
     networks = list(dict.fromkeys(p.network for p in posts))
     notes = []
     if skipped:
-        notes.append(f"{source}: {skipped} row(s) without a post id or link were left out.")
+        notes.append(Note("note_skipped", source=source, count=skipped))
     naive = mapped is not None and any(
         p.published_at is not None and p.published_at.tzinfo == ZoneInfo(zone) for p in posts
     )
     if naive:
-        notes.append(f"{source}: times without a time zone were read as {zone}.")
+        notes.append(Note("note_naive_zone", source=source, zone=zone))
     dated = [p for p in posts if p.published_at is not None]
     if mapped is not None and len(dated) > 1 and all(_midnight(p.published_at) for p in dated):
         for post in dated:
             post.timed = False  # date cells: every post at 00:00 is a day without its hour
     untimed = sum(not p.timed for p in dated)
     if untimed:
-        notes.append(
-            f"{source}: {untimed} post(s) give the day but not the time of day; they count "
-            "per weekday only, never in an hour of the heatmap or a recommended slot."
-        )
+        notes.append(Note("note_untimed", source=source, count=untimed))
     missing = {
         n: [m for m in METRICS if not any(m in p.metrics for p in posts if p.network == n)]
         for n in networks

@@ -250,6 +250,7 @@ class NetworkFigures:
     by_length: list[Group]
     heatmap: Heatmap
     slots: list[Slot] = field(default_factory=list)
+    unranked: int = 0  # rated posts seen by too few people to be ranked
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -285,6 +286,7 @@ def network_figures(network: str, posts: list[Post], formula: Formula) -> Networ
         by_length=grouped(posts, length_bucket, formula),
         heatmap=heatmap(posts, formula),
         slots=best_slots(network, posts, formula),
+        unranked=len(rated) - len(ranked),
     )
 
 
