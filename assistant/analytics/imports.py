@@ -93,10 +93,12 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(
             f"{path.name} is {size:,} bytes; an export may hold up to {bound:,} bytes. "
             "Split it by period and import the parts.",
-            key="too_big",
+            key="analytics_too_big",
             what=path.name,
             size=size,
             limit=bound,
+            size_mb=f"{size / 2**20:.1f}",
+            limit_mb=f"{bound / 2**20:.0f}",
         )
     return path.read_bytes()
 
