@@ -22,7 +22,7 @@ from ..analytics import (
     undo_slots,
 )
 from ..analytics.report import heatmap_svg, ranked_posts, report_view
-from ..analytics.words import pct, word
+from ..analytics.words import number, pct, word
 from ..campaign import brand_timezone
 from ..charter import load_brand
 from ..errors import InputError
@@ -130,18 +130,13 @@ def check_sizes(paths: list[str], lang: str) -> None:
     for path in paths:
         size = Path(path).stat().st_size
         if size > bound:
+            params = {
+                "what": Path(path).name,
+                "size_mb": number(size / 2**20, lang),
+                "limit_mb": number(bound / 2**20, lang, 0),
+            }
             raise InputError(
-                tr(
-                    "analytics_too_big",
-                    lang,
-                    what=Path(path).name,
-                    size_mb=f"{size / 2**20:.1f}",
-                    limit_mb=f"{bound / 2**20:.0f}",
-                ),
-                key="analytics_too_big",
-                what=Path(path).name,
-                size_mb=f"{size / 2**20:.1f}",
-                limit_mb=f"{bound / 2**20:.0f}",
+                tr("analytics_too_big", lang, **params), key="analytics_too_big", **params
             )
 
 
