@@ -209,3 +209,27 @@ def test_a_fix_opens_the_draft_under_the_audited_brands_zone(running_app):
         assert "Europe/Paris" in draft_zone  # the first brand's zone, before the fix
         shot(page, "audit-5-draft-zone")
         browser.close()
+
+
+@pytest.mark.skipif(not REAL_X.exists(), reason="the real X export is not on this machine")
+def test_the_report_fits_a_phone(tmp_path):
+    """The HTML report of the real X export opened at 390 px: no table wider than the
+    screen outside a scrolling box, the page itself never scrolls sideways."""
+    from playwright.sync_api import sync_playwright
+
+    from assistant.analytics import read_export, run_audit
+
+    report = run_audit([read_export(REAL_X)], None, "trailforge", network=False)
+    page_file = tmp_path / "report.html"
+    page_file.write_text(report.html(lang="fr"), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(page_file.as_uri())
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 392
+        loose = page.evaluate(
+            "() => [...document.querySelectorAll('table')].filter(t => !t.closest('.box')).length"
+        )
+        assert loose == 0
+        shot(page, "audit-6-report-phone")
+        browser.close()
