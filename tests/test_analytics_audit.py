@@ -257,3 +257,29 @@ def test_cadence_findings_gap_burst_weekdays_and_target():
     assert "21.0 days" in found["cadence.gap"].message
     assert "Tuesday" in found["cadence.weekdays"].message
     assert all(f.kind == "cadence" and f.severity == "warning" for f in found.values())
+
+
+def test_applied_slots_never_pull_a_brief_weeks_earlier_and_can_be_undone():
+    from zoneinfo import ZoneInfo
+
+    from assistant.analytics import Slot, undo_slots
+    from assistant.campaign import add_brief, create_campaign
+    from assistant.store import Brief, open_store
+
+    store = open_store()
+    campaign = create_campaign(store, "Winter", "trailforge")
+    london = ZoneInfo(trailforge().timezone)
+    planned = datetime(2026, 12, 10, 10, 0, tzinfo=london)  # a Thursday
+    brief = add_brief(store, campaign.id, "Winter maps are out", ["x"], planned)
+    now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    # the best slot is Friday 09:00: 27 Nov would be two weeks early
+    moved = apply_slots(store, campaign.id, [Slot("x", 4, 9, 0.1, 6)], now=now)
+    with store.session() as session:
+        after = session.get(Brief, brief.id).publish_at.astimezone(london)
+    assert after >= planned - timedelta(days=7)
+    assert (after.weekday(), after.hour, after.day) == (4, 9, 4)  # Friday 4 December
+    assert moved[0]["before"].startswith("2026-12-10 10:00")
+    assert moved[0]["after"].startswith("2026-12-04 09:00")
+    assert undo_slots(store, moved) == moved
+    with store.session() as session:
+        assert session.get(Brief, brief.id).publish_at == planned

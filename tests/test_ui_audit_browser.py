@@ -88,13 +88,8 @@ def test_recommended_slots_applied_to_a_campaign(running_app, tmp_path):
 
     store = Store(f"sqlite:///{tmp_path / 'ui.db'}")
     campaign = create_campaign(store, "Spring", "trailforge")
-    add_brief(
-        store,
-        campaign.id,
-        "The north loop is open again",
-        ["x"],
-        datetime.now(UTC) + timedelta(days=2, hours=5),
-    )
+    planned = (datetime.now(UTC) + timedelta(days=2, hours=5)).replace(microsecond=0)
+    add_brief(store, campaign.id, "The north loop is open again", ["x"], planned)
     export = tmp_path / "tweets.csv"
     _mondays_export(export)
     with sync_playwright() as p:
@@ -110,12 +105,132 @@ def test_recommended_slots_applied_to_a_campaign(running_app, tmp_path):
         expect(applied).to_contain_text("Calendrier mis à jour", timeout=15_000)
         expect(applied).to_contain_text("→")
         shot(page, "audit-3-slots-applied")
-        browser.close()
-    with store.session() as session:
-        from assistant.store import Brief
-
-        [brief] = session.query(Brief).all()
         from zoneinfo import ZoneInfo
 
-        local = brief.publish_at.astimezone(ZoneInfo(brief.timezone))
-        assert (local.weekday(), local.hour) == (0, 9)
+        from assistant.store import Brief
+
+        with store.session() as session:
+            [brief] = session.query(Brief).all()
+            local = brief.publish_at.astimezone(ZoneInfo(brief.timezone))
+            assert (local.weekday(), local.hour) == (0, 9)
+            assert brief.publish_at >= planned - timedelta(days=7)
+        page.locator("#audit-undo").click()
+        expect(applied).to_contain_text("Déplacements annulés", timeout=15_000)
+        expect(page.locator("#audit-undo")).to_be_hidden()
+        browser.close()
+    with store.session() as session:
+        [brief] = session.query(Brief).all()
+        assert brief.publish_at == planned
+
+
+REAL_X = Path(
+    "/work/shared/data/audit-real/tweet_activity_metrics_banklessDAO_20210508_20210608_en.csv"
+)
+
+
+@pytest.mark.skipif(not REAL_X.exists(), reason="the real X export is not on this machine")
+def test_french_reader_with_an_overlapping_copy_on_a_phone(running_app, tmp_path):
+    """The real X export and a renamed copy, read in French at 390 px: each post counted
+    once, French words and decimals, top posts in the tab, the heatmap hatched where cells
+    are small, nothing wider than the screen, one progress bar, no empty grid."""
+    import shutil
+
+    from playwright.sync_api import expect, sync_playwright
+
+    copy = tmp_path / "copie-export.csv"
+    shutil.copy(REAL_X, copy)
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(locale="fr-FR", viewport={"width": 390, "height": 844})
+        page.goto(running_app)
+        page.get_by_role("tab", name="Bilan").click()
+        expect(page.locator("#audit-findings")).to_be_hidden()  # no "1 2 3" grid
+        page.locator("#audit-brand input").click()
+        page.get_by_role("option", name="trailforge").click()
+        page.locator("#audit-files input[type=file]").set_input_files([str(REAL_X), str(copy)])
+        expect(page.locator("#audit-files")).to_contain_text("copie-export", timeout=15_000)
+        page.locator("#audit-run").click()
+        summary = page.locator("#audit-summary")
+        expect(summary).to_contain_text("234 publications auditées", timeout=120_000)
+        expect(summary).to_contain_text("chacune est comptée une fois")
+        expect(summary).to_contain_text("vue(s) par moins de 100 personnes")
+        expect(summary.locator("table.audit-ranked tr")).not_to_have_count(0)
+        expect(summary.locator("table.audit-ranked")).to_contain_text("meilleure 1")
+        rate = summary.locator("table.audit-overview td").nth(2)
+        expect(rate).to_contain_text(",")
+        expect(rate).not_to_contain_text(".")
+        assert summary.locator("svg.audit-heatmap g.small-sample").count() > 0
+        darkest = summary.locator('svg.audit-heatmap rect[fill-opacity="1.0"]')
+        assert darkest.count() <= 1
+        findings = page.locator("#audit-findings")
+        expect(findings).to_be_visible(timeout=15_000)
+        expect(findings).not_to_contain_text("warning")
+        expect(findings).to_contain_text("avertissement")
+        page.locator("#audit-filter-severity input").click()
+        expect(page.get_by_role("option", name="avertissement")).to_be_visible()
+        page.keyboard.press("Escape")
+        # the message column is in sight, not pushed off the screen
+        message = findings.locator("th").filter(has_text="message").first
+        box = message.bounding_box()
+        assert box is not None and box["x"] + 40 <= 390
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('#audit-summary table')]"
+            ".filter(t => t.closest('.audit-box') === null && t.getBoundingClientRect().right"
+            " > window.innerWidth + 1).length"
+        )
+        assert wide == 0
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+        assert overflow <= 392
+        shot(page, "audit-4-phone-fr")
+        browser.close()
+
+
+def test_a_fix_opens_the_draft_under_the_audited_brands_zone(running_app):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(locale="en-GB", viewport={"width": 1366, "height": 1400})
+        page.goto(running_app)
+        draft_zone = page.locator("#publish-at").inner_text()
+        page.get_by_role("tab", name="Audit").click()
+        page.locator("#audit-brand input").click()
+        page.get_by_role("option", name="trailforge").click()
+        page.locator("#audit-files input[type=file]").set_input_files(
+            str(DATA / "x_legacy_small.csv")
+        )
+        expect(page.locator("#audit-files")).to_contain_text("x_legacy", timeout=15_000)
+        page.locator("#audit-run").click()
+        findings = page.locator("#audit-findings")
+        expect(findings).to_contain_text("spelling", timeout=60_000)
+        findings.get_by_role("row").filter(has_text="Possible spelling mistake").first.click()
+        page.locator("#audit-fix").click()
+        expect(page.locator("#brief textarea")).to_be_visible(timeout=15_000)
+        expect(page.locator("#publish-at")).to_contain_text("Europe/London", timeout=15_000)
+        assert "Europe/Paris" in draft_zone  # the first brand's zone, before the fix
+        shot(page, "audit-5-draft-zone")
+        browser.close()
+
+
+@pytest.mark.skipif(not REAL_X.exists(), reason="the real X export is not on this machine")
+def test_the_report_fits_a_phone(tmp_path):
+    """The HTML report of the real X export opened at 390 px: no table wider than the
+    screen outside a scrolling box, the page itself never scrolls sideways."""
+    from playwright.sync_api import sync_playwright
+
+    from assistant.analytics import read_export, run_audit
+
+    report = run_audit([read_export(REAL_X)], None, "trailforge", network=False)
+    page_file = tmp_path / "report.html"
+    page_file.write_text(report.html(lang="fr"), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(page_file.as_uri())
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 392
+        loose = page.evaluate(
+            "() => [...document.querySelectorAll('table')].filter(t => !t.closest('.box')).length"
+        )
+        assert loose == 0
+        shot(page, "audit-6-report-phone")
+        browser.close()

@@ -22,7 +22,7 @@ from .measures import (
 )
 from .post import Post
 from .report import AuditReport, audit_files, run_audit
-from .slots import apply_slots
+from .slots import apply_slots, undo_slots
 from .storage import AnalyticsPost, load_posts, save_posts
 
 __all__ = [
@@ -59,4 +59,5 @@ __all__ = [
     "read_export",
     "run_audit",
     "save_posts",
+    "undo_slots",
 ]

@@ -38,6 +38,8 @@ def network_cadence(network: str, posts: list[Post], spacing_minutes: float) -> 
     """Posts per week = posts / (last - first post time, in weeks); the longest gap is the
     largest difference between consecutive post times, in days."""
     times = sorted(p.published_at for p in posts if p.published_at is not None)
+    # two posts of a day-only file share midnight: that is no burst
+    timed = sorted(p.published_at for p in posts if p.published_at is not None and p.timed)
     if len(times) < 2:
         return Cadence(network, len(posts), None, None)
     span = (times[-1] - times[0]).total_seconds()
@@ -55,7 +57,7 @@ def network_cadence(network: str, posts: list[Post], spacing_minutes: float) -> 
         round(len(times) / weeks, 3) if span > 0 else None,
         round(gaps[longest] / 86400, 3),
         times[longest].isoformat(),
-        sum(g < spacing_minutes * 60 for g in gaps),
+        sum((b - a).total_seconds() < spacing_minutes * 60 for a, b in itertools.pairwise(timed)),
         empty,
     )
 

@@ -12,6 +12,7 @@ import csv
 import html
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,7 +23,8 @@ from ..limits import decode_utf8, limits, read_bounded
 from ..platforms import platform_ids
 from .columns import ColumnMap, header_row, map_columns, network_of
 from .post import Post
-from .values import CellError, cell_error, is_empty, parse_number, parse_time
+from .values import CellError, cell_error, has_clock, is_empty, parse_number, parse_time
+from .words import Note
 
 METRICS = (
     "impressions",
@@ -223,6 +225,7 @@ def _row_post(
         metrics=metrics,
         source=source,
         row=row,
+        timed=published is not None and has_clock(when),
     )
 
 
@@ -232,17 +235,28 @@ def _export(
     networks = list(dict.fromkeys(p.network for p in posts))
     notes = []
     if skipped:
-        notes.append(f"{source}: {skipped} row(s) without a post id or link were left out.")
+        notes.append(Note("note_skipped", source=source, count=skipped))
     naive = mapped is not None and any(
         p.published_at is not None and p.published_at.tzinfo == ZoneInfo(zone) for p in posts
     )
     if naive:
-        notes.append(f"{source}: times without a time zone were read as {zone}.")
+        notes.append(Note("note_naive_zone", source=source, zone=zone))
+    dated = [p for p in posts if p.published_at is not None]
+    if mapped is not None and len(dated) > 1 and all(_midnight(p.published_at) for p in dated):
+        for post in dated:
+            post.timed = False  # date cells: every post at 00:00 is a day without its hour
+    untimed = sum(not p.timed for p in dated)
+    if untimed:
+        notes.append(Note("note_untimed", source=source, count=untimed))
     missing = {
         n: [m for m in METRICS if not any(m in p.metrics for p in posts if p.network == n)]
         for n in networks
     }
     return Export(source, posts, networks, notes, missing)
+
+
+def _midnight(moment: datetime) -> bool:
+    return (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
 
 
 def _json_export(path: Path, raw: bytes, zone: str, network: str | None) -> Export:

@@ -8,7 +8,7 @@ import calendar
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from statistics import mean, median
+from statistics import median
 from typing import Any
 
 from ..errors import InputError
@@ -85,7 +85,7 @@ class Group:
     posts: int
     rated: int
     median_rate: float | None
-    mean_rate: float | None
+    total_rate: float | None  # sum of numerators / sum of denominators, as for a network
     small: bool
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,19 +94,28 @@ class Group:
             "posts": self.posts,
             "rated": self.rated,
             "median_rate": self.median_rate,
-            "mean_rate": self.mean_rate,
+            "total_rate": self.total_rate,
             "small_sample": self.small,
         }
 
 
+def total_rate(pairs: list[tuple[float, float]]) -> float | None:
+    """Sum of numerators over sum of denominators: the one "rate" of a set of posts, so a
+    group's figure and its network's are read the same way (a mean of per-post rates lets a
+    post seen by five people weigh as much as one seen by fifty thousand)."""
+    below = sum(b for _a, b in pairs)
+    return sum(a for a, _b in pairs) / below if below else None
+
+
 def group(label: str, posts: list[Post], formula: Formula) -> Group:
-    rates = [r for p in posts if (r := post_rate(p, formula)) is not None]
+    pairs = [pr for p in posts if (pr := parts(p, formula)) is not None]
+    rates = [a / b for a, b in pairs]
     return Group(
         label,
         len(posts),
         len(rates),
         median(rates) if rates else None,
-        mean(rates) if rates else None,
+        total_rate(pairs),
         len(rates) < analytics_rules()["min_sample"],
     )
 
@@ -144,20 +153,33 @@ def post_format(post: Post) -> list[str]:
 
 @dataclass
 class Heatmap:
-    """Weekday (Monday = 0) × hour cells on the export's own clock: posts and median rate."""
+    """Weekday (Monday = 0) × hour cells on the export's own clock: posts, rated posts and
+    median rate. Posts whose file gives the day only are counted per weekday in `untimed`,
+    never in an hour they were not published at."""
 
     counts: list[list[int]]
     medians: list[list[float | None]]
+    rated: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
+    untimed: list[int] = field(default_factory=lambda: [0] * 7)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"counts": self.counts, "median_rates": self.medians}
+        return {
+            "counts": self.counts,
+            "median_rates": self.medians,
+            "rated": self.rated,
+            "untimed_by_weekday": self.untimed,
+        }
 
 
 def heatmap(posts: list[Post], formula: Formula) -> Heatmap:
     cells: dict[tuple[int, int], list[float]] = defaultdict(list)
     counts = [[0] * 24 for _ in range(7)]
+    untimed = [0] * 7
     for post in posts:
         if post.published_at is None:
+            continue
+        if not post.timed:
+            untimed[post.published_at.weekday()] += 1
             continue
         day, hour = post.published_at.weekday(), post.published_at.hour
         counts[day][hour] += 1
@@ -167,7 +189,8 @@ def heatmap(posts: list[Post], formula: Formula) -> Heatmap:
     medians = [
         [median(cells[(d, h)]) if cells[(d, h)] else None for h in range(24)] for d in range(7)
     ]
-    return Heatmap(counts, medians)
+    rated = [[len(cells[(d, h)]) for h in range(24)] for d in range(7)]
+    return Heatmap(counts, medians, rated, untimed)
 
 
 @dataclass(frozen=True)
@@ -190,12 +213,13 @@ class Slot:
 
 def best_slots(network: str, posts: list[Post], formula: Formula) -> list[Slot]:
     """The weekday × hour cells with the highest median rate among those holding at least
-    `slot_min_posts` rated posts; none when no cell has enough (never over-read)."""
+    `slot_min_posts` rated posts; none when no cell has enough (never over-read). Posts
+    without a time of day never make a slot: their hour is not known."""
     rules = analytics_rules()
     cells: dict[tuple[int, int], list[float]] = defaultdict(list)
     for post in posts:
         rate = post_rate(post, formula)
-        if post.published_at is not None and rate is not None:
+        if post.published_at is not None and post.timed and rate is not None:
             cells[(post.published_at.weekday(), post.published_at.hour)].append(rate)
     ranked = sorted(
         (
@@ -226,6 +250,7 @@ class NetworkFigures:
     by_length: list[Group]
     heatmap: Heatmap
     slots: list[Slot] = field(default_factory=list)
+    unranked: int = 0  # rated posts seen by too few people to be ranked
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -261,6 +286,7 @@ def network_figures(network: str, posts: list[Post], formula: Formula) -> Networ
         by_length=grouped(posts, length_bucket, formula),
         heatmap=heatmap(posts, formula),
         slots=best_slots(network, posts, formula),
+        unranked=len(rated) - len(ranked),
     )
 
 

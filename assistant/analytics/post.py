@@ -22,6 +22,7 @@ class Post:
     metrics: dict[str, float] = field(default_factory=dict)
     source: str = ""
     row: int = 0
+    timed: bool = True  # False when the file gives the day only: no hour can be read from it
 
     def metric(self, name: str) -> float | None:
         return self.metrics.get(name)
@@ -36,4 +37,5 @@ class Post:
             "permalink": self.permalink,
             "metrics": dict(self.metrics),
             "source": self.source,
+            "timed": self.timed,
         }

@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from ..charter import Charter
 from ..export import neutralised
 from ..html import html_templates
@@ -26,6 +28,7 @@ from .measures import Formula, Group, NetworkFigures, get_formula, measure
 from .post import Post
 from .rules import analytics_rules
 from .storage import save_posts
+from .words import Note, number, pct, report_language, word, worded
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -47,6 +50,7 @@ class AuditReport:
     links_checked: bool = False
     other_languages: dict[str, int] = field(default_factory=dict)
     stored: tuple[int, int] | None = None
+    repeated: int = 0  # posts read in more than one file, counted once
 
     @property
     def has_errors(self) -> bool:
@@ -54,22 +58,30 @@ class AuditReport:
 
     @property
     def notes(self) -> list[str]:
+        """What the reader must know to read the figures; each a `Note` (English text that
+        can be worded again in the reader's language)."""
         notes = [n for e in self.exports for n in e.notes]
+        if self.repeated:
+            notes.append(Note("note_repeated", count=self.repeated))
+        bound = analytics_rules()["rank_min_denominator"]
         for network, fig in self.figures.items():
             if fig.missing:
                 notes.append(
-                    f"{network}: the files hold no {', '.join(fig.missing)}; "
-                    f"the rate {fig.formula.label} is not computed where it is missing."
+                    Note(
+                        "note_missing",
+                        network=network,
+                        fields=", ".join(fig.missing),
+                        formula=fig.formula.label,
+                    )
+                )
+            if fig.unranked:
+                notes.append(
+                    Note("note_unranked", network=network, count=fig.unranked, bound=bound)
                 )
         for lang, count in sorted(self.other_languages.items()):
-            notes.append(
-                f"{count} post(s) in another language ({lang}): spelling and grammar not "
-                "checked, charter and network rules applied."
-            )
+            notes.append(Note("note_other_language", count=count, lang=lang))
         if not self.links_checked:
-            notes.append(
-                "links were not checked (switched off, or no link could be reached: no network)."
-            )
+            notes.append(Note("note_no_links"))
         return notes
 
     def slots(self) -> list[Any]:
@@ -138,8 +150,9 @@ class AuditReport:
         }
 
     def figures_csv(self) -> str:
-        """One row per measured group: network, dimension, label, posts, rated, median and
-        mean rate, small-sample flag; cells neutralised against spreadsheet formulas."""
+        """One row per measured group: network, dimension, label, posts, rated, median rate,
+        total rate (one definition for the network and its groups, named in the header),
+        small-sample flag; cells neutralised against spreadsheet formulas."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(
@@ -150,7 +163,7 @@ class AuditReport:
                 "posts",
                 "rated",
                 "median_rate",
-                "mean_rate",
+                "total_rate (sum of numerators / sum of denominators)",
                 "small_sample",
                 "formula",
             ]
@@ -185,7 +198,7 @@ class AuditReport:
                                 g.posts,
                                 g.rated,
                                 g.median_rate,
-                                g.mean_rate,
+                                g.total_rate,
                                 g.small,
                                 fig.formula.label,
                             )
@@ -210,10 +223,19 @@ class AuditReport:
                         )
         return out.getvalue()
 
-    def html(self, generated: datetime | None = None) -> str:
-        """The report page; every text from a file is escaped by the template."""
+    def html(self, generated: datetime | None = None, lang: str = "en") -> str:
+        """The report page in `lang` (its words, notes and decimals); every text from a file
+        is escaped by the template."""
+        lang = report_language(lang)
         template = html_templates(TEMPLATES).get_template("audit_report.html.j2")
-        return template.render(report=self, view=report_view(self), generated=generated)
+        return template.render(
+            report=self,
+            view=report_view(self, lang),
+            generated=generated,
+            lang=lang,
+            w=lambda key, **params: word(key, lang, **params),
+            pct=lambda rate: pct(rate, lang),
+        )
 
 
 def run_audit(
@@ -231,7 +253,7 @@ def run_audit(
     given). `progress(stage, done, total)` reports the checks and the link answers."""
     exports = list(exports)
     chosen = get_formula(formula)
-    posts = [p for e in exports for p in e.posts]
+    posts, repeated = unique_posts(exports)
     stored = save_posts(store, brand, posts) if store is not None else None
     step = (lambda n: progress("posts", n, len(posts))) if progress else None
     findings, other = audit_posts(posts, charter, progress=step)
@@ -258,7 +280,21 @@ def run_audit(
         network,
         other,
         stored,
+        repeated,
     )
+
+
+def unique_posts(exports: Iterable[Export]) -> tuple[list[Post], int]:
+    """Every post once, by network and post id, as the store keeps them: overlapping exports
+    (a month and the quarter holding it, a copy renamed) must not double the counts. The file
+    listed last wins, being the most recent download; (posts, how many were repeated)."""
+    latest: dict[tuple[str, str], Post] = {}
+    read = 0
+    for export in exports:
+        for post in export.posts:
+            read += 1
+            latest[(post.network, post.post_id)] = post
+    return list(latest.values()), read - len(latest)
 
 
 def audit_files(paths: Iterable[str | Path], zone: str = "UTC") -> list[Export]:
@@ -269,20 +305,22 @@ def audit_files(paths: Iterable[str | Path], zone: str = "UTC") -> list[Export]:
 # ---- the page's view: figures turned into what the template lays out -----------------------
 
 
-def report_view(report: AuditReport) -> dict[str, Any]:
+def report_view(report: AuditReport, lang: str = "en") -> dict[str, Any]:
     posts_by_id = {(p.network, p.post_id): p for p in report.posts}
     return {
-        "overview": _overview(report),
-        "strengths": _strengths(report),
-        "weaknesses": _weaknesses(report),
-        "opportunities": _opportunities(report),
-        "to_fix": _to_fix(report, posts_by_id),
-        "heatmaps": {n: _heatmap_svg(f) for n, f in report.figures.items()},
-        "bars": {n: _bars(f.by_format) for n, f in report.figures.items()},
+        "overview": _overview(report, lang),
+        "strengths": _strengths(report, lang),
+        "weaknesses": _weaknesses(report, lang),
+        "opportunities": _opportunities(report, lang),
+        "to_fix": _to_fix(report, posts_by_id, lang),
+        "heatmaps": {n: heatmap_view(f, lang) for n, f in report.figures.items()},
+        "bars": {n: _bars(f.by_format, lang) for n, f in report.figures.items()},
+        "notes": [worded(n, lang) for n in report.notes],
+        "ranked": {n: ranked_posts(f, lang) for n, f in report.figures.items()},
     }
 
 
-def _overview(report: AuditReport) -> list[dict[str, Any]]:
+def _overview(report: AuditReport, lang: str) -> list[dict[str, Any]]:
     rows = []
     for network, fig in report.figures.items():
         times = [
@@ -298,10 +336,10 @@ def _overview(report: AuditReport) -> list[dict[str, Any]]:
                 "rated": fig.rated,
                 "first": min(times).strftime("%Y-%m-%d") if times else "",
                 "last": max(times).strftime("%Y-%m-%d") if times else "",
-                "rate": _pct(fig.engagement_rate),
-                "median": _pct(fig.median_rate),
-                "per_week": f"{rhythm.per_week:.1f}" if rhythm and rhythm.per_week else "–",
-                "gap": f"{rhythm.longest_gap_days:.1f}"
+                "rate": pct(fig.engagement_rate, lang),
+                "median": pct(fig.median_rate, lang),
+                "per_week": number(rhythm.per_week, lang) if rhythm and rhythm.per_week else "–",
+                "gap": number(rhythm.longest_gap_days, lang)
                 if rhythm and rhythm.longest_gap_days
                 else "–",
                 "errors": sum(
@@ -312,19 +350,32 @@ def _overview(report: AuditReport) -> list[dict[str, Any]]:
     return rows
 
 
-def _pct(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate * 100:.2f} %"
+def ranked_posts(fig: NetworkFigures, lang: str) -> list[dict[str, Any]]:
+    """The best then the worst posts of a network, as rows: rank, post, rate, text."""
+    rows = []
+    for place, pairs in (("top_n", fig.top), ("bottom_n", fig.bottom)):
+        for i, (post, rate) in enumerate(pairs, 1):
+            rows.append(
+                {
+                    "rank": word(place, lang, n=i),
+                    "post_id": post.post_id,
+                    "permalink": post.permalink,
+                    "rate": pct(rate, lang),
+                    "text": post.text[:280],
+                }
+            )
+    return rows
 
 
-def _named_groups(report: AuditReport, strong: bool) -> list[str]:
+def _named_groups(report: AuditReport, strong: bool, lang: str) -> list[str]:
     lines = []
     for network, fig in report.figures.items():
         if fig.median_rate is None:
             continue
         for dimension, groups in (
-            ("format", fig.by_format),
-            ("hashtag", fig.by_hashtag),
-            ("length", fig.by_length),
+            ("dim_format", fig.by_format),
+            ("dim_hashtag", fig.by_hashtag),
+            ("dim_length", fig.by_length),
         ):
             for g in groups:
                 if g.small or g.median_rate is None or g.label.startswith("("):
@@ -332,47 +383,75 @@ def _named_groups(report: AuditReport, strong: bool) -> list[str]:
                 ratio = g.median_rate / fig.median_rate if fig.median_rate else 0
                 if (strong and ratio >= STRONG) or (not strong and ratio <= WEAK):
                     lines.append(
-                        f"{network}, {dimension} {g.label}: median {_pct(g.median_rate)} "
-                        f"against {_pct(fig.median_rate)} for the network ({g.rated} posts)"
+                        word(
+                            "line_group",
+                            lang,
+                            network=network,
+                            dimension=word(dimension, lang).casefold(),
+                            label=g.label,
+                            rate=pct(g.median_rate, lang),
+                            network_rate=pct(fig.median_rate, lang),
+                            count=g.rated,
+                        )
                     )
     return lines
 
 
-def _strengths(report: AuditReport) -> list[str]:
-    lines = _named_groups(report, strong=True)
+def _strengths(report: AuditReport, lang: str) -> list[str]:
+    lines = _named_groups(report, True, lang)
     for network, fig in report.figures.items():
         if fig.top:
             post, rate = fig.top[0]
-            lines.append(f"{network}: best post {post.post_id} at {_pct(rate)}")
+            lines.append(
+                word("line_best", lang, network=network, post=post.post_id, rate=pct(rate, lang))
+            )
     return lines
 
 
-def _weaknesses(report: AuditReport) -> list[str]:
-    lines = _named_groups(report, strong=False)
+def _weaknesses(report: AuditReport, lang: str) -> list[str]:
+    lines = _named_groups(report, False, lang)
     causes = Counter(
         (f.network, f.kind, f.rule) for f in report.findings if f.severity in ("error", "warning")
     )
     for (network, kind, rule), count in causes.most_common(8):
-        lines.append(f"{network}: {count} {kind} finding(s), mostly {rule}")
+        lines.append(
+            word(
+                "line_causes",
+                lang,
+                network=network,
+                count=count,
+                kind=word(f"kind_{kind}", lang),
+                rule=rule,
+            )
+        )
     return lines
 
 
-def _opportunities(report: AuditReport) -> list[str]:
+def _opportunities(report: AuditReport, lang: str) -> list[str]:
     lines = []
+    days = word("weekdays", lang).split(",")
     for network, fig in report.figures.items():
         for slot in fig.slots:
             lines.append(
-                f"{network}: publish on {slot.weekday_name} at {slot.hour:02d}:00 "
-                f"(median {_pct(slot.median_rate)} over {slot.posts} posts)"
+                word(
+                    "line_slot",
+                    lang,
+                    network=network,
+                    day=days[slot.weekday],
+                    hour=f"{slot.hour:02d}",
+                    rate=pct(slot.median_rate, lang),
+                    count=slot.posts,
+                )
             )
         if not fig.slots and fig.rated:
-            lines.append(
-                f"{network}: no weekday × hour holds 5 rated posts yet; no slot is recommended."
-            )
+            bound = analytics_rules()["slot_min_posts"]
+            lines.append(word("line_no_slot", lang, network=network, bound=bound))
     return lines
 
 
-def _to_fix(report: AuditReport, posts: dict[tuple[str, str], Post]) -> list[dict[str, Any]]:
+def _to_fix(
+    report: AuditReport, posts: dict[tuple[str, str], Post], lang: str
+) -> list[dict[str, Any]]:
     by_post: dict[tuple[str, str], list[Finding]] = {}
     for f in report.findings:
         if f.post_id and f.severity == "error":
@@ -387,7 +466,8 @@ def _to_fix(report: AuditReport, posts: dict[tuple[str, str], Post]) -> list[dic
                 "permalink": post.permalink if post else "",
                 "text": (post.text[:280] if post else ""),
                 "problems": [
-                    f"{f.kind}: {f.message}" + (f" «{f.excerpt}»" if f.excerpt else "")
+                    f"{word(f'kind_{f.kind}', lang)}: {f.message}"
+                    + (f" «{f.excerpt}»" if f.excerpt else "")
                     for f in found[:6]
                 ],
                 "delete": any(f.kind == "link" for f in found),
@@ -396,37 +476,72 @@ def _to_fix(report: AuditReport, posts: dict[tuple[str, str], Post]) -> list[dic
     return rows
 
 
-def _heatmap_svg(fig: NetworkFigures) -> dict[str, Any]:
-    """Cells for an inline SVG: opacity by median rate, count written in each cell."""
-    values = [v for row in fig.heatmap.medians for v in row if v is not None]
-    top = max(values) if values else 0
+def heatmap_view(fig: NetworkFigures, lang: str = "en") -> dict[str, Any]:
+    """Cells for an inline SVG. Shade follows the median rate only where the cell holds
+    enough rated posts (`min_sample`): a cell of one or two posts is hatched and pale, never
+    the darkest, since its median says nothing yet. Each cell's title (read aloud and shown
+    on hover) gives the weekday, hour, posts, rated posts and median in the reader's words."""
+    bound = analytics_rules()["min_sample"]
+    heat = fig.heatmap
+    full = [
+        heat.medians[d][h]
+        for d in range(7)
+        for h in range(24)
+        if heat.medians[d][h] is not None and heat.rated[d][h] >= bound
+    ]
+    top = max(full) if full else 0
+    days = word("weekdays", lang).split(",")
     cells = []
     for day in range(7):
         for hour in range(24):
-            count = fig.heatmap.counts[day][hour]
-            rate = fig.heatmap.medians[day][hour]
+            count, rated = heat.counts[day][hour], heat.rated[day][hour]
+            rate = heat.medians[day][hour]
+            small = bool(count) and rated < bound
+            title = word(
+                "cell_title",
+                lang,
+                day=days[day],
+                hour=f"{hour:02d}",
+                count=count,
+                rated=rated,
+                rate=pct(rate, lang),
+            )
             cells.append(
                 {
                     "x": 40 + hour * 22,
                     "y": 10 + day * 22,
                     "count": count,
-                    "opacity": round(0.1 + 0.9 * (rate / top), 3) if rate and top else 0,
-                    "title": f"{calendar.day_abbr[day]} {hour:02d}h: {count} post(s), "
-                    f"median {_pct(rate)}",
+                    "small": small,
+                    "opacity": round(0.15 + 0.85 * (rate / top), 3)
+                    if rate and top and not small
+                    else 0,
+                    "title": f"{title} ({word('cell_small', lang)})" if small else title,
                 }
             )
-    return {"cells": cells, "days": list(calendar.day_abbr)}
+    return {
+        "cells": cells,
+        "days": word("weekdays_short", lang).split(","),
+        "legend": word("heatmap_legend", lang, bound=bound),
+        "untimed": [f"{days[d]}: {n}" for d, n in enumerate(heat.untimed) if n],
+    }
 
 
-def _bars(groups: list[Group]) -> list[dict[str, Any]]:
+def heatmap_svg(network: str, fig: NetworkFigures, lang: str = "en") -> Markup:
+    """The heatmap of one network as inline SVG (escaped), for the report and the tab."""
+    template = html_templates(TEMPLATES).get_template("audit_heatmap.svg.j2")
+    return Markup(template.render(network=network, hm=heatmap_view(fig, lang)))
+
+
+def _bars(groups: list[Group], lang: str = "en") -> list[dict[str, Any]]:
     shown = [g for g in groups if g.median_rate is not None][:8]
     top = max((g.median_rate for g in shown), default=0) or 1
+    small = word("small_sample", lang)
     return [
         {
             "label": g.label,
             "width": round(300 * g.median_rate / top, 1),
             "y": 5 + i * 24,
-            "text": f"{_pct(g.median_rate)} (n={g.rated}{', small sample' if g.small else ''})",
+            "text": f"{pct(g.median_rate, lang)} (n={g.rated}{', ' + small if g.small else ''})",
         }
         for i, g in enumerate(shown)
     ]

@@ -1,6 +1,8 @@
 """Recommended slots put to work: a campaign's briefs still to publish are moved onto the
 next free recommended weekday × hour of their network, in the brand's time zone, in one
-call. Each brief keeps its order; no two briefs of the brand share a network slot."""
+call. Each brief keeps its order; no two briefs of the brand share a network slot. A brief
+is never pulled earlier than planned by more than a week (the slot's own week), every move
+is reported from -> to, and `undo_slots` puts the moved briefs back."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from ..store import Brief, Campaign, Store, commit_or_conflict, get_or_404
 from .measures import Slot
 
 HORIZON_WEEKS = 26  # how far ahead a free slot is looked for
+EARLIEST = timedelta(days=7)  # a brief moves at most this much earlier than planned
 
 
 def _occurrences(slots: list[Slot], start: datetime, zone: str) -> list[datetime]:
@@ -38,7 +41,8 @@ def apply_slots(
     store: Store, campaign_id: int, slots: list[Slot], now: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Move each unpublished brief of the campaign to its network's next free recommended
-    slot; returns `{"brief_id", "network", "before", "after"}` per moved brief."""
+    slot, never more than EARLIEST before its planned time; returns `{"brief_id", "network",
+    "before", "after", "before_utc", "after_utc"}` per moved brief (the UTC times undo it)."""
     if not slots:
         raise InputError(
             "no recommended slot to apply: no weekday × hour holds enough rated posts.",
@@ -76,7 +80,9 @@ def apply_slots(
             )
             if network is None:
                 continue
-            for moment in _occurrences(mine, start, brief.timezone):
+            planned = brief.publish_at
+            earliest = max(start, planned - EARLIEST) if planned else start
+            for moment in _occurrences(mine, earliest, brief.timezone):
                 if all((n, moment) not in taken for n in brief.networks):
                     break
             else:
@@ -90,7 +96,28 @@ def apply_slots(
                     "network": network,
                     "before": local_text(before, brief.timezone) if before else None,
                     "after": local_text(moment, brief.timezone),
+                    "before_utc": before.astimezone(UTC).isoformat() if before else None,
+                    "after_utc": moment.astimezone(UTC).isoformat(),
                 }
             )
         commit_or_conflict(session, "the campaign's calendar")
     return moved
+
+
+def undo_slots(store: Store, moved: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Put briefs moved by `apply_slots` back at their planned time. A brief moved again
+    since (by hand or another call) is left as it is and not returned: nobody's later
+    change is overwritten. Returns the moves undone."""
+    undone = []
+    with store.session() as session:
+        for item in moved:
+            brief = session.get(Brief, item.get("brief_id"))
+            if brief is None or brief.publish_at is None or not item.get("after_utc"):
+                continue
+            if brief.publish_at != datetime.fromisoformat(item["after_utc"]):
+                continue
+            before = item.get("before_utc")
+            brief.publish_at = datetime.fromisoformat(before) if before else None
+            undone.append(item)
+        commit_or_conflict(session, "the campaign's calendar")
+    return undone

@@ -78,6 +78,15 @@ def parse_number(value: Any) -> float | None:
     return number / 100 if percent else number
 
 
+CLOCK = regex.compile(r"\d:\d\d|T\d\d")
+
+
+def has_clock(value: Any) -> bool:
+    """Whether a written time gives the time of day ("2024-03-06" does not, nor LinkedIn's
+    "Created date"); a date cell or a timestamp is judged with the rest of its file."""
+    return not isinstance(value, str) or bool(CLOCK.search(value))
+
+
 def parse_time(value: Any, zone: tzinfo, day_first: bool = False) -> datetime | None:
     """A post's time, aware: its own offset when written, else read in `zone`. Excel cells
     arrive as datetimes; ISO and '2021-03-01 14:05 +0000' are read exactly; other writings

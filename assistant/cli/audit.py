@@ -28,6 +28,9 @@ def audit(
     no_network: bool = typer.Option(False, "--no-network", help="Do not check links."),
     rate: str = typer.Option(None, "--rate", help="impressions | reach | linkedin"),
     zone: str = typer.Option("UTC", "--zone", help="Clock of times written without a zone."),
+    lang: str = typer.Option(
+        None, "--lang", help="Language of the HTML report (en, fr); default: the brand's."
+    ),
     apply_to: int = typer.Option(
         None,
         "--apply-slots",
@@ -38,8 +41,11 @@ def audit(
     """Audit and measure published posts from the networks' export files."""
     from ..analytics import LinkCache, apply_slots, audit_files, get_formula, run_audit
     from ..analytics.imports import clock
+    from ..analytics.words import languages
 
     check_format(fmt)
+    if lang is not None and lang not in languages():
+        raise typer.BadParameter(f"expected one of {', '.join(languages())}", param_hint="--lang")
     get_formula(rate)
     clock(zone)
     charter = brand(brand_slug)
@@ -56,7 +62,7 @@ def audit(
     )
     cache.save()
     if out is not None:
-        _write(out, report)
+        _write(out, report, lang or (charter.language if charter else "en"))
     moved = apply_slots(open_store(), apply_to, report.slots()) if apply_to is not None else None
     if fmt == "json":
         print_json(report.to_json() if moved is None else {**report.to_json(), "applied": moved})
@@ -66,11 +72,11 @@ def audit(
         raise typer.Exit(1)
 
 
-def _write(out: Path, report: AuditReport) -> None:
+def _write(out: Path, report: AuditReport, lang: str) -> None:
     import json
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report.html(datetime.now(UTC)), encoding="utf-8")
+    out.write_text(report.html(datetime.now(UTC), lang), encoding="utf-8")
     out.with_suffix(".json").write_text(
         json.dumps(report.figures_json(), ensure_ascii=False, indent=2, default=str),
         encoding="utf-8",

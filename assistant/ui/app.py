@@ -88,6 +88,7 @@ def launch_options() -> dict:
         # Gradio's own footer ("Use via API", "Runs") is English-only and not this tool's
         # interface: the scriptable interface is the CLI
         "footer_links": [],
-        "max_file_size": limits().upload_bytes,
+        # the largest bound of any tab: each tab checks its own and words the refusal
+        "max_file_size": max(limits().upload_bytes, limits().analytics_bytes),
         "app_kwargs": {"middleware": [Middleware(PageCache)]},
     }

@@ -19,19 +19,27 @@ from ..analytics import (
     audit_files,
     formula_names,
     run_audit,
+    undo_slots,
 )
-from ..analytics.report import report_view
+from ..analytics.report import heatmap_svg, ranked_posts, report_view
+from ..analytics.words import number, pct, word
+from ..campaign import brand_timezone
 from ..charter import load_brand
 from ..errors import InputError
+from ..limits import limits
 from ..settings import get_settings
 from ..store import Store
 from .boundary import handled
 from .campaign import campaign_choices
+from .draft import default_slot
 from .i18n import request_language, t, tr
 from .templates import render_html
 
 COLUMNS = ("severity", "network", "post_id", "kind", "message")
 ALL = "*"
+COLUMN_WIDTHS = ["13%", "9%", "14%", "12%", "52%"]
+SEVERITIES = ("error", "warning", "info")
+EXPECTED = {"a number": "number", "a date and time": "date", "a network": "network"}
 
 
 def _charter(slug: str | None):
@@ -39,20 +47,23 @@ def _charter(slug: str | None):
 
 
 def summary_html(report: AuditReport, lang: str) -> str:
-    """The figures a CM reads first, in the reader's language (the notes stay as written)."""
+    """The figures a CM reads first, in the reader's language: overview, the heatmap of each
+    network (small samples hatched), the best and worst posts, the slots and the notes."""
     errors = sum(f.severity == "error" for f in report.findings)
     warnings = sum(f.severity == "warning" for f in report.findings)
     days = tr("audit_weekdays", lang).split(",")
     slots = [
-        f"{s.network}: {days[s.weekday]} {s.hour:02d}:00 ({s.median_rate * 100:.2f} %, n={s.posts})"
+        f"{s.network}: {days[s.weekday]} {s.hour:02d}:00 ({pct(s.median_rate, lang)}, n={s.posts})"
         for s in report.slots()
     ]
-    view = report_view(report)
-    for heatmap in view["heatmaps"].values():
-        heatmap["days"] = [d[:3] for d in days]
+    view = report_view(report, lang)
     labels = {
         key: tr(f"audit_{key}", lang)
         for key in ("network", "posts", "per_week", "gap", "heatmap", "slots", "no_slot", "notes")
+    }
+    labels |= {
+        key: tr(f"audit_{key}", lang)
+        for key in ("ranked", "col_rank", "col_post", "col_rate", "col_text", "no_ranked")
     }
     labels["rate"] = tr("audit_rate_total", lang)
     return render_html(
@@ -67,8 +78,11 @@ def summary_html(report: AuditReport, lang: str) -> str:
         ),
         labels=labels,
         view=view,
+        heatmaps={n: heatmap_svg(n, f, lang) for n, f in report.figures.items()},
+        legends={n: view["heatmaps"][n]["legend"] for n in report.figures},
+        ranked={n: ranked_posts(f, lang) for n, f in report.figures.items()},
         slots=slots,
-        notes=report.notes,
+        notes=view["notes"],
     )
 
 
@@ -88,18 +102,65 @@ def filtered(rows: list[dict], network: str, kind: str, severity: str) -> list[d
     ]
 
 
+def shown_value(column: str, value: Any, lang: str) -> Any:
+    """Severity and kind in the reader's words; other cells as the file wrote them."""
+    if column == "severity":
+        return word(f"severity_{value}", lang)
+    if column == "kind":
+        return word(f"kind_{value}", lang)
+    return value
+
+
 def table(rows: list[dict], lang: str) -> pd.DataFrame:
     names = [tr(f"audit_col_{c if c != 'post_id' else 'post'}", lang) for c in COLUMNS]
-    return pd.DataFrame([[r[c] for c in COLUMNS] for r in rows], columns=names)
+    return pd.DataFrame(
+        [[shown_value(c, r[c], lang) for c in COLUMNS] for r in rows], columns=names
+    )
 
 
-def write_report(report: AuditReport) -> list[str]:
-    """The HTML report and its figures as files the browser downloads."""
+def choices(values: list[str], prefix: str, lang: str) -> list[tuple[str, str]]:
+    """Filter choices: the reader's word shown, the finding's value kept."""
+    return [(tr("audit_all", lang), ALL)] + [(word(f"{prefix}_{v}", lang), v) for v in values]
+
+
+def check_sizes(paths: list[str], lang: str) -> None:
+    """Refuse an export over the analytics bound before reading anything, in the reader's
+    words (the same bound the CLI applies)."""
+    bound = limits().analytics_bytes
+    for path in paths:
+        size = Path(path).stat().st_size
+        if size > bound:
+            params = {
+                "what": Path(path).name,
+                "size_mb": number(size / 2**20, lang),
+                "limit_mb": number(bound / 2**20, lang, 0),
+            }
+            raise InputError(
+                tr("analytics_too_big", lang, **params), key="analytics_too_big", **params
+            )
+
+
+def read_files(paths: list[str], lang: str) -> list:
+    """The exports; a bad cell's expectation ("a number") is worded in the reader's language."""
+    try:
+        return audit_files(paths)
+    except InputError as exc:
+        expected = str(exc.params.get("expected", ""))
+        for english, short in EXPECTED.items():
+            if exc.key == "analytics_cell" and expected.startswith(english):
+                rest = expected[len(english) :]
+                exc.params["expected"] = tr(f"audit_expected_{short}", lang) + rest
+                break
+        raise
+
+
+def write_report(report: AuditReport, lang: str = "en") -> list[str]:
+    """The HTML report (in the reader's language) and its figures as files to download."""
     import json
 
     folder = Path(tempfile.mkdtemp(prefix="audit-"))
     page = folder / f"audit-{report.brand}.html"
-    page.write_text(report.html(), encoding="utf-8")
+    page.write_text(report.html(lang=lang), encoding="utf-8")
     page.with_suffix(".csv").write_text(report.figures_csv(), encoding="utf-8")
     page.with_suffix(".json").write_text(
         json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
@@ -144,13 +205,18 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
             elem_id="audit-filter-kind",
         )
         severity = gr.Dropdown(
-            [(t("audit_all"), ALL), "error", "warning", "info"],
+            [(t("audit_all"), ALL), *SEVERITIES],
             value=ALL,
             label=t("audit_filter_severity"),
             elem_id="audit-filter-severity",
         )
-    grid = gr.Dataframe(
-        label=t("audit_findings"), interactive=False, wrap=True, elem_id="audit-findings"
+    grid = gr.Dataframe(  # shown once there are findings: an empty grid reads "1 2 3"
+        label=t("audit_findings"),
+        interactive=False,
+        wrap=True,
+        visible=False,
+        column_widths=COLUMN_WIDTHS,  # the message keeps room on a phone
+        elem_id="audit-findings",
     )
     selected_text = gr.Textbox(
         label=t("audit_selected"), interactive=False, lines=3, elem_id="audit-selected"
@@ -160,6 +226,8 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
         target = gr.Dropdown([], label=t("audit_apply_campaign"), elem_id="audit-campaign")
         apply = gr.Button(t("audit_apply"), elem_id="audit-apply")
     applied = gr.HTML(elem_id="audit-applied")
+    undo = gr.Button(t("audit_undo"), visible=False, elem_id="audit-undo")
+    moves = gr.State([])
     report_files = gr.File(
         label=t("audit_report_file"),
         file_count="multiple",
@@ -176,7 +244,8 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
         lang = request_language(request)
         if not paths:
             raise InputError(tr("audit_no_files", lang), key="audit_no_files")
-        exports = audit_files(paths)
+        check_sizes(paths, lang)
+        exports = read_files(paths, lang)
 
         def step(stage: str, done: int, total: int) -> None:
             progress((done, total), desc=tr(f"audit_progress_{stage}", lang))
@@ -194,14 +263,16 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
         networks = sorted({r["network"] for r in found})
         kinds = sorted({r["kind"] for r in found})
         all_label = tr("audit_all", lang)
+        levels = [s for s in SEVERITIES if any(r["severity"] == s for r in found)]
         return (
             summary_html(report, lang),
             found,
             found,
-            table(found, lang),
+            gr.update(value=table(found, lang), visible=bool(found)),
             gr.update(choices=[(all_label, ALL), *networks], value=ALL),
-            gr.update(choices=[(all_label, ALL), *kinds], value=ALL),
-            write_report(report),
+            gr.update(choices=choices(kinds, "kind", lang), value=ALL),
+            gr.update(choices=choices(levels, "severity", lang), value=ALL),
+            write_report(report, lang),
             [asdict(s) for s in report.slots()],
             gr.update(choices=campaign_choices(store)),
         )
@@ -209,8 +280,9 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
     run.click(
         audit,
         [brand, files, rate, links],
-        [summary, rows, shown, grid, network, kind, report_files, slots, target],
+        [summary, rows, shown, grid, network, kind, severity, report_files, slots, target],
         concurrency_limit=2,
+        show_progress_on=[summary],  # one progress bar, where the results will show
     )
 
     @handled
@@ -221,15 +293,32 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
             raise InputError(tr("audit_no_campaign", lang), key="audit_no_campaign")
         moved = apply_slots(store, int(campaign_id), [Slot(**s) for s in found_slots or []])
         items = [tr("audit_moved", lang, **m) for m in moved]
-        return render_html(
+        page = render_html(
             "campaign_notes",
             kind="info",
             title=tr("audit_applied", lang),
             items=items,
             empty=tr("audit_nothing_moved", lang),
         )
+        return page, moved, gr.update(visible=bool(moved))
 
-    apply.click(apply_to, [target, slots], applied)
+    apply.click(apply_to, [target, slots], [applied, moves, undo])
+
+    @handled
+    def undo_moves(moved, request: gr.Request):
+        """Every brief just moved goes back to its planned time (unless moved since)."""
+        lang = request_language(request)
+        undone = undo_slots(store, moved or [])
+        page = render_html(
+            "campaign_notes",
+            kind="info",
+            title=tr("audit_undone", lang),
+            items=[tr("audit_undo_back", lang, **m) for m in undone],
+            empty=tr("audit_nothing_undone", lang),
+        )
+        return page, [], gr.update(visible=False)
+
+    undo.click(undo_moves, moves, [applied, moves, undo])
 
     @handled
     def refilter(found, net, what, level, request: gr.Request):
@@ -257,11 +346,24 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
 
     @handled
     def open_in_draft(row, slug, request: gr.Request):
+        """The post as a brief under the audited brand; the date picker follows that brand's
+        zone (label and default time), as a brand change in the Draft tab does."""
         if not row or not row.get("text"):
             raise InputError(
                 tr("audit_nothing_selected", request_language(request)),
                 key="audit_nothing_selected",
             )
-        return gr.Tabs(selected="draft"), slug, row["text"], [row["network"]]
+        zone = brand_timezone(_charter(slug))
+        return (
+            gr.Tabs(selected="draft"),
+            slug,
+            row["text"],
+            [row["network"]],
+            gr.update(value=default_slot(zone), timezone=zone, info=zone),
+        )
 
-    fix.click(open_in_draft, [chosen, brand], [tabs, draft.brand, draft.brief, draft.networks])
+    fix.click(
+        open_in_draft,
+        [chosen, brand],
+        [tabs, draft.brand, draft.brief, draft.networks, draft.when],
+    )

@@ -1,0 +1,61 @@
+"""The Bilan / Audit tab's server side: one upload bound worded in the reader's language,
+a bad cell explained in French, severities and kinds in the reader's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.analytics import read_export, run_audit
+from assistant.errors import InputError
+from assistant.limits import limits
+from assistant.ui.i18n import error_text
+
+DATA = Path(__file__).parent / "data" / "analytics"
+
+
+def test_the_app_lets_an_export_as_large_as_the_cli_reach_the_tab():
+    from assistant.ui.app import launch_options
+
+    assert launch_options()["max_file_size"] >= limits().analytics_bytes
+
+
+def test_an_export_over_the_bound_is_refused_in_french(tmp_path):
+    from assistant.ui.audit import check_sizes
+
+    big = tmp_path / "tweets-2024.csv"
+    with big.open("wb") as out:
+        out.truncate(limits().analytics_bytes + 1)  # sparse: no disk used
+    with pytest.raises(InputError) as caught:
+        check_sizes([str(big)], "fr")
+    text = error_text(caught.value, "fr")
+    assert "tweets-2024.csv pèse 50,0 Mio" in text
+    assert "Découpez-le par période" in text
+    small = tmp_path / "ok.csv"
+    small.write_bytes(b"x" * (limits().upload_bytes + 1))  # over the old 10 MiB, under 50 MiB
+    check_sizes([str(small)], "fr")
+
+
+def test_a_bad_number_cell_is_explained_in_french(tmp_path):
+    from assistant.ui.audit import read_files
+
+    bad = tmp_path / "x.csv"
+    text = (DATA / "x_legacy_small.csv").read_text(encoding="utf-8")
+    bad.write_text(text.replace('"1500.0"', '"beaucoup"', 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_files([str(bad)], "fr")
+    shown = error_text(caught.value, "fr")
+    assert "un nombre attendu" in shown and "a number" not in shown
+
+
+def test_findings_show_severity_and_kind_in_french():
+    from assistant.ui.audit import choices, finding_rows, table
+
+    report = run_audit([read_export(DATA / "x_legacy_small.csv")], None, "b", network=False)
+    rows = finding_rows(report)
+    frame = table(rows, "fr")
+    values = set(frame.iloc[:, 0]) | set(frame.iloc[:, 3])
+    assert not values & {"error", "warning", "info", "spelling", "charter", "cadence"}
+    assert values & {"erreur", "avertissement", "information"}
+    assert ("orthographe", "spelling") in choices(["spelling"], "kind", "fr")
