@@ -5,12 +5,14 @@ hammered by one audit) and a cache kept between runs."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -20,6 +22,9 @@ from ..tokens import urls
 from .findings import Finding
 from .post import Post
 from .rules import analytics_rules
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 SCHEME_URL = regex.compile(r"https?://[^\s<>\"'«»]+")
 TRAILING = ".,;:!?)»\"'"
@@ -183,15 +188,17 @@ async def check_links_async(
     return results
 
 
-def check_links(
-    links: Iterable[str],
-    cache: LinkCache | None = None,
-    timeout: float | None = None,
-    per_host: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[str, LinkStatus]:
-    """check_links_async from synchronous code (the CLI, the UI's worker threads)."""
-    return asyncio.run(check_links_async(links, cache, timeout, per_host, progress))
+def _synchronous(check: Callable[P, Awaitable[T]]) -> Callable[P, T]:
+    """The same check from synchronous code (the CLI, the UI's worker threads)."""
+
+    @functools.wraps(check)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return asyncio.run(check(*args, **kwargs))
+
+    return run
+
+
+check_links = _synchronous(check_links_async)
 
 
 def link_findings(posts: Iterable[Post], statuses: dict[str, LinkStatus]) -> list[Finding]:
