@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 
 from .charter import Charter, load_brand
 from .errors import InputError, WorkflowError
+from .guardrails import french_spacing
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, Reply, ReplyVersion
 from .limits import clean_text, limits
 from .llm import ChatProvider
@@ -46,6 +47,7 @@ POST_ONLY_RULES = ("brand.legal_missing", "brand.hashtag_camelcase")
 FIRST_NAME = regex.compile(r"^\p{Lu}[\p{L}'’-]{1,30}$")
 UNFILLED = regex.compile(r"\[[a-z_]+\]")
 SENTENCE = regex.compile(r"(?<=[.!?…])\s+")
+LINE_DASH = regex.compile(r"(?m)^([—–])[ \t]+")
 
 
 @dataclass
@@ -78,6 +80,19 @@ def reply_rules() -> dict[str, Any]:
 def reply_length(network: str) -> int:
     """The longest reply the network accepts (a post's limit when the file has none)."""
     return int(reply_rules()["reply_length"].get(network, get_platform(network).max_length))
+
+
+def reply_language(item: InboxItem, charter: Charter) -> str:
+    """The language a reply is written and checked in: the comment's when the charter speaks
+    it (its FAQ answers and saved replies are written in it), else the brand's own, so a
+    reply never mixes an English greeting with a French answer."""
+    return item.language if item.language in charter.languages else charter.language
+
+
+def names_of(item: InboxItem) -> tuple[str, ...]:
+    """The commenter's name as a reply may write it: the handle, its words, the first name."""
+    author = (item.author or "").strip().lstrip("@")
+    return tuple(n for n in dict.fromkeys([author, *author.split(" "), first_name(author)]) if n)
 
 
 def first_name(author: str) -> str:
@@ -133,12 +148,24 @@ def promises(text: str, charter: Charter) -> list[Match]:
     return found
 
 
-def reply_checks(text: str, lang: str, charter: Charter, network: str) -> list[Match]:
-    """Proofreading as for posts (minus the rules about a whole post), plus the promises."""
+def typography(text: str, lang: str, charter: Charter) -> str:
+    """The French spacing posts get (no-break spaces before ; : ! ? and inside « »), and a
+    no-break space after the dash that opens a signature line, so a drafted reply does not
+    fail the charter's own typography checks."""
+    if lang != "fr" or charter.typography != "strict":
+        return text
+    return LINE_DASH.sub("\\1\u00a0", french_spacing(text))
+
+
+def reply_checks(
+    text: str, lang: str, charter: Charter, network: str, names: tuple[str, ...] = ()
+) -> list[Match]:
+    """Proofreading as for posts (minus the rules about a whole post), plus the promises;
+    the commenter's own name (`names`) is never an unknown word."""
     found = [
         m
         for m in check_text(text, lang, charter, network).matches
-        if m.rule_id not in POST_ONLY_RULES
+        if m.rule_id not in POST_ONLY_RULES and text[m.offset : m.offset + m.length] not in names
     ]
     return sorted(
         found + promises(text, charter) + unfilled(text), key=lambda m: (m.offset, m.length)
@@ -249,7 +276,8 @@ def _styled(
         }.get(item.intent, words["thanks"])
     )
     body = " ".join(p for p in (feeling, core.text, follow) if p)
-    opening = fill(words["hello"], values)
+    named = values.get("first_name") and values["first_name"] in body
+    opening = fill(words["hello"], {**values, "first_name": ""} if named else values)
     return "\n".join(p for p in (f"{opening} {_after_greeting(body, charter)}", signature) if p)
 
 
@@ -270,12 +298,17 @@ def _option(
 ) -> ReplyOption:
     changes: list[str] = []
     if kind == "public":
-        text, changes = fit(text, item.network)
+        spaced = typography(text, lang, charter)
+        changes = ["typography"] if spaced != text else []
+        text, cut = fit(spaced, item.network)
+        changes += cut
     profile = get_platform(item.network).model_copy(
         update={"max_length": reply_length(item.network)}
     )
     size = measure(text, profile)
-    found = reply_checks(text, lang, charter, item.network) if kind == "public" else []
+    found = (
+        reply_checks(text, lang, charter, item.network, names_of(item)) if kind == "public" else []
+    )
     checks = [m.to_dict() for m in found]
     return ReplyOption(
         option=style,
@@ -297,7 +330,7 @@ def draft_options(
 ) -> list[ReplyOption]:
     """The options for one comment: an internal note when escalated, none for spam, else
     warm, factual and short (by the model when one is given, from the charter otherwise)."""
-    lang = item.language if item.language in ("fr", "en") else charter.language
+    lang = reply_language(item, charter)
     if item.escalation:
         return [_option("note", "note", _note(item, charter, lang), "note", item, charter, lang)]
     if item.intent in reply_rules()["no_reply_intents"]:
@@ -441,7 +474,12 @@ def _add_version(
 ) -> ReplyVersion:
     charter = _charter_for(item)
     matches = (
-        [m.to_dict() for m in reply_checks(text, item.language, charter, item.network)]
+        [
+            m.to_dict()
+            for m in reply_checks(
+                text, reply_language(item, charter), charter, item.network, names_of(item)
+            )
+        ]
         if kind == "public"
         else []
     )

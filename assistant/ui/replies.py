@@ -384,9 +384,10 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
                 return gr.skip(), gr.skip()
             item = inbox.get_item(store, item_id)
             charter = load_brand(item.brand, get_settings().brand_dir)
-            fixed = fix_all(text, item.language, charter, item.network)
+            lang_of_reply = replies.reply_language(item, charter)
+            fixed = fix_all(text, lang_of_reply, charter, item.network)
             option = replies._option(
-                OPTIONS[index], "public", fixed, "human", item, charter, item.language
+                OPTIONS[index], "public", fixed, "human", item, charter, lang_of_reply
             )
             return fixed, checks_html(option.to_dict(), lang)
 
