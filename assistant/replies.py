@@ -126,8 +126,14 @@ def _phrases(lang: str, charter: Charter) -> dict[str, str]:
     return table["fr"][address if address in ("tu", "vous") else "vous"]
 
 
-def promises(text: str, charter: Charter) -> list[Match]:
-    """Every forbidden promise in a reply, as an error match (never-promise guardrail)."""
+def _message(name: str, lang: str, **values: str) -> str:
+    texts = reply_rules()["messages"][name]
+    return (texts.get(lang) or texts["en"]).format(**values)
+
+
+def promises(text: str, charter: Charter, lang: str = "en") -> list[Match]:
+    """Every forbidden promise in a reply, as an error match (never-promise guardrail),
+    worded in the reply's language."""
     found = []
     plain = normalise(text)
     for rule in charter.community.never_promise:
@@ -137,8 +143,12 @@ def promises(text: str, charter: Charter) -> list[Match]:
                     Match(
                         offset=hit.start(),
                         length=hit.end() - hit.start(),
-                        message=f"a reply must never promise this ({rule.name}): "
-                        f"{text[hit.start() : hit.end()]!r}",
+                        message=_message(
+                            "never_promise",
+                            lang,
+                            rule=rule.name,
+                            text=text[hit.start() : hit.end()],
+                        ),
                         rule_id=f"community.never_promise.{rule.name}",
                         category="community",
                         severity="error",
@@ -168,17 +178,18 @@ def reply_checks(
         if m.rule_id not in POST_ONLY_RULES and text[m.offset : m.offset + m.length] not in names
     ]
     return sorted(
-        found + promises(text, charter) + unfilled(text), key=lambda m: (m.offset, m.length)
+        found + promises(text, charter, lang) + unfilled(text, lang),
+        key=lambda m: (m.offset, m.length),
     )
 
 
-def unfilled(text: str) -> list[Match]:
+def unfilled(text: str, lang: str = "en") -> list[Match]:
     """A saved reply's variable nobody filled in ([order_id]): sent as is, it shows."""
     return [
         Match(
             offset=hit.start(),
             length=hit.end() - hit.start(),
-            message=f"fill in {hit.group()} before sending",
+            message=_message("unfilled", lang, name=hit.group()),
             rule_id="community.unfilled",
             category="community",
             severity="error",

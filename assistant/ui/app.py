@@ -33,8 +33,8 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 review_timer = review.build(store, review_tab)
             with gr.Tab(t("tab_campaign"), elem_id="tab-campaign") as campaign_tab:
                 campaign_timer = campaign.build(store, campaign_tab)
-            with gr.Tab(t("tab_replies"), elem_id="tab-replies") as replies_tab:
-                replies.build(store, slugs, replies_tab)
+            with gr.Tab(t("tab_replies"), elem_id="tab-replies", id="replies") as replies_tab:
+                replies_load = replies.build(store, slugs, replies_tab, tabs)
             with gr.Tab(t("tab_brand"), elem_id="tab-brand") as brand_tab:
                 brand.build(slugs, brand_tab)
             with gr.Tab(t("tab_audit"), elem_id="tab-audit") as audit_tab:
@@ -51,6 +51,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
         )
         # a page load is a cheap read: it never waits behind drafting or decisions
         app.load(on_load.fn, on_load.inputs, on_load.outputs, concurrency_limit=None)
+        app.load(replies_load.fn, replies_load.inputs, replies_load.outputs, concurrency_limit=None)
     return app
 
 
