@@ -36,6 +36,7 @@ class Limits:
     inbox_bytes: int
     inbox_rows: int
     analytics_bytes: int
+    upload_ceiling_bytes: int
 
 
 @cache

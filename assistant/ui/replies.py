@@ -261,6 +261,12 @@ def write_export(rows: list[dict], path: Path) -> Path:
 # ---- the panel ------------------------------------------------------------------------------
 
 
+def work_state() -> gr.BrowserState:
+    """Where the browser keeps the Replies work. Made outside the tabs: a tab not shown at
+    load is not mounted, and its browser state would not be read back."""
+    return gr.BrowserState({}, storage_key="assistant-replies-work")
+
+
 @dataclass
 class Loader:
     """What a page load calls to bring the open comment and the typed replies back."""
@@ -268,10 +274,17 @@ class Loader:
     fn: Any
     inputs: list
     outputs: list
+    then: Any = None  # then (JavaScript), once the work is back: bring this tab to the front
+    then_inputs: list | None = None
+    then_outputs: list | None = None
 
 
 def build(
-    store: Store, slugs: list[str], tab: gr.Tab | None = None, tabs: gr.Tabs | None = None
+    store: Store,
+    slugs: list[str],
+    tab: gr.Tab | None = None,
+    tabs: gr.Tabs | None = None,
+    work: gr.BrowserState | None = None,
 ) -> Loader:
     """The Replies panel; showing the tab reloads the inbox. The open comment and the text
     typed in the options are kept in the browser, so a reload loses no work."""
@@ -312,7 +325,7 @@ def build(
         )
     current = gr.State(None)
     seen = gr.State(None)  # the reply version on screen: what Approve approves
-    work = gr.BrowserState({}, storage_key="assistant-replies-work")
+    work = work if work is not None else work_state()
     thread = gr.HTML(elem_id="replies-thread")
     with gr.Row():
         who = gr.Textbox(get_settings().user, label=t("rp_who"), elem_id="replies-who")
@@ -554,7 +567,7 @@ def _keep_work(store: Store, tabs: gr.Tabs | None, tab: gr.Tab | None, work: gr.
     def remember(item_id: int | None, *texts: str) -> dict:
         return {"item": item_id, "texts": list(texts), "front": True}
 
-    gr.on([current.change, *(b.input for b in boxes)], remember, [current, *boxes], work, **quiet)
+    gr.on([current.change, *(b.change for b in boxes)], remember, [current, *boxes], work, **quiet)
     if tabs is not None and tab is not None:
 
         @handled
@@ -568,20 +581,24 @@ def _keep_work(store: Store, tabs: gr.Tabs | None, tab: gr.Tab | None, work: gr.
     def restore(kept: dict | None, request: gr.Request) -> tuple:
         kept = kept or {}
         lang = request_language(request)
-        front = gr.Tabs(selected="replies") if kept.get("front") and kept.get("item") else gr.skip()
         try:
             opened = list(_reopen(store, int(kept["item"]), lang)) if kept.get("item") else None
         except (AssistantError, TypeError, ValueError):
             opened = None
-        extra = (front,) if tabs is not None else ()
         if opened is None:
-            return (*_skip(len(view)), *extra)
+            return _skip(len(view))
         for index, text in enumerate((kept.get("texts") or [])[:3]):
             if text:
                 opened[3 + index] = {**opened[3 + index], "value": text}
-        return (*opened, *extra)
+        return tuple(opened)
 
-    return Loader(restore, [work], [*view, *([tabs] if tabs is not None else [])])
+    # a person's click on the tab: a tab brought forward from the server at load mounts its
+    # menus before their labels are translated, and they then send a label as their value
+    front = """(kept) => { if (kept && kept.front && kept.item) {
+      const button = [...document.querySelectorAll('button[role="tab"]')]
+        .find(b => (b.id || '').startsWith('tab-replies'));
+      if (button) button.click(); } return []; }"""
+    return Loader(restore, [work], view, front, [work], None)
 
 
 def _reopen(store: Store, item_id: int, lang: str) -> tuple:
