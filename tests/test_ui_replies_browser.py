@@ -148,9 +148,7 @@ TALLEST_HEADER_JS = """(sel) => Math.max(...[...document.querySelectorAll(sel + 
   .filter(th => th.offsetWidth > 0).map(th => th.getBoundingClientRect().height))"""
 
 
-def test_the_reviewer_approves_the_text_on_screen_and_work_survives_a_reload(
-    running_app, tmp_path
-):
+def test_the_reviewer_approves_the_text_on_screen_and_work_survives_a_reload(running_app, tmp_path):
     """alex keeps an edited Warm option (v2) and sends it for review; rita sees v2 itself and
     her approval names it; a reload keeps the open comment and unsaved text; the inbox fits a
     laptop and a phone; an over-large file is refused in French under its own name."""

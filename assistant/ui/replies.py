@@ -313,7 +313,8 @@ def build(
         refresh = gr.Button(t("rp_refresh"), elem_id="replies-refresh", scale=0)
     gr.Markdown(t("rp_hint"), elem_classes=["hint"])
     table = gr.Dataframe(value=pd.DataFrame([], columns=headers("fr")), interactive=False, wrap=True,
-                         elem_id="replies-inbox")  # fmt: skip
+                         elem_id="replies-inbox",
+                         column_widths=["6%", "8%", "18%", "13%", "12%", "43%"])  # fmt: skip
     with gr.Row():
         confirm = gr.Checkbox(
             label=t("rp_hide_confirm"), value=False, elem_id="replies-hide-confirm"
