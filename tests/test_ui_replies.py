@@ -112,3 +112,26 @@ def test_the_spreadsheet_export_has_a_bom_and_neutral_formulas(tmp_path):
     data = write_export(rows, tmp_path / "inbox.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and "Très déçue".encode() in data
     assert b",=HYPERLINK" not in data
+
+
+def test_showing_the_replies_tab_to_a_logged_in_user_fills_in_who_they_are(monkeypatch):
+    """"Votre nom: cm / Rôle: relecteur" was shown to a logged-in author on the Replies tab."""
+    import gradio as gr
+
+    from assistant.settings import get_settings
+    from assistant.ui.app import build_app
+
+    monkeypatch.setenv("ASSISTANT_AUTH", "alex:pw1:author,rita:pw2:reviewer")
+    get_settings.cache_clear()
+    app = build_app(open_store())
+    ids = {block._id: getattr(block, "elem_id", None) for block in app.blocks.values()}
+    shown = [
+        f
+        for f in app.fns.values()
+        if any(ids.get(t[0]) == "tab-replies" and t[1] == "select" for t in f.targets)
+        and {"replies-who", "replies-role"} <= {getattr(o, "elem_id", None) for o in f.outputs}
+    ]
+    assert len(shown) == 1
+    name, role = shown[0].fn(gr.Request(username="alex"))
+    assert (name["value"], role["value"]) == ("alex", "author")
+    assert name["interactive"] is False and role["interactive"] is False
