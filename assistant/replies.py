@@ -296,10 +296,10 @@ def _note(item: InboxItem, charter: Charter, lang: str) -> str:
     rule = charter.community.rule(item.escalation)
     template = reply_rules()["phrases"]["en" if lang == "en" else "fr"]["note"]
     return template.format(
-        role=rule.role if rule else "?",
+        role=rule.role_in(lang) if rule else "?",
         author=item.author or "?",
         network=get_platform(item.network).name,
-        rule=item.escalation,
+        rule=rule.title_in(lang) if rule else item.escalation,
         text=" ".join(item.text.split())[:500],
     )
 
@@ -391,7 +391,7 @@ async def _model_options(
                 and normalise(core.text)[:60] not in normalise(text)
             ):
                 text = f"{text}\n{core.text}"  # the approved answer is never lost
-            if promises(text, charter):
+            if promises(text, charter, lang):
                 reason, text = "model_promised", ""
         except Exception as exc:  # one failed option falls back; the others stand
             from .drafting import _reason

@@ -115,7 +115,7 @@ def test_the_spreadsheet_export_has_a_bom_and_neutral_formulas(tmp_path):
 
 
 def test_showing_the_replies_tab_to_a_logged_in_user_fills_in_who_they_are(monkeypatch):
-    """"Votre nom: cm / Rôle: relecteur" was shown to a logged-in author on the Replies tab."""
+    """ "Votre nom: cm / Rôle: relecteur" was shown to a logged-in author on the Replies tab."""
     import gradio as gr
 
     from assistant.settings import get_settings
