@@ -214,6 +214,12 @@ def outcome(kind: str, message: str) -> str:
     return render_html("review_outcome", kind=kind, message=message)
 
 
+@handled
+def _cleared() -> str:
+    """No message: the last one is about a file or a comment no longer in hand."""
+    return outcome("", "")
+
+
 def _refused(exc: AssistantError, lang: str, what: str) -> str:
     log.info("refused %s: %s", what, exc)
     message = error_text(exc, lang)
@@ -274,9 +280,8 @@ class Loader:
     fn: Any
     inputs: list
     outputs: list
-    then: Any = None  # then (JavaScript), once the work is back: bring this tab to the front
+    then: str | None = None  # JavaScript, once the work is back: bring this tab to the front
     then_inputs: list | None = None
-    then_outputs: list | None = None
 
 
 def build(
@@ -384,7 +389,7 @@ def build(
         import_upload, [upload, brand, who, role, shown, intent], [result, table], **WRITES
     )
     # a new file (or a refused one) makes the last message stale
-    upload.change(lambda: outcome("", ""), None, result, show_progress="hidden")
+    upload.change(_cleared, None, result, show_progress="hidden")
 
     @handled
     def add_pasted(text: str, net: str, writer: str, brand_slug: str, name: str, kind: str, show: str,
@@ -599,7 +604,7 @@ def _keep_work(store: Store, tabs: gr.Tabs | None, tab: gr.Tab | None, work: gr.
       const button = [...document.querySelectorAll('button[role="tab"]')]
         .find(b => (b.id || '').startsWith('tab-replies'));
       if (button) button.click(); } return []; }"""
-    return Loader(restore, [work], view, front, [work], None)
+    return Loader(restore, [work], view, front, [work])
 
 
 def _reopen(store: Store, item_id: int, lang: str) -> tuple:
