@@ -67,6 +67,18 @@ class EscalationRule(_Strict):
     role: str = Field(min_length=1)
     keywords: list[str] = Field(min_length=1)
     crisis: bool = True
+    # how the rule and the role are shown to people, per language ({fr: santé, en: health});
+    # the name and the role themselves when a language is missing
+    title: dict[Literal["fr", "en"], str] = {}
+    role_title: dict[Literal["fr", "en"], str] = {}
+
+    def title_in(self, lang: str) -> str:
+        """The rule's name as a person reads it in `lang`."""
+        return self.title.get(lang) or self.name  # type: ignore[call-overload]
+
+    def role_in(self, lang: str) -> str:
+        """The role's name as a person reads it in `lang`."""
+        return self.role_title.get(lang) or self.role  # type: ignore[call-overload]
 
 
 class NeverPromise(_Strict):

@@ -94,12 +94,20 @@ class ImportResult:
         return {"file": self.file, "read": self.read, "added": self.added, "already": self.already}
 
 
-def _bad(where: str, row: int | None, column: str, problem: str, **params: Any) -> InputError:
-    """One import error naming the file, the row (1 = first data row) and the field."""
+def _bad(
+    where: str,
+    row: int | None,
+    column: str,
+    problem: str,
+    key: str = "import_bad_field",
+    **params: Any,
+) -> InputError:
+    """One import error naming the file, the row (1 = first data row) and the field; `key`
+    words a known problem in the reader's language."""
     at = f"{where}, row {row}, field {column!r}" if row else f"{where}, field {column!r}"
     return InputError(
         f"{at}: {problem}; nothing was imported.",
-        key="import_bad_field",
+        key=key,
         file=where,
         row=row or 0,
         column=column,
@@ -108,10 +116,12 @@ def _bad(where: str, row: int | None, column: str, problem: str, **params: Any) 
     )
 
 
-def read_file(path: str | Path) -> tuple[str, bytes]:
-    """The file's bytes within the import bound (refused before reading it whole)."""
+def read_file(path: str | Path, name: str | None = None) -> tuple[str, bytes]:
+    """The file's bytes within the import bound (refused before reading it whole). `name` is
+    how messages call the file (the name the person chose, not where an upload was kept)."""
     path = Path(path)
-    return str(path), read_bounded(path, limits().inbox_bytes, "an inbox file", SPLIT_IT)
+    where = name or str(path)
+    return where, read_bounded(path, limits().inbox_bytes, "an inbox file", SPLIT_IT, where)
 
 
 def parse(data: bytes, where: str) -> list[Incoming]:
@@ -324,7 +334,15 @@ def _field(row: dict[str, Any], name: str, where: str, number: int, limit: int) 
         raise _bad(where, number, name, f"expected text, got {type(value).__name__}")
     value = str(value).strip()
     if len(value) > limit:
-        raise _bad(where, number, name, f"{len(value):,} characters; at most {limit:,}")
+        raise _bad(
+            where,
+            number,
+            name,
+            f"{len(value):,} characters; at most {limit:,}",
+            key="import_field_too_long",
+            size=len(value),
+            limit=limit,
+        )
     return CONTROL.sub(_repaired, value).strip()
 
 
@@ -350,7 +368,7 @@ def _checked(row: dict[str, Any], where: str, number: int) -> Incoming:
     }
     for name in REQUIRED:
         if not values[name]:
-            raise _bad(where, number, name, "empty or missing")
+            raise _bad(where, number, name, "empty or missing", key="import_empty_field")
     network = NETWORK_NAMES.get(values["network"].lower())
     if network is None:
         known = ", ".join(sorted(set(NETWORK_NAMES.values())))
@@ -377,7 +395,14 @@ def _when(value: str, where: str, number: int) -> datetime | None:
     try:
         moment = isoparse(value)
     except (ValueError, OverflowError):
-        raise _bad(where, number, "created_at", f"{value[:40]!r} is not an ISO 8601 time") from None
+        raise _bad(
+            where,
+            number,
+            "created_at",
+            f"{value[:40]!r} is not an ISO 8601 time",
+            key="import_bad_time",
+            value=value[:40],
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -453,11 +478,17 @@ def _new_item(charter: Charter, comment: Incoming, provider: Any = None) -> Inbo
 
 
 def import_file(
-    store: Store, charter: Charter, path: str | Path, actor: str = "", provider: Any = None
+    store: Store,
+    charter: Charter,
+    path: str | Path,
+    actor: str = "",
+    provider: Any = None,
+    name: str | None = None,
 ) -> ImportResult:
     """Read, check and import one file (see the module's docstring); with a model provider
-    the intent of each comment the rules do not escalate is asked of the model."""
-    where, data = read_file(path)
+    the intent of each comment the rules do not escalate is asked of the model. `name` is
+    the file's name in messages (an upload's own name rather than the server's copy)."""
+    where, data = read_file(path, name)
     return import_comments(store, charter, parse(data, where), where, actor, provider)
 
 

@@ -36,6 +36,7 @@ class Limits:
     inbox_bytes: int
     inbox_rows: int
     analytics_bytes: int
+    upload_ceiling_bytes: int
 
 
 @cache
@@ -68,18 +69,22 @@ def clean_text(text: str, what: str, limit: int) -> str:
     return text
 
 
-def read_bounded(path: Path, bound: int, what: str, fix: str = "") -> bytes:
+def read_bounded(
+    path: Path, bound: int, what: str, fix: str = "", name: str | None = None
+) -> bytes:
     """A file's bytes, refused before it is read whole when over `bound`: every file the
     assistant reads (a post, an inbox or analytics export) is refused the same way when it
-    is missing, a folder or too large, with the path named and `fix` saying what to do."""
+    is missing, a folder or too large, named as `name` (the name a person chose for an
+    upload, not where it was kept) or its path, with `fix` saying what to do."""
+    where = name or str(path)
     try:
         size = path.stat().st_size
     except OSError:
-        raise InputError(f"no such file: {path}", key="no_such_file", path=str(path)) from None
+        raise InputError(f"no such file: {where}", key="no_such_file", path=where) from None
     if not path.is_file():
-        raise InputError(f"{path} is not a file.", key="not_a_file", path=str(path))
+        raise InputError(f"{where} is not a file.", key="not_a_file", path=where)
     if size > bound:
-        raise too_large(str(path), size, bound, what, fix)
+        raise too_large(where, size, bound, what, fix)
     return path.read_bytes()
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 
 from .charter import Charter, load_brand
 from .errors import InputError, WorkflowError
+from .guardrails import french_spacing
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, Reply, ReplyVersion
 from .limits import clean_text, limits
 from .llm import ChatProvider
@@ -46,6 +47,7 @@ POST_ONLY_RULES = ("brand.legal_missing", "brand.hashtag_camelcase")
 FIRST_NAME = regex.compile(r"^\p{Lu}[\p{L}'’-]{1,30}$")
 UNFILLED = regex.compile(r"\[[a-z_]+\]")
 SENTENCE = regex.compile(r"(?<=[.!?…])\s+")
+LINE_DASH = regex.compile(r"(?m)^([—–])[ \t]+")
 
 
 @dataclass
@@ -80,6 +82,19 @@ def reply_length(network: str) -> int:
     return int(reply_rules()["reply_length"].get(network, get_platform(network).max_length))
 
 
+def reply_language(item: InboxItem, charter: Charter) -> str:
+    """The language a reply is written and checked in: the comment's when the charter speaks
+    it (its FAQ answers and saved replies are written in it), else the brand's own, so a
+    reply never mixes an English greeting with a French answer."""
+    return item.language if item.language in charter.languages else charter.language
+
+
+def names_of(item: InboxItem) -> tuple[str, ...]:
+    """The commenter's name as a reply may write it: the handle, its words, the first name."""
+    author = (item.author or "").strip().lstrip("@")
+    return tuple(n for n in dict.fromkeys([author, *author.split(" "), first_name(author)]) if n)
+
+
 def first_name(author: str) -> str:
     """The author's first name when the author field reads as a person's name, else ""."""
     word = (author or "").strip().split(" ")[0]
@@ -111,8 +126,14 @@ def _phrases(lang: str, charter: Charter) -> dict[str, str]:
     return table["fr"][address if address in ("tu", "vous") else "vous"]
 
 
-def promises(text: str, charter: Charter) -> list[Match]:
-    """Every forbidden promise in a reply, as an error match (never-promise guardrail)."""
+def _message(name: str, lang: str, **values: str) -> str:
+    texts = reply_rules()["messages"][name]
+    return (texts.get(lang) or texts["en"]).format(**values)
+
+
+def promises(text: str, charter: Charter, lang: str = "en") -> list[Match]:
+    """Every forbidden promise in a reply, as an error match (never-promise guardrail),
+    worded in the reply's language."""
     found = []
     plain = normalise(text)
     for rule in charter.community.never_promise:
@@ -122,8 +143,12 @@ def promises(text: str, charter: Charter) -> list[Match]:
                     Match(
                         offset=hit.start(),
                         length=hit.end() - hit.start(),
-                        message=f"a reply must never promise this ({rule.name}): "
-                        f"{text[hit.start() : hit.end()]!r}",
+                        message=_message(
+                            "never_promise",
+                            lang,
+                            rule=rule.name,
+                            text=text[hit.start() : hit.end()],
+                        ),
                         rule_id=f"community.never_promise.{rule.name}",
                         category="community",
                         severity="error",
@@ -133,25 +158,38 @@ def promises(text: str, charter: Charter) -> list[Match]:
     return found
 
 
-def reply_checks(text: str, lang: str, charter: Charter, network: str) -> list[Match]:
-    """Proofreading as for posts (minus the rules about a whole post), plus the promises."""
+def typography(text: str, lang: str, charter: Charter) -> str:
+    """The French spacing posts get (no-break spaces before ; : ! ? and inside « »), and a
+    no-break space after the dash that opens a signature line, so a drafted reply does not
+    fail the charter's own typography checks."""
+    if lang != "fr" or charter.typography != "strict":
+        return text
+    return LINE_DASH.sub("\\1\u00a0", french_spacing(text))
+
+
+def reply_checks(
+    text: str, lang: str, charter: Charter, network: str, names: tuple[str, ...] = ()
+) -> list[Match]:
+    """Proofreading as for posts (minus the rules about a whole post), plus the promises;
+    the commenter's own name (`names`) is never an unknown word."""
     found = [
         m
         for m in check_text(text, lang, charter, network).matches
-        if m.rule_id not in POST_ONLY_RULES
+        if m.rule_id not in POST_ONLY_RULES and text[m.offset : m.offset + m.length] not in names
     ]
     return sorted(
-        found + promises(text, charter) + unfilled(text), key=lambda m: (m.offset, m.length)
+        found + promises(text, charter, lang) + unfilled(text, lang),
+        key=lambda m: (m.offset, m.length),
     )
 
 
-def unfilled(text: str) -> list[Match]:
+def unfilled(text: str, lang: str = "en") -> list[Match]:
     """A saved reply's variable nobody filled in ([order_id]): sent as is, it shows."""
     return [
         Match(
             offset=hit.start(),
             length=hit.end() - hit.start(),
-            message=f"fill in {hit.group()} before sending",
+            message=_message("unfilled", lang, name=hit.group()),
             rule_id="community.unfilled",
             category="community",
             severity="error",
@@ -249,7 +287,8 @@ def _styled(
         }.get(item.intent, words["thanks"])
     )
     body = " ".join(p for p in (feeling, core.text, follow) if p)
-    opening = fill(words["hello"], values)
+    named = values.get("first_name") and values["first_name"] in body
+    opening = fill(words["hello"], {**values, "first_name": ""} if named else values)
     return "\n".join(p for p in (f"{opening} {_after_greeting(body, charter)}", signature) if p)
 
 
@@ -257,10 +296,10 @@ def _note(item: InboxItem, charter: Charter, lang: str) -> str:
     rule = charter.community.rule(item.escalation)
     template = reply_rules()["phrases"]["en" if lang == "en" else "fr"]["note"]
     return template.format(
-        role=rule.role if rule else "?",
+        role=rule.role_in(lang) if rule else "?",
         author=item.author or "?",
         network=get_platform(item.network).name,
-        rule=item.escalation,
+        rule=rule.title_in(lang) if rule else item.escalation,
         text=" ".join(item.text.split())[:500],
     )
 
@@ -270,12 +309,17 @@ def _option(
 ) -> ReplyOption:
     changes: list[str] = []
     if kind == "public":
-        text, changes = fit(text, item.network)
+        spaced = typography(text, lang, charter)
+        changes = ["typography"] if spaced != text else []
+        text, cut = fit(spaced, item.network)
+        changes += cut
     profile = get_platform(item.network).model_copy(
         update={"max_length": reply_length(item.network)}
     )
     size = measure(text, profile)
-    found = reply_checks(text, lang, charter, item.network) if kind == "public" else []
+    found = (
+        reply_checks(text, lang, charter, item.network, names_of(item)) if kind == "public" else []
+    )
     checks = [m.to_dict() for m in found]
     return ReplyOption(
         option=style,
@@ -297,7 +341,7 @@ def draft_options(
 ) -> list[ReplyOption]:
     """The options for one comment: an internal note when escalated, none for spam, else
     warm, factual and short (by the model when one is given, from the charter otherwise)."""
-    lang = item.language if item.language in ("fr", "en") else charter.language
+    lang = reply_language(item, charter)
     if item.escalation:
         return [_option("note", "note", _note(item, charter, lang), "note", item, charter, lang)]
     if item.intent in reply_rules()["no_reply_intents"]:
@@ -343,7 +387,7 @@ async def _model_options(
             text = reply.text.strip()
             if _lost_answer(core, style, text):
                 text = f"{text}\n{core.text}"  # the approved answer is never lost
-            if promises(text, charter):
+            if promises(text, charter, lang):
                 reason, text = "model_promised", ""
         except Exception as exc:  # one failed option falls back; the others stand
             from .drafting import _reason
@@ -440,7 +484,12 @@ def _add_version(
 ) -> ReplyVersion:
     charter = _charter_for(item)
     matches = (
-        [m.to_dict() for m in reply_checks(text, item.language, charter, item.network)]
+        [
+            m.to_dict()
+            for m in reply_checks(
+                text, reply_language(item, charter), charter, item.network, names_of(item)
+            )
+        ]
         if kind == "public"
         else []
     )

@@ -63,9 +63,10 @@ def rules() -> dict[str, Any]:
 
 
 def _bounded(alternatives: list[str]) -> regex.Pattern:
-    """One pattern for a list of cues, each a whole word or phrase."""
+    """One pattern for a list of cues, each a whole word or phrase. A cue's edge that is not
+    a letter ("?", an emoji) needs no boundary: "UK?" holds a question mark, "top😍" an emoji."""
     body = "|".join(f"(?:{a})" for a in alternatives)
-    return regex.compile(rf"(?<!\w)(?:{body})(?!\w)", regex.V0)
+    return regex.compile(rf"(?:(?<!\w)|(?=\W))(?:{body})(?:(?!\w)|(?<=\W))", regex.V0)
 
 
 @cache
@@ -247,8 +248,18 @@ def faq_match(plain: str, charter: Charter) -> str | None:
     if found is None:
         return None
     _question, _score, index = found
-    shared = words & set(regex.findall(r"\w{3,}", questions[index]))
+    asked = set(regex.findall(r"\w{3,}", questions[index]))
+    shared = [w for w in words if any(_close(w, q) for q in asked)]
     return ids[index] if len(shared) >= 2 else None
+
+
+def _close(word: str, other: str) -> bool:
+    """The same word, or one typo away from it ("temp" for "temps") when long enough."""
+    from rapidfuzz.distance import Levenshtein
+
+    if word == other:
+        return True
+    return min(len(word), len(other)) >= 4 and Levenshtein.distance(word, other) <= 1
 
 
 def priority_of(intent: str, escalation: str | None) -> int:
@@ -301,8 +312,11 @@ def triage(
     rule = charter.community.rule(escalation)
     score = sentiment_score(text, lang)
     scores = intent_scores(plain, lang)
+    faq = faq_match(plain, charter)
+    if faq is not None:  # asking what the FAQ answers is a question, even without "?"
+        scores["question"] += float(rules()["faq_weight"])
     intent = "crisis" if rule is not None and rule.crisis else choose_intent(scores, score)
-    faq = None if intent in ("spam", "abuse") else faq_match(plain, charter)
+    faq = None if intent in ("spam", "abuse") else faq
     return Triage(
         language=lang,
         sentiment=sentiment_of(score, intent),

@@ -249,3 +249,22 @@ def test_a_misdecoded_apostrophe_in_an_export_is_put_right_not_refused(tmp_path)
     path = _csv(tmp_path, ["x,x-9,a,C\x92est top merci \x01,,,,"])
     rows = parse(path.read_bytes(), str(path))
     assert rows[0].text == "C’est top merci"
+
+
+@pytest.mark.parametrize(
+    "text, intent, faq",
+    [
+        ("Do you deliver to Ireland? Love your palets!", "question", None),
+        ("Are your galettes gluten free? I'm coeliac", "question", "allergenes"),
+        ("la boutique est elle ouverte le dimanche", "question", "horaires"),
+        ("encore une hausse des prix, on nous prend pour des pigeons", "complaint", None),
+        ("meh", "complaint", None),
+        ("les galettes se conservent combien de temp", "question", "conservation"),
+    ],
+)
+def test_triage_reads_questions_price_rises_and_typos(text, intent, faq):
+    from assistant.triage import triage
+
+    found = triage(text, _charter())
+    assert (found.intent, found.faq) == (intent, faq)
+    assert found.sentiment != "positive" or intent != "complaint"

@@ -39,7 +39,7 @@ def test_a_faq_question_gets_the_approved_answer_in_every_long_option():
     assert all({"text", "checks", "fits"} <= set(o) for o in options)
     assert FAQ_ANSWER in options[0]["text"] and FAQ_ANSWER in options[1]["text"]
     assert options[0]["text"].startswith("Bonjour Marie,") and options[0]["fits"]
-    assert options[0]["text"].endswith("— Anne, pour Maison Lemoine")
+    assert options[0]["text"].endswith("—\u00a0Anne, pour Maison Lemoine")
 
 
 def test_a_complaint_is_approved_by_someone_who_did_not_write_it():
@@ -262,3 +262,24 @@ def test_a_model_option_that_loses_the_faq_answer_to_the_length_cut_falls_back()
         assert FAQ_ANSWER[:40] in option.text, option.text
         assert option.source == "faq" and "model_answer_cut" in option.changes
         assert option.fits
+
+
+def test_an_english_comment_on_a_french_brand_gets_one_french_reply_checked_in_french():
+    store = open_store()
+    item = _comment(store, "Do you ship to the UK? Love your biscuits!", author="TravellerUK")
+    assert describe(store, item)["intent"] == "question"
+    options = draft(store, item, ANNE)
+    warm = options[0].text
+    assert warm.startswith("Bonjour TravellerUK,") and warm.count("TravellerUK") == 1
+    assert not any(word in warm for word in ("Hi ", "Thanks", "Merci TravellerUK"))
+    assert all(o.checks == [] for o in options), [o.checks for o in options]
+
+
+def test_drafted_replies_pass_the_charters_own_typography_checks():
+    store = open_store()
+    for text in ("Bonjour, vous livrez à l'étranger ?", "Trop bons ces palets, merci !",
+                 "Colis arrivé cassé, déçue"):  # fmt: skip
+        options = draft(store, _comment(store, text), ANNE)
+        assert all(o.checks == [] for o in options), [(o.text, o.checks) for o in options]
+    assert "commande\u202f?" in options[0].text
+    assert options[0].text.endswith("—\u00a0Anne, pour Maison Lemoine")

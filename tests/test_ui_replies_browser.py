@@ -13,7 +13,7 @@ import yaml
 
 from .browser import download, launch_chromium, shot
 from .conftest import ROOT
-from .test_ui_review_browser import WIDE, open_page, show_tab
+from .test_ui_review_browser import PHONE, WIDE, open_page, show_tab
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -126,3 +126,111 @@ def test_inbox_triage_reply_second_approver_export(running_app, tmp_path):
     )
     assert "désolés" in exported[COMPLAINT]["reply"]
     assert any(r["status"] == "hidden" for r in exported.values())
+
+
+OVERFLOW_JS = """(sel) => {
+  const root = document.querySelector(sel);
+  let worst = document.documentElement.scrollWidth - window.innerWidth;
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    const s = getComputedStyle(el).overflowX;
+    if ((s === 'auto' || s === 'scroll') && el.clientWidth > 0)
+      worst = Math.max(worst, el.scrollWidth - el.clientWidth);
+  }
+  return worst;
+}"""
+TALLEST_HEADER_JS = """(sel) => Math.max(...[...document.querySelectorAll(sel + ' thead th')]
+  .filter(th => th.offsetWidth > 0).map(th => th.getBoundingClientRect().height))"""
+
+
+def test_the_reviewer_approves_the_text_on_screen_and_work_survives_a_reload(running_app, tmp_path):
+    """alex keeps an edited Warm option (v2) and sends it for review; rita sees v2 itself and
+    her approval names it; a reload keeps the open comment and unsaved text; the inbox fits a
+    laptop and a phone; an over-large file is refused in French under its own name."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from assistant.charter import load_brand
+    from assistant.inbox import import_text
+    from assistant.replies import edit
+    from assistant.review import Actor
+    from assistant.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'ui.db'}")
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    for n in range(6):
+        import_text(store, charter, f"Question {n} : vous livrez en Belgique ?", "facebook", "Léa")
+    item = import_text(store, charter, COMPLAINT, "facebook", "Marie Dupont").ids[0]
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        alex = open_page(browser, running_app, "fr-FR", WIDE)
+        show_tab(alex, "Répondre")
+        expect(row(alex, "en miettes")).to_be_visible(timeout=15_000)
+        assert alex.evaluate(OVERFLOW_JS, "#replies-inbox") <= 1
+        assert alex.evaluate(TALLEST_HEADER_JS, "#replies-inbox") < 60
+        alex.locator("#replies-who input, #replies-who textarea").first.fill("alex")
+        alex.locator("#replies-role input").first.click()
+        alex.get_by_role("option", name="Auteur").click()
+        row(alex, "en miettes").click()
+        assert alex.evaluate(OVERFLOW_JS, "#replies-inbox") <= 1
+        alex.locator("#replies-draft").click()
+        warm = alex.locator("#reply-warm textarea")
+        expect(warm).to_have_value(re.compile("désolés"), timeout=15_000)
+        warm.fill(warm.input_value() + " Nous vous rembourserons.")
+        alex.locator("#reply-warm-use").click()
+        expect(alex.locator("#replies-outcome .outcome-done")).to_contain_text("v2", timeout=10_000)
+        factual = alex.locator("#reply-factual textarea")
+        factual.fill("Brouillon pas encore retenu")
+        alex.wait_for_timeout(1500)  # the browser keeps it after its change event
+        alex.reload()
+        expect(alex.locator("#replies-thread .thread-text")).to_contain_text(
+            "miettes", timeout=15_000
+        )
+        expect(alex.locator("#reply-factual textarea")).to_have_value("Brouillon pas encore retenu")
+        expect(alex.get_by_role("tab", name="Répondre")).to_have_attribute("aria-selected", "true")
+        alex.locator("#replies-who input, #replies-who textarea").first.fill("alex")
+        alex.locator("#replies-submit").click()
+        expect(alex.locator("#replies-outcome .outcome-done")).to_contain_text(
+            "relecture", timeout=10_000
+        )
+
+        rita = open_page(browser, running_app, "fr-FR", WIDE)
+        show_tab(rita, "Répondre")
+        row(rita, "en miettes").click()
+        shown = rita.locator("#replies-thread .thread-reply")
+        expect(shown).to_contain_text("Nous vous rembourserons.", timeout=10_000)
+        expect(shown).to_contain_text("v2, écrite par alex")
+        expect(shown).to_contain_text("ne doit jamais promettre")
+        shot(rita, "replies-review-v2-fr-1366")
+        edit(store, item, "Bonjour Marie, écrivez-nous en privé.", Actor("alex", "author"))
+        rita.locator("#replies-who input, #replies-who textarea").first.fill("rita")
+        rita.locator("#replies-override input, #replies-override textarea").first.fill("vu")
+        rita.locator("#replies-approve").click()
+        expect(rita.locator("#replies-outcome .outcome-refused")).to_contain_text(
+            "vous avez vu la v2", timeout=10_000
+        )
+        row(rita, "en miettes").click()
+        expect(shown).to_contain_text("écrivez-nous en privé", timeout=10_000)
+        rita.locator("#replies-approve").click()
+        expect(rita.locator("#replies-outcome .outcome-done")).to_contain_text(
+            "approuvée", timeout=10_000
+        )
+
+        big = tmp_path / "upload" / "gros-fichier.csv"
+        big.parent.mkdir()
+        big.write_bytes(b"network,id,author,text,created_at\n" + b"x" * 12_000_000)
+        rita.locator("#replies-file input[type=file]").set_input_files(str(big))
+        rita.wait_for_timeout(1000)
+        rita.locator("#replies-import").click()
+        refused = rita.locator("#replies-outcome .outcome-refused")
+        expect(refused).to_contain_text("gros-fichier.csv fait", timeout=30_000)
+        expect(refused).not_to_contain_text("/tmp")
+        expect(rita.locator(".toast-body")).not_to_contain_text("exceed")
+
+        phone = open_page(browser, running_app, "en-US", PHONE)
+        show_tab(phone, "Replies")
+        expect(row(phone, "en miettes")).to_be_visible(timeout=15_000)
+        assert phone.evaluate(OVERFLOW_JS, "#replies-inbox") <= 1
+        row(phone, "Question 1").click()
+        expect(phone.locator("#replies-thread .thread-text")).to_contain_text("Question 1")
+        assert phone.evaluate(OVERFLOW_JS, "#replies-inbox") <= 1
+        shot(phone, "replies-thread-en-390")
+        browser.close()

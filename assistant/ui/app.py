@@ -28,6 +28,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
         gr.Markdown(t("title"), elem_id="app-title")
         for error in bad:
             gr.Textbox(str(error), label=t("broken_charter"), interactive=False)
+        replies_work = replies.work_state()  # outside the tabs: read back at load
         with gr.Tabs(overflow_behavior="wrap") as tabs:  # on a phone every tab stays one tap away
             with gr.Tab(t("tab_draft"), elem_id="tab-draft", id="draft") as draft_tab:
                 on_load = draft.build(store, slugs)
@@ -35,8 +36,8 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 review_timer = review.build(store, review_tab)
             with gr.Tab(t("tab_campaign"), elem_id="tab-campaign") as campaign_tab:
                 campaign_timer = campaign.build(store, campaign_tab)
-            with gr.Tab(t("tab_replies"), elem_id="tab-replies") as replies_tab:
-                replies.build(store, slugs, replies_tab)
+            with gr.Tab(t("tab_replies"), elem_id="tab-replies", id="replies") as replies_tab:
+                replies_load = replies.build(store, slugs, replies_tab, tabs, replies_work)
             with gr.Tab(t("tab_brand"), elem_id="tab-brand") as brand_tab:
                 brand.build(slugs, brand_tab)
             with gr.Tab(t("tab_audit"), elem_id="tab-audit") as audit_tab:
@@ -53,6 +54,9 @@ def build_app(store: Store | None = None) -> gr.Blocks:
         )
         # a page load is a cheap read: it never waits behind drafting or decisions
         app.load(on_load.fn, on_load.inputs, on_load.outputs, concurrency_limit=None)
+        app.load(
+            replies_load.fn, replies_load.inputs, replies_load.outputs, concurrency_limit=None
+        ).then(None, replies_load.then_inputs, None, js=replies_load.then)
     return app
 
 
@@ -88,7 +92,7 @@ def launch_options() -> dict:
         # Gradio's own footer ("Use via API", "Runs") is English-only and not this tool's
         # interface: the scriptable interface is the CLI
         "footer_links": [],
-        # the largest bound of any tab: each tab checks its own and words the refusal
-        "max_file_size": max(limits().upload_bytes, limits().analytics_bytes),
+        # above every worded bound: each tab checks its own and words the refusal
+        "max_file_size": limits().upload_ceiling_bytes,
         "app_kwargs": {"middleware": [Middleware(PageCache)]},
     }

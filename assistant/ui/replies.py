@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import logging
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,17 +35,9 @@ from .templates import render_html
 
 log = logging.getLogger("assistant.ui")
 
-COLUMNS = (
-    "id",
-    "priority",
-    "intent",
-    "sentiment",
-    "left",
-    "escalation",
-    "network",
-    "status",
-    "text",
-)
+# the tone, the network and the escalation's role are on the opened comment's badges; the
+# list keeps what decides the order of work, so it fits a laptop and a phone without scrolling
+COLUMNS = ("id", "priority", "intent", "left", "status", "text")
 OPTIONS = replies.OPTIONS
 PREVIEW_CHARS = 140
 WRITES = {"concurrency_limit": 8, "concurrency_id": "reply-decisions"}
@@ -71,18 +64,25 @@ def time_left_text(
     return tr("rp_left", lang, hours=f"{hours:.0f}"), False
 
 
-def inbox_row(item: dict, lang: str) -> list[Any]:
+def escalation_title(brand: str, name: str | None, lang: str) -> str:
+    """The escalation rule as a person reads it in `lang` (charter `title`), "" when none."""
+    if not name:
+        return ""
+    rule = load_brand(brand, get_settings().brand_dir).community.rule(name)
+    return rule.title_in(lang) if rule else name
+
+
+def inbox_row(item: dict, lang: str, escalation: str = "") -> list[Any]:
+    """One line of the inbox; an escalated comment's intent names its rule ("crise · santé")."""
     text = " ".join(item["text"].split())
+    intent = tr(f"intent_{item['intent']}", lang)
     return [
         item["id"],
         item["priority"],
-        tr(f"intent_{item['intent']}", lang),
-        tr(f"sentiment_{item['sentiment']}", lang),
+        f"{intent} · {escalation}" if escalation else intent,
         time_left_text(item["due_at"], lang)[0]
         if item["status"] not in ("answered", "hidden", "no_reply")
         else "",
-        item["escalation"] or "",
-        get_platform(item["network"]).name,
         tr(f"inbox_{item['status']}", lang),
         text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…",
     ]
@@ -96,7 +96,10 @@ def inbox_frame(store: Store, brand: str, shown: str, intent: str, lang: str) ->
         intent=intent or None,
         open_only=shown == "todo",
     )
-    rows = [inbox_row(inbox.to_dict(i), lang) for i in items]
+    rows = [
+        inbox_row(inbox.to_dict(i), lang, escalation_title(i.brand, i.escalation, lang))
+        for i in items
+    ]
     return pd.DataFrame(rows, columns=headers(lang))
 
 
@@ -104,9 +107,41 @@ def inbox_frame(store: Store, brand: str, shown: str, intent: str, lang: str) ->
 
 
 def thread_html(store: Store, item_id: int, lang: str) -> str:
+    return thread_view(store, item_id, lang)[0]
+
+
+def current_reply(info: dict, lang: str) -> dict | None:
+    """The reply as it stands (its latest version, checks, author): what Approve approves."""
+    reply = info["reply"]
+    if not reply or not reply["versions"]:
+        return None
+    latest = reply["versions"][-1]
+    checks = [
+        {"severity": m["severity"], "message": m["message"]}
+        for m in latest["matches"]
+        if m["severity"] in ("error", "warning")
+    ]
+    label = "rp_current_note" if reply["kind"] == "note" else "rp_current_reply"
+    return {
+        "number": latest["number"],
+        "label": tr(label, lang),
+        "meta": tr("rp_reply_meta", lang, number=latest["number"], author=latest["author"] or "?"),
+        "approved": tr("rp_reply_approved", lang, name=reply["approved_by"])
+        if reply["approved_by"]
+        else "",
+        "text": latest["text"],
+        "checks": checks,
+        "clean": tr("rp_checks_none", lang),
+    }
+
+
+def thread_view(store: Store, item_id: int, lang: str) -> tuple[str, int | None]:
+    """The comment in its thread with its badges and its current reply, and the number of
+    the reply's version shown (Approve names it, so a text that moved is not approved)."""
     shown = inbox.thread(store, item_id)
     info = replies.describe(store, item_id)
     item = shown["item"]
+    reply = current_reply(info, lang)
     left, late = time_left_text(item["due_at"], lang)
     closed = item["status"] in ("answered", "hidden", "no_reply")
     badges = {
@@ -114,7 +149,7 @@ def thread_html(store: Store, item_id: int, lang: str) -> str:
         "sentiment": tr(f"sentiment_{item['sentiment']}", lang),
         "left": "" if closed else left,
         "late": late and not closed,
-        "escalation": tr("rp_to_role", lang, role=info["role"]) if info["role"] else "",
+        "escalation": tr("rp_to_role", lang, role=role_title(info, lang)) if info["role"] else "",
         "sensitive": tr("rp_sensitive", lang) if info["sensitive"] else "",
         "status": tr(f"inbox_{item['status']}", lang),
     }
@@ -123,7 +158,7 @@ def thread_html(store: Store, item_id: int, lang: str) -> str:
         "parent": tr("rp_thread_parent", lang),
         "children": tr("rp_thread_replies", lang),
     }
-    return render_html(
+    html = render_html(
         "reply_thread",
         item=item,
         post=shown["post"] or "",
@@ -133,7 +168,15 @@ def thread_html(store: Store, item_id: int, lang: str) -> str:
         network=get_platform(item["network"]).name,
         badges=badges,
         labels=labels,
+        reply=reply,
     )
+    return html, reply["number"] if reply else None
+
+
+def role_title(item: dict, lang: str) -> str:
+    """The escalation's role as a person reads it in `lang` (charter `role_title`)."""
+    rule = load_brand(item["brand"], get_settings().brand_dir).community.rule(item["escalation"])
+    return rule.role_in(lang) if rule else ""
 
 
 def checks_html(option: dict | None, lang: str) -> str:
@@ -169,6 +212,12 @@ def option_outputs(options: list[dict], lang: str) -> list[Any]:
     return values
 
 
+@handled
+def _cleared() -> str:
+    """No message: the last one is about a file or a comment no longer in hand."""
+    return outcome("", "")
+
+
 def _refused(exc: AssistantError, lang: str, what: str) -> str:
     return outcome("refused", refused(exc, lang, what))
 
@@ -199,11 +248,46 @@ def replies_checks(text: str, lang: str, charter: Any, network: str) -> list[dic
     return [m.to_dict() for m in replies.reply_checks(text, lang, charter, network)]
 
 
+def write_export(rows: list[dict], path: Path) -> Path:
+    """The inbox as a CSV for spreadsheets: UTF-8 with a BOM, so a spreadsheet in French
+    reads the accents right; formula-like cells neutralised."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=inbox.EXPORT_KEYS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: inbox.spreadsheet_cell(row.get(k)) for k in inbox.EXPORT_KEYS})
+    return path
+
+
 # ---- the panel ------------------------------------------------------------------------------
 
 
-def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
-    """The Replies panel; showing the tab reloads the inbox."""
+def work_state() -> gr.BrowserState:
+    """Where the browser keeps the Replies work. Made outside the tabs: a tab not shown at
+    load is not mounted, and its browser state would not be read back."""
+    return gr.BrowserState({}, storage_key="assistant-replies-work")
+
+
+@dataclass
+class Loader:
+    """What a page load calls to bring the open comment and the typed replies back."""
+
+    fn: Any
+    inputs: list
+    outputs: list
+    then: str | None = None  # JavaScript, once the work is back: bring this tab to the front
+    then_inputs: list | None = None
+
+
+def build(
+    store: Store,
+    slugs: list[str],
+    tab: gr.Tab | None = None,
+    tabs: gr.Tabs | None = None,
+    work: gr.BrowserState | None = None,
+) -> Loader:
+    """The Replies panel; showing the tab reloads the inbox. The open comment and the text
+    typed in the options are kept in the browser, so a reload loses no work."""
     with gr.Row():
         brand = gr.Dropdown(slugs, value=slugs[0] if slugs else None, label=t("rp_brand"),
                             elem_id="replies-brand", scale=1)  # fmt: skip
@@ -229,7 +313,8 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
         refresh = gr.Button(t("rp_refresh"), elem_id="replies-refresh", scale=0)
     gr.Markdown(t("rp_hint"), elem_classes=["hint"])
     table = gr.Dataframe(value=pd.DataFrame([], columns=headers("fr")), interactive=False, wrap=True,
-                         elem_id="replies-inbox")  # fmt: skip
+                         elem_id="replies-inbox",
+                         column_widths=["6%", "8%", "18%", "13%", "12%", "43%"])  # fmt: skip
     with gr.Row():
         confirm = gr.Checkbox(
             label=t("rp_hide_confirm"), value=False, elem_id="replies-hide-confirm"
@@ -240,6 +325,8 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
             label=t("rp_export_file"), interactive=False, elem_id="replies-export-file"
         )
     current = gr.State(None)
+    seen = gr.State(None)  # the reply version on screen: what Approve approves
+    work = work if work is not None else work_state()
     thread = gr.HTML(elem_id="replies-thread")
     with gr.Row():
         who = gr.Textbox(get_settings().user, label=t("rp_who"), elem_id="replies-who")
@@ -283,10 +370,11 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
                       request: gr.Request):  # fmt: skip
         lang = request_language(request)
         if not path or not brand_slug:
-            return outcome("refused", tr("rp_choose_comment", lang)), gr.skip()
+            return outcome("refused", tr("rp_choose_file", lang)), gr.skip()
         charter = load_brand(brand_slug, get_settings().brand_dir)
         try:
-            done = inbox.import_file(store, charter, path, acting(request, name, kind).name)
+            done = inbox.import_file(store, charter, path, acting(request, name, kind).name,
+                                     name=Path(path).name)  # fmt: skip
         except AssistantError as exc:
             return _refused(exc, lang, "import"), gr.skip()
         message = tr("rp_imported", lang, added=done.added, already=done.already)
@@ -295,6 +383,8 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
     import_button.click(
         import_upload, [upload, brand, who, role, shown, intent], [result, table], **WRITES
     )
+    # a new file (or a refused one) makes the last message stale
+    upload.change(_cleared, None, result, show_progress="hidden")
 
     @handled
     def add_pasted(text: str, net: str, writer: str, brand_slug: str, name: str, kind: str, show: str,
@@ -312,20 +402,14 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
     add.click(add_pasted, [pasted, network, author, brand, who, role, shown, intent],
               [result, pasted, table], **WRITES)  # fmt: skip
 
-    view = [current, thread, *boxes, *checks, override, result]
-
-    def _open(item_id: int, lang: str) -> tuple:
-        info = replies.describe(store, item_id)
-        stored = (info["reply"] or {}).get("options") or []
-        return (item_id, thread_html(store, item_id, lang), *option_outputs(stored, lang), "",
-                outcome("", ""))  # fmt: skip
+    view = [current, seen, thread, *boxes, *checks, override, result]
 
     @handled
     def open_row(evt: gr.SelectData, request: gr.Request):
         row = evt.row_value or []
         if not row or row[0] in (None, ""):
             return _skip(len(view))
-        return _open(int(row[0]), request_language(request))
+        return _reopen(store, int(row[0]), request_language(request))
 
     table.select(open_row, None, view, **READS)
 
@@ -333,7 +417,7 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
     def make_options(item_id: int | None, name: str, kind: str, chosen: str, request: gr.Request):
         lang = request_language(request)
         if not item_id:
-            return outcome("refused", tr("rp_choose_comment", lang)), *_skip(7)
+            return outcome("refused", tr("rp_choose_comment", lang)), *_skip(8)
         from ..llm import make_provider
 
         try:
@@ -341,7 +425,7 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
                 store, item_id, acting(request, name, kind), make_provider(chosen)
             )
         except AssistantError as exc:
-            return _refused(exc, lang, "draft"), *_skip(7)
+            return _refused(exc, lang, "draft"), *_skip(8)
         shown_options = [o.to_dict() for o in options]
         message = (
             tr("rp_drafted", lang, count=len(options), id=item_id)
@@ -349,10 +433,13 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
             else tr("rp_no_options", lang)
         )
         return (_done(message, lang), *option_outputs(shown_options, lang),
-                thread_html(store, item_id, lang))  # fmt: skip
+                *thread_view(store, item_id, lang))  # fmt: skip
 
     draft.click(
-        make_options, [current, who, role, provider], [result, *boxes, *checks, thread], **WRITES
+        make_options,
+        [current, who, role, provider],
+        [result, *boxes, *checks, thread, seen],
+        **WRITES,
     )
 
     def use_option(index: int):
@@ -360,14 +447,14 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
         def use(item_id: int | None, text: str, name: str, kind: str, request: gr.Request):
             lang = request_language(request)
             if not item_id:
-                return outcome("refused", tr("rp_choose_comment", lang)), gr.skip()
+                return outcome("refused", tr("rp_choose_comment", lang)), gr.skip(), gr.skip()
             try:
                 version = replies.edit(store, item_id, text or "", acting(request, name, kind),
                                        option=OPTIONS[index])  # fmt: skip
             except AssistantError as exc:
-                return _refused(exc, lang, "use"), gr.skip()
+                return _refused(exc, lang, "use"), gr.skip(), gr.skip()
             message = tr("rp_used", lang, number=version.number, id=item_id)
-            return _done(message, lang), thread_html(store, item_id, lang)
+            return _done(message, lang), *thread_view(store, item_id, lang)
 
         return use
 
@@ -379,9 +466,10 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
                 return gr.skip(), gr.skip()
             item = inbox.get_item(store, item_id)
             charter = load_brand(item.brand, get_settings().brand_dir)
-            fixed = fix_all(text, item.language, charter, item.network)
+            lang_of_reply = replies.reply_language(item, charter)
+            fixed = fix_all(text, lang_of_reply, charter, item.network)
             option = replies._option(
-                OPTIONS[index], "public", fixed, "human", item, charter, item.language
+                OPTIONS[index], "public", fixed, "human", item, charter, lang_of_reply
             )
             return fixed, checks_html(option.to_dict(), lang)
 
@@ -389,7 +477,7 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
 
     for index in range(3):
         uses[index].click(
-            use_option(index), [current, boxes[index], who, role], [result, thread], **WRITES
+            use_option(index), [current, boxes[index], who, role], [result, thread, seen], **WRITES
         )
         fixes[index].click(
             fix_option(index), [current, boxes[index]], [boxes[index], checks[index]], **READS
@@ -400,14 +488,15 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
     def decision(action: str):
         @handled
         def decide(item_id: int | None, name: str, kind: str, why: str, brand_slug: str, show: str,
-                   which: str, request: gr.Request):  # fmt: skip
+                   which: str, version: int | None, request: gr.Request):  # fmt: skip
             lang = request_language(request)
             if not item_id:
-                return outcome("refused", tr("rp_choose_comment", lang)), gr.skip(), gr.skip()
+                return outcome("refused", tr("rp_choose_comment", lang)), *_skip(3)
             actor = acting(request, name, kind)
             try:
                 if action == "approve":
-                    replies.approve(store, item_id, actor, override=why or None)
+                    replies.approve(store, item_id, actor, override=why or None,
+                                    seen_version=version if version else None)  # fmt: skip
                 elif action == "submit":
                     replies.submit(store, item_id, actor)
                 elif action == "answered":
@@ -415,19 +504,19 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
                 else:
                     replies.close(store, [item_id], actor, "no_reply")
             except AssistantError as exc:
-                return _refused(exc, lang, action), gr.skip(), gr.skip()
+                return _refused(exc, lang, action), *_skip(3)
             key = {"approve": "rp_approved", "submit": "rp_submitted", "answered": "rp_marked_answered",
                    "no_reply": "rp_marked_no_reply"}[action]  # fmt: skip
             log.info("%s: %s on comment %s", actor.name, action, item_id)
-            return (_done(tr(key, lang, id=item_id), lang), thread_html(store, item_id, lang),
+            return (_done(tr(key, lang, id=item_id), lang), *thread_view(store, item_id, lang),
                     inbox_frame(store, brand_slug, show, which, lang))  # fmt: skip
 
         return decide
 
-    inputs = [current, who, role, override, brand, shown, intent]
+    inputs = [current, who, role, override, brand, shown, intent, seen]
     for button, action in ((approve, "approve"), (submit, "submit"), (answered, "answered"),
                            (no_reply, "no_reply")):  # fmt: skip
-        button.click(decision(action), inputs, [result, thread, table], **WRITES)
+        button.click(decision(action), inputs, [result, thread, seen, table], **WRITES)
 
     @handled
     def hide_spam(sure: bool, brand_slug: str, show: str, which: str, name: str, kind: str,
@@ -457,12 +546,65 @@ def build(store: Store, slugs: list[str], tab: gr.Tab | None = None) -> None:
         lang = request_language(request)
         rows = inbox.export_rows(store, brand_slug or None)
         folder = Path(tempfile.mkdtemp(prefix="inbox-export-"))
-        path = folder / f"inbox-{brand_slug or 'all'}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=inbox.EXPORT_KEYS)
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: inbox.spreadsheet_cell(row.get(k)) for k in inbox.EXPORT_KEYS})
+        path = write_export(rows, folder / f"inbox-{brand_slug or 'all'}.csv")
         return _done(tr("rp_exported", lang, count=len(rows)), lang), str(path)
 
     export.click(export_csv, [brand], [result, export_file], **READS)
+
+    if tab is not None:
+        from .review import logged_in_identity
+
+        tab.select(logged_in_identity, None, [who, role], **READS)
+    return _keep_work(store, tabs, tab, work, current, boxes, view)
+
+
+def _keep_work(store: Store, tabs: gr.Tabs | None, tab: gr.Tab | None, work: gr.BrowserState,
+               current: gr.State, boxes: list, view: list) -> Loader:  # fmt: skip
+    """Keep the open comment, the typed options and whether this tab was in front in the
+    browser; a page load brings them back."""
+    quiet = {"show_progress": "hidden", "trigger_mode": "always_last"}
+
+    @handled
+    def remember(item_id: int | None, *texts: str) -> dict:
+        return {"item": item_id, "texts": list(texts), "front": True}
+
+    gr.on([current.change, *(b.change for b in boxes)], remember, [current, *boxes], work, **quiet)
+    if tabs is not None and tab is not None:
+
+        @handled
+        def in_front(kept: dict | None, evt: gr.SelectData) -> dict:
+            names = {tr("tab_replies", lang) for lang in ("fr", "en")}
+            return {**(kept or {}), "front": str(evt.value) in names}
+
+        tabs.select(in_front, work, work, **quiet)
+
+    @handled
+    def restore(kept: dict | None, request: gr.Request) -> tuple:
+        kept = kept or {}
+        lang = request_language(request)
+        try:
+            opened = list(_reopen(store, int(kept["item"]), lang)) if kept.get("item") else None
+        except (AssistantError, TypeError, ValueError):
+            opened = None
+        if opened is None:
+            return _skip(len(view))
+        for index, text in enumerate((kept.get("texts") or [])[:3]):
+            if text:
+                opened[3 + index] = {**opened[3 + index], "value": text}
+        return tuple(opened)
+
+    # a person's click on the tab: a tab brought forward from the server at load mounts its
+    # menus before their labels are translated, and they then send a label as their value
+    front = """(kept) => { if (kept && kept.front && kept.item) {
+      const button = [...document.querySelectorAll('button[role="tab"]')]
+        .find(b => (b.id || '').startsWith('tab-replies'));
+      if (button) button.click(); } return []; }"""
+    return Loader(restore, [work], view, front, [work])
+
+
+def _reopen(store: Store, item_id: int, lang: str) -> tuple:
+    """The view of a comment as opening its row gives it (see `build`'s `view`)."""
+    info = replies.describe(store, item_id)
+    stored = (info["reply"] or {}).get("options") or []
+    html, number = thread_view(store, item_id, lang)
+    return (item_id, number, html, *option_outputs(stored, lang), "", outcome("", ""))
