@@ -1,85 +1,100 @@
-"""The page and its configuration are built once per visitor address and login, not per visit,
-and nothing personal or unfinished is ever shared."""
+"""The page and its configuration are built once per visitor address and person, not per
+visit, and nothing personal, outdated or unfinished is ever shared."""
 
 from __future__ import annotations
 
+import asyncio
+from types import SimpleNamespace
+
 import httpx
-import pytest
 
 from assistant.ui.page_cache import PageCache
 
+COOKIE = "access-token-abc"
+
 
 class Page:
-    """A stand-in for Gradio's routes: counts how often the page is really built."""
+    """A stand-in for Gradio's routes: counts how often the page is really built, and says
+    whom it was built for (the session's user, as Gradio resolves it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, sessions: dict[str, str]) -> None:
         self.built = 0
+        self.sessions = sessions
 
     async def __call__(self, scope, receive, send) -> None:
         self.built += 1
-        headers = dict(scope["headers"])
-        who = headers.get(b"cookie", b"nobody").decode()
+        cookie = dict(scope["headers"]).get(b"cookie", b"").decode()
+        token = cookie.partition(f"{COOKIE}=")[2].split(";")[0]
+        who = self.sessions.get(token, "login page")
         status, extra = 200, []
         if scope["path"] == "/login":
-            extra = [(b"set-cookie", b"access-token=abc")]
+            extra = [(b"set-cookie", b"access-token-abc=t9")]
         if scope["path"] == "/config" and b"fail" in scope["query_string"]:
             status = 500
         await send({"type": "http.response.start", "status": status, "headers": extra})
         await send({"type": "http.response.body", "body": f"page for {who}".encode()})
 
 
-@pytest.fixture()
-def client():
-    page = Page()
-    transport = httpx.ASGITransport(app=PageCache(page))
-    with_client = httpx.AsyncClient(transport=transport, base_url="http://team.example")
-    return page, with_client
+def _served(sessions: dict[str, str], entries: int = 64):
+    """The cache inside an app that, like Gradio's, keeps its live session tokens."""
+    page = Page(sessions)
+    cache = PageCache(page, entries=entries)
+    gradio = SimpleNamespace(tokens=sessions, cookie_id="abc", auth_dependency=None)
+
+    async def app(scope, receive, send):
+        scope["app"] = gradio  # Starlette puts the application in every scope
+        await cache(scope, receive, send)
+
+    return page, app
 
 
-async def _visits(client) -> None:
-    page, http = client
-    async with http:
-        first = await http.get("/")
-        again = await http.get("/")
-        assert first.text == again.text == "page for nobody" and page.built == 1
-        # someone logged in gets their own page, never the one built for another visitor
-        rita = await http.get("/", headers={"cookie": "access-token=rita"})
-        assert rita.text == "page for access-token=rita" and page.built == 2
-        await http.get("/config")
-        await http.get("/config")
-        assert page.built == 3
-        # a failed build, a login answer and other routes are never kept
-        for _ in range(2):
-            await http.get("/config?fail=1")
-            await http.get("/login")
-            await http.post("/")
-        assert page.built == 3 + 6
-        # another address (a proxy's host) is another page: its links point elsewhere
-        await http.get("/", headers={"host": "proxy.example"})
-        assert page.built == 10
+def _get(app, path="/", cookie="", host="team.example", method="GET") -> str:
+    async def go() -> str:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://{host}") as http:
+            headers = {"cookie": f"{COOKIE}={cookie}"} if cookie else {}
+            return (await http.request(method, path, headers=headers)).text
+
+    return asyncio.run(go())
 
 
-def test_the_page_is_built_once_per_visitor_and_login(client):
-    import asyncio
+def test_each_person_gets_their_own_page_built_once():
+    sessions = {"t1": "alice", "t2": "rita", "t3": "alice"}
+    page, app = _served(sessions)
+    assert _get(app) == _get(app) == "page for login page" and page.built == 1
+    assert _get(app, cookie="t1") == "page for alice" and page.built == 2
+    assert _get(app, cookie="t3") == "page for alice" and page.built == 2  # her second login
+    assert _get(app, cookie="t2") == "page for rita" and page.built == 3
+    assert _get(app, cookie="forged") == "page for login page" and page.built == 3
 
-    asyncio.run(_visits(client))
+
+def test_a_session_ended_by_a_logout_gets_the_login_page_not_the_kept_one():
+    sessions = {"t1": "alice"}
+    _page, app = _served(sessions)
+    assert _get(app, cookie="t1") == "page for alice"
+    del sessions["t1"]  # Gradio's logout ends every session of the user
+    assert _get(app, cookie="t1") == "page for login page"
+
+
+def test_failures_logins_other_routes_and_other_addresses_are_not_shared():
+    page, app = _served({})
+    _get(app, "/config")
+    _get(app, "/config")
+    assert page.built == 1
+    for _ in range(2):
+        _get(app, "/config?fail=1")
+        _get(app, "/login")
+        _get(app, method="POST")
+    assert page.built == 1 + 6
+    _get(app, host="proxy.example")  # its links point elsewhere: another page
+    _get(app)
+    assert page.built == 9
 
 
 def test_the_oldest_pages_leave_first_when_full():
-    import asyncio
-
-    page = Page()
-    cache = PageCache(page, entries=2)
-
-    async def visit(cookie: str) -> None:
-        transport = httpx.ASGITransport(app=cache)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t.example") as http:
-            await http.get("/", headers={"cookie": cookie})
-
-    async def main() -> None:
-        for who in ("a", "b", "a", "c", "a", "b"):
-            await visit(who)
-
-    asyncio.run(main())
+    sessions = {"a": "a", "b": "b", "c": "c"}
+    page, app = _served(sessions, entries=2)
+    for token in ("a", "b", "a", "c", "a", "b"):
+        _get(app, cookie=token)
     # a, b built; a kept; c built (b leaves); a kept; b built again
     assert page.built == 4

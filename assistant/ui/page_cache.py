@@ -4,8 +4,10 @@ Gradio builds the page (430 kB, its configuration embedded) and `/config` anew f
 visit: a deep copy and a JSON dump of every component, about 40 ms of the interpreter each.
 When a team opens the tool at the same minute, those copies queue behind each other and
 behind everyone's clicks. Both depend only on the blocks (fixed once the app is built), the
-address the visitor used and who is logged in, so one copy per (address, cookies) serves
-every later visit. Only complete, successful GETs are kept; everything else passes through.
+address the visitor used and who is logged in, so one copy per (address, person) serves
+every later visit. The person is read from the session the way Gradio reads it, on every
+visit: a session ended by a logout finds the login page, never the page it had. Only
+complete, successful GETs are kept; everything else passes through.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.requests import cookie_parser
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -22,6 +26,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CACHED_PATHS = frozenset({"/", "/config"})
+UNKNOWN = object()  # who the visitor is cannot be told here: never cached
 ENTRIES = 64  # a team's worth of logins; about 700 kB each
 
 
@@ -54,6 +59,9 @@ class PageCache:
         if scope["path"] not in CACHED_PATHS:
             return None
         headers = dict(scope["headers"])
+        person = _person(scope, headers)
+        if person is UNKNOWN:
+            return None
         return (
             scope["path"],
             scope.get("query_string", b""),
@@ -62,7 +70,7 @@ class PageCache:
             headers.get(b"host", b""),
             headers.get(b"x-forwarded-host", b""),
             headers.get(b"x-forwarded-proto", b""),
-            headers.get(b"cookie", b""),
+            person,
         )
 
     def _recording(self, key: tuple, send: Send) -> Send:
@@ -94,3 +102,20 @@ async def _replay(kept: tuple[list[tuple[bytes, bytes]], bytes], send: Send) -> 
     headers, body = kept
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _person(scope: Scope, headers: dict[bytes, bytes]) -> object:
+    """Who Gradio will take the visitor for: the user of a live session token, None for a
+    visitor without one (everyone then gets the same login page, or the open app)."""
+    gradio = scope.get("app")
+    if gradio is None or getattr(gradio, "auth_dependency", None) is not None:
+        return UNKNOWN  # a custom check decides per request
+    tokens = getattr(gradio, "tokens", None)
+    cookie_id = getattr(gradio, "cookie_id", None)
+    if tokens is None or cookie_id is None:
+        return UNKNOWN
+    cookies = cookie_parser(headers.get(b"cookie", b"").decode("latin-1"))
+    token = cookies.get(f"access-token-{cookie_id}") or cookies.get(
+        f"access-token-unsecure-{cookie_id}"
+    )
+    return tokens.get(token) if token else None
