@@ -47,3 +47,20 @@ def test_refusals_of_the_review_workflow_are_worded():
     moved = ConflictError("moved", key="text_moved", seen=1, latest=2)
     assert "version 1" in error_text(moved, "fr") and "relisez" in error_text(moved, "fr")
     assert "review it again" in error_text(moved, "en")
+
+
+def test_a_refusal_names_the_status_in_the_readers_words():
+    """ "déjà au statut in_review" is the code's word, not the reader's."""
+    from assistant.errors import WorkflowError
+    from assistant.ui.i18n import error_text
+
+    sent = WorkflowError.keyed("not_submittable", id=4, status="in_review")
+    assert "« en relecture »" in error_text(sent, "fr") and "in_review" not in error_text(
+        sent, "fr"
+    )
+    assert "already in review" in error_text(sent, "en")
+    moved = WorkflowError.keyed("transition_refused", id=4, status="published", to="approved",
+                                allowed="none")  # fmt: skip
+    assert error_text(moved, "fr") == (
+        "La variante 4 est au statut « publiée » ; elle ne peut pas passer au statut « approuvée »."
+    )

@@ -59,11 +59,25 @@ def tr(key: str, lang: str, **params: Any) -> str:
     return (texts.get(lang) or texts["en"]).format(**params)
 
 
+STATUS_PARAMS = ("status", "to")
+
+
 def error_text(exc: AssistantError, lang: str) -> str:
-    """An error in the reader's language when it has a key we word, else its own message."""
+    """An error in the reader's language when it has a key we word, else its own message;
+    a workflow status named in it ("in_review") is worded too ("en relecture")."""
     if exc.key and exc.key in table():
         try:
-            return tr(exc.key, lang, **exc.params)
+            return tr(exc.key, lang, **_worded_statuses(exc.key, exc.params, lang))
         except (KeyError, IndexError):
             pass
     return str(exc)
+
+
+def _worded_statuses(key: str, params: dict, lang: str) -> dict:
+    prefix = "inbox_" if key.startswith("reply_") else "workflow_"
+    worded = dict(params)
+    for name in STATUS_PARAMS:
+        value = params.get(name)
+        if isinstance(value, str) and f"{prefix}{value}" in table():
+            worded[name] = tr(f"{prefix}{value}", lang)
+    return worded
