@@ -276,7 +276,7 @@ def _export_panel(store: Store, chooser: gr.Dropdown) -> None:
     export_button.click(run_export, [chooser, fmt], [files, export_notes], concurrency_limit=2)
 
 
-def _publish_panel(store: Store, calendar: _Calendar) -> None:
+def _publish_panel(store: Store, calendar: _Calendar) -> gr.Textbox:
     """ "Mark as published" asks first; "yes" publishes every approved variant."""
     with gr.Row():
         publisher = gr.Textbox("", label=t("publisher"), elem_id="publisher")
@@ -314,6 +314,7 @@ def _publish_panel(store: Store, calendar: _Calendar) -> None:
         concurrency_limit=4,
         concurrency_id="review-decisions",
     )
+    return publisher
 
 
 def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
@@ -321,5 +322,14 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
     while the tab is shown)."""
     calendar = _calendar_panel(store, tab)
     _export_panel(store, calendar.chooser)
-    _publish_panel(store, calendar)
+    publisher = _publish_panel(store, calendar)
+    if tab is not None:  # with a login, who publishes is who is logged in
+        tab.select(_logged_in_name, None, publisher, show_progress="hidden", queue=False)
     return calendar.timer
+
+
+@handled
+def _logged_in_name(request: gr.Request):
+    if not getattr(request, "username", None):
+        return gr.skip()
+    return gr.update(value=acting(request, "", "author").name, interactive=False)
