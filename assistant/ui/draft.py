@@ -412,7 +412,8 @@ def _variant_card(
     charter = load_brand(view.brand, get_settings().brand_dir)
     clash = pending.get(str(variant_id))
     actions = _CardActions(store, view, charter, who)
-    with gr.Group(elem_classes=["variant"], elem_id=f"variant-{variant_id}"):
+    # a class, not an id: Gradio writes a group's id on two nested elements
+    with gr.Group(elem_classes=["variant", f"variant-{variant_id}"]):
         card = gr.HTML(card_html(view, charter, lang))
         if clash:
             gr.HTML(conflict_html(clash, view.text, lang))
