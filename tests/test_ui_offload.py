@@ -66,3 +66,22 @@ def _alive(pid: int) -> bool:
             return stat.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+@pytest.mark.slow
+def test_a_live_check_does_not_wait_behind_busy_workers():
+    """While both workers draw a batch of visuals, someone typing gets their check from the
+    app process after a short patience, not after the batch."""
+    import time
+
+    from assistant.ui import offload
+
+    offload.warm()
+    assert offload.elsewhere(_pid) != os.getpid()  # the workers are up
+    pool = offload._pool_now()
+    busy = [pool.submit(time.sleep, 6) for _ in range(offload.WORKERS)]
+    started = time.monotonic()
+    assert offload.soon_elsewhere(_pid) == os.getpid()  # ran here
+    assert time.monotonic() - started < offload.PATIENCE_SECONDS + 2
+    for job in busy:
+        job.result()

@@ -40,7 +40,7 @@ from .boundary import handled
 from .cards import CardView, card_html, conflict_html
 from .i18n import request_language, t, tr
 from .identity import acting
-from .offload import elsewhere
+from .offload import elsewhere, soon_elsewhere
 from .templates import render_html
 
 PICKER_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -502,7 +502,7 @@ class _CardActions:
         before saving) and redraw the card; nothing is saved."""
         lang = request_language(request)
         view, text = self.view, text or ""  # a box being redrawn may send nothing
-        matches = elsewhere(
+        matches = soon_elsewhere(
             snapshot, text, self.charter, view.platform, view.language, view.brief_text
         )
         return card_html(self.view.with_text(text, matches), self.charter, lang, self.view.text)

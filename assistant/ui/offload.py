@@ -8,6 +8,7 @@ database): the caller keeps reading and writing the store.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -19,6 +20,7 @@ from typing import Any
 
 WORKERS = 2  # one render and one live check at a time, beside the app process
 ORPHAN_CHECK_SECONDS = 1.0
+PATIENCE_SECONDS = 1.5
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
@@ -38,9 +40,13 @@ def _ready() -> None:
     app: a worker holds its own queue's pipe open, so it would never see the app die."""
     import assistant.review
     import assistant.visuals  # noqa: F401
+    from assistant.proofing import check
 
     parent = os.getppid()
     threading.Thread(target=_follow, args=(parent,), daemon=True).start()
+    for lang in ("fr", "en"):  # the engines load now, not during someone's first keystroke
+        with contextlib.suppress(Exception):
+            check("Bonjour." if lang == "fr" else "Hello.", lang)
 
 
 def _follow(parent: int) -> None:
@@ -62,9 +68,22 @@ def _guarded(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[bool, A
 def elsewhere(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`fn(*args, **kwargs)` in the worker; a failure, or a worker that is gone, runs it here
     again so the caller gets the same result or the same error as without a worker."""
+    return _in_worker(fn, args, kwargs, None)
+
+
+def soon_elsewhere(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """The same for work someone is waiting on as they type: when the workers are busy (a
+    batch of renders, a worker still loading its engines) for longer than PATIENCE_SECONDS,
+    it runs here instead of keeping the person waiting."""
+    return _in_worker(fn, args, kwargs, PATIENCE_SECONDS)
+
+
+def _in_worker(fn: Callable[..., Any], args: tuple, kwargs: dict, patience: float | None) -> Any:
     global _pool
     try:
-        ok, value = _pool_now().submit(_guarded, fn, args, kwargs).result()
+        ok, value = _pool_now().submit(_guarded, fn, args, kwargs).result(timeout=patience)
+    except TimeoutError:
+        ok, value = False, None
     except (BrokenProcessPool, OSError, RuntimeError):
         with _lock:
             _pool = None
