@@ -8,7 +8,6 @@ database): the caller keeps reading and writing the store.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import threading
@@ -40,13 +39,9 @@ def _ready() -> None:
     app: a worker holds its own queue's pipe open, so it would never see the app die."""
     import assistant.review
     import assistant.visuals  # noqa: F401
-    from assistant.proofing import check
 
     parent = os.getppid()
     threading.Thread(target=_follow, args=(parent,), daemon=True).start()
-    for lang in ("fr", "en"):  # the engines load now, not during someone's first keystroke
-        with contextlib.suppress(Exception):
-            check("Bonjour." if lang == "fr" else "Hello.", lang)
 
 
 def _follow(parent: int) -> None:
