@@ -118,20 +118,9 @@ def test_showing_the_replies_tab_to_a_logged_in_user_fills_in_who_they_are(monke
     """ "Votre nom: cm / Rôle: relecteur" was shown to a logged-in author on the Replies tab."""
     import gradio as gr
 
-    from assistant.settings import get_settings
-    from assistant.ui.app import build_app
+    from .ui_events import tab_select_handler
 
-    monkeypatch.setenv("ASSISTANT_AUTH", "alex:pw1:author,rita:pw2:reviewer")
-    get_settings.cache_clear()
-    app = build_app(open_store())
-    ids = {block._id: getattr(block, "elem_id", None) for block in app.blocks.values()}
-    shown = [
-        f
-        for f in app.fns.values()
-        if any(ids.get(t[0]) == "tab-replies" and t[1] == "select" for t in f.targets)
-        and {"replies-who", "replies-role"} <= {getattr(o, "elem_id", None) for o in f.outputs}
-    ]
-    assert len(shown) == 1
-    name, role = shown[0].fn(gr.Request(username="alex"))
+    shown = tab_select_handler(monkeypatch, "tab-replies", {"replies-who", "replies-role"})
+    name, role = shown(gr.Request(username="alex"))
     assert (name["value"], role["value"]) == ("alex", "author")
     assert name["interactive"] is False and role["interactive"] is False

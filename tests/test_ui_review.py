@@ -194,21 +194,8 @@ def test_showing_the_campaign_tab_to_a_logged_in_user_names_who_publishes(monkey
     """The "Published by" field stayed empty for a logged-in user on the Campaign tab."""
     import gradio as gr
 
-    from assistant.settings import get_settings
-    from assistant.ui.app import build_app
+    from .ui_events import tab_select_handler
 
-    monkeypatch.setenv("ASSISTANT_AUTH", "alex:pw1:author,rita:pw2:reviewer")
-    get_settings.cache_clear()
-    from assistant.store import open_store
-
-    app = build_app(open_store())
-    ids = {block._id: getattr(block, "elem_id", None) for block in app.blocks.values()}
-    shown = [
-        f
-        for f in app.fns.values()
-        if any(ids.get(t[0]) == "tab-campaign" and t[1] == "select" for t in f.targets)
-        and "publisher" in {getattr(o, "elem_id", None) for o in f.outputs}
-    ]
-    assert len(shown) == 1
-    name = shown[0].fn(gr.Request(username="rita"))
+    shown = tab_select_handler(monkeypatch, "tab-campaign", {"publisher"})
+    name = shown(gr.Request(username="rita"))
     assert name["value"] == "rita" and name["interactive"] is False
