@@ -6,13 +6,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 
 from assistant.ui.app import build_app, launch_options
 from assistant.ui.identity import auth_users, public_bind_refusal
 from assistant.ui.offload import warm
-
-WORKERS_AFTER_SECONDS = 3.0
 
 
 def main() -> None:
@@ -32,9 +29,7 @@ def main() -> None:
         print(refusal, file=sys.stderr)
         sys.exit(2)
     app = build_app()
-    # the workers start just after the server answers: not on the first render, and not
-    # competing with the app's own start for the machine's cores
-    threading.Timer(WORKERS_AFTER_SECONDS, warm).start()
+    warm()  # the visuals worker starts with the server, not on the first render
     app.queue(default_concurrency_limit=4).launch(
         server_name=args.host, server_port=args.port, auth=auth_users(), **launch_options()
     )
