@@ -322,8 +322,9 @@ class Browser:
         """What the page fires next by itself: `.then` steps, and listeners of a state the
         event changed (the cards redraw when their tick moves)."""
         changed = set(output.get("changed_state_ids") or [])
-        found = [(d, None) for d in self.config.dependencies if d.get("trigger_after") == dep["id"]]
-        for d in self.config.dependencies:
+        served = [d for d in self.config.dependencies if d.get("backend_fn", True)]
+        found = [(d, None) for d in served if d.get("trigger_after") == dep["id"]]
+        for d in served:
             for target, event in d["targets"]:
                 if event == "change" and target in changed:
                     found.append((d, target))
