@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -12,32 +11,14 @@ import grapheme
 import regex
 import yaml
 from pydantic import BaseModel, ConfigDict
-from twitter_text import parse_tweet
-from twitter_text.config import config as twitter_config
-from twitter_text.extract_urls import extract_urls_with_indices
-from twitter_text.regexp.emoji import emoji_list as twitter_emoji_list
-from twitter_text.regexp.invalid_chars import invalid_chars
 
 from .errors import UnknownPlatform
 from .limits import clean_text, limits
 
 PROFILES_FILE = Path(__file__).parent / "data" / "platforms.yaml"
 Counting = Literal["x_weighted", "graphemes", "characters", "utf8_bytes"]
-X_CONFIG = twitter_config["version3"]
-X_PIECE = 4000  # up to this length twitter-text itself measures the whole text
-X_WORD = regex.compile(r"\S*\s*")
+LONG_TEXT = 4000  # past this length no text fits any network: counted in bulk, in C
 GRAPHEME = regex.compile(r"\X")
-X_LINE_END = regex.compile(r"\r\n|\r")
-X_DOT = regex.compile(r"\.[^\W_]")  # a URL needs a dot before a letter or digit
-X_DOT_WORD = regex.compile(r"(?<!\S)\S*?\.[^\W_]\S*\s*")
-X_LIGHT = regex.compile(
-    "["
-    + "".join(
-        f"{regex.escape(chr(r['start']))}-{regex.escape(chr(r['end']))}" for r in X_CONFIG["ranges"]
-    )
-    + "]"
-)
-X_LIGHT_WEIGHT = next(iter({r["weight"] for r in X_CONFIG["ranges"]}))
 MASTODON_REMOTE_MENTION = regex.compile(r"(?<![\w@])(@\w+)@[\w.-]+\.\w+")
 
 
@@ -136,7 +117,7 @@ def length_on(text: str, platform: Platform) -> int:
     if platform.counting == "utf8_bytes":
         return len(text.encode("utf-8"))
     if platform.url_length is not None:
-        text = _shorten_urls(text, platform.url_length)
+        text = shorten_urls(text, platform.url_length)
     if platform.id == "mastodon":
         text = MASTODON_REMOTE_MENTION.sub(r"\1", text)
     if platform.counting == "graphemes":
@@ -146,101 +127,26 @@ def length_on(text: str, platform: Platform) -> int:
 
 def grapheme_count(text: str) -> int:
     """User-perceived characters. The `grapheme` package walks the text in Python (about
-    1 µs a character); past X_PIECE characters, far over any grapheme-counted limit, the
+    1 µs a character); past LONG_TEXT characters, far over any grapheme-counted limit, the
     regex module's clusters (same UAX #29 rules, newer Unicode data) count it in C."""
-    if len(text) <= X_PIECE:
+    if len(text) <= LONG_TEXT:
         return grapheme.length(text)
     return len(GRAPHEME.findall(text))
 
 
 def x_weighted(text: str) -> tuple[int, bool]:
-    """twitter-text v3's weighted length and validity, in time linear in the text.
+    """X's weighted length and validity (twitter-text's patterns take 0.3 s to load, so
+    commands that never measure for X do not pay for them)."""
+    from .x_text import x_weighted as weighted
 
-    twitter-text scans every character with its emoji pattern (about 10 µs each), so a long
-    text is measured here: emoji through a lookup of the same list, the URL extractor only
-    over the words with a dot (no URL straddles whitespace, and weights add up), and every
-    other code point by its range in one pass. The result equals twitter-text's, which the
-    tests check."""
-    if len(text) <= X_PIECE:
-        parsed = parse_tweet(text, X_CONFIG)
-        return parsed.weightedLength, parsed.valid
-    units = _units("".join(X_DOT_WORD.findall(text)), urls=True)
-    units += _units(X_DOT_WORD.sub("", text), urls=False)
-    total = units // X_CONFIG["scale"]
-    valid = 0 < total <= X_CONFIG["max_weighted_tweet_length"]
-    return total, valid and not invalid_chars.search(unicodedata.normalize("NFC", text))
+    return weighted(text)
 
 
-def _units(text: str, urls: bool) -> int:
-    """twitter-text's weight of a text in its units: a URL counts its fixed length, an emoji
-    sequence the default weight, a URL first when both start at one place, others by range."""
-    normal = X_LINE_END.sub("\n", unicodedata.normalize("NFC", text))
-    tokens = []
-    if urls:
-        url_weight = X_CONFIG["transformed_url_length"] * X_CONFIG["scale"]
-        tokens += [(*u["indices"], 0, url_weight) for u in extract_urls_with_indices(normal)]
-    weight = X_CONFIG["default_weight"]
-    tokens += [(start, end, 1, weight) for start, end in _emoji_spans(normal)]
-    units, at = 0, 0
-    for start, end, _, weight in sorted(tokens):
-        if start < at:
-            continue  # inside a token already counted
-        units += _plain_units(normal[at:start]) + weight
-        at = end
-    return units + _plain_units(normal[at:])
+def shorten_urls(text: str, url_length: int) -> str:
+    """The text with each URL as long as the network charges for it."""
+    from .x_text import shorten_urls as shorten
 
-
-@cache
-def _emoji_table() -> tuple[regex.Pattern, dict[str, list[int]], frozenset[str]]:
-    """twitter-text's own emoji list as lookups: the characters that start a sequence worth
-    finding (multi-code-point ones, and single emoji in a light range, which weigh more as
-    emoji than as characters), the lengths to try at each (longest first, as its pattern
-    does), and every such sequence."""
-    sequences = {"".join(chr(int(c, 16)) for c in e.codepoint.split()) for e in twitter_emoji_list}
-    wanted = frozenset(s for s in sequences if len(s) > 1 or X_LIGHT.match(s))
-    lengths: dict[str, set[int]] = {}
-    for seq in wanted:
-        lengths.setdefault(seq[0], set()).add(len(seq))
-    starts = regex.compile("[" + "".join(regex.escape(c) for c in lengths) + "]")
-    return starts, {c: sorted(found, reverse=True) for c, found in lengths.items()}, wanted
-
-
-def _emoji_spans(text: str) -> list[tuple[int, int]]:
-    """The emoji twitter-text's pattern finds whose weight differs from their characters'
-    weight, by the same scan (the longest sequence at a place, then on after it), with a
-    dictionary lookup where its pattern tries thousands of alternatives."""
-    starts, lengths, wanted = _emoji_table()
-    spans, at = [], 0
-    while found := starts.search(text, at):
-        at = found.start()
-        end = next((at + n for n in lengths[text[at]] if text[at : at + n] in wanted), None)
-        if end is None:
-            at += 1
-            continue
-        spans.append((at, end))
-        at = end
-    return spans
-
-
-def _plain_units(text: str) -> int:
-    light = len(text) - len(X_LIGHT.sub("", text))
-    return light * X_LIGHT_WEIGHT + (len(text) - light) * X_CONFIG["default_weight"]
-
-
-def _shorten_urls(text: str, url_length: int) -> str:
-    """Replace each URL by a placeholder of the length the network charges for it (in a
-    long text, word by word: only a word with a dot can hold a URL, and the extractor is slow)."""
-    if len(text) > X_PIECE:
-        return "".join(
-            _shorten_urls(word, url_length) if X_DOT.search(word) else word
-            for word in X_WORD.findall(text)
-        )
-    pieces, last = [], 0
-    for found in extract_urls_with_indices(text):
-        start, end = found["indices"]
-        pieces += [text[last:start], "x" * url_length]
-        last = end
-    return "".join(pieces) + text[last:]
+    return shorten(text, url_length)
 
 
 def measure(text: str, platform: Platform | str) -> Measure:
