@@ -29,10 +29,15 @@ def main() -> None:
         print(refusal, file=sys.stderr)
         sys.exit(2)
     app = build_app()
-    warm()  # the visuals worker starts with the server, not on the first render
     app.queue(default_concurrency_limit=4).launch(
-        server_name=args.host, server_port=args.port, auth=auth_users(), **launch_options()
+        server_name=args.host,
+        server_port=args.port,
+        auth=auth_users(),
+        prevent_thread_lock=True,
+        **launch_options(),
     )
+    warm()  # the workers start as soon as the server answers, not on the first render
+    app.block_thread()
 
 
 if __name__ == "__main__":
