@@ -60,6 +60,40 @@ def test_the_workers_leave_with_the_app(tmp_path):
     assert not _alive(worker)
 
 
+def test_workers_still_starting_when_the_app_stops_leave_too(tmp_path):
+    """The app can stop right after starting its workers (a quick restart, a failed
+    launch): workers that were still loading must not stay behind, adopted and idle."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    script = tmp_path / "app.py"
+    script.write_text(
+        "import os, time\n"
+        "from assistant.ui.offload import warm\n"
+        "if __name__ == '__main__':\n"
+        "    warm()\n"
+        "    time.sleep(0.3)\n"
+        "    print(os.getpid(), flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    app = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    app.stdout.readline()
+    workers = [p.pid for p in psutil.Process(app.pid).children(recursive=True)]
+    assert workers
+    os.kill(app.pid, signal.SIGKILL)  # before the workers finished loading their engines
+    app.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.2)
+    assert not [w for w in workers if _alive(w)]
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:

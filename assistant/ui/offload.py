@@ -30,18 +30,23 @@ def _pool_now() -> ProcessPoolExecutor:
         if _pool is None:
             # spawn, not fork: the app process has threads (and open database connections)
             context = multiprocessing.get_context("spawn")
-            _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=_ready)
+            _pool = ProcessPoolExecutor(
+                max_workers=WORKERS,
+                mp_context=context,
+                initializer=_ready,
+                initargs=(os.getpid(),),
+            )
         return _pool
 
 
-def _ready() -> None:
+def _ready(parent: int) -> None:
     """Load what the workers run once, before the first render or check, and leave with the
-    app: a worker holds its own queue's pipe open, so it would never see the app die."""
+    app: a worker holds its own queue's pipe open, so it would never see the app die. The
+    app's id comes from the app: an app stopped while its worker was still starting leaves
+    the worker already adopted by another process, whose id it must not wait on."""
+    threading.Thread(target=_follow, args=(parent,), daemon=True).start()
     import assistant.review
     import assistant.visuals  # noqa: F401
-
-    parent = os.getppid()
-    threading.Thread(target=_follow, args=(parent,), daemon=True).start()
 
 
 def _follow(parent: int) -> None:
