@@ -12,7 +12,7 @@ from ..limits import limits
 from ..logfile import setup_logging
 from ..settings import get_settings
 from ..store import Store, open_store
-from . import audit, brand, campaign, draft, replies, review
+from . import audit, brand, campaign, draft, overheads, replies, review
 from .i18n import I18N, t
 from .live import follow_tabs
 from .page_cache import PageCache
@@ -21,6 +21,7 @@ from .templates import UI_DIR, stylesheet
 
 def build_app(store: Store | None = None) -> gr.Blocks:
     setup_logging()
+    overheads.trim()
     store = store or open_store()
     good, bad = load_all(get_settings().brand_dir)
     slugs = [c.slug for c in good]
