@@ -65,6 +65,26 @@ def test_a_decision_updates_its_row_without_reading_the_queue(store, monkeypatch
     assert workflow.describe(store, vid)["override_reason"] == HOSTILE
 
 
+def test_reviewers_polling_one_view_share_one_reading_until_something_changes(store, monkeypatch):
+    """25 open Review tabs find the marker moved together: the queue is read once for them
+    all, and read again as soon as anything changes."""
+    vid = _submitted(store)
+    shared, reads = panel.SharedQueue(store), []
+    real_queue = workflow.queue
+    monkeypatch.setattr(workflow, "queue", lambda *a, **k: reads.append(1) or real_queue(*a, **k))
+    marker = workflow.change_marker(store)
+    frames = [shared.frame(marker, "in_review", None, "en") for _ in range(25)]
+    assert len(reads) == 1
+    assert list(frames[-1].iloc[:, 0]) == [vid]
+    assert list(shared.frame(marker, "in_review", None, "fr").iloc[:, 3]) == ["en relecture"]
+    assert len(reads) == 2  # another language is another view
+    workflow.request_changes(store, vid, workflow.Actor("bob", "reviewer"), "Trop long.")
+    moved = workflow.change_marker(store)
+    assert moved != marker
+    assert shared.frame(moved, "in_review", None, "en").empty  # the row left the view
+    assert len(reads) == 3
+
+
 def test_a_refusal_names_the_reason_and_redraws_nothing_else(store):
     vid = _submitted(store)
     frame = panel.queue_frame(store, "in_review", None, "fr")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import logging
+import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -102,6 +103,34 @@ def queue_frame(store: Store, status: str | None, network: str | None, lang: str
     """The queue as the table shows it, headers and statuses in the reader's language."""
     items = workflow.queue(store, status=status or None, platform=network or None)
     return pd.DataFrame([queue_row(i, lang) for i in items], columns=headers(lang))
+
+
+class SharedQueue:
+    """The queue tables read since the change marker last moved, by filters and language.
+
+    Every open Review tab polls; after a change they all find the marker moved at about the
+    same time. One of them reads the queue, the others get that reading: a team costs one
+    read per change per view, not one per person."""
+
+    MAX_VIEWS = 64  # filters x languages; a client sending other values cannot grow it
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._frames: dict[tuple[str, str, str], tuple[str, pd.DataFrame]] = {}
+        self._reading = threading.Lock()
+
+    def frame(self, marker: str, status: str | None, network: str | None, lang: str):
+        """The table as of `marker` (read before the queue, so a frame is never older than
+        the marker it is kept under)."""
+        key = (status or "", network or "", lang)
+        with self._reading:
+            kept = self._frames.get(key)
+            if kept is None or kept[0] != marker:
+                if len(self._frames) >= self.MAX_VIEWS:
+                    self._frames.clear()
+                kept = (marker, queue_frame(self.store, status, network, lang))
+                self._frames[key] = kept
+        return kept[1]
 
 
 def update_row(frame: Any, variant_id: int, status: str, shown_status: str | None, lang: str):
@@ -424,10 +453,13 @@ def _decisions_panel() -> _Decisions:
 def _wire_queue(store: Store, queue: _Queue, tab: gr.Tab | None) -> None:
     """Load the queue when asked or shown; the poll reloads it only when the marker moved."""
 
+    shared = SharedQueue(store)
+
     @handled
     def load(shown_status: str, shown_network: str, request: gr.Request):
         lang = request_language(request)
-        return workflow.change_marker(store), queue_frame(store, shown_status, shown_network, lang)
+        marker = workflow.change_marker(store)
+        return marker, shared.frame(marker, shown_status, shown_network, lang)
 
     @handled
     def poll(known: str, shown_status: str, shown_network: str, request: gr.Request):
@@ -436,7 +468,7 @@ def _wire_queue(store: Store, queue: _Queue, tab: gr.Tab | None) -> None:
         if current == known:
             return _skip(2)
         lang = request_language(request)
-        return current, queue_frame(store, shown_status, shown_network, lang)
+        return current, shared.frame(current, shown_status, shown_network, lang)
 
     filters, listing = [queue.status, queue.network], [queue.marker, queue.table]
     for trigger in (queue.refresh.click, queue.status.change, queue.network.change):
