@@ -103,19 +103,23 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.slow
-def test_a_live_check_does_not_wait_behind_busy_workers():
-    """While both workers draw a batch of visuals, someone typing gets their check from the
-    app process after a short patience, not after the batch."""
+def test_a_live_check_does_not_wait_behind_renders_or_a_busy_typing_worker():
+    """While the render worker draws a batch of visuals, someone typing gets their check from
+    the typing worker at once; when that one is busy too, from the app after a short patience."""
     import time
 
     from assistant.ui import offload
 
     offload.warm()
-    assert offload.elsewhere(_pid) != os.getpid()  # the workers are up
-    pool = offload._pool_now()
-    busy = [pool.submit(time.sleep, 6) for _ in range(offload.WORKERS)]
+    assert offload.elsewhere(_pid) != os.getpid()  # the render worker is up
+    assert offload.soon_elsewhere(_pid) != os.getpid()  # the typing worker is up
+    renders = [offload._pool_now("render").submit(time.sleep, 6)]
+    started = time.monotonic()
+    assert offload.soon_elsewhere(_pid) not in (os.getpid(), None)  # its own worker
+    assert time.monotonic() - started < 1
+    typing = offload._pool_now("typing").submit(time.sleep, 6)
     started = time.monotonic()
     assert offload.soon_elsewhere(_pid) == os.getpid()  # ran here
     assert time.monotonic() - started < offload.PATIENCE_SECONDS + 2
-    for job in busy:
+    for job in [*renders, typing]:
         job.result()

@@ -17,26 +17,27 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-WORKERS = 2  # one render and one live check at a time, beside the app process
+# one lane for renders, one for the checks people wait on as they type: a batch of renders
+# after a draft never holds up someone's live check
+LANES = {"render": 1, "typing": 1}
 ORPHAN_CHECK_SECONDS = 1.0
 PATIENCE_SECONDS = 1.5
 _lock = threading.Lock()
-_pool: ProcessPoolExecutor | None = None
+_pools: dict[str, ProcessPoolExecutor] = {}
 
 
-def _pool_now() -> ProcessPoolExecutor:
-    global _pool
+def _pool_now(lane: str) -> ProcessPoolExecutor:
     with _lock:
-        if _pool is None:
+        if lane not in _pools:
             # spawn, not fork: the app process has threads (and open database connections)
             context = multiprocessing.get_context("spawn")
-            _pool = ProcessPoolExecutor(
-                max_workers=WORKERS,
+            _pools[lane] = ProcessPoolExecutor(
+                max_workers=LANES[lane],
                 mp_context=context,
                 initializer=_ready,
                 initargs=(os.getpid(),),
             )
-        return _pool
+        return _pools[lane]
 
 
 def _ready(parent: int) -> None:
@@ -68,31 +69,33 @@ def _guarded(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[bool, A
 def elsewhere(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`fn(*args, **kwargs)` in the worker; a failure, or a worker that is gone, runs it here
     again so the caller gets the same result or the same error as without a worker."""
-    return _in_worker(fn, args, kwargs, None)
+    return _in_worker("render", fn, args, kwargs, None)
 
 
 def soon_elsewhere(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """The same for work someone is waiting on as they type: when the workers are busy (a
-    batch of renders, a worker still loading its engines) for longer than PATIENCE_SECONDS,
-    it runs here instead of keeping the person waiting."""
-    return _in_worker(fn, args, kwargs, PATIENCE_SECONDS)
+    """The same for work someone is waiting on as they type, in its own lane: when its
+    worker is busy (several people typing, a worker still loading its engines) for longer
+    than PATIENCE_SECONDS, it runs here instead of keeping the person waiting."""
+    return _in_worker("typing", fn, args, kwargs, PATIENCE_SECONDS)
 
 
-def _in_worker(fn: Callable[..., Any], args: tuple, kwargs: dict, patience: float | None) -> Any:
-    global _pool
+def _in_worker(
+    lane: str, fn: Callable[..., Any], args: tuple, kwargs: dict, patience: float | None
+) -> Any:
     try:
-        ok, value = _pool_now().submit(_guarded, fn, args, kwargs).result(timeout=patience)
+        ok, value = _pool_now(lane).submit(_guarded, fn, args, kwargs).result(timeout=patience)
     except TimeoutError:
         ok, value = False, None
     except (BrokenProcessPool, OSError, RuntimeError):
         with _lock:
-            _pool = None
+            _pools.pop(lane, None)
         ok, value = False, None
     return value if ok else fn(*args, **kwargs)
 
 
 def warm() -> None:
     """Start the workers now, so the first render or check does not pay for starting them."""
-    pool = _pool_now()
-    for _ in range(WORKERS):
-        pool.submit(int)
+    for lane, workers in LANES.items():
+        pool = _pool_now(lane)
+        for _ in range(workers):
+            pool.submit(int)
