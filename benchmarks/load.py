@@ -1,6 +1,7 @@
 """Team load: N people using the review UI at once, through its own Gradio protocol.
 
-`python benchmarks/load.py [--users 1,10,25,50] [--postgres] [--iterations 3] [--seconds 90]`
+`python benchmarks/load.py [--users 1,10,25,50] [--postgres] [--iterations 3] [--seconds 90]
+[--ramp 5]`
 
 For each N the app (`python app.py`) is started on 127.0.0.1 on a fresh copy of a seeded store
 (40 briefs × 4 networks, all in review) and N simulated browsers join its event queue as the
@@ -10,7 +11,9 @@ drafts a brief (rule-based, no model), lets the cards draw, live-checks an edit,
 sends it. Each user runs at most `--iterations` rounds and stops starting new ones after
 `--seconds`. Prints p50/p95/max per action (seconds, as the user waits), requests/s, the
 server's CPU and memory, then checks in the store that every write reported as done is stored
-exactly once. Everything stays on 127.0.0.1; no model is called.
+exactly once. Everything stays on 127.0.0.1; no model is called. Users arrive one after
+another over `--ramp` seconds, as a team opening the tool at the start of a review session
+does (`--ramp 0`: every page load in the same instant, the harshest case).
 """
 
 from __future__ import annotations
@@ -412,6 +415,7 @@ async def page_load(http: httpx.AsyncClient, results: Results) -> Browser:
     browser = Browser(http, Config.parse(raw.json()))
     author = browser.config.by_elem("author")
     loads = [d for d in browser.config.dependencies if any(t[1] == "load" for t in d["targets"])]
+    # one after the other: one event stream per page, as here, cannot carry two at once
     for dep in loads:
         await timed(results, "  page restore", browser, dep, None, given={author: "cm"})
     if page.status_code != 200:
@@ -580,8 +584,19 @@ def process_cpu(proc: psutil.Process) -> float:
     return total
 
 
+async def arriving(delay: float, user) -> None:
+    await asyncio.sleep(delay)
+    await user
+
+
 def run_once(
-    url: str, users: int, iterations: int, seconds: float, work: Path, profile: str = ""
+    url: str,
+    users: int,
+    iterations: int,
+    seconds: float,
+    work: Path,
+    profile: str = "",
+    ramp: float = 0.0,
 ) -> dict:
     data_dir = work / f"data-{users}-{uuid.uuid4().hex[:4]}"
     data_dir.mkdir()
@@ -617,7 +632,8 @@ def run_once(
             tasks = []
             for n in range(users):
                 kind = community_manager if n % CM_EVERY == CM_EVERY - 1 else reviewer
-                tasks.append(kind(base, n, results, iterations, stop))
+                user = kind(base, n, results, iterations, stop)
+                tasks.append(arriving(ramp * n / users, user))
             await asyncio.gather(*tasks)
             done.set()
             await watcher
@@ -638,6 +654,7 @@ def run_once(
         print(text[max(0, text.rfind("\n", 0, first - 200)) : first + 4000], file=sys.stderr)
     return {
         "users": users,
+        "ramp": ramp,
         "results": results,
         "wall": wall,
         "cpu": cpu,
@@ -717,7 +734,7 @@ ACTIONS = [
 def report(run: dict) -> None:
     r: Results = run["results"]
     print(
-        f"\n== {run['users']} users: {r.iterations}/{run['planned']} iterations in "
+        f"\n== {run['users']} users arriving over {run['ramp']:.0f} s: {r.iterations}/{run['planned']} iterations in "
         f"{run['wall']:.0f}s, {r.requests / run['wall']:.1f} req/s, server CPU {run['cpu']:.0f}% "
         f"(of one core, workers included), peak RSS {run['mem'] / 2**20:.0f} MB; this client {run['client']:.0f}%, "
         f"machine load {run['load']:.1f}"
@@ -749,6 +766,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=90.0)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument(
+        "--ramp",
+        type=float,
+        default=5.0,
+        help="users arrive one after another over this many seconds (0: all in the same instant)",
+    )
+    parser.add_argument(
         "--profile", default="", help="write the server's handler profile to FILE.<users>"
     )
     args = parser.parse_args()
@@ -761,14 +784,28 @@ def main() -> None:
                 for n in counts:
                     report(
                         run_once(
-                            stores.fresh(), n, args.iterations, args.seconds, work, args.profile
+                            stores.fresh(),
+                            n,
+                            args.iterations,
+                            args.seconds,
+                            work,
+                            args.profile,
+                            args.ramp,
                         )
                     )
         else:
             stores = Stores(work, None)
             for n in counts:
                 report(
-                    run_once(stores.fresh(), n, args.iterations, args.seconds, work, args.profile)
+                    run_once(
+                        stores.fresh(),
+                        n,
+                        args.iterations,
+                        args.seconds,
+                        work,
+                        args.profile,
+                        args.ramp,
+                    )
                 )
     finally:
         shutil.rmtree(work, ignore_errors=True)
