@@ -654,23 +654,19 @@ def _check_named(label: str, value: str | None, charter: Charter) -> None:
 
 def corrections(store: Store, brand: str | None = None) -> list[dict[str, Any]]:
     """Every label a person corrected: what the triage said and what was right."""
-    query = select(LabelCorrection, InboxItem.text).join(
-        InboxItem, InboxItem.id == LabelCorrection.item_id
-    )
+    query = select(
+        LabelCorrection.item_id.label("id"),
+        LabelCorrection.field,
+        LabelCorrection.old_value.label("was"),
+        LabelCorrection.new_value.label("now"),
+        LabelCorrection.actor.label("by"),
+        InboxItem.text,
+    ).join(InboxItem, InboxItem.id == LabelCorrection.item_id)
     if brand:
         query = query.where(InboxItem.brand == brand)
     with store.session() as session:
-        return [
-            {
-                "id": c.item_id,
-                "field": c.field,
-                "was": c.old_value,
-                "now": c.new_value,
-                "by": c.actor,
-                "text": text,
-            }
-            for c, text in session.execute(query.order_by(LabelCorrection.id))
-        ]
+        rows = session.execute(query.order_by(LabelCorrection.id)).mappings()
+        return [dict(row) for row in rows]
 
 
 def stats(store: Store, brand: str | None = None, at: datetime | None = None) -> dict[str, Any]:

@@ -241,6 +241,7 @@ def test_a_corrected_label_is_kept_and_moves_the_priority(tmp_path):
         "id": praise.id, "field": "intent", "was": "praise", "now": "complaint", "by": "anne",
         "text": "",
     }  # fmt: skip
+    assert list(corrections(store)[0]) == ["id", "field", "was", "now", "by", "text"]
     with pytest.raises(InputError, match="expected one of question"):
         correct(store, praise.id, "intent", "rant", "anne")
 
