@@ -93,6 +93,7 @@ def test_report_is_self_contained_escaped_and_csv_safe(tmp_path):
     page = report.html()
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<svg" in page and "engagements / impressions" in page
+    assert '<tr class="small">' in page and "(small sample)" in page  # 5 posts: every group
     assert 'src="http' not in page and "<link" not in page  # nothing fetched when opened
     for section in ("Overview", "Strengths", "Weaknesses", "Opportunities", "Posts to fix"):
         assert section in page
@@ -142,7 +143,12 @@ def test_cli_json_contract_and_gate(tmp_path):
     assert data["cadence"]["x"]["longest_gap_days"] == pytest.approx(2.878, abs=1e-3)
     assert data["slots"] == []  # no weekday × hour holds five posts: none recommended
     assert out.is_file() and out.with_suffix(".csv").is_file()
-    assert json.loads(out.with_suffix(".json").read_text())["formula"]["name"] == "impressions"
+    figures = json.loads(out.with_suffix(".json").read_text())
+    assert figures["formula"]["name"] == "impressions"
+    group = ["label", "posts", "rated", "median_rate", "total_rate", "small_sample"]
+    assert list(figures["networks"]["x"]["by_format"][0]) == group
+    heat = ["counts", "median_rates", "rated", "untimed_by_weekday"]
+    assert list(figures["networks"]["x"]["heatmap"]) == heat
 
 
 def test_cli_rate_option_and_unreadable_input(tmp_path):

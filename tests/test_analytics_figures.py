@@ -98,7 +98,7 @@ def test_posts_without_a_time_of_day_make_no_midnight_slot():
     assert best_slots("linkedin", posts, formula) == []
     heat = measure(posts, formula)["linkedin"].heatmap
     assert heat.counts[2][0] == 0  # never "Wednesday 00:00"
-    assert heat.untimed[2] == 8
+    assert heat.untimed_by_weekday[2] == 8
 
 
 def test_a_day_only_export_is_flagged_and_recommends_no_hour():
