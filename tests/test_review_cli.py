@@ -106,6 +106,7 @@ def test_review_publish_needs_yes_and_is_audited():
     assert run(app, ["review", "publish", "1", "--as", "carol", "--yes"]).exit_code == 0
     last = describe(open_store(), 1)["audit"][-1]
     assert (last["action"], last["actor"], last["to"]) == ("publish", "carol", "published")
+    assert list(last) == ["actor", "action", "from", "to", "reason", "at"]
 
 
 def test_review_request_changes_is_refused_to_authors():
