@@ -21,7 +21,7 @@ from assistant.analytics import (
 )
 from assistant.charter import load_brand
 
-from .command_line import run
+from .command_line import offline_audit, run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "analytics"
@@ -104,20 +104,8 @@ def test_report_is_self_contained_escaped_and_csv_safe(tmp_path):
 
 def test_cli_json_contract_and_gate(tmp_path):
     out = tmp_path / "report.html"
-    code, stdout, stderr = run(
-        [
-            "audit",
-            str(X_FILE),
-            str(DATA / "instagram_en.csv"),
-            "--brand",
-            "trailforge",
-            "--no-network",
-            "--format",
-            "json",
-            "--out",
-            str(out),
-        ]
-    )
+    files = offline_audit(X_FILE, DATA / "instagram_en.csv")
+    code, stdout, stderr = run([*files, "--format", "json", "--out", str(out)])
     assert code == 1, stderr  # the charter's legal mention is missing: errors
     data = json.loads(stdout)
     assert list(data) == ["posts", "networks", "top", "findings", "cadence", "slots"]
@@ -152,23 +140,12 @@ def test_cli_json_contract_and_gate(tmp_path):
 
 
 def test_cli_rate_option_and_unreadable_input(tmp_path):
-    code, stdout, _ = run(
-        [
-            "audit",
-            str(DATA / "meta_facebook_fr.csv"),
-            "--brand",
-            "maison-lemoine",
-            "--no-network",
-            "--format",
-            "json",
-            "--rate",
-            "reach",
-        ]
-    )
+    facebook = offline_audit(DATA / "meta_facebook_fr.csv", brand="maison-lemoine")
+    code, stdout, _ = run([*facebook, "--format", "json", "--rate", "reach"])
     assert json.loads(stdout)["networks"]["facebook"]["engagement_rate"] == pytest.approx(0.045)
     bad = tmp_path / "export.csv"
     bad.write_text("product,price\nmug,12\n", encoding="utf-8")
-    code, _, stderr = run(["audit", str(bad), "--brand", "trailforge", "--no-network"])
+    code, _, stderr = run(offline_audit(bad))
     assert code == 2 and "export.csv" in stderr
     code, _, stderr = run(["audit", str(X_FILE), "--brand", "trailforge", "--rate", "followers"])
     assert code == 2 and "followers" in stderr
