@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
@@ -453,28 +453,12 @@ def _known_ids(session: Any, brand: str, keys: list[tuple[str, str]]) -> set[tup
 
 
 def _new_item(charter: Charter, comment: Incoming, provider: Any = None) -> InboxItem:
-    created = comment.created_at or now()
-    labels = triage_with_model(comment.text, charter, provider, comment.network, created)
-    return InboxItem(
-        brand=charter.slug,
-        network=comment.network,
-        external_id=comment.external_id,
-        author=comment.author,
-        text=comment.text,
-        created_at=created,
-        permalink=comment.permalink,
-        post=comment.post,
-        parent=comment.parent,
-        language=labels.language,
-        sentiment=labels.sentiment,
-        intent=labels.intent,
-        escalation=labels.escalation,
-        faq=labels.faq,
-        priority=labels.priority,
-        due_at=labels.due_at,
-        status="new",
-        corrected=[],
-    )
+    """The row of a new comment: what the file gave and the labels, under the same names as
+    the columns; the escalation's role is not stored (the charter names it again when shown)."""
+    comment = replace(comment, created_at=comment.created_at or now())
+    labels = triage_with_model(comment.text, charter, provider, comment.network, comment.created_at)
+    stored = {k: v for k, v in asdict(labels).items() if k != "role"}
+    return InboxItem(brand=charter.slug, **asdict(comment), **stored, status="new", corrected=[])
 
 
 def import_file(
