@@ -136,3 +136,14 @@ def test_campaign_add_to_a_missing_campaign_names_it():
     refused = run(app, ["campaign", "add", "--campaign", "7", "-p", "x", "Brief."])
     assert refused.exit_code != 0 and "no campaign with id 7" in str(refused.exception)
     assert refused.exception.key == "not_found"  # worded in the reader's language by the UI
+
+
+def test_both_approve_commands_explain_version_alike():
+    """A reviewer approving a post or a reply reads the same `--version` help in both."""
+    from .command_line import run as run_main
+
+    for group in ("review", "reply"):
+        code, out, _ = run_main([group, "approve", "--help"])
+        words = " ".join(out.split())
+        assert code == 0 and "--version" in words
+        assert "The version you read" in words and "refused if it moved since" in words
