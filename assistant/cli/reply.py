@@ -78,7 +78,9 @@ def reply_approve(
 ) -> None:
     """Approve the reply (someone who did not write it, for sensitive comments)."""
     for item_id in item_ids:
-        replies.approve(open_store(), item_id, actor(who, role), override, seen)
+        replies.approve(
+            open_store(), item_id, actor(who, role), override=override, seen_version=seen
+        )
         typer.echo(f"comment {item_id}: approved")
 
 
