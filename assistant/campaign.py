@@ -433,7 +433,14 @@ def render_brief_visuals(
 def _campaigns(store: Store, campaign_id: int | None = None) -> list[dict[str, Any]]:
     """Campaigns with their number of briefs, in one query."""
     query = (
-        select(Campaign, func.count(Brief.id))
+        select(
+            Campaign.id,
+            Campaign.name,
+            Campaign.brand,
+            func.count(Brief.id).label("briefs"),
+            Campaign.starts_on,
+            Campaign.ends_on,
+        )
         .outerjoin(Brief, Brief.campaign_id == Campaign.id)
         .group_by(Campaign.id)
         .order_by(Campaign.id)
@@ -441,17 +448,7 @@ def _campaigns(store: Store, campaign_id: int | None = None) -> list[dict[str, A
     if campaign_id is not None:
         query = query.where(Campaign.id == campaign_id)
     with store.session() as session:
-        return [
-            {
-                "id": c.id,
-                "name": c.name,
-                "brand": c.brand,
-                "briefs": briefs,
-                "starts_on": c.starts_on,
-                "ends_on": c.ends_on,
-            }
-            for c, briefs in session.execute(query)
-        ]
+        return [dict(row) for row in session.execute(query).mappings()]
 
 
 def find_campaign(store: Store, campaign_id: int) -> dict[str, Any]:

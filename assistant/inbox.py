@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
@@ -453,28 +453,12 @@ def _known_ids(session: Any, brand: str, keys: list[tuple[str, str]]) -> set[tup
 
 
 def _new_item(charter: Charter, comment: Incoming, provider: Any = None) -> InboxItem:
-    created = comment.created_at or now()
-    labels = triage_with_model(comment.text, charter, provider, comment.network, created)
-    return InboxItem(
-        brand=charter.slug,
-        network=comment.network,
-        external_id=comment.external_id,
-        author=comment.author,
-        text=comment.text,
-        created_at=created,
-        permalink=comment.permalink,
-        post=comment.post,
-        parent=comment.parent,
-        language=labels.language,
-        sentiment=labels.sentiment,
-        intent=labels.intent,
-        escalation=labels.escalation,
-        faq=labels.faq,
-        priority=labels.priority,
-        due_at=labels.due_at,
-        status="new",
-        corrected=[],
-    )
+    """The row of a new comment: what the file gave and the labels, under the same names as
+    the columns; the escalation's role is not stored (the charter names it again when shown)."""
+    comment = replace(comment, created_at=comment.created_at or now())
+    labels = triage_with_model(comment.text, charter, provider, comment.network, comment.created_at)
+    stored = {k: v for k, v in asdict(labels).items() if k != "role"}
+    return InboxItem(brand=charter.slug, **asdict(comment), **stored, status="new", corrected=[])
 
 
 def import_file(
@@ -654,23 +638,19 @@ def _check_named(label: str, value: str | None, charter: Charter) -> None:
 
 def corrections(store: Store, brand: str | None = None) -> list[dict[str, Any]]:
     """Every label a person corrected: what the triage said and what was right."""
-    query = select(LabelCorrection, InboxItem.text).join(
-        InboxItem, InboxItem.id == LabelCorrection.item_id
-    )
+    query = select(
+        LabelCorrection.item_id.label("id"),
+        LabelCorrection.field,
+        LabelCorrection.old_value.label("was"),
+        LabelCorrection.new_value.label("now"),
+        LabelCorrection.actor.label("by"),
+        InboxItem.text,
+    ).join(InboxItem, InboxItem.id == LabelCorrection.item_id)
     if brand:
         query = query.where(InboxItem.brand == brand)
     with store.session() as session:
-        return [
-            {
-                "id": c.item_id,
-                "field": c.field,
-                "was": c.old_value,
-                "now": c.new_value,
-                "by": c.actor,
-                "text": text,
-            }
-            for c, text in session.execute(query.order_by(LabelCorrection.id))
-        ]
+        rows = session.execute(query.order_by(LabelCorrection.id)).mappings()
+        return [dict(row) for row in rows]
 
 
 def stats(store: Store, brand: str | None = None, at: datetime | None = None) -> dict[str, Any]:

@@ -4,12 +4,12 @@ with a message naming what, the limit and the size, before any slow step runs.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import regex
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import InputError
 
@@ -18,9 +18,11 @@ LIMITS_FILE = Path(__file__).resolve().parent / "data" / "limits.yaml"
 CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Every bound, in characters unless the name says bytes."""
+class Limits(BaseModel):
+    """Every bound, in characters unless the name says bytes: whole numbers only, and no
+    bound missing or unknown, so a slip in the data file is found when it is read."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     brief_chars: int
     post_chars: int
@@ -41,8 +43,17 @@ class Limits:
 
 @cache
 def limits() -> Limits:
-    """The bounds in force (read once)."""
-    return Limits(**yaml.safe_load(LIMITS_FILE.read_text(encoding="utf-8")))
+    """The bounds in force (read once); a wrong bound is an InputError naming each one."""
+    try:
+        return Limits.model_validate(yaml.safe_load(LIMITS_FILE.read_text(encoding="utf-8")))
+    except ValidationError as exc:
+        wrong = ", ".join(f"{'.'.join(map(str, e['loc']))} ({e['msg']})" for e in exc.errors())
+        raise InputError(
+            f"{LIMITS_FILE} holds wrong bounds: {wrong}. Each bound is a whole number.",
+            key="bad_limits",
+            path=str(LIMITS_FILE),
+            wrong=wrong,
+        ) from None
 
 
 def clean_text(text: str, what: str, limit: int) -> str:

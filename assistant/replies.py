@@ -20,7 +20,7 @@ import string
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import regex
 import yaml
@@ -35,7 +35,7 @@ from .llm import ChatProvider
 from .platforms import get_platform, measure
 from .prompts import render
 from .proofing import Match, check_text
-from .review import Actor, errors_of, require_reviewer
+from .review import Actor, Ruling, errors_of, require_reviewer
 from .settings import get_settings
 from .store import Store, commit_or_conflict, get_or_404, now
 from .triage import normalise
@@ -622,17 +622,13 @@ def submit(store: Store, item_id: int, actor: Actor) -> InboxItem:
         return item
 
 
-def approve(
-    store: Store,
-    item_id: int,
-    actor: Actor,
-    override: str | None = None,
-    seen_version: int | None = None,
-) -> InboxItem:
-    """Approve the reply's latest version. Refused for an internal note (write the public
-    reply first), when the text moved since the reviewer read it, over errors without an
-    override reason, and, on a sensitive comment, to anyone who wrote part of the reply
-    and to authors (reviewers and admins only)."""
+def approve(store: Store, item_id: int, actor: Actor, **ruling: Unpack[Ruling]) -> InboxItem:
+    """Approve the reply's latest version, with the same ruling as a post's approval (the
+    version read, `seen_version`, and an `override` reason). Refused for an internal note
+    (write the public reply first), when the text moved since the reviewer read it, over
+    errors without an override reason, and, on a sensitive comment, to anyone who wrote part
+    of the reply and to authors (reviewers and admins only)."""
+    override, seen_version = ruling.get("override"), ruling.get("seen_version")
     reason = (
         clean_text((override or "").strip(), "the override reason", limits().comment_chars) or None
     )

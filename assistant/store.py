@@ -157,6 +157,15 @@ class StatusEvent:
     naming its subject in `subject_key`; this is the one place saying what an event records."""
 
     subject_key = ""
+    # the keys `review show` and `reply show` list, each with the column it is read from
+    shown_as = {
+        "actor": "actor",
+        "action": "action",
+        "from": "from_status",
+        "to": "to_status",
+        "reason": "reason",
+        "at": "created_at",
+    }
 
     @classmethod
     def of(
@@ -174,14 +183,7 @@ class StatusEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """The event as `review show` and `reply show` list it."""
-        return {
-            "actor": self.actor,
-            "action": self.action,
-            "from": self.from_status,
-            "to": self.to_status,
-            "reason": self.reason,
-            "at": self.created_at,
-        }
+        return {key: getattr(self, column) for key, column in self.shown_as.items()}
 
 
 class AuditEvent(_OfVariant, StatusEvent, Base):

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.analytics import LinkCache, check_links  # noqa: E402
+from tests.command_line import offline_audit  # noqa: E402
 from tests.exports import write_x_legacy  # noqa: E402
 from tests.link_server import link_server  # noqa: E402
 
@@ -97,26 +98,9 @@ def bench_audit(folder: Path) -> dict[str, float]:
         "PYTHONPATH": str(ROOT),
     }
     started = time.perf_counter()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from assistant.cli import main; main()",
-            "audit",
-            str(export),
-            "--brand",
-            "trailforge",
-            "--no-network",
-            "--format",
-            "json",
-            "--out",
-            str(folder / "report.html"),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        check=False,
-    )
+    command = [sys.executable, "-c", "from assistant.cli import main; main()"]
+    args = [*offline_audit(export), "--format", "json", "--out", str(folder / "report.html")]
+    result = subprocess.run([*command, *args], cwd=ROOT, env=env, capture_output=True, check=False)
     elapsed = time.perf_counter() - started
     if result.returncode not in (0, 1):
         raise SystemExit(result.stderr.decode()[-2000:])

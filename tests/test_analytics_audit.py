@@ -21,7 +21,7 @@ from assistant.analytics import (
 )
 from assistant.charter import load_brand
 
-from .command_line import run
+from .command_line import offline_audit, run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "analytics"
@@ -93,6 +93,7 @@ def test_report_is_self_contained_escaped_and_csv_safe(tmp_path):
     page = report.html()
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<svg" in page and "engagements / impressions" in page
+    assert '<tr class="small">' in page and "(small sample)" in page  # 5 posts: every group
     assert 'src="http' not in page and "<link" not in page  # nothing fetched when opened
     for section in ("Overview", "Strengths", "Weaknesses", "Opportunities", "Posts to fix"):
         assert section in page
@@ -103,20 +104,8 @@ def test_report_is_self_contained_escaped_and_csv_safe(tmp_path):
 
 def test_cli_json_contract_and_gate(tmp_path):
     out = tmp_path / "report.html"
-    code, stdout, stderr = run(
-        [
-            "audit",
-            str(X_FILE),
-            str(DATA / "instagram_en.csv"),
-            "--brand",
-            "trailforge",
-            "--no-network",
-            "--format",
-            "json",
-            "--out",
-            str(out),
-        ]
-    )
+    files = offline_audit(X_FILE, DATA / "instagram_en.csv")
+    code, stdout, stderr = run([*files, "--format", "json", "--out", str(out)])
     assert code == 1, stderr  # the charter's legal mention is missing: errors
     data = json.loads(stdout)
     assert list(data) == ["posts", "networks", "top", "findings", "cadence", "slots"]
@@ -142,27 +131,21 @@ def test_cli_json_contract_and_gate(tmp_path):
     assert data["cadence"]["x"]["longest_gap_days"] == pytest.approx(2.878, abs=1e-3)
     assert data["slots"] == []  # no weekday × hour holds five posts: none recommended
     assert out.is_file() and out.with_suffix(".csv").is_file()
-    assert json.loads(out.with_suffix(".json").read_text())["formula"]["name"] == "impressions"
+    figures = json.loads(out.with_suffix(".json").read_text())
+    assert figures["formula"]["name"] == "impressions"
+    group = ["label", "posts", "rated", "median_rate", "total_rate", "small_sample"]
+    assert list(figures["networks"]["x"]["by_format"][0]) == group
+    heat = ["counts", "median_rates", "rated", "untimed_by_weekday"]
+    assert list(figures["networks"]["x"]["heatmap"]) == heat
 
 
 def test_cli_rate_option_and_unreadable_input(tmp_path):
-    code, stdout, _ = run(
-        [
-            "audit",
-            str(DATA / "meta_facebook_fr.csv"),
-            "--brand",
-            "maison-lemoine",
-            "--no-network",
-            "--format",
-            "json",
-            "--rate",
-            "reach",
-        ]
-    )
+    facebook = offline_audit(DATA / "meta_facebook_fr.csv", brand="maison-lemoine")
+    code, stdout, _ = run([*facebook, "--format", "json", "--rate", "reach"])
     assert json.loads(stdout)["networks"]["facebook"]["engagement_rate"] == pytest.approx(0.045)
     bad = tmp_path / "export.csv"
     bad.write_text("product,price\nmug,12\n", encoding="utf-8")
-    code, _, stderr = run(["audit", str(bad), "--brand", "trailforge", "--no-network"])
+    code, _, stderr = run(offline_audit(bad))
     assert code == 2 and "export.csv" in stderr
     code, _, stderr = run(["audit", str(X_FILE), "--brand", "trailforge", "--rate", "followers"])
     assert code == 2 and "followers" in stderr

@@ -21,7 +21,8 @@ from assistant.analytics import (
     run_audit,
 )
 
-from .test_analytics_audit import DATA, X_FILE, run, trailforge
+from .command_line import offline_audit, run
+from .test_analytics_audit import DATA, X_FILE, trailforge
 
 REAL_X = Path(
     "/work/shared/data/audit-real/tweet_activity_metrics_banklessDAO_20210508_20210608_en.csv"
@@ -45,21 +46,8 @@ def test_a_renamed_copy_of_an_export_counts_each_post_once(tmp_path):
 def test_the_cli_counts_overlapping_exports_once(tmp_path):
     copy = tmp_path / "same-month.csv"
     shutil.copy(X_FILE, copy)
-    _, single, _ = run(
-        ["audit", str(X_FILE), "--brand", "trailforge", "--format", "json", "--no-network"]
-    )
-    _, both, _ = run(
-        [
-            "audit",
-            str(X_FILE),
-            str(copy),
-            "--brand",
-            "trailforge",
-            "--format",
-            "json",
-            "--no-network",
-        ]
-    )
+    _, single, _ = run([*offline_audit(X_FILE), "--format", "json"])
+    _, both, _ = run([*offline_audit(X_FILE, copy), "--format", "json"])
     single, both = json.loads(single), json.loads(both)
     assert both["posts"] == single["posts"]
     assert both["cadence"] == single["cadence"]
@@ -98,7 +86,7 @@ def test_posts_without_a_time_of_day_make_no_midnight_slot():
     assert best_slots("linkedin", posts, formula) == []
     heat = measure(posts, formula)["linkedin"].heatmap
     assert heat.counts[2][0] == 0  # never "Wednesday 00:00"
-    assert heat.untimed[2] == 8
+    assert heat.untimed_by_weekday[2] == 8
 
 
 def test_a_day_only_export_is_flagged_and_recommends_no_hour():
@@ -213,24 +201,10 @@ def test_the_report_follows_the_readers_language():
 
 def test_the_cli_report_takes_the_lang_option_or_the_brands_language(tmp_path):
     out = tmp_path / "r.html"
-    code, _, _ = run(
-        [
-            "audit",
-            str(X_FILE),
-            "--brand",
-            "trailforge",
-            "--no-network",
-            "--out",
-            str(out),
-            "--lang",
-            "fr",
-        ]
-    )
+    code, _, _ = run([*offline_audit(X_FILE), "--out", str(out), "--lang", "fr"])
     assert code in (0, 1)
     assert '<html lang="fr">' in out.read_text(encoding="utf-8")
-    code, _, _ = run(
-        ["audit", str(X_FILE), "--brand", "trailforge", "--no-network", "--out", str(out)]
-    )
+    code, _, _ = run([*offline_audit(X_FILE), "--out", str(out)])
     assert f'<html lang="{trailforge().language}">' in out.read_text(encoding="utf-8")
     code, _, err = run(["audit", str(X_FILE), "--brand", "trailforge", "--lang", "de"])
     assert code == 2 and "--lang" in err

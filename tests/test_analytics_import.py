@@ -166,6 +166,9 @@ def _roundtrip(store: Store) -> None:
     assert stored[0].metrics["reach"] == 9000
     assert stored[0].published_at.utcoffset() == timezone(timedelta(hours=2)).utcoffset(None)
     assert stored[0].published_at.hour == 14  # the export's own clock survives storage
+    kept = ("network", "post_id", "text", "format", "permalink", "source")
+    read_back = sorted(tuple(getattr(p, k) for k in kept) for p in stored)
+    assert read_back == sorted(tuple(getattr(p, k) for k in kept) for p in posts)
 
 
 def test_storage_is_idempotent_on_sqlite(tmp_path):

@@ -4,8 +4,6 @@ path (and the bound), never a traceback."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 import assistant.analytics.imports
@@ -37,7 +35,9 @@ def test_a_missing_file_is_named(reader, tmp_path):
 
 @pytest.mark.parametrize("reader", READERS.values(), ids=READERS.keys())
 def test_a_file_over_its_bound_is_refused_before_reading(reader, tmp_path, monkeypatch):
-    small = dataclasses.replace(limits(), text_file_bytes=10, inbox_bytes=10, analytics_bytes=10)
+    small = limits().model_copy(
+        update={"text_file_bytes": 10, "inbox_bytes": 10, "analytics_bytes": 10}
+    )
     for module in (assistant.limits, inbox, assistant.analytics.imports):
         monkeypatch.setattr(module, "limits", lambda: small)
     big = tmp_path / "comments.csv"
@@ -45,3 +45,20 @@ def test_a_file_over_its_bound_is_refused_before_reading(reader, tmp_path, monke
     with pytest.raises(InputError, match="may be at most 10 bytes") as caught:
         reader(big)
     assert caught.value.key == "file_too_large" and str(big) in str(caught.value)
+
+
+def test_a_wrong_bound_in_the_limits_file_is_named(tmp_path, monkeypatch):
+    """A misspelt bound, a missing one or one that is not a whole number is refused when the
+    file is read, each named, instead of failing later in the middle of a request."""
+    wrong = tmp_path / "limits.yaml"
+    text = assistant.limits.LIMITS_FILE.read_text(encoding="utf-8")
+    text = text.replace("brief_chars: 65536", 'brief_chars: "64k"').replace(
+        "post_chars", "post_charz"
+    )
+    wrong.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(assistant.limits, "LIMITS_FILE", wrong)
+    with pytest.raises(InputError) as caught:
+        assistant.limits.limits.__wrapped__()
+    assert caught.value.key == "bad_limits"
+    for named in ("brief_chars", "post_chars", "post_charz", str(wrong)):
+        assert named in str(caught.value)

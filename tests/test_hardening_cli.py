@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import assistant.cli.check as check_module
@@ -126,3 +128,5 @@ def test_campaign_add_refuses_a_missing_brief_file_and_takes_text_with_the_flag(
     assert forced.exit_code == 0, forced.output
     listed = runner.invoke(app, ["campaign", "list", "--format", "json"])
     assert '"briefs": 1' in listed.output
+    shown = json.loads(listed.output)[0]
+    assert list(shown) == ["id", "name", "brand", "briefs", "starts_on", "ends_on"]

@@ -4,6 +4,7 @@ nothing; bad files are one clear error each; labels corrected and kept; the CLI'
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from typer.testing import CliRunner
@@ -57,6 +58,9 @@ def test_csv_import_is_triaged_sorted_and_idempotent(tmp_path):
     assert items[-1].intent == "spam"
     faq = next(i for i in items if i.external_id == "fb-1")
     assert faq.intent == "question" and faq.faq == "livraison"
+    assert (faq.author, faq.post, faq.created_at) == (
+        "Marie Dupont", "post-1", datetime(2026, 11, 20, 10, tzinfo=UTC)
+    )  # fmt: skip
 
 
 def test_cli_list_json_has_the_documented_keys(tmp_path):
@@ -241,6 +245,7 @@ def test_a_corrected_label_is_kept_and_moves_the_priority(tmp_path):
         "id": praise.id, "field": "intent", "was": "praise", "now": "complaint", "by": "anne",
         "text": "",
     }  # fmt: skip
+    assert list(corrections(store)[0]) == ["id", "field", "was", "now", "by", "text"]
     with pytest.raises(InputError, match="expected one of question"):
         correct(store, praise.id, "intent", "rant", "anne")
 

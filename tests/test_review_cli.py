@@ -106,6 +106,7 @@ def test_review_publish_needs_yes_and_is_audited():
     assert run(app, ["review", "publish", "1", "--as", "carol", "--yes"]).exit_code == 0
     last = describe(open_store(), 1)["audit"][-1]
     assert (last["action"], last["actor"], last["to"]) == ("publish", "carol", "published")
+    assert list(last) == ["actor", "action", "from", "to", "reason", "at"]
 
 
 def test_review_request_changes_is_refused_to_authors():
@@ -135,3 +136,14 @@ def test_campaign_add_to_a_missing_campaign_names_it():
     refused = run(app, ["campaign", "add", "--campaign", "7", "-p", "x", "Brief."])
     assert refused.exit_code != 0 and "no campaign with id 7" in str(refused.exception)
     assert refused.exception.key == "not_found"  # worded in the reader's language by the UI
+
+
+def test_both_approve_commands_explain_version_alike():
+    """A reviewer approving a post or a reply reads the same `--version` help in both."""
+    from .command_line import run as run_main
+
+    for group in ("review", "reply"):
+        code, out, _ = run_main([group, "approve", "--help"])
+        words = " ".join(out.split())
+        assert code == 0 and "--version" in words
+        assert "The version you read" in words and "refused if it moved since" in words

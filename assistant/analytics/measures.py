@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
 
@@ -86,17 +86,10 @@ class Group:
     rated: int
     median_rate: float | None
     total_rate: float | None  # sum of numerators / sum of denominators, as for a network
-    small: bool
+    small_sample: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "posts": self.posts,
-            "rated": self.rated,
-            "median_rate": self.median_rate,
-            "total_rate": self.total_rate,
-            "small_sample": self.small,
-        }
+        return asdict(self)
 
 
 def total_rate(pairs: list[tuple[float, float]]) -> float | None:
@@ -154,21 +147,16 @@ def post_format(post: Post) -> list[str]:
 @dataclass
 class Heatmap:
     """Weekday (Monday = 0) × hour cells on the export's own clock: posts, rated posts and
-    median rate. Posts whose file gives the day only are counted per weekday in `untimed`,
-    never in an hour they were not published at."""
+    median rate. Posts whose file gives the day only are counted per weekday in
+    `untimed_by_weekday`, never in an hour they were not published at."""
 
     counts: list[list[int]]
-    medians: list[list[float | None]]
+    median_rates: list[list[float | None]]
     rated: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
-    untimed: list[int] = field(default_factory=lambda: [0] * 7)
+    untimed_by_weekday: list[int] = field(default_factory=lambda: [0] * 7)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "counts": self.counts,
-            "median_rates": self.medians,
-            "rated": self.rated,
-            "untimed_by_weekday": self.untimed,
-        }
+        return asdict(self)
 
 
 def heatmap(posts: list[Post], formula: Formula) -> Heatmap:

@@ -199,7 +199,7 @@ class AuditReport:
                                 g.rated,
                                 g.median_rate,
                                 g.total_rate,
-                                g.small,
+                                g.small_sample,
                                 fig.formula.label,
                             )
                         ]
@@ -215,7 +215,7 @@ class AuditReport:
                                 f"{calendar.day_name[day]} {hour:02d}h",
                                 count,
                                 "",
-                                fig.heatmap.medians[day][hour],
+                                fig.heatmap.median_rates[day][hour],
                                 "",
                                 count < analytics_rules()["min_sample"],
                                 fig.formula.label,
@@ -378,7 +378,7 @@ def _named_groups(report: AuditReport, strong: bool, lang: str) -> list[str]:
             ("dim_length", fig.by_length),
         ):
             for g in groups:
-                if g.small or g.median_rate is None or g.label.startswith("("):
+                if g.small_sample or g.median_rate is None or g.label.startswith("("):
                     continue
                 ratio = g.median_rate / fig.median_rate if fig.median_rate else 0
                 if (strong and ratio >= STRONG) or (not strong and ratio <= WEAK):
@@ -484,10 +484,10 @@ def heatmap_view(fig: NetworkFigures, lang: str = "en") -> dict[str, Any]:
     bound = analytics_rules()["min_sample"]
     heat = fig.heatmap
     full = [
-        heat.medians[d][h]
+        heat.median_rates[d][h]
         for d in range(7)
         for h in range(24)
-        if heat.medians[d][h] is not None and heat.rated[d][h] >= bound
+        if heat.median_rates[d][h] is not None and heat.rated[d][h] >= bound
     ]
     top = max(full) if full else 0
     days = word("weekdays", lang).split(",")
@@ -495,7 +495,7 @@ def heatmap_view(fig: NetworkFigures, lang: str = "en") -> dict[str, Any]:
     for day in range(7):
         for hour in range(24):
             count, rated = heat.counts[day][hour], heat.rated[day][hour]
-            rate = heat.medians[day][hour]
+            rate = heat.median_rates[day][hour]
             small = bool(count) and rated < bound
             title = word(
                 "cell_title",
@@ -522,7 +522,7 @@ def heatmap_view(fig: NetworkFigures, lang: str = "en") -> dict[str, Any]:
         "cells": cells,
         "days": word("weekdays_short", lang).split(","),
         "legend": word("heatmap_legend", lang, bound=bound),
-        "untimed": [f"{days[d]}: {n}" for d, n in enumerate(heat.untimed) if n],
+        "untimed": [f"{days[d]}: {n}" for d, n in enumerate(heat.untimed_by_weekday) if n],
     }
 
 
@@ -541,7 +541,7 @@ def _bars(groups: list[Group], lang: str = "en") -> list[dict[str, Any]]:
             "label": g.label,
             "width": round(300 * g.median_rate / top, 1),
             "y": 5 + i * 24,
-            "text": f"{pct(g.median_rate, lang)} (n={g.rated}{', ' + small if g.small else ''})",
+            "text": f"{pct(g.median_rate, lang)} (n={g.rated}{', ' + small if g.small_sample else ''})",
         }
         for i, g in enumerate(shown)
     ]

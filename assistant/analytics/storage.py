@@ -13,6 +13,8 @@ from ..store import Base, Store, UTCDateTime, commit_or_conflict, now
 from .post import Post
 
 CHUNK = 500  # ids per lookup: well under SQLite's bound on query parameters
+# a stored post's columns that a Post holds as they are (the time and figures are converted)
+AS_READ = ("network", "post_id", "text", "format", "permalink", "source")
 
 
 class AnalyticsPost(Base):
@@ -95,13 +97,5 @@ def _post(row: AnalyticsPost) -> Post:
         moment = moment.astimezone(timezone(timedelta(minutes=row.utc_offset_minutes)))
     elif moment is not None:
         moment = moment.astimezone(UTC)
-    return Post(
-        network=row.network,
-        post_id=row.post_id,
-        text=row.text,
-        published_at=moment,
-        format=row.format,
-        permalink=row.permalink,
-        metrics={k: float(v) for k, v in (row.metrics or {}).items()},
-        source=row.source,
-    )
+    metrics = {k: float(v) for k, v in (row.metrics or {}).items()}
+    return Post(**{n: getattr(row, n) for n in AS_READ}, published_at=moment, metrics=metrics)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..errors import CharterError
 from ..limits import limits
-from .common import TEXT_OPTION, check_format, print_json, read_text_arg
+from .common import TEXT_ARG, TEXT_OPTION, check_format, print_json, read_text_arg
 
 
 def brands(
@@ -80,7 +80,7 @@ def platforms(fmt: str = typer.Option("text", "--format", help="text or json")) 
 
 
 def count(
-    text: str = typer.Argument(None, help="The text, a file, or '-' for stdin."),
+    text: str = TEXT_ARG,
     platform: str = typer.Option(..., "--platform", "-p", help="Network id, e.g. x"),
     fmt: str = typer.Option("text", "--format", help="text or json"),
     as_text: bool = TEXT_OPTION,

@@ -29,7 +29,7 @@ from ..llm import make_provider
 from ..platforms import parse_platform_list
 from ..settings import get_settings
 from ..store import open_store
-from .common import TEXT_OPTION, brand, check_format, print_json, read_text_arg
+from .common import TEXT_ARG, TEXT_OPTION, brand, check_format, print_json, read_text_arg
 
 campaign_app = typer.Typer(
     help="Campaigns: create, add briefs (drafted at once), list, show.", no_args_is_help=True
@@ -39,6 +39,12 @@ review_app = typer.Typer(
 )
 AS = typer.Option(None, "--as", help="Who acts (default: $ASSISTANT_USER or your login).")
 ROLE = typer.Option("reviewer", "--role", help="author | reviewer | admin")
+AUTHOR_ROLE = typer.Option("author", "--role", help="author | reviewer | admin")
+SEEN = typer.Option(
+    None,
+    "--version",
+    help="The version you read (vN in `review show`, `reply show`): refused if it moved since.",
+)
 FMT = typer.Option("text", "--format", help="text or json")
 OVERRIDE = typer.Option(None, "--override", help="Reason to approve over errors")
 
@@ -239,10 +245,7 @@ def review_show(variant_id: int, fmt: str = FMT) -> None:
 
 @review_app.command("edit")
 def review_edit(
-    variant_id: int,
-    text: str = typer.Argument(None, help="The new text, a file, or '-'."),
-    who: str = AS,
-    role: str = typer.Option("author", "--role", help="author | reviewer | admin"),
+    variant_id: int, text: str = TEXT_ARG, who: str = AS, role: str = AUTHOR_ROLE
 ) -> None:
     """Save a new text for a variant: a new version, checked again."""
     row = workflow.edit(open_store(), variant_id, read_text_arg(text), actor(who, role))
@@ -263,9 +266,7 @@ def review_approve(
     who: str = AS,
     role: str = ROLE,
     override: str = OVERRIDE,
-    seen: int = typer.Option(
-        None, "--version", help="The text version you reviewed (vN in `review show`)"
-    ),
+    seen: int = SEEN,
 ) -> None:
     """Approve variants (submitted to review first if still drafts)."""
     store = open_store()
@@ -296,7 +297,7 @@ def review_override(
     reason: str = typer.Option(..., "--reason"),
     who: str = AS,
     role: str = ROLE,
-    seen: int = typer.Option(None, "--version", help="The text version you reviewed"),
+    seen: int = SEEN,
 ) -> None:
     """Approve over error matches, recording the reason."""
     review_approve([variant_id], who, role, reason, seen)

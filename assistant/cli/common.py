@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 # one word ending in a file extension (`post.txt`, `brief.md`), or holding a path separator
 FILE_EXTENSION = regex.compile(r"\.[A-Za-z0-9]{1,8}$")
+TEXT_ARG = typer.Argument(None, help="The text, a file, or '-' for stdin.")
 TEXT_OPTION = typer.Option(
     False, "--text", help="Read the argument as the text itself, even if it looks like a path."
 )

@@ -8,8 +8,8 @@ from rich.console import Console
 from .. import replies
 from ..llm import make_provider
 from ..store import open_store
-from .campaign import AS, OVERRIDE, ROLE, actor
-from .common import TEXT_OPTION, check_format, print_json, read_text_arg
+from .campaign import AS, OVERRIDE, ROLE, SEEN, actor
+from .common import TEXT_ARG, TEXT_OPTION, check_format, print_json, read_text_arg
 
 reply_app = typer.Typer(
     help="Replies: draft options, edit, approve, mark answered, hide spam.", no_args_is_help=True
@@ -57,10 +57,7 @@ def reply_choose(item_id: int, option: str = typer.Argument(...), who: str = AS)
 
 @reply_app.command("edit")
 def reply_edit(
-    item_id: int,
-    text: str = typer.Argument(None, help="The reply, a file, or '-' for stdin"),
-    who: str = AS,
-    as_text: bool = TEXT_OPTION,
+    item_id: int, text: str = TEXT_ARG, who: str = AS, as_text: bool = TEXT_OPTION
 ) -> None:
     """Write the reply yourself (a new version, checked again)."""
     body = read_text_arg(text, as_text or None, what="the reply")
@@ -77,15 +74,13 @@ def reply_submit(item_id: int, who: str = AS) -> None:
 
 @reply_app.command("approve")
 def reply_approve(
-    item_ids: list[int],
-    who: str = AS,
-    role: str = ROLE,
-    override: str = OVERRIDE,
-    seen: int = typer.Option(None, "--version", help="The reply version you read"),
+    item_ids: list[int], who: str = AS, role: str = ROLE, override: str = OVERRIDE, seen: int = SEEN
 ) -> None:
     """Approve the reply (someone who did not write it, for sensitive comments)."""
     for item_id in item_ids:
-        replies.approve(open_store(), item_id, actor(who, role), override, seen)
+        replies.approve(
+            open_store(), item_id, actor(who, role), override=override, seen_version=seen
+        )
         typer.echo(f"comment {item_id}: approved")
 
 
