@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -778,34 +779,12 @@ def main() -> None:
     counts = [int(n) for n in args.users.split(",") if n.strip()]
     work = Path(tempfile.mkdtemp(prefix="load-"))
     try:
-        if args.postgres:
-            with postgres_cluster() as server:
-                stores = Stores(work, server)
-                for n in counts:
-                    report(
-                        run_once(
-                            stores.fresh(),
-                            n,
-                            args.iterations,
-                            args.seconds,
-                            work,
-                            args.profile,
-                            args.ramp,
-                        )
-                    )
-        else:
-            stores = Stores(work, None)
+        with postgres_cluster() if args.postgres else contextlib.nullcontext() as server:
+            stores = Stores(work, server)
             for n in counts:
+                fresh = stores.fresh()
                 report(
-                    run_once(
-                        stores.fresh(),
-                        n,
-                        args.iterations,
-                        args.seconds,
-                        work,
-                        args.profile,
-                        args.ramp,
-                    )
+                    run_once(fresh, n, args.iterations, args.seconds, work, args.profile, args.ramp)
                 )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -35,49 +35,34 @@ def test_a_live_check_in_the_worker_finds_what_the_app_would():
 @pytest.mark.slow
 def test_the_workers_leave_with_the_app(tmp_path):
     """A stopped or killed app leaves no worker behind (each holds 200 MB of engines)."""
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    script = tmp_path / "app.py"
-    script.write_text(
-        "import os, time\n"
-        "from assistant.ui.offload import elsewhere\n"
-        "if __name__ == '__main__':\n"
-        "    print(elsewhere(os.getpid), flush=True)\n"
-        "    time.sleep(60)\n"
-    )
-    app = subprocess.Popen(
-        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=ROOT
-    )
-    worker = int(app.stdout.readline())
-    os.kill(app.pid, signal.SIGKILL)
-    app.wait()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and _alive(worker):
-        time.sleep(0.2)
-    assert not _alive(worker)
+    workers = _killed_app_workers(tmp_path, "print(elsewhere(os.getpid), flush=True)")
+    assert not _left_alive(workers, 10)
 
 
 def test_workers_still_starting_when_the_app_stops_leave_too(tmp_path):
     """The app can stop right after starting its workers (a quick restart, a failed
     launch): workers that were still loading must not stay behind, adopted and idle."""
+    body = "warm(); time.sleep(0.3); print(os.getpid(), flush=True)"
+    workers = _killed_app_workers(tmp_path, body)
+    assert workers
+    assert not _left_alive(workers, 20)
+
+
+def _killed_app_workers(tmp_path, body: str) -> list[int]:
+    """Run a small app whose main does `body` (printing one line), then kill it at once,
+    before its workers are done loading: the worker processes it had."""
     import signal
     import subprocess
     import sys
-    import time
 
     import psutil
 
     script = tmp_path / "app.py"
     script.write_text(
         "import os, time\n"
-        "from assistant.ui.offload import warm\n"
+        "from assistant.ui.offload import elsewhere, warm\n"
         "if __name__ == '__main__':\n"
-        "    warm()\n"
-        "    time.sleep(0.3)\n"
-        "    print(os.getpid(), flush=True)\n"
+        f"    {body}\n"
         "    time.sleep(60)\n"
     )
     app = subprocess.Popen(
@@ -85,13 +70,18 @@ def test_workers_still_starting_when_the_app_stops_leave_too(tmp_path):
     )
     app.stdout.readline()
     workers = [p.pid for p in psutil.Process(app.pid).children(recursive=True)]
-    assert workers
-    os.kill(app.pid, signal.SIGKILL)  # before the workers finished loading their engines
+    os.kill(app.pid, signal.SIGKILL)
     app.wait()
-    deadline = time.monotonic() + 20
+    return workers
+
+
+def _left_alive(workers: list[int], seconds: float) -> list[int]:
+    import time
+
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and any(_alive(w) for w in workers):
         time.sleep(0.2)
-    assert not [w for w in workers if _alive(w)]
+    return [w for w in workers if _alive(w)]
 
 
 def _alive(pid: int) -> bool:
