@@ -33,4 +33,4 @@ clean:
 	rm -rf .venv .pytest_cache .ruff_cache artifacts
 
 bench-load:
-	.venv/bin/python benchmarks/load.py
+	.venv/bin/python benchmarks/load.py --idle 50

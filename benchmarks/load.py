@@ -668,6 +668,66 @@ def run_once(
     }
 
 
+async def idle_reviewer(base: str, results: Results, stop: float) -> None:
+    """A Review tab left open: the queue shown once, then only the page's own poll."""
+    from assistant.ui.review import POLL_SECONDS
+
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        browser = await page_load(http, results)
+        cfg = browser.config
+        table = cfg.by_elem("review-queue")
+        tab = next(
+            d
+            for d in cfg.dependencies
+            if d["targets"]
+            and d["targets"][0][1] == "select"
+            and cfg.components[d["targets"][0][0]].get("props", {}).get("elem_id") == "tab-review"
+            and table in d["outputs"]
+        )
+        await timed(results, "queue", browser, tab, tab["targets"][0][0])
+        poll = next(
+            d
+            for d in cfg.dependencies
+            if any(t[1] == "tick" for t in d["targets"]) and table in d["outputs"]
+        )
+        await asyncio.sleep(random.uniform(0, POLL_SECONDS))  # timers started at other times
+        while time.monotonic() < stop:
+            await timed(results, "live queue", browser, poll, None)
+            await asyncio.sleep(POLL_SECONDS)
+
+
+def run_idle(url: str, browsers: int, seconds: float, work: Path, ramp: float) -> None:
+    """N open Review tabs and nobody clicking: the server's CPU over `seconds`, measured once
+    every page has loaded (the goal: at most 5 % of one core for 50 tabs)."""
+    data_dir = work / f"idle-{browsers}-{uuid.uuid4().hex[:4]}"
+    data_dir.mkdir()
+    with app_server(url, data_dir) as (base, proc):
+        results = Results()
+
+        async def main() -> float:
+            arrived = ramp + 20  # every page loaded and its first poll sent
+            stop = time.monotonic() + arrived + seconds
+            tabs = [
+                arriving(ramp * n / browsers, idle_reviewer(base, results, stop))
+                for n in range(browsers)
+            ]
+            running = asyncio.gather(*tabs)
+            await asyncio.sleep(arrived)
+            cpu0, started = process_cpu(proc), time.perf_counter()
+            await asyncio.sleep(seconds)
+            cpu = (process_cpu(proc) - cpu0) / (time.perf_counter() - started) * 100
+            await running
+            return cpu
+
+        cpu = asyncio.run(main())
+    polls = results.times.get("live queue") or [0.0]
+    print(
+        f"\n== {browsers} idle Review tabs for {seconds:.0f} s: server CPU {cpu:.1f} % of one "
+        f"core (goal ≤ 5 %), {len(polls)} polls, p50 {statistics.median(polls):.3f} s, "
+        f"p95 {percentile(polls, 0.95):.3f} s, failures {len(results.failures)}"
+    )
+
+
 def verify(url: str, results: Results) -> list[str]:
     """Every write the UI reported as done is in the store exactly once."""
     from sqlalchemy import func, select
@@ -773,6 +833,9 @@ def main() -> None:
         help="users arrive one after another over this many seconds (0: all in the same instant)",
     )
     parser.add_argument(
+        "--idle", type=int, default=0, help="also measure this many open, idle Review tabs"
+    )
+    parser.add_argument(
         "--profile", default="", help="write the server's handler profile to FILE.<users>"
     )
     args = parser.parse_args()
@@ -781,6 +844,8 @@ def main() -> None:
     try:
         with postgres_cluster() if args.postgres else contextlib.nullcontext() as server:
             stores = Stores(work, server)
+            if args.idle:
+                run_idle(stores.fresh(), args.idle, 60.0, work, args.ramp)
             for n in counts:
                 fresh = stores.fresh()
                 report(
