@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 
+from assistant.ui import overheads
 from assistant.ui.app import build_app, launch_options
 from assistant.ui.identity import auth_users, public_bind_refusal
 from assistant.ui.offload import warm
@@ -29,7 +30,9 @@ def main() -> None:
         print(refusal, file=sys.stderr)
         sys.exit(2)
     app = build_app()
-    app.queue(default_concurrency_limit=4).launch(
+    app.queue(default_concurrency_limit=4)
+    overheads.calm_queue(app)
+    app.launch(
         server_name=args.host,
         server_port=args.port,
         auth=auth_users(),

@@ -85,6 +85,22 @@ def test_reviewers_polling_one_view_share_one_reading_until_something_changes(st
     assert len(reads) == 3
 
 
+def test_open_tabs_share_a_marker_read_but_never_show_an_older_queue(store, monkeypatch):
+    """Polls within a second share one marker read; a tab that knows a newer marker (its own
+    decision) is not sent the older queue that the shared read still describes."""
+    vid = _submitted(store)
+    shared, reads = panel.SharedQueue(store), []
+    real_marker = workflow.change_marker
+    monkeypatch.setattr(workflow, "change_marker", lambda s: reads.append(1) or real_marker(s))
+    old = shared.recent_marker()
+    assert [shared.recent_marker() for _ in range(50)] == [old] * 50
+    assert len(reads) == 1
+    workflow.request_changes(store, vid, workflow.Actor("bob", "reviewer"), "Trop long.")
+    assert shared.recent_marker() == old  # within the second: the shared read
+    assert shared.fresh_marker() != old
+    assert shared.frame(shared.recent_marker(), "", None, "en").iloc[0, 3] == "changes requested"
+
+
 def test_a_refusal_names_the_reason_and_redraws_nothing_else(store):
     vid = _submitted(store)
     frame = panel.queue_frame(store, "in_review", None, "fr")

@@ -8,9 +8,11 @@ functions, coroutines or (async) generators: Gradio streams the latter.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import logging
+import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -62,6 +64,20 @@ def _boundary(fn: Callable, args: tuple, kwargs: dict) -> Iterator[None]:
 
 def handled(fn: Callable) -> Callable:
     """Wrap a Gradio handler in the boundary, keeping its signature (Gradio reads it)."""
+    return _with_resolved_hints(_wrapped(fn), fn)
+
+
+def _with_resolved_hints(wrapper: Callable, fn: Callable) -> Callable:
+    """Gradio reads a handler's type hints on every call (to pass the request or the event);
+    written as strings (postponed annotations), each read evaluates them again. They are
+    evaluated once here."""
+    # a hint only known to type checkers stays a string: Gradio evaluates it as before
+    with contextlib.suppress(NameError, TypeError):
+        wrapper.__annotations__ = typing.get_type_hints(fn)
+    return wrapper
+
+
+def _wrapped(fn: Callable) -> Callable:
     if inspect.isasyncgenfunction(fn):
 
         @functools.wraps(fn)
