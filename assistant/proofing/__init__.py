@@ -328,3 +328,16 @@ def check(
 ) -> list[Match]:
     """Proofread a text; the matches only."""
     return check_text(text, lang, charter, platform).matches
+
+
+WARM_UP_TEXTS = {
+    "fr": "Nos biscuits sont prêts, passez les chercher.",
+    "en": "Our cookies are ready to pick up.",
+}
+
+
+def warm_up() -> None:
+    """Load every engine and word list of both languages now (about a second), so that the
+    first person to check a text after a start does not wait for it."""
+    for lang, text in WARM_UP_TEXTS.items():
+        check_text(text, lang)

@@ -35,12 +35,12 @@ def _pool_now(lane: str) -> ProcessPoolExecutor:
                 max_workers=LANES[lane],
                 mp_context=context,
                 initializer=_ready,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), lane),
             )
         return _pools[lane]
 
 
-def _ready(parent: int) -> None:
+def _ready(parent: int, lane: str) -> None:
     """Load what the workers run once, before the first render or check, and leave with the
     app: a worker holds its own queue's pipe open, so it would never see the app die. The
     app's id comes from the app: an app stopped while its worker was still starting leaves
@@ -48,6 +48,11 @@ def _ready(parent: int) -> None:
     threading.Thread(target=_follow, args=(parent,), daemon=True).start()
     import assistant.review
     import assistant.visuals  # noqa: F401
+
+    if lane == "typing":
+        from assistant.proofing import warm_up
+
+        warm_up()
 
 
 def _follow(parent: int) -> None:
@@ -94,7 +99,11 @@ def _in_worker(
 
 
 def warm() -> None:
-    """Start the workers now, so the first render or check does not pay for starting them."""
+    """Start the workers now, and load the app's own checkers beside its first requests, so
+    the first render, live check or save does not pay for starting them."""
+    from assistant.proofing import warm_up
+
+    threading.Thread(target=warm_up, daemon=True).start()
     for lane, workers in LANES.items():
         pool = _pool_now(lane)
         for _ in range(workers):
