@@ -425,6 +425,27 @@ async def page_load(http: httpx.AsyncClient, results: Results) -> Browser:
     return browser
 
 
+def review_tab(cfg: Config, table: int) -> dict:
+    """The event that shows the Review tab and loads its queue."""
+    return next(
+        d
+        for d in cfg.dependencies
+        if d["targets"]
+        and d["targets"][0][1] == "select"
+        and cfg.components[d["targets"][0][0]].get("props", {}).get("elem_id") == "tab-review"
+        and table in d["outputs"]
+    )
+
+
+def queue_poll(cfg: Config, table: int) -> dict:
+    """The timer event that polls the queue's change marker."""
+    return next(
+        d
+        for d in cfg.dependencies
+        if any(t[1] == "tick" for t in d["targets"]) and table in d["outputs"]
+    )
+
+
 async def reviewer(base: str, n: int, results: Results, iterations: int, stop: float) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         browser = await page_load(http, results)
@@ -432,14 +453,7 @@ async def reviewer(base: str, n: int, results: Results, iterations: int, stop: f
         table, refresh = cfg.by_elem("review-queue"), cfg.by_elem("review-refresh")
         name = f"reviewer{n}"
         browser.values[cfg.by_elem("reviewer")] = name
-        tab = next(
-            d
-            for d in cfg.dependencies
-            if d["targets"]
-            and d["targets"][0][1] == "select"
-            and cfg.components[d["targets"][0][0]].get("props", {}).get("elem_id") == "tab-review"
-            and table in d["outputs"]
-        )
+        tab = review_tab(cfg, table)
         await timed(results, "queue", browser, tab, tab["targets"][0][0])
         for i in range(iterations):
             if time.monotonic() > stop:
@@ -462,11 +476,7 @@ async def reviewer(base: str, n: int, results: Results, iterations: int, stop: f
             )
             if out is None:
                 continue
-            poll = next(
-                d
-                for d in cfg.dependencies
-                if any(t[1] == "tick" for t in d["targets"]) and table in d["outputs"]
-            )
+            poll = queue_poll(cfg, table)
             await timed(results, "live queue", browser, poll, None)
             await asyncio.sleep(random.uniform(0.2, 0.6))  # reading the card
             if (n + i) % 2:
@@ -676,20 +686,9 @@ async def idle_reviewer(base: str, results: Results, stop: float) -> None:
         browser = await page_load(http, results)
         cfg = browser.config
         table = cfg.by_elem("review-queue")
-        tab = next(
-            d
-            for d in cfg.dependencies
-            if d["targets"]
-            and d["targets"][0][1] == "select"
-            and cfg.components[d["targets"][0][0]].get("props", {}).get("elem_id") == "tab-review"
-            and table in d["outputs"]
-        )
+        tab = review_tab(cfg, table)
         await timed(results, "queue", browser, tab, tab["targets"][0][0])
-        poll = next(
-            d
-            for d in cfg.dependencies
-            if any(t[1] == "tick" for t in d["targets"]) and table in d["outputs"]
-        )
+        poll = queue_poll(cfg, table)
         await asyncio.sleep(random.uniform(0, POLL_SECONDS))  # timers started at other times
         while time.monotonic() < stop:
             await timed(results, "live queue", browser, poll, None)
