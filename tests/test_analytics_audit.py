@@ -266,3 +266,17 @@ def test_applied_slots_never_pull_a_brief_weeks_earlier_and_can_be_undone():
     assert undo_slots(store, moved) == moved
     with store.session() as session:
         assert session.get(Brief, brief.id).publish_at == planned
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_posts_in_another_language_are_named_in_the_report(lang):
+    """A brand audited with posts in a language it does not write (German here) gets the
+    report, with a note naming that language, in either reading language."""
+    export = read_export(X_FILE)
+    german = "Unsere neuen Wanderschuhe sind da und die Sohle hält auch bei Regen sehr gut."
+    for post in export.posts[:3]:
+        post.text = german
+    report = run_audit([export], trailforge(), "trailforge", network=False)
+    page = report.html(lang=lang)
+    assert "(de)" in page
+    assert ("another language" if lang == "en" else "une autre langue") in page

@@ -79,7 +79,7 @@ class AuditReport:
                     Note("note_unranked", network=network, count=fig.unranked, bound=bound)
                 )
         for lang, count in sorted(self.other_languages.items()):
-            notes.append(Note("note_other_language", count=count, lang=lang))
+            notes.append(Note("note_other_language", count=count, language=lang))
         if not self.links_checked:
             notes.append(Note("note_no_links"))
         return notes
