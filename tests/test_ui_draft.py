@@ -195,3 +195,18 @@ def test_the_default_campaign_is_named_in_the_readers_language():
 
     assert default_campaign_name("en").startswith("Campaign 20")
     assert default_campaign_name("fr").startswith("Campagne 20")
+
+
+def test_a_redrawn_card_shows_what_was_typed_not_the_saved_text():
+    """Visuals arriving redraw the cards from the store; an edit typed over the stored
+    version is redrawn with its own text and checks, for that page only, until it is saved."""
+    from assistant.ui.draft import UnsavedEdits
+
+    unsaved = UnsavedEdits()
+    unsaved.keep("page-a", 7, 3, "Texte tapé")
+    assert unsaved.get("page-a", 7) == (3, "Texte tapé")
+    assert unsaved.get("page-b", 7) is None  # another person's page
+    assert unsaved.get(None, 7) is None
+    for n in range(UnsavedEdits.MAX + 1):
+        unsaved.keep(f"p{n}", n, 1, "x")
+    assert unsaved.get("page-a", 7) is None  # bounded: the oldest goes first

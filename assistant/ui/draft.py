@@ -6,6 +6,8 @@ author, time, networks, brief, cards) lives in the browser so a reload brings it
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -211,7 +213,8 @@ def _cards(
         lang = request_language(request)
         who = acting(request, typed, "author")
         for variant_id in variant_ids or []:
-            _variant_card(store, variant_id, lang, who, tick, conflicts, pending or {})
+            typed = UNSAVED.get(request.session_hash, variant_id)
+            _variant_card(store, variant_id, lang, who, tick, conflicts, pending or {}, typed)
 
 
 NEWS_SECONDS = 6
@@ -404,6 +407,7 @@ def _variant_card(
     tick: gr.State,
     conflicts: gr.State,
     pending: dict,
+    typed: tuple[int, str] | None = None,
 ) -> None:
     try:
         view = CardView.from_described(describe(store, variant_id))
@@ -412,9 +416,12 @@ def _variant_card(
     charter = load_brand(view.brand, get_settings().brand_dir)
     clash = pending.get(str(variant_id))
     actions = _CardActions(store, view, charter, who)
+    # typed over the version now stored: a save, a fix or someone else's edit drops it
+    typed_text = typed[1] if typed and typed[0] == view.version and not clash else None
+    shown = _as_typed(view, charter, typed_text)
     # a class, not an id: Gradio writes a group's id on two nested elements
     with gr.Group(elem_classes=["variant", f"variant-{variant_id}"]):
-        card = gr.HTML(card_html(view, charter, lang))
+        card = gr.HTML(card_html(shown, charter, lang, view.text))
         if clash:
             gr.HTML(conflict_html(clash, view.text, lang))
             with gr.Row():
@@ -440,7 +447,7 @@ def _variant_card(
         if not clash:
             lexicon.card_buttons(store, view, who, lang, tick)
         box = gr.Textbox(
-            clash or view.text,
+            clash or shown.text,
             lines=4,
             label=t("edit"),
             elem_classes=["edit"],
@@ -483,6 +490,48 @@ def _variant_card(
         )
 
 
+class UnsavedEdits:
+    """The last text each open page typed in each card, as the live check saw it.
+
+    The cards are redrawn from the store when visuals arrive or another card is saved; a
+    card being edited is redrawn with its typed text and that text's checks, so a redraw
+    never puts the saved text back over an edit (the box keeps the edit, the card would not).
+    Keyed by the page's session: another person's page never sees it."""
+
+    MAX = 2000
+
+    def __init__(self) -> None:
+        self._texts: OrderedDict[tuple[str, int], tuple[int, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def keep(self, session: str | None, variant_id: int, version: int, text: str) -> None:
+        """`text` typed over stored `version` of the variant."""
+        if not session:
+            return
+        with self._lock:
+            self._texts[(session, variant_id)] = (version, text)
+            self._texts.move_to_end((session, variant_id))
+            while len(self._texts) > self.MAX:
+                self._texts.popitem(last=False)
+
+    def get(self, session: str | None, variant_id: int) -> tuple[int, str] | None:
+        with self._lock:
+            return self._texts.get((session or "", variant_id))
+
+
+UNSAVED = UnsavedEdits()
+
+
+def _as_typed(view: CardView, charter: Charter, typed_text: str | None) -> CardView:
+    """The card as the page last typed it, when that differs from the saved text."""
+    if not typed_text or typed_text == view.text:
+        return view
+    matches = soon_elsewhere(
+        snapshot, typed_text, charter, view.platform, view.language, view.brief_text
+    )
+    return view.with_text(typed_text, matches)
+
+
 def _with_visuals(event, actions: _CardActions, tick: gr.State, key: str) -> None:
     """After a change of text, redraw the card's visuals from it (in the background)."""
     event.then(actions.refresh_visuals, None, tick, show_progress="hidden", key=f"{key}-visuals")
@@ -500,12 +549,14 @@ class _CardActions:
     def live(self, text: str, request: gr.Request) -> str:
         """Re-check the text being typed (its facts against the brief too: a changed date shows
         before saving) and redraw the card; nothing is saved."""
+        if not text:
+            # a box being redrawn sends nothing: drawing that would replace the check of
+            # what was typed a moment before (an emptied box keeps the last card)
+            return gr.skip()
         lang = request_language(request)
-        view, text = self.view, text or ""  # a box being redrawn may send nothing
-        matches = soon_elsewhere(
-            snapshot, text, self.charter, view.platform, view.language, view.brief_text
-        )
-        return card_html(self.view.with_text(text, matches), self.charter, lang, self.view.text)
+        UNSAVED.keep(request.session_hash, self.view.id, self.view.version, text)
+        shown = _as_typed(self.view, self.charter, text)
+        return card_html(shown, self.charter, lang, self.view.text)
 
     @handled
     def autosave(self, text: str, pending: dict, request: gr.Request):

@@ -99,11 +99,8 @@ def _in_worker(
 
 
 def warm() -> None:
-    """Start the workers now, and load the app's own checkers beside its first requests, so
-    the first render, live check or save does not pay for starting them."""
-    from assistant.proofing import warm_up
-
-    threading.Thread(target=warm_up, daemon=True).start()
+    """Start the workers now (the typing worker loads its checkers as it starts), so the
+    first render or live check does not pay for starting them."""
     for lane, workers in LANES.items():
         pool = _pool_now(lane)
         for _ in range(workers):
