@@ -130,3 +130,16 @@ def test_campaign_add_refuses_a_missing_brief_file_and_takes_text_with_the_flag(
     assert '"briefs": 1' in listed.output
     shown = json.loads(listed.output)[0]
     assert list(shown) == ["id", "name", "brand", "briefs", "starts_on", "ends_on"]
+
+
+def test_check_never_lists_the_same_suggestion_twice(tmp_path):
+    """A suggestion that differs only by a trailing space is one suggestion to the reader."""
+    post = tmp_path / "post.txt"
+    post.write_text("Their going to the store tomorrow morning.\n", encoding="utf-8")
+    code, out, _err = run(["check", "--lang", "en", str(post)])
+    assert code == 1, out
+    hints = [line.rsplit("(", 1)[-1].rstrip(")") for line in out.splitlines() if "error" in line]
+    assert hints
+    for hint in hints:
+        shown = [h.strip() for h in hint.split(",")]
+        assert len(shown) == len(set(shown)), out

@@ -64,7 +64,8 @@ def _print_text(text: str, report: CheckReport) -> None:
         console.print(f"[dim]note: {notice}[/]", markup=True)
     for m in report.matches:
         line, col = line_col(text, m.offset)
-        hint = f" ({', '.join(m.replacements[:3])})" if m.replacements else ""
+        shown = list(dict.fromkeys(r.strip() for r in m.replacements if r.strip()))[:3]
+        hint = f" ({', '.join(shown)})" if shown else ""
         colour = COLOURS[m.severity]
         console.print(f"{line}:{col} [{colour}]{m.severity}[/] {m.rule_id} ", end="")
         console.print(m.message + hint, markup=False)
