@@ -646,6 +646,14 @@ def approve(store: Store, item_id: int, actor: Actor, **ruling: Unpack[Ruling]) 
                 key="note_not_reply",
                 id=item_id,
             )
+        if seen_version is not None and seen_version > version.number:
+            raise WorkflowError(
+                f"the reply to comment {item_id} has no v{seen_version} (the latest is "
+                f"v{version.number}); give the version `reply show` prints.",
+                key="reply_no_such_version",
+                seen=seen_version,
+                latest=version.number,
+            )
         if seen_version is not None and version.number != seen_version:
             raise WorkflowError(
                 f"the reply to comment {item_id} changed since you read it (you saw v{seen_version}, "

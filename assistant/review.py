@@ -287,6 +287,10 @@ def require_reviewer(actor: Actor, what: str) -> None:
 
 
 def _check_seen(variant_id: int, version: Version, seen: int | None) -> None:
+    if seen is not None and seen > version.number:
+        raise WorkflowError.keyed(
+            "no_such_version", id=variant_id, seen=seen, latest=version.number
+        )
     if seen is not None and seen != version.number:
         raise ConflictError.keyed(
             "text_moved", theirs=version.text, id=variant_id, seen=seen, latest=version.number

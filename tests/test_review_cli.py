@@ -91,6 +91,11 @@ def test_review_show_prints_the_text_version_and_approve_names_it():
         app, ["review", "approve", "1", "--as", "bob", "--version", "0", "--override", "ok"]
     )
     assert stale.exit_code != 0 and "v0" in str(stale.exception)
+    unknown = run(
+        app, ["review", "approve", "1", "--as", "bob", "--version", "9", "--override", "ok"]
+    )
+    assert unknown.exit_code != 0 and "no text v9" in str(unknown.exception)
+    assert "you saw" not in str(unknown.exception)  # v9 never existed: nobody saw it
     approved = run(
         app, ["review", "approve", "1", "--as", "bob", "--version", "1", "--override", "ok"]
     )
