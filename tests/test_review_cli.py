@@ -152,3 +152,14 @@ def test_both_approve_commands_explain_version_alike():
         words = " ".join(out.split())
         assert code == 0 and "--version" in words
         assert "The version you read" in words and "refused if it moved since" in words
+
+
+def test_review_edit_takes_text_that_looks_like_a_file_name_with_text():
+    """`--text` works in every TEXT-or-FILE command, as the README says: a post that is only
+    a domain name would otherwise be read as a missing file."""
+    new_campaign_with_brief("Les coffrets de Noël arrivent. Mention.", "x")
+    refused = run(app, ["review", "edit", "1", "lemoine.fr", "--as", "alice"])
+    assert refused.exit_code != 0
+    saved = run(app, ["review", "edit", "1", "lemoine.fr", "--text", "--as", "alice"])
+    assert saved.exit_code == 0, saved.output
+    assert describe(open_store(), 1)["text"] == "lemoine.fr"

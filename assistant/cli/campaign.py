@@ -245,10 +245,15 @@ def review_show(variant_id: int, fmt: str = FMT) -> None:
 
 @review_app.command("edit")
 def review_edit(
-    variant_id: int, text: str = TEXT_ARG, who: str = AS, role: str = AUTHOR_ROLE
+    variant_id: int,
+    text: str = TEXT_ARG,
+    who: str = AS,
+    role: str = AUTHOR_ROLE,
+    as_text: bool = TEXT_OPTION,
 ) -> None:
     """Save a new text for a variant: a new version, checked again."""
-    row = workflow.edit(open_store(), variant_id, read_text_arg(text), actor(who, role))
+    body = read_text_arg(text, as_text or None)
+    row = workflow.edit(open_store(), variant_id, body, actor(who, role))
     typer.echo(f"variant {row.id}: {row.status}, text saved")
 
 
