@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 
+from assistant.proofing import warm_up
 from assistant.ui import overheads
 from assistant.ui.app import build_app, launch_options
 from assistant.ui.identity import auth_users, public_bind_refusal
@@ -40,6 +41,7 @@ def main() -> None:
         **launch_options(),
     )
     warm()  # the workers start as soon as the server answers, not on the first render
+    warm_up()  # and this process's checkers, before anyone's first save
     app.block_thread()
 
 
