@@ -4,7 +4,7 @@
   tens of thousands of labelled comments). Its own `predict_prob` goes through scikit-learn's
   checks at about 4 ms a comment; the same figures are computed here from the model's own
   vocabulary, weights and calibration (about 30 µs), so 10,000 comments triage in seconds.
-- French (and English): safetext's insult lists, matched on whole words and phrases of the
+- French (and English): safetext's insult lists (`data/insults/`), matched on whole words and phrases of the
   normalised comment. Those lists also hold everyday words (chat, moule, bosser, veuve...)
   and a few harmless phrases: `data/triage.yaml` (`insults.not_insults`) lists what is never
   counted, so the team can correct them without touching the package.
@@ -85,13 +85,13 @@ def profanity(text: str) -> float:
 
 @cache
 def _insult_lists(language: str, excluded: frozenset[str]) -> tuple:
-    """safetext's list of one language, normalised like the comments: single words in a
-    set, phrases by their number of words. A language it has no list for has no insults."""
+    """safetext's list of one language (shipped in data/insults, MIT), normalised like the
+    comments: single words in a set, phrases by their number of words. A language it has no list for has no insults."""
     from .triage import normalise
 
     single: set[str] = set()
     phrases: dict[int, set[tuple[str, ...]]] = {}
-    listed = files("safetext").joinpath(f"languages/{language}/words.txt")
+    listed = files("assistant").joinpath(f"data/insults/{language}.txt")
     lines = listed.read_text(encoding="utf-8").splitlines() if listed.is_file() else []
     for line in lines:
         entry = normalise(line.strip())

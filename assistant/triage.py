@@ -9,7 +9,6 @@ store), and a configured model can be asked instead (`triage_with_model`).
 from __future__ import annotations
 
 import unicodedata
-import warnings
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -189,11 +188,10 @@ def choose_intent(scores: dict[str, float], sentiment_score: float) -> str:
 
 @cache
 def _analyser(lang: str) -> Any:
-    """VADER for English, its French adaptation for French (both lexicon-based, offline)."""
+    """VADER for English, its French adaptation (vader_FR, vendored without its GPL helpers)
+    for French: both lexicon-based, offline."""
     if lang == "fr":
-        with warnings.catch_warnings():  # it imports fuzzywuzzy, which warns it is slow
-            warnings.simplefilter("ignore")
-            from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer
+        from .vendor.vader_fr.vaderSentiment import SentimentIntensityAnalyzer
     else:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     return SentimentIntensityAnalyzer()

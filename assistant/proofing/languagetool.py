@@ -2,7 +2,8 @@
 
 Raw HTTP is used for a remote server (one `httpx.Client` kept for the process) because the
 response must be read whole, UTF-16 offsets included; language-tool-python is used for a local
-Java server, where it manages the process.
+Java server, where it manages the process. language-tool-python is GPL-3.0, so it is an
+optional extra (`pip install -e '.[languagetool]'`), never part of the core install.
 """
 
 from __future__ import annotations
@@ -116,8 +117,13 @@ class LanguageToolEngine:
                 "or install Java 17+ and LanguageTool (LTP_JAR_DIR_PATH), or allow its "
                 "download with ASSISTANT_LANGUAGETOOL_DOWNLOAD=1"
             )
-        import language_tool_python
-
+        try:
+            import language_tool_python
+        except ImportError as exc:
+            raise EngineUnavailable(
+                "LanguageTool's local server needs language-tool-python (GPL-3.0, optional): "
+                "pip install -e '.[languagetool]', or set LANGUAGETOOL_URL to a server"
+            ) from exc
         try:
             return language_tool_python.LanguageTool(LANGUAGE_CODES[lang])
         except Exception as exc:
