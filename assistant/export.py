@@ -27,6 +27,7 @@ from .html import html_templates
 from .review import Actor
 from .settings import get_settings
 from .store import Campaign, Store, get_or_404, latest_version
+from .tokens import urls
 
 HOOTSUITE_MAX_ROWS = 350
 HOOTSUITE_DATE = "%m/%d/%Y %H:%M"
@@ -34,17 +35,21 @@ HOOTSUITE_LEAD = timedelta(minutes=10)
 FORMATS = ("hootsuite", "buffer", "csv", "json", "zip")
 EXTENSIONS = {"buffer": "buffer.json", "csv": "csv", "json": "json", "zip": "zip"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXPORTED = ("approved", "published")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _posts(store: Store, campaign_id: int) -> tuple[Campaign, list[dict[str, Any]]]:
+def _posts(store: Store, campaign_id: int) -> tuple[Campaign, list[dict[str, Any]], list[LeftOut]]:
+    """The approved (or published) variants as exported posts, and the others, named as left
+    out with their status so the person exporting knows what the scheduler will not get."""
     with store.session() as session:
         campaign = get_or_404(session, Campaign, campaign_id)
-        rows = [
-            (b, v)
+        rows = [(b, v) for b in campaign.briefs for v in b.variants if v.status in EXPORTED]
+        left_out = [
+            LeftOut(v.id, v.platform, v.status)
             for b in campaign.briefs
             for v in b.variants
-            if v.status in ("approved", "published")
+            if v.status not in EXPORTED
         ]
         charter = load_brand(campaign.brand, get_settings().brand_dir)
         posts = [_post(b, v, charter.own_phrases) for b, v in rows]
@@ -61,7 +66,7 @@ def _posts(store: Store, campaign_id: int) -> tuple[Campaign, list[dict[str, Any
             "export refused: " + "; ".join(problems) + ". Render the visuals again, then export.",
             key="visuals_stale",
         )
-    return campaign, posts
+    return campaign, posts, sorted(left_out)
 
 
 def _post(brief: Any, variant: Any, charter_texts: list[str]) -> dict[str, Any]:
@@ -75,7 +80,7 @@ def _post(brief: Any, variant: Any, charter_texts: list[str]) -> dict[str, Any]:
         "text": variant.text,
         "hashtags": variant.hashtags,
         "alt_text": variant.alt_text,
-        "link": variant.link,
+        "link": post_link(variant.link, variant.text),
         "images": variant.images,
         "publish_at": brief.publish_at,
         "timezone": brief.timezone,
@@ -86,6 +91,16 @@ def _post(brief: Any, variant: Any, charter_texts: list[str]) -> dict[str, Any]:
         "language": brief.language,
         "facts": [f.to_dict() for f in findings if f.status != "kept"],
     }
+
+
+def post_link(moved_link: str | None, text: str) -> str:
+    """The post's link for a scheduler's link column: the one moved out of the text (where
+    links are not clickable), else the first URL of the text, with a scheme (Hootsuite and
+    spreadsheets need one); '' when the post links nowhere."""
+    link = moved_link or next((span.text for span in urls(text)), "")
+    if link and not link.lower().startswith(("http://", "https://")):
+        link = "https://" + link
+    return link
 
 
 def _stale(session: Any, variant: Any) -> str:
@@ -171,12 +186,17 @@ def buffer_posts(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def generic_rows(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def generic_rows(
+    posts: list[dict[str, Any]], images: dict[int, list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """Posts as flat rows. `images` gives each variant's images as the ZIP names them
+    (images/<variant id>/<file>): a server's own paths never leave it."""
+    named = images if images is not None else _zip_names(_stored_images(posts))
     return [
         {
             **p,
             "hashtags": " ".join(p["hashtags"]),
-            "images": " ".join(p["images"]),
+            "images": " ".join(named.get(p["id"], [])),
             "publish_at": p["publish_at"].isoformat() if p["publish_at"] else "",
             "approved_at": p["approved_at"].isoformat() if p["approved_at"] else "",
             "facts": "; ".join(_fact_line(f) for f in p["facts"]),
@@ -199,9 +219,9 @@ def neutralised(value: Any) -> Any:
     return value
 
 
-def generic_csv(posts: list[dict[str, Any]]) -> str:
+def generic_csv(posts: list[dict[str, Any]], images: dict[int, list[str]] | None = None) -> str:
     """posts.csv, meant for spreadsheets: every cell neutralised."""
-    rows = [{k: neutralised(v) for k, v in row.items()} for row in generic_rows(posts)]
+    rows = [{k: neutralised(v) for k, v in row.items()} for row in generic_rows(posts, images)]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
@@ -228,12 +248,25 @@ def proof_sheet(campaign: Campaign, posts: list[dict[str, Any]]) -> str:
     return template.render(campaign=campaign, posts=posts, lang=lang or "fr")
 
 
+@dataclass(frozen=True, order=True)
+class LeftOut:
+    """A variant of the campaign that the export does not carry, and why (its status)."""
+
+    variant_id: int
+    platform: str
+    status: str
+
+    def describe(self) -> str:
+        return f"variant {self.variant_id} ({self.platform}) is {self.status.replace('_', ' ')}"
+
+
 @dataclass
 class ExportResult:
-    """What an export wrote, and what the person exporting should know about it."""
+    """What an export wrote, what it left out, and what the person exporting should know."""
 
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
 
     def __iter__(self):
         """The files, for callers that only list them."""
@@ -254,10 +287,10 @@ def export_campaign(
     del actor  # exporting changes nothing, so it records no one
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    campaign, posts = _posts(store, campaign_id)
+    campaign, posts, left_out = _posts(store, campaign_id)
     validate(posts, now)
     warnings = formula_warnings(posts) if fmt in ("hootsuite", "zip") else []
-    return ExportResult(_write(campaign, posts, fmt, Path(out), force), warnings)
+    return ExportResult(_write(campaign, posts, fmt, Path(out), force), warnings, left_out)
 
 
 def export_target(campaign_id: int, fmt: str, out: Path) -> Path:
@@ -312,25 +345,43 @@ def _contents(
 
 
 def _zip_bytes(campaign: Campaign, posts: list[dict[str, Any]]) -> bytes:
-    """The ZIP: every format, the proof sheet, and each variant's images under its own id."""
+    """The ZIP: every format, the proof sheet, and each variant's images under its own id;
+    posts.csv and posts.json name the images as the ZIP holds them."""
     data = io.BytesIO()
     with (
         tempfile.TemporaryDirectory(prefix="export-images-") as scratch,
         zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
+        pairs = _images_for(campaign, posts, Path(scratch))
+        named = _zip_names(pairs)
         for name, content in hootsuite_files(posts).items():
             archive.writestr(name, content)
         archive.writestr(
             "buffer.json", json.dumps(buffer_posts(posts), ensure_ascii=False, indent=2)
         )
-        archive.writestr("posts.csv", generic_csv(posts))
+        archive.writestr("posts.csv", generic_csv(posts, named))
         archive.writestr(
-            "posts.json", json.dumps(generic_rows(posts), ensure_ascii=False, indent=2)
+            "posts.json", json.dumps(generic_rows(posts, named), ensure_ascii=False, indent=2)
         )
         archive.writestr("proof-sheet.html", proof_sheet(campaign, posts))
-        for variant_id, path in _images_for(campaign, posts, Path(scratch)):
-            archive.write(path, f"images/{variant_id}/{Path(path).name}")
+        for variant_id, path in pairs:
+            archive.write(path, _zip_name(variant_id, path))
     return data.getvalue()
+
+
+def _zip_name(variant_id: int, path: str | Path) -> str:
+    return f"images/{variant_id}/{Path(path).name}"
+
+
+def _zip_names(pairs: list[tuple[int, str]]) -> dict[int, list[str]]:
+    named: dict[int, list[str]] = defaultdict(list)
+    for variant_id, path in pairs:
+        named[variant_id].append(_zip_name(variant_id, path))
+    return named
+
+
+def _stored_images(posts: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    return sorted({(p["id"], img) for p in posts for img in p["images"] if Path(img).is_file()})
 
 
 def _images_for(
@@ -338,9 +389,9 @@ def _images_for(
 ) -> list[tuple[int, str]]:
     """(variant id, image file) pairs: the variants' stored images, or, when none is stored,
     fresh renders from each brief's first sentence into a scratch folder."""
-    stored = [(p["id"], img) for p in posts for img in p["images"] if Path(img).is_file()]
+    stored = _stored_images(posts)
     if stored:
-        return sorted(set(stored))
+        return stored
     from .visuals import render_all
 
     charter = load_brand(campaign.brand, get_settings().brand_dir)

@@ -155,3 +155,42 @@ def test_stale_visuals_are_refused(store, tmp_path, monkeypatch):
     assert caught.value.key == "visuals_stale"
     assert not (tmp_path / "p.json").exists()
     json.dumps(str(caught.value))
+
+
+def test_exports_fill_the_link_and_name_images_as_the_zip_holds_them(store, tmp_path):
+    """posts.csv held server paths (…/data/visuals/…) and empty link columns although the
+    posts link to the shop."""
+    campaign_id, _ = approved_campaign(store, formula=False)
+    archive = tmp_path / "c.zip"
+    export_campaign(store, campaign_id, "zip", archive)
+    with zipfile.ZipFile(archive) as z:
+        names = set(z.namelist())
+        rows = list(csv.DictReader(io.StringIO(z.read("posts.csv").decode("utf-8"))))
+        listed = json.loads(z.read("posts.json"))
+        hootsuite = z.read("hootsuite-x.csv").decode("utf-8")
+    assert {row["link"] for row in rows} == {"https://lemoine.example"}
+    assert hootsuite.rstrip("\n").endswith(",https://lemoine.example")
+    for row in [*rows, *listed]:
+        images = row["images"].split()
+        assert images and all(name in names for name in images)
+        assert all(name.startswith(f"images/{row['id']}/") for name in images)
+    assert str(tmp_path) not in json.dumps(listed)
+
+
+def test_an_export_names_the_variants_it_left_out(store, tmp_path):
+    from assistant.ui.campaign import export_files
+
+    campaign_id, _ = approved_campaign(store, formula=False)
+    pending = add_brief(
+        store, campaign_id, "Une autre annonce, sur lemoine.example.", ["x"],
+        FUTURE + timedelta(days=1), "alice",
+    )  # fmt: skip
+    [(_v, waiting)] = draft_brief(store, pending.id, None, "alice")
+    result = export_campaign(store, campaign_id, "csv", tmp_path / "posts.csv")
+    assert [(item.variant_id, item.status) for item in result.left_out] == [(waiting, "draft")]
+    assert result.left_out[0].describe() == f"variant {waiting} (x) is draft"
+    code, _, err = run(["export", "--campaign", str(campaign_id), "--format", "json",
+                        "--out", str(tmp_path / "p.json")])  # fmt: skip
+    assert code == 0 and f"left out (not approved): variant {waiting} (x) is draft" in err
+    _, left_out, _ = export_files(store, campaign_id, "csv", "fr")
+    assert left_out == [f"Non exportée, pas approuvée : variante {waiting} (X), brouillon"]

@@ -207,9 +207,10 @@ def test_an_export_lists_its_warnings_and_changes_no_status(store):
     info = workflow.describe(store, vid)
     workflow.approve(store, vid, workflow.Actor("bob", "reviewer"), override="vérifié",
                      seen_version=info["text_version"])  # fmt: skip
-    files, warnings = export_files(store, info["campaign_id"], "hootsuite")
+    files, left_out, warnings = export_files(store, info["campaign_id"], "hootsuite", "fr")
     assert files and all(f.endswith(".csv") for f in files)
     assert warnings and "=" in " ".join(warnings)
+    assert left_out == []  # the campaign's one variant is approved
     assert workflow.describe(store, vid)["status"] == "approved"
 
 

@@ -357,6 +357,8 @@ def export(
     result = export_campaign(open_store(), campaign_id, fmt, out, force=force)
     for path in result.files:
         typer.echo(str(path))
+    for item in result.left_out:
+        typer.echo(f"left out (not approved): {item.describe()}", err=True)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
 

@@ -134,16 +134,27 @@ def approved_ids(store: Store, campaign_id: int) -> list[int]:
     ]
 
 
-def export_files(store: Store, campaign_id: int, kind: str) -> tuple[list[str], list[str]]:
-    """Write one export to a fresh folder; the files and the export's own warnings."""
+def export_files(
+    store: Store, campaign_id: int, kind: str, lang: str = "en"
+) -> tuple[list[str], list[str], list[str]]:
+    """Write one export to a fresh folder; the files, each variant left out (not approved)
+    with its status, and the export's warnings, worded for the person exporting."""
     folder = Path(tempfile.mkdtemp(prefix="export-"))
     target = (
         folder if kind == "hootsuite" else folder / f"campaign-{campaign_id}.{EXTENSIONS[kind]}"
     )
     result = export_campaign(store, campaign_id, kind, target)
-    files = getattr(result, "files", result)
-    warnings = [str(w) for w in getattr(result, "warnings", [])]
-    return [str(p) for p in files], warnings
+    left_out = [
+        tr(
+            "export_left_out",
+            lang,
+            id=item.variant_id,
+            network=get_platform(item.platform).name,
+            status=status_label(item.status, lang),
+        )
+        for item in result.left_out
+    ]
+    return [str(p) for p in result.files], left_out, [str(w) for w in result.warnings]
 
 
 def publishing(store: Store):
@@ -265,10 +276,15 @@ def _export_panel(store: Store, chooser: gr.Dropdown) -> None:
             gr.Warning(tr("choose_campaign", lang), title=tr("toast_refused", lang))
             return gr.skip(), notes("refused", tr("choose_campaign", lang))
         try:
-            written, export_warnings = export_files(store, int(campaign_id), EXPORTS[label])
+            written, left_out, export_warnings = export_files(
+                store, int(campaign_id), EXPORTS[label], lang
+            )
         except AssistantError as exc:
             return gr.skip(), notes("refused", refused(exc, lang, "export"))
         message = tr("export_done", lang, count=len(written))
+        if left_out:
+            message = tr("export_done_left_out", lang, count=len(written), left=len(left_out))
+        export_warnings = left_out + export_warnings
         gr.Info(message, title=tr("toast_done", lang))
         title = f"{message} {tr('export_warnings_title', lang)}" if export_warnings else message
         return written, notes("done", message, export_warnings, title=title)
