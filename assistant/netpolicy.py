@@ -247,7 +247,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(self, policy: Policy, per_address: int, max_connections: int) -> None:
         super().__init__(trust_env=False)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=httpx.create_ssl_context(),  # the operator's CA settings are honoured
             max_connections=max_connections,
             max_keepalive_connections=0,
             network_backend=GuardedBackend(policy, per_address),

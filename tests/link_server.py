@@ -6,6 +6,7 @@ header) and the most connections open at once."""
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -24,6 +26,7 @@ class Traffic:
     open_now: int = 0
     most_open: int = 0
     requests: list[tuple[str, str]] = field(default_factory=list)  # (Host header, path)
+    server_names: list[str | None] = field(default_factory=list)  # TLS SNI, when TLS
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -98,15 +101,17 @@ class Listener:
     host: str
     port: int
     traffic: Traffic
+    scheme: str = "http"
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
 
 @contextmanager
-def listener(host: str = "127.0.0.1") -> Iterator[Listener]:
-    """A server on `host` (127.0.0.1 or ::1) while the block runs."""
+def listener(host: str = "127.0.0.1", tls: tuple[Path, Path] | None = None) -> Iterator[Listener]:
+    """A server on `host` (127.0.0.1 or ::1) while the block runs; HTTPS with `tls`
+    (certificate file, key file)."""
 
     class Server(ThreadingHTTPServer):
         address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -116,11 +121,17 @@ def listener(host: str = "127.0.0.1") -> Iterator[Listener]:
 
     server = Server((host, 0), Handler)
     server.traffic = Traffic()  # type: ignore[attr-defined]
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        context.sni_callback = lambda _sock, name, _ctx: server.traffic.server_names.append(name)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     shown = f"[{host}]" if ":" in host else host
+    scheme = "https" if tls else "http"
     try:
-        yield Listener(shown, server.server_address[1], server.traffic)  # type: ignore[attr-defined]
+        yield Listener(shown, server.server_address[1], server.traffic, scheme)  # type: ignore[attr-defined]
     finally:
         server.shutdown()
         server.server_close()

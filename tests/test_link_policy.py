@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import ipaddress
 import socket
+import subprocess
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -187,3 +188,35 @@ def test_waiting_for_a_free_connection_does_not_count_as_the_link_timing_out():
         found = check_links(urls, LinkCache(), timeout=2, per_host=1)
     assert [found[u].status for u in urls] == ["ok"] * 10
     assert public.traffic.most_open == 1
+
+
+def _certificate(folder: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed certificate for `name` (the test's own certificate authority)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", f"/CN={name}"),
+            *("-addext", f"subjectAltName=DNS:{name}"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_https_is_verified_against_the_host_name_while_the_checked_address_is_used(
+    tmp_path, monkeypatch
+):
+    cert, key = _certificate(tmp_path, SHOP)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test's own authority
+    with listener(tls=(cert, key)) as site:
+        names = {SHOP: "127.0.0.1", "other.test": "127.0.0.1"}
+        with trusting([("127.0.0.1", site.port)], hosts=names):
+            right = f"https://{SHOP}:{site.port}/ok/tls"
+            wrong = f"https://other.test:{site.port}/ok/tls"
+            found = check_links([right, wrong], LinkCache(), timeout=10)
+    assert found[right].status == "ok"  # the certificate names shop.test, not 127.0.0.1
+    assert found[wrong].status == "unreachable"  # and is still checked
+    assert SHOP in site.traffic.server_names
+    assert site.traffic.requests == [(f"{SHOP}:{site.port}", "/ok/tls")]
