@@ -11,7 +11,7 @@ WITH_TEST=0
 
 DEBS=(python3-grammalecte hunspell-fr hunspell-en-us hunspell-en-gb)
 if [[ $WITH_TEST == 1 ]]; then
-  DEBS+=(chromium postgresql fonts-dejavu-core fonts-noto-color-emoji)
+  DEBS+=(chromium postgresql fonts-dejavu-core fonts-noto-color-emoji openssl)
 fi
 
 missing=()

@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 
 from assistant.analytics import LinkCache, Post, check_links, link_findings, post_links
+from assistant.netpolicy import trusting
 
-from .link_server import link_server
+from .link_server import listener
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def server():
-    with link_server() as url:
-        yield url
+    """The local server, declared to the network policy as a public site for the test."""
+    with listener() as running, trusting([("127.0.0.1", running.port)]):
+        yield running.url
 
 
 def test_each_answer_is_classified_within_the_timeout(server):

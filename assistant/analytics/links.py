@@ -1,6 +1,13 @@
 """Dead and redirected links in published posts: every distinct URL fetched once,
-concurrently, with a timeout per link, a cap on requests per host (a shop's server is not
-hammered by one audit) and a cache kept between runs."""
+concurrently, with a timeout per link, a cap on connections per resolved address (a shop's
+server is not hammered by one audit, whatever spellings of its name the posts use) and a
+cache kept between runs.
+
+The links are a user's input: they are fetched only through `assistant.netpolicy`, which
+refuses internal addresses after resolution and on every redirect hop; such a link is
+reported "not checked: internal address", never dead. One audit checks at most `max_links`
+links within `budget_s` seconds (data/analytics.yaml): what is past a bound is reported
+"not checked" with its reason, so one audit cannot hold the others for long."""
 
 from __future__ import annotations
 
@@ -8,7 +15,6 @@ import asyncio
 import functools
 import json
 import time
-from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,17 +24,32 @@ from urllib.parse import urlsplit
 import httpx
 import regex
 
+from ..netpolicy import InternalAddressError, request_clock, user_client
 from ..tokens import urls
 from .findings import Finding
 from .post import Post
 from .rules import analytics_rules
+from .words import Note
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 SCHEME_URL = regex.compile(r"https?://[^\s<>\"'«»]+")
 TRAILING = ".,;:!?)»\"'"
-STATUSES = ("ok", "redirected", "not_found", "gone", "server_error", "timeout", "unreachable")
+STATUSES = (
+    "ok",
+    "redirected",
+    "not_found",
+    "gone",
+    "server_error",
+    "timeout",
+    "unreachable",
+    "internal",
+    "too_many",
+    "over_budget",
+)
+# links the checker chose not to fetch: never cached, never a sign of being offline
+NOT_CHECKED = ("internal", "too_many", "over_budget")
 
 
 @dataclass(frozen=True)
@@ -45,16 +66,23 @@ class LinkStatus:
     def severity(self) -> str | None:
         return analytics_rules()["links"]["severity"][self.status]
 
-    def describe(self) -> str:
+    @property
+    def checked(self) -> bool:
+        """False for a link the checker did not fetch (internal address, over a bound)."""
+        return self.status not in NOT_CHECKED
+
+    def describe(self) -> Note:
+        """The finding's message: English, worded again in the reader's language."""
         if self.status == "redirected":
-            return f"{self.url} redirects to {self.final_url}"
+            return Note("link_redirected", url=self.url, final=self.final_url)
         if self.status in ("not_found", "gone", "server_error"):
-            return f"{self.url} answers HTTP {self.code}"
+            return Note("link_http", url=self.url, code=self.code)
         if self.status == "timeout":
-            return f"{self.url} did not answer within {analytics_rules()['links']['timeout_s']} s"
-        if self.status == "unreachable":
-            return f"{self.url} cannot be reached (connection failed)"
-        return f"{self.url} works"
+            seconds = analytics_rules()["links"]["timeout_s"]
+            return Note("link_timeout", url=self.url, seconds=seconds)
+        if self.status in ("unreachable", *NOT_CHECKED):
+            return Note(f"link_{self.status}", url=self.url)
+        return Note("link_ok", url=self.url)
 
 
 def post_links(post: Post) -> list[str]:
@@ -91,7 +119,8 @@ class LinkCache:
         return entry
 
     def put(self, status: LinkStatus) -> None:
-        self.entries[status.url] = status
+        if status.checked:  # a link left out this time is fetched next time
+            self.entries[status.url] = status
 
     def save(self) -> None:
         if self.path is None:
@@ -107,9 +136,11 @@ def _shortener(url: str) -> bool:
 
 def offline(statuses: dict[str, LinkStatus]) -> bool:
     """Enough links checked and not one reached: the machine has no network, and calling
-    every link dead would be false."""
+    every link dead would be false. Links not fetched (internal, over a bound) do not
+    count either way."""
     bound = analytics_rules()["links"]["offline_after"]
-    return len(statuses) >= bound and all(s.status == "unreachable" for s in statuses.values())
+    fetched = [s for s in statuses.values() if s.checked]
+    return len(fetched) >= bound and all(s.status == "unreachable" for s in fetched)
 
 
 def classify(response: httpx.Response) -> LinkStatus:
@@ -130,21 +161,15 @@ def classify(response: httpx.Response) -> LinkStatus:
 
 
 async def _check_one(
-    client: httpx.AsyncClient,
-    url: str,
-    hosts: dict[str, asyncio.Semaphore],
-    overall: asyncio.Semaphore,
-    timeout: float,
+    client: httpx.AsyncClient, url: str, overall: asyncio.Semaphore, timeout: float
 ) -> LinkStatus:
-    host = urlsplit(url).hostname or ""
-    async with overall, hosts[host]:
+    async with overall:
         try:
-            async with asyncio.timeout(timeout):
-                async with client.stream("GET", url) as response:
-                    result = classify(response)
-        except TimeoutError:
-            return LinkStatus(url, "timeout", None, "", time.time())
-        except httpx.TimeoutException:
+            async with request_clock(timeout), client.stream("GET", url) as response:
+                result = classify(response)
+        except InternalAddressError:
+            return LinkStatus(url, "internal", None, "", time.time())
+        except (TimeoutError, httpx.TimeoutException):
             return LinkStatus(url, "timeout", None, "", time.time())
         except (httpx.HTTPError, OSError, ValueError):
             return LinkStatus(url, "unreachable", None, "", time.time())
@@ -157,35 +182,56 @@ async def check_links_async(
     timeout: float | None = None,
     per_host: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    max_links: int | None = None,
+    budget: float | None = None,
 ) -> dict[str, LinkStatus]:
     """The status of every distinct URL; cached answers are not fetched again.
-    `progress(done, total)` is called as answers come in."""
+    `progress(done, total)` is called as answers come in. At most `per_host` connections
+    are open at once to one resolved address; at most `max_links` links are fetched and
+    for at most `budget` seconds in all (defaults from data/analytics.yaml): the others
+    are "not checked", with the bound they hit."""
     settings = analytics_rules()["links"]
     timeout = settings["timeout_s"] if timeout is None else timeout
-    per_host = settings["per_host"] if per_host is None else per_host
+    per_host = settings["per_address"] if per_host is None else per_host
+    max_links = settings["max_links"] if max_links is None else max_links
+    budget = settings["budget_s"] if budget is None else budget
     cache = cache if cache is not None else LinkCache()
     wanted = list(dict.fromkeys(links))
     results = {u: hit for u in wanted if (hit := cache.get(u)) is not None}
     todo = [u for u in wanted if u not in results]
-    hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(per_host))
+    for url in todo[max_links:]:
+        results[url] = LinkStatus(url, "too_many", None, "", time.time())
+    todo = todo[:max_links]
     overall = asyncio.Semaphore(settings["concurrency"])
-    limits = httpx.Limits(max_connections=settings["concurrency"], max_keepalive_connections=20)
-    async with httpx.AsyncClient(
-        follow_redirects=True,
-        timeout=httpx.Timeout(timeout),
-        limits=limits,
+    async with user_client(
+        timeout=timeout,
+        per_address=per_host,
+        max_connections=settings["concurrency"],
         headers={"User-Agent": settings["user_agent"]},
     ) as client:
-        tasks = [
-            asyncio.ensure_future(_check_one(client, u, hosts, overall, timeout)) for u in todo
-        ]
-        for done, task in enumerate(asyncio.as_completed(tasks), len(results) + 1):
-            status = await task
-            results[status.url] = status
-            cache.put(status)
-            if progress is not None:
-                progress(done, len(wanted))
-    return results
+        tasks = {asyncio.ensure_future(_check_one(client, u, overall, timeout)): u for u in todo}
+        done = len(results)
+        try:
+            for task in asyncio.as_completed(tasks, timeout=budget):
+                status = await task
+                results[status.url] = status
+                cache.put(status)
+                done += 1
+                if progress is not None:
+                    progress(done, len(wanted))
+        except TimeoutError:
+            for task, url in tasks.items():
+                if url in results:
+                    continue
+                if task.done() and not task.cancelled():
+                    results[url] = task.result()
+                    cache.put(results[url])
+                else:
+                    task.cancel()
+                    results[url] = LinkStatus(url, "over_budget", None, "", time.time())
+            await asyncio.gather(*tasks, return_exceptions=True)
+    return {u: results[u] for u in wanted}
 
 
 def _synchronous(check: Callable[P, Awaitable[T]]) -> Callable[P, T]:

@@ -234,6 +234,7 @@ class AuditReport:
             generated=generated,
             lang=lang,
             w=lambda key, **params: word(key, lang, **params),
+            said=lambda message: worded(message, lang),
             pct=lambda rate: pct(rate, lang),
         )
 
@@ -466,7 +467,7 @@ def _to_fix(
                 "permalink": post.permalink if post else "",
                 "text": (post.text[:280] if post else ""),
                 "problems": [
-                    f"{word(f'kind_{f.kind}', lang)}: {f.message}"
+                    f"{word(f'kind_{f.kind}', lang)}: {worded(f.message, lang)}"
                     + (f" «{f.excerpt}»" if f.excerpt else "")
                     for f in found[:6]
                 ],

@@ -60,6 +60,10 @@ class Note(str):
         made.key, made.params = key, params
         return made
 
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
+        """Copied (a dataclass's `asdict`, a UI state) as a Note, not as its English text."""
+        return (self.key,), self.params
+
     def in_language(self, lang: str) -> str:
         return word(self.key, lang, **self.params)
 

@@ -22,7 +22,7 @@ from ..analytics import (
     undo_slots,
 )
 from ..analytics.report import heatmap_svg, ranked_posts, report_view
-from ..analytics.words import number, pct, word
+from ..analytics.words import number, pct, word, worded
 from ..campaign import brand_timezone
 from ..charter import load_brand
 from ..errors import InputError
@@ -103,7 +103,10 @@ def filtered(rows: list[dict], network: str, kind: str, severity: str) -> list[d
 
 
 def shown_value(column: str, value: Any, lang: str) -> Any:
-    """Severity and kind in the reader's words; other cells as the file wrote them."""
+    """Severity, kind and worded messages in the reader's words; other cells as the file
+    wrote them."""
+    if column == "message":
+        return worded(value, lang)
     if column == "severity":
         return word(f"severity_{value}", lang)
     if column == "kind":
