@@ -9,7 +9,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ import emoji
 from sqlalchemy import func, select, update
 
 from .charter import Charter, load_brand
+from .clock import local_day, local_text
 from .drafting import (
     DraftRequest,
     Variant,
@@ -88,20 +89,6 @@ def parse_when(value: str | None, tz: str | None = None) -> datetime | None:
     return (
         moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz or get_settings().timezone))
     )
-
-
-def tz_from_name(name: str) -> tzinfo:
-    """A stored zone name (IANA, or a fixed offset written 'UTC+01:00') as a tzinfo."""
-    if name.startswith("UTC") and len(name) > 3:
-        sign = -1 if name[3] == "-" else 1
-        hours, minutes = name[4:].split(":")
-        return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
-    return ZoneInfo(name or "UTC")
-
-
-def local_text(moment: datetime, zone: str) -> str:
-    """A moment as people of the brand read it: '2026-12-01 10:00 (Europe/Paris)'."""
-    return f"{moment.astimezone(tz_from_name(zone)):%Y-%m-%d %H:%M} ({zone})"
 
 
 def _check_brief_text(text: str) -> str:
@@ -475,6 +462,7 @@ class CalendarEntry:
     publish_at: datetime | None
     status: str
     text: str
+    timezone: str = "UTC"
 
 
 def calendar(store: Store, campaign_id: int) -> tuple[list[CalendarEntry], list[str]]:
@@ -483,7 +471,7 @@ def calendar(store: Store, campaign_id: int) -> tuple[list[CalendarEntry], list[
         campaign = get_or_404(session, Campaign, campaign_id)
         charter = load_brand(campaign.brand, get_settings().brand_dir)
         entries = [
-            CalendarEntry(v.id, v.platform, b.publish_at, v.status, v.text)
+            CalendarEntry(v.id, v.platform, b.publish_at, v.status, v.text, b.timezone or "UTC")
             for b in campaign.briefs
             for v in b.variants
             if v.status != "rejected"
@@ -516,7 +504,9 @@ def calendar_warnings(entries: list[CalendarEntry], charter: Charter) -> list[st
 
 
 def _empty_days(entries: list[CalendarEntry]) -> list[str]:
-    days = sorted({e.publish_at.date() for e in entries if e.publish_at})
+    """Days with no post between the first and the last, counted where the brand is (a post
+    at 00:30 in Paris is on that day, not on the day before as in UTC)."""
+    days = sorted({local_day(e.publish_at, e.timezone) for e in entries if e.publish_at})
     if len(days) < 2:
         return []
     missing, day = [], days[0]

@@ -19,8 +19,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .campaign import headline_of, tz_from_name
+from .campaign import headline_of
 from .charter import load_brand
+from .clock import reader_time, tz_from_name
 from .errors import ExportError
 from .facts import compare
 from .html import html_templates
@@ -243,9 +244,14 @@ def formula_warnings(posts: list[dict[str, Any]]) -> list[str]:
 def proof_sheet(campaign: Campaign, posts: list[dict[str, Any]]) -> str:
     """A one-page HTML list of every post with its reviewer, approval time and any override;
     everything a person wrote is escaped by the template."""
-    lang = posts[0]["language"] if posts else "fr"
+    lang = (posts[0]["language"] if posts else "") or "fr"
     template = html_templates(TEMPLATES).get_template("proof_sheet.html.j2")
-    return template.render(campaign=campaign, posts=posts, lang=lang or "fr")
+    return template.render(
+        campaign=campaign,
+        posts=posts,
+        lang=lang,
+        when=lambda moment, zone: reader_time(moment, zone, lang),
+    )
 
 
 @dataclass(frozen=True, order=True)

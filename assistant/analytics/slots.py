@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..campaign import local_text, tz_from_name
+from ..clock import local_text, tz_from_name
 from ..errors import InputError
 from ..settings import get_settings
 from ..store import Brief, Campaign, Store, commit_or_conflict, get_or_404

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from .. import review as workflow
 from ..campaign import (
@@ -19,10 +19,10 @@ from ..campaign import (
     find_campaign,
     incomplete_briefs,
     list_campaigns,
-    local_text,
     parse_when,
     resume_brief,
 )
+from ..clock import local_text
 from ..errors import StoreError
 from ..export import FORMATS, export_campaign
 from ..llm import make_provider
@@ -146,10 +146,11 @@ def campaign_show(campaign_id: int = typer.Argument(...), fmt: str = FMT) -> Non
             {"posts": [e.__dict__ for e in entries], "warnings": warnings, "incomplete": incomplete}
         )
         return
-    table = Table("when", "network", "variant", "status", "text")
+    # a time never splits over two lines
+    table = Table(Column("when", no_wrap=True), "network", "variant", "status", "text")
     for e in entries:
         table.add_row(
-            e.publish_at.isoformat() if e.publish_at else "—",
+            local_text(e.publish_at, e.timezone) if e.publish_at else "—",
             e.platform,
             str(e.variant_id),
             e.status,
@@ -240,7 +241,8 @@ def review_show(variant_id: int, fmt: str = FMT) -> None:
     for c in found["comments"]:
         typer.echo(f"  comment by {c['author']}: {c['body']}")
     for a in found["audit"]:
-        typer.echo(f"  {a['at']:%Y-%m-%d %H:%M} {a['actor']} {a['action']} {a['from']} → {a['to']}")
+        when = local_text(a["at"], found["timezone"])
+        typer.echo(f"  {when} {a['actor']} {a['action']} {a['from']} → {a['to']}")
 
 
 @review_app.command("edit")

@@ -22,8 +22,8 @@ import gradio as gr
 import pandas as pd
 
 from .. import review as workflow
-from ..campaign import tz_from_name
 from ..charter import load_brand
+from ..clock import tz_from_name
 from ..errors import AssistantError, ConflictError, NotFound
 from ..platforms import get_platform, platform_ids
 from ..settings import get_settings
