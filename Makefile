@@ -22,6 +22,7 @@ lint:
 bench:
 	.venv/bin/python benchmarks/run_all.py
 	.venv/bin/python benchmarks/proofing_languages.py
+	.venv/bin/python benchmarks/proofing_engines.py
 	.venv/bin/python benchmarks/proofing_bench.py
 	.venv/bin/python benchmarks/facts.py
 	.venv/bin/python benchmarks/startup.py

@@ -28,7 +28,7 @@ from .html import html_text
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, LabelCorrection, Reply
 from .limits import CONTROL, decode_utf8, limits, read_bounded, too_large
 from .store import Store, commit_or_conflict, get_or_404, now
-from .triage import SENTIMENTS, due_at, priority_of, time_left, triage_with_model
+from .triage import SENTIMENTS, ModelReading, due_at, priority_of, read_with_model, time_left
 
 CSV_COLUMNS = ("network", "id", "author", "text", "created_at", "permalink", "post", "parent")
 REQUIRED = ("network", "id", "text")
@@ -89,9 +89,44 @@ class ImportResult:
     added: int = 0
     already: int = 0
     ids: list[int] = field(default_factory=list)
+    # with a model: what it said of each comment it was asked about, by (network, id)
+    readings: dict[tuple[str, str], ModelReading] = field(default_factory=dict)
+    model: bool = False
+
+    def model_counts(self) -> dict[str, int]:
+        """Comments the model was asked about; those whose answer was used (one of the
+        intents), unclear (something else: the rules' label stands) or failed (no answer)."""
+        found = self.readings.values()
+        return {
+            "asked": len(self.readings),
+            "used": sum(r.intent is not None for r in found),
+            "unclear": sum(r.intent is None and r.error is None for r in found),
+            "failed": sum(r.error is not None for r in found),
+        }
+
+    def notices(self) -> list[str]:
+        """What a user must know about the model's part: a model that failed is reported
+        (the rules' labels stand for those comments), never passed over in silence."""
+        counts = self.model_counts()
+        if not counts["failed"]:
+            return []
+        first = next(r.error for r in self.readings.values() if r.error)
+        return [
+            f"the model could not read {counts['failed']} of {counts['asked']} comment(s) "
+            f"({first}); the rules' labels stand for them"
+        ]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "read": self.read, "added": self.added, "already": self.already}
+        shown: dict[str, Any] = {
+            "file": self.file,
+            "read": self.read,
+            "added": self.added,
+            "already": self.already,
+        }
+        if self.model:
+            shown["model"] = self.model_counts()
+        shown["notices"] = self.notices()
+        return shown
 
 
 def _bad(
@@ -416,11 +451,15 @@ def import_comments(
 ) -> ImportResult:
     """Triage and store the comments not stored yet, in one transaction (idempotent by
     network and id: the same file imported twice adds nothing)."""
-    result = ImportResult(file=where, read=len(comments))
+    result = ImportResult(file=where, read=len(comments), model=provider is not None)
     unique = {(c.network, c.external_id): c for c in comments}
     with store.session() as session:
         known = _known_ids(session, charter.slug, list(unique))
-        created = [_new_item(charter, c, provider) for key, c in unique.items() if key not in known]
+        created = [
+            _new_item(charter, c, provider, result.readings)
+            for key, c in unique.items()
+            if key not in known
+        ]
         session.add_all(created)
         session.flush()
         for item in created:
@@ -452,11 +491,21 @@ def _known_ids(session: Any, brand: str, keys: list[tuple[str, str]]) -> set[tup
     return found
 
 
-def _new_item(charter: Charter, comment: Incoming, provider: Any = None) -> InboxItem:
+def _new_item(
+    charter: Charter,
+    comment: Incoming,
+    provider: Any = None,
+    readings: dict[tuple[str, str], ModelReading] | None = None,
+) -> InboxItem:
     """The row of a new comment: what the file gave and the labels, under the same names as
-    the columns; the escalation's role is not stored (the charter names it again when shown)."""
+    the columns; the escalation's role is not stored (the charter names it again when shown).
+    What the model said, when it was asked, goes to `readings`."""
     comment = replace(comment, created_at=comment.created_at or now())
-    labels = triage_with_model(comment.text, charter, provider, comment.network, comment.created_at)
+    labels, reading = read_with_model(
+        comment.text, charter, provider, comment.network, comment.created_at
+    )
+    if reading is not None and readings is not None:
+        readings[(comment.network, comment.external_id)] = reading
     stored = {k: v for k, v in asdict(labels).items() if k != "role"}
     return InboxItem(brand=charter.slug, **asdict(comment), **stored, status="new", corrected=[])
 

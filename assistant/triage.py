@@ -327,6 +327,17 @@ def triage(
     )
 
 
+@dataclass(frozen=True)
+class ModelReading:
+    """What the model said about one comment's intent: `intent` is its answer when that is
+    one of the intents (then it is used), `error` why it gave no answer at all. Kept apart
+    from the labels so a failed or unclear model is reported instead of passing unseen."""
+
+    intent: str | None = None
+    answer: str = ""
+    error: str | None = None
+
+
 def triage_with_model(
     text: str,
     charter: Charter,
@@ -340,12 +351,26 @@ def triage_with_model(
     The charter's escalation rules always stand: a model may read a comment better, it may
     not talk a crisis down. An answer that is not one of the intents keeps the rules' label.
     """
+    return read_with_model(text, charter, provider, network, created, language)[0]
+
+
+def read_with_model(
+    text: str,
+    charter: Charter,
+    provider: Any,
+    network: str = "",
+    created: datetime | None = None,
+    language: str | None = None,
+) -> tuple[Triage, ModelReading | None]:
+    """`triage_with_model`'s labels and what the model said (None: it was not asked, as
+    without a provider or for a comment the rules escalate)."""
     labels = triage(text, charter, created, language)
     if provider is None or labels.escalation or labels.intent == "crisis":
-        return labels
-    asked = _ask_intent(text, charter, provider, network)
+        return labels, None
+    reading = _ask_intent(text, charter, provider, network)
+    asked = reading.intent
     if asked is None or asked == labels.intent:
-        return labels
+        return labels, reading
     score = sentiment_score(text, labels.language)
     return Triage(
         language=labels.language,
@@ -356,10 +381,13 @@ def triage_with_model(
         priority=priority_of(asked, None),
         due_at=due_at(created, asked, charter),
         role=None,
-    )
+    ), reading
 
 
-def _ask_intent(text: str, charter: Charter, provider: Any, network: str) -> str | None:
+def _ask_intent(text: str, charter: Charter, provider: Any, network: str) -> ModelReading:
+    """The model's reading of the comment's intent. A model that fails (down, slow, broken
+    reply) leaves the rules' labels in place: the failure is logged and returned, for the
+    import to report, and never raised (one comment must not stop a whole import)."""
     import asyncio
     import logging
 
@@ -373,12 +401,12 @@ def _ask_intent(text: str, charter: Charter, provider: Any, network: str) -> str
         return await asyncio.wait_for(provider.generate(system, user), get_settings().timeout)
 
     try:
-        answer = asyncio.run(ask()).text
-    except Exception as exc:  # the rules' labels stand; the failure is logged, not raised
+        answer = asyncio.run(ask()).text or ""
+    except Exception as exc:  # reported by the import, see the docstring
         logging.getLogger(__name__).warning("model triage failed: %s", exc)
-        return None
+        return ModelReading(error=f"{type(exc).__name__}: {exc}"[:200])
     word = regex.sub(r"[^a-z]", "", answer.strip().lower().split()[0]) if answer.strip() else ""
-    return word if word in INTENTS else None
+    return ModelReading(intent=word if word in INTENTS else None, answer=answer.strip()[:80])
 
 
 def time_left(due: datetime | None, at: datetime | None = None) -> timedelta | None:

@@ -1,8 +1,9 @@
-"""The outside proofing benchmark (`../shared/data/proofing-bench`: LanguageTool's own rule
-examples, 400 incorrect and 400 correct sentences per language) through `check_text`, with
-no LanguageTool server: recall (an error or warning overlapping the marked span), recall
-with the expected correction, and false alarms (an error on a correct sentence), per
-language and category, beside the raw engines' figures printed in the benchmark's README."""
+"""The outside proofing benchmark (`proofing-bench/`: LanguageTool's own rule examples, 400
+incorrect and 400 correct sentences per language; its folder from `--data DIR` or
+`$ASSISTANT_BENCH_DATA`, see `bench_data.py`) through `check_text`, with no LanguageTool
+server: recall (an error or warning overlapping the marked span), recall with the expected
+correction, and false alarms (an error on a correct sentence), per language and category,
+beside the raw engines' figures printed in the benchmark's README."""
 
 from __future__ import annotations
 
@@ -16,10 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.proofing import Checker  # noqa: E402
+from benchmarks.bench_data import bench_folder  # noqa: E402
 
-BENCH = Path(
-    os.environ.get("PROOFING_BENCH_DIR", ROOT.parent / "shared" / "data" / "proofing-bench")
-)
 ANCHORS = {"en": "Harper 0.258 / 11.0 %, Hunspell 0.015 / 5.0 %", "fr": "Grammalecte 0.745 / 2.8 %"}
 
 
@@ -40,9 +39,12 @@ def _score(checker: Checker, row: dict) -> tuple[bool, bool, bool]:
 
 
 def main() -> None:
+    # the benchmark's own folder variable, kept for those who set it
+    own = os.environ.get("PROOFING_BENCH_DIR")
+    bench = Path(own) if own else bench_folder("proofing-bench")
     checker = Checker(languagetool_url="")
     for lang in ("en", "fr"):
-        rows = [json.loads(line) for line in (BENCH / f"{lang}.jsonl").open(encoding="utf-8")]
+        rows = [json.loads(line) for line in (bench / f"{lang}.jsonl").open(encoding="utf-8")]
         tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
         for row in rows:
             caught, fixed, errors = _score(checker, row)

@@ -1,6 +1,7 @@
-"""The outside replies benchmark (`../shared/data/replies-bench`: public, human-labelled
-tweets) through `inbox import` and the offline triage, scored as the bench's README defines
-it, beside the published anchors. The rules were written on the project's own evaluation set
+"""The outside replies benchmark (`replies-bench/`: public, human-labelled tweets; its folder
+from `--data DIR` or `$ASSISTANT_BENCH_DATA`, see `bench_data.py`) through `inbox import`
+and the offline triage, scored as the bench's README defines it, beside the published
+anchors. The rules were written on the project's own evaluation set
 (tests/data/replies_eval.yaml); nothing here feeds back into them."""
 
 from __future__ import annotations
@@ -17,21 +18,8 @@ sys.path.insert(0, str(ROOT))
 from assistant.charter import load_brand  # noqa: E402
 from assistant.inbox import import_file, list_items  # noqa: E402
 from assistant.store import Store  # noqa: E402
+from benchmarks.bench_data import bench_folder  # noqa: E402
 
-# the shared data sit beside the checkout (or beside the folder of worktrees)
-BENCH = (
-    next(
-        (
-            p
-            for p in (ROOT.parent, ROOT.parent.parent)
-            if (p / "shared" / "data" / "replies-bench").is_dir()
-        ),
-        ROOT.parent,
-    )
-    / "shared"
-    / "data"
-    / "replies-bench"
-)
 # file, brand, gold column, what counts as positive (None: three-class sentiment), anchors
 SETS = (
     ("complaints-en", "trailforge", "label_complaint", ("complaint", "crisis"),
@@ -60,8 +48,10 @@ def macro(pairs: list[tuple[str, str]], labels: tuple[str, ...]) -> float:
     return sum(f1(pairs, label)[2] for label in labels) / len(labels)
 
 
-def run_set(name: str, brand: str, column: str, positive: tuple | None, anchors: str) -> None:
-    path = BENCH / f"{name}.csv"
+def run_set(
+    bench: Path, name: str, brand: str, column: str, positive: tuple | None, anchors: str
+) -> None:
+    path = bench / f"{name}.csv"
     gold = {row["id"]: row for row in csv.DictReader(path.open(encoding="utf-8"))}
     with tempfile.TemporaryDirectory() as folder:
         store = Store(f"sqlite:///{folder}/bench.db")
@@ -100,11 +90,9 @@ def run_set(name: str, brand: str, column: str, positive: tuple | None, anchors:
 
 
 def main() -> None:
-    if not BENCH.is_dir():
-        print(f"no benchmark data at {BENCH}: skipped")
-        return
+    bench = bench_folder("replies-bench")
     for spec in SETS:
-        run_set(*spec)
+        run_set(bench, *spec)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh SQLite store per test, paths to the shared data, real servers."""
+"""Shared fixtures: a fresh SQLite store per test, the test data folder, real servers."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
+# every file a test reads is in the repository, under tests/data
+DATA = Path(__file__).resolve().parent / "data"
 BRIEF_FR = (
     "Cet hiver, Maison Lemoine fête ses 70 ans avec une édition limitée de palets au beurre "
     "salé et de galettes à la fleur de sel de Guérande. Les biscuits sont préparés chaque matin "

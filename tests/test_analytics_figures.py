@@ -8,7 +8,6 @@ import io
 import json
 import shutil
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -22,11 +21,8 @@ from assistant.analytics import (
 )
 
 from .command_line import offline_audit, run
+from .exports import X_ACTIVITY_POSTS, write_x_activity, x_activity_rows
 from .test_analytics_audit import DATA, X_FILE, trailforge
-
-REAL_X = Path(
-    "/work/shared/data/audit-real/tweet_activity_metrics_banklessDAO_20210508_20210608_en.csv"
-)
 
 
 def test_a_renamed_copy_of_an_export_counts_each_post_once(tmp_path):
@@ -121,13 +117,23 @@ def test_the_csv_names_one_rate_and_groups_use_it():
             assert g.total_rate == pytest.approx(fig.engagement_rate)
 
 
-@pytest.mark.skipif(not REAL_X.exists(), reason="the real X export is not on this machine")
-def test_the_real_x_export_unknown_format_matches_the_network_rate():
-    report = run_audit([read_export(REAL_X)], None, "trailforge", network=False)
+def test_a_full_x_export_unknown_format_matches_the_network_rate(tmp_path):
+    """X's legacy export in full (promoted columns, a post nobody saw, one with more
+    engagements than impressions, replies): it names no format, so its one "(unknown)" group
+    is the whole network, and the network's rate is engagements over impressions."""
+    rows = x_activity_rows()
+    export = read_export(write_x_activity(tmp_path / "x.csv", rows))
+    report = run_audit([export], None, "trailforge", network=False)
     fig = report.figures["x"]
     unknown = next(g for g in fig.by_format if g.label == "(unknown)")
+    assert len(report.posts) == X_ACTIVITY_POSTS
     assert unknown.rated == fig.rated
     assert unknown.total_rate == pytest.approx(fig.engagement_rate)
+    seen = [r for r in rows if float(r["impressions"]) > 0]
+    expected = sum(float(r["engagements"]) for r in seen) / sum(
+        float(r["impressions"]) for r in seen
+    )
+    assert fig.engagement_rate == pytest.approx(expected)
 
 
 def _cells(page: str) -> list[str]:

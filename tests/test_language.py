@@ -20,10 +20,33 @@ def test_a_clear_post_is_decided_without_the_model(text, expected, monkeypatch):
     assert language.detect(text, "fr" if expected == "en" else "en") == expected
 
 
-def test_a_mixed_post_goes_to_the_model():
+class _Model:
+    """A language model that gives one answer and keeps the texts it was asked about."""
+
+    def __init__(self, answer: str, probability: float):
+        self.answer, self.probability, self.asked = answer, probability, []
+
+    def classify(self, text: str) -> tuple[str, float]:
+        self.asked.append(text)
+        return self.answer, self.probability
+
+
+def test_a_mixed_post_goes_to_the_model_and_its_confident_answer_is_used(monkeypatch):
     text = "Brunch du weekend: pancakes, eggs benedict and fresh orange juice au menu."
     assert language._clear_vote(text) is None
-    assert language.detect(text, "fr") in ("fr", "en")
+    for default, answer in (("fr", "en"), ("en", "fr")):
+        model = _Model(answer, language.CONFIDENT + 0.01)
+        monkeypatch.setattr(language, "_identifier", lambda model=model: model)
+        assert language.detect(text, default) == answer
+        assert model.asked == [text]
+
+
+def test_an_unsure_model_leaves_the_posts_default_language(monkeypatch):
+    text = "Brunch du weekend: pancakes, eggs benedict and fresh orange juice au menu."
+    model = _Model("en", language.CONFIDENT - 0.01)
+    monkeypatch.setattr(language, "_identifier", lambda: model)
+    assert language.detect(text, "fr") == "fr"
+    assert model.asked == [text]
 
 
 def test_the_cached_model_answers_as_the_shipped_one(tmp_path, monkeypatch):

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.platforms import all_platforms, get_platform, measure
 
-from .conftest import SHARED
+from .conftest import DATA
 
-CASES = yaml.safe_load((SHARED / "twitter-text" / "validate.yml").read_text())["tests"]
+CASES = yaml.safe_load((DATA / "twitter-text" / "validate.yml").read_text())["tests"]
 V3_CASES = (
     CASES["WeightedTweetsWithDiscountedEmojiCounterTest"]
     + CASES["UnicodeDirectionalMarkerCounterTest"]

@@ -1,7 +1,7 @@
 """Proofing: real Grammalecte and Hunspell, brand and network rules, LanguageTool adapter.
 
 LanguageTool's own server cannot be downloaded here: its adapter is tested against the real
-LanguageTool 4.7 response recorded in ../shared/data/languagetool/ (from YaLafi's tests) and
+LanguageTool 4.7 response recorded in tests/data/languagetool/ (from YaLafi's tests) and
 against a loopback HTTP server replaying it.
 """
 
@@ -19,7 +19,7 @@ from assistant.cli import app
 from assistant.proofing import Checker, apply, check, check_text
 from assistant.proofing.languagetool import matches_from_response
 
-from .conftest import ROOT, SHARED
+from .conftest import DATA, ROOT
 
 ACCEPTANCE_FR = (
     "Les offres sont limités, rendez-vous sur lemoine.example/promo #SoldesDHiver @Lemoine 🎉"
@@ -110,7 +110,7 @@ def test_broken_languagetool_url_falls_back_and_says_so():
 
 
 def test_recorded_languagetool_response_converts_to_match_shape():
-    response = json.loads((SHARED / "languagetool" / "check-response-en-GB-4.7.json").read_text())
+    response = json.loads((DATA / "languagetool" / "check-response-en-GB-4.7.json").read_text())
     text = "This is a testx."
     (match,) = matches_from_response(text, response)
     assert text[match.offset : match.end] == "testx"
@@ -141,7 +141,7 @@ def test_utf16_offsets_are_converted_after_emoji():
 
 
 def test_languagetool_server_is_preferred_when_reachable():
-    recorded = (SHARED / "languagetool" / "check-response-en-GB-4.7.json").read_bytes()
+    recorded = (DATA / "languagetool" / "check-response-en-GB-4.7.json").read_bytes()
 
     class Replay(http.server.BaseHTTPRequestHandler):
         def do_POST(self):

@@ -5,6 +5,8 @@ comments, answered, hidden), on SQLite and PostgreSQL; the model path on llama.c
 from __future__ import annotations
 
 import json
+import threading
+from http.server import ThreadingHTTPServer
 
 import pytest
 from typer.testing import CliRunner
@@ -17,7 +19,8 @@ from assistant.replies import answered, approve, close, describe, draft, edit, f
 from assistant.review import Actor
 from assistant.store import Store, open_store
 
-from .conftest import ROOT, use_llama_server
+from .conftest import ROOT, use_env, use_llama_server
+from .fake_model import ModelHandler, completion
 
 run = CliRunner().invoke
 ANNE, BOB = Actor("anne", "author"), Actor("bob", "reviewer")
@@ -65,7 +68,8 @@ def test_a_complaint_is_approved_by_someone_who_did_not_write_it():
         "answered",
     ]
     row = next(g for g in stats(store)["groups"] if g["intent"] == "complaint")
-    assert (row["answered"] == 1 and row["within_target"] == 1.0) or row["median_hours"] > 0
+    # answered at once, well within the complaint's target
+    assert row["answered"] == 1 and row["within_target"] == 1.0
 
 
 def test_praise_may_be_approved_and_answered_by_its_author():
@@ -200,30 +204,92 @@ def test_cli_flow_from_import_to_export(tmp_path):
     ]  # fmt: skip
 
 
+CRISIS_AND_QUESTION = (
+    "network,id,author,text,created_at,permalink,post,parent\n"
+    "x,m1,Tom,I slipped and broke my ankle because the sole came off,,,,\n"
+    "x,m2,Kim,Do you ship to Canada?,,,,\n"
+)
+
+
+def _by_id(store: Store) -> dict:
+    return {i.external_id: i for i in list_items(store, "trailforge")}
+
+
 @pytest.mark.slow
-def test_model_triage_through_the_llama_cpp_server_never_talks_a_crisis_down(
+def test_model_triage_through_the_llama_cpp_server_is_asked_and_never_talks_a_crisis_down(
     llama_server, monkeypatch, tmp_path
 ):
+    """The crisis is decided by the rules (the model is not asked); the question is asked of
+    the model, which answers; its answer is used when it is an intent, else the rules' stand."""
+    from assistant.inbox import import_file
+    from assistant.llm import make_provider
+    from assistant.triage import triage
+
     use_llama_server(monkeypatch, llama_server)
     path = tmp_path / "comments.csv"
-    path.write_text(
-        "network,id,author,text,created_at,permalink,post,parent\n"
-        "x,m1,Tom,I slipped and broke my ankle because the sole came off,,,,\n"
-        "x,m2,Kim,Do you ship to Canada?,,,,\n",
-        encoding="utf-8",
-    )
-    result = run(
-        app, ["inbox", "import", str(path), "--brand", "trailforge", "--provider", "openai"]
-    )
+    path.write_text(CRISIS_AND_QUESTION, encoding="utf-8")
+    store, charter = open_store(), load_brand("trailforge", ROOT / "brand_guides")
+    result = import_file(store, charter, path, provider=make_provider("openai"))
+    assert list(result.readings) == [("x", "m2")]  # asked about the question only
+    reading = result.readings[("x", "m2")]
+    assert reading.error is None and reading.answer, reading  # the server answered
+    assert result.notices() == []
+    found = _by_id(store)
+    assert found["m1"].intent == "crisis" and found["m1"].escalation == "safety"
+    rules = triage("Do you ship to Canada?", charter).intent
+    assert found["m2"].intent == (reading.intent or rules), reading
+
+
+class _Suggests(ModelHandler):
+    """A model server that reads every comment as a suggestion, and counts the questions."""
+
+    asked: list = []
+
+    def do_POST(self):
+        type(self).asked.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.answer(200, completion(json.dumps({"text": "suggestion"})))
+
+
+def test_model_triage_uses_the_models_answer_and_reports_a_model_that_is_down(
+    monkeypatch, tmp_path
+):
+    path = tmp_path / "comments.csv"
+    path.write_text(CRISIS_AND_QUESTION, encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Suggests)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Suggests.asked = []
+    base = f"http://127.0.0.1:{server.server_port}/v1"
+    use_env(monkeypatch, OPENAI_BASE_URL=base, OPENAI_API_KEY="sk-test", ASSISTANT_RETRIES="0")
+    try:
+        imported = ["inbox", "import", str(path), "--brand", "trailforge", "--provider", "openai"]
+        result = run(app, [*imported, "--format", "json"])
+    finally:
+        server.shutdown()
+        server.server_close()
     assert result.exit_code == 0, result.output
-    listed = {
-        r["external_id"]: r
-        for r in json.loads(run(app, ["inbox", "list", "--format", "json"]).stdout)
-    }
-    assert listed["m1"]["intent"] == "crisis" and listed["m1"]["escalation"] == "safety"
-    assert listed["m2"]["intent"] in (
-        "question", "complaint", "praise", "suggestion", "spam", "abuse", "crisis"
-    )  # fmt: skip
+    shown = json.loads(result.stdout)
+    assert shown["model"] == {"asked": 1, "used": 1, "unclear": 0, "failed": 0}
+    assert shown["notices"] == []
+    assert len(_Suggests.asked) == 1  # the crisis was never put to the model
+    found = _by_id(open_store())
+    assert found["m2"].intent == "suggestion"  # the rules alone say "question"
+    assert found["m1"].intent == "crisis"
+
+    # the same comments under other ids, with the model down: imported, labelled by the
+    # rules, and the failure said
+    path.write_text(CRISIS_AND_QUESTION.replace(",m", ",n"), encoding="utf-8")
+    use_env(monkeypatch, OPENAI_BASE_URL="http://127.0.0.1:9/v1", ASSISTANT_TIMEOUT="5")
+    down = run(app, [*imported, "--format", "json"])
+    assert down.exit_code == 0, down.output
+    shown = json.loads(down.stdout)
+    assert shown["added"] == 2
+    assert shown["model"] == {"asked": 1, "used": 0, "unclear": 0, "failed": 1}
+    assert shown["notices"] and "could not read 1 of 1 comment(s)" in shown["notices"][0]
+    assert _by_id(open_store())["n2"].intent == "question"
+    path.write_text(CRISIS_AND_QUESTION.replace(",m", ",p"), encoding="utf-8")
+    text = run(app, imported)  # in text, the notice goes to stderr
+    assert text.exit_code == 0 and "2 comment(s) imported" in text.stdout
+    assert "notice: the model could not read 1 of 1 comment(s)" in text.stderr
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from .browser import launch_chromium, shot
+from .exports import X_ACTIVITY_POSTS, write_x_activity
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -123,22 +124,17 @@ def test_recommended_slots_applied_to_a_campaign(running_app, tmp_path):
         assert brief.publish_at == planned
 
 
-REAL_X = Path(
-    "/work/shared/data/audit-real/tweet_activity_metrics_banklessDAO_20210508_20210608_en.csv"
-)
-
-
-@pytest.mark.skipif(not REAL_X.exists(), reason="the real X export is not on this machine")
 def test_french_reader_with_an_overlapping_copy_on_a_phone(running_app, tmp_path):
-    """The real X export and a renamed copy, read in French at 390 px: each post counted
+    """A month of X's legacy export in full and a renamed copy, read in French at 390 px: each post counted
     once, French words and decimals, top posts in the tab, the heatmap hatched where cells
     are small, nothing wider than the screen, one progress bar, no empty grid."""
     import shutil
 
     from playwright.sync_api import expect, sync_playwright
 
+    export = write_x_activity(tmp_path / "tweet_activity_metrics_trailforge_en.csv")
     copy = tmp_path / "copie-export.csv"
-    shutil.copy(REAL_X, copy)
+    shutil.copy(export, copy)
     with sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_page(locale="fr-FR", viewport={"width": 390, "height": 844})
@@ -147,11 +143,13 @@ def test_french_reader_with_an_overlapping_copy_on_a_phone(running_app, tmp_path
         expect(page.locator("#audit-findings")).to_be_hidden()  # no "1 2 3" grid
         page.locator("#audit-brand input").click()
         page.get_by_role("option", name="trailforge").click()
-        page.locator("#audit-files input[type=file]").set_input_files([str(REAL_X), str(copy)])
+        page.locator("#audit-files input[type=file]").set_input_files([str(export), str(copy)])
         expect(page.locator("#audit-files")).to_contain_text("copie-export", timeout=15_000)
         page.locator("#audit-run").click()
         summary = page.locator("#audit-summary")
-        expect(summary).to_contain_text("234 publications auditées", timeout=120_000)
+        expect(summary).to_contain_text(
+            f"{X_ACTIVITY_POSTS} publications auditées", timeout=120_000
+        )
         expect(summary).to_contain_text("chacune est comptée une fois")
         expect(summary).to_contain_text("vue(s) par moins de 100 personnes")
         expect(summary.locator("table.audit-ranked tr")).not_to_have_count(0)
@@ -212,15 +210,15 @@ def test_a_fix_opens_the_draft_under_the_audited_brands_zone(running_app):
         browser.close()
 
 
-@pytest.mark.skipif(not REAL_X.exists(), reason="the real X export is not on this machine")
 def test_the_report_fits_a_phone(tmp_path):
-    """The HTML report of the real X export opened at 390 px: no table wider than the
+    """The HTML report of a month of X's legacy export opened at 390 px: no table wider than the
     screen outside a scrolling box, the page itself never scrolls sideways."""
     from playwright.sync_api import sync_playwright
 
     from assistant.analytics import read_export, run_audit
 
-    report = run_audit([read_export(REAL_X)], None, "trailforge", network=False)
+    export = read_export(write_x_activity(tmp_path / "x.csv"))
+    report = run_audit([export], None, "trailforge", network=False)
     page_file = tmp_path / "report.html"
     page_file.write_text(report.html(lang="fr"), encoding="utf-8")
     with sync_playwright() as p:

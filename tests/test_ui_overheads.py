@@ -30,11 +30,29 @@ def test_the_monitoring_summary_is_not_recomputed_after_every_event(monkeypatch)
     assert app._queue.ANAYLTICS_CACHE_FREQUENCY >= overheads.SUMMARY_EVERY
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("matplotlib") is not None, reason="only when Matplotlib is absent"
-)
-def test_a_missing_matplotlib_is_not_searched_for_on_every_event():
+def _without_matplotlib_in_memory(monkeypatch) -> None:
+    """As in a process that never imported Matplotlib (monkeypatch puts back what was there)."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.delitem(sys.modules, "matplotlib")
+
+
+def test_a_missing_matplotlib_is_not_searched_for_on_every_event(monkeypatch):
+    """Without Matplotlib installed (its finder says so), the import fails at once."""
+    _without_matplotlib_in_memory(monkeypatch)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "matplotlib" else real_find_spec(name, *a),
+    )
     overheads.trim()
     assert "matplotlib" in sys.modules and sys.modules["matplotlib"] is None
     with pytest.raises(ImportError):
         import matplotlib  # noqa: F401
+
+
+def test_an_installed_matplotlib_is_left_importable(monkeypatch):
+    _without_matplotlib_in_memory(monkeypatch)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object())
+    overheads.trim()
+    assert "matplotlib" not in sys.modules

@@ -42,6 +42,8 @@ def inbox_import(
         print_json(result.to_dict())
     else:
         typer.echo(f"{result.added} comment(s) imported, {result.already} already there.")
+        for notice in result.notices():
+            typer.echo(f"notice: {notice}", err=True)
 
 
 @inbox_app.command("list")
