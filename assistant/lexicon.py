@@ -20,9 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import regex
+import yaml as reader_yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .charter import Charter, load_brand, load_charter
 from .errors import CharterError, InputError, WorkflowError
@@ -134,7 +136,7 @@ def _with_word(path: Path, word: str) -> str:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"))
     except YAMLError as exc:
-        raise CharterError(str(path), "", f"YAML syntax error: {exc}.") from None
+        raise CharterError(path.name, "", f"YAML syntax error: {exc}.") from None
     vocabulary = data.get("vocabulary")
     if vocabulary is None:
         vocabulary = data["vocabulary"] = CommentedMap()
@@ -142,21 +144,36 @@ def _with_word(path: Path, word: str) -> str:
     if accepted is None:
         accepted = vocabulary["accepted"] = CommentedSeq()
         accepted.fa.set_flow_style()
-    accepted.append(word)
+    accepted.append(word if _read_back_as_written(word) else DoubleQuotedScalarString(word))
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
 
 
+def _read_back_as_written(word: str) -> bool:
+    """Whether the charter loader (PyYAML, YAML 1.1) reads the plain word back as that very
+    string. ruamel.yaml writes YAML 1.2, where yes, no, on and off are strings and go out
+    unquoted; YAML 1.1 reads them as booleans (and 1.5 or 2024-05-01 as a number or a date),
+    so such a word is written quoted."""
+    try:
+        return reader_yaml.safe_load(word) == word
+    except reader_yaml.YAMLError:
+        return False
+
+
 def _write_validated(path: Path, text: str, brand_dir: str | Path) -> None:
-    """Write beside the charter, validate that file with the loader, then replace atomically."""
+    """Write beside the charter, validate that file with the loader, then replace atomically.
+    A refusal names the charter, never the temporary file beside it."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".yaml", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        load_charter(temporary, brand_dir)
+        try:
+            load_charter(temporary, brand_dir)
+        except CharterError as exc:
+            raise CharterError(path.name, exc.field, exc.problem, exc.fix, exc.wordings) from None
         os.chmod(temporary, path.stat().st_mode & 0o777)
         os.replace(temporary, path)
     finally:

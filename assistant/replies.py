@@ -725,6 +725,33 @@ def close(
         return items
 
 
+def unhide(store: Store, item_ids: list[int], actor: Actor) -> list[InboxItem]:
+    """Show hidden comments again, each back in the status it had when it was hidden (its
+    last `hide` event says which), all or none: one comment that is not hidden refuses the
+    batch. Hiding is a bulk action, so it must be as easy to take back."""
+    with store.session() as session:
+        items = [get_or_404(session, InboxItem, i) for i in dict.fromkeys(item_ids)]
+        for item in items:
+            if item.status != "hidden":
+                raise WorkflowError(
+                    f"comment {item.id} is {item.status}, not hidden; nothing to show again.",
+                    key="reply_not_hidden",
+                    id=item.id,
+                    status=item.status,
+                )
+        for item in items:
+            hidden = session.scalar(
+                select(InboxEvent)
+                .where(InboxEvent.item_id == item.id, InboxEvent.to_status == "hidden")
+                .order_by(InboxEvent.id.desc())
+                .limit(1)
+            )
+            before = hidden.from_status if hidden and hidden.from_status else "new"
+            _audit(session, item, actor, "unhide", before)
+        commit_or_conflict(session, "the inbox")
+        return items
+
+
 def describe(store: Store, item_id: int) -> dict[str, Any]:
     """A comment with its reply: options, versions with checks and authors, the audit."""
     from .inbox import to_dict

@@ -7,6 +7,7 @@ counter (optimistic locking) so two reviewers cannot overwrite each other silent
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -24,6 +25,7 @@ from sqlalchemy import (
     event,
     select,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -313,8 +315,11 @@ def _server_down(exc: DBAPIError) -> bool:
 
 
 def store_error(url: str, exc: DBAPIError) -> StoreError:
-    """A driver error as a StoreError with a key, chosen by error code and class, not text."""
-    where = url.split("///", 1)[-1] if url.startswith("sqlite") else url.split("@")[-1]
+    """A driver error as a StoreError with a key, chosen by error code and class, not text.
+
+    Each names the database (`where`: the path or server, for the CLI and the log; `name`:
+    the file's own name, for the UI) and says what to do; none names the driver's class."""
+    where, name = _database_names(url)
     code = _sqlite_code(exc)
     if code in (SQLITE_NOTADB, SQLITE_CORRUPT):
         return StoreError(
@@ -322,18 +327,30 @@ def store_error(url: str, exc: DBAPIError) -> StoreError:
             "(a new one is created) or set ASSISTANT_DB_URL.",
             key="db_corrupt",
             where=where,
+            name=name,
         )
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return StoreError(
             f"the database {where} is locked by another process; retry when it is done.",
             key="db_locked",
             where=where,
+            name=name,
         )
-    if code in (SQLITE_CANTOPEN, SQLITE_READONLY):
+    if code == SQLITE_READONLY or _sqlite_read_only(url, where):
         return StoreError(
-            f"the database {where} cannot be opened for writing; check its folder and rights.",
+            f"the database {where} is read-only: check the rights on the file and its folder "
+            "(the app must be able to write both), then retry; nothing was saved.",
             key="db_readonly",
             where=where,
+            name=name,
+        )
+    if code == SQLITE_CANTOPEN:
+        return StoreError(
+            f"the database {where} cannot be opened: check that its folder exists and that "
+            "the app may write the file and the folder, then retry.",
+            key="db_cantopen",
+            where=where,
+            name=name,
         )
     if code is None and _server_down(exc):
         return StoreError(
@@ -341,12 +358,47 @@ def store_error(url: str, exc: DBAPIError) -> StoreError:
             "then retry (nothing was saved).",
             key="db_down",
             where=where,
+            name=name,
         )
+    problem = _capped_problem(exc)
     return StoreError(
-        f"the database {where} cannot be used: {type(exc.orig).__name__}",
+        f"the database {where} cannot be used ({problem}); nothing was saved: check the "
+        "file or server, or set ASSISTANT_DB_URL.",
         key="db_error",
         where=where,
+        name=name,
+        problem=problem,
     )
+
+
+def _database_names(url: str) -> tuple[str, str]:
+    """The database as the CLI and log name it (the SQLite file's path, or the server and
+    database without credentials) and as the UI names it (the file's own name)."""
+    if not url.startswith("sqlite"):
+        where = url.split("@")[-1]
+        return where, where
+    database = make_url(url).database or ":memory:"
+    if database.startswith("file:"):  # a SQLite URI: file:PATH?mode=…
+        database = database.removeprefix("file:").split("?", 1)[0]
+    return database, Path(database).name
+
+
+def _sqlite_read_only(url: str, where: str) -> bool:
+    """Whether this process may not write the SQLite file or its folder (the journal lives
+    there): whatever code the driver gave, the fix is the same."""
+    if not url.startswith("sqlite") or not where or where.startswith(":memory:"):
+        return False
+    path = Path(where)
+    if path.exists() and not os.access(path, os.W_OK):
+        return True
+    folder = path.parent if str(path.parent) else Path(".")
+    return folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK)
+
+
+def _capped_problem(exc: DBAPIError) -> str:
+    """The driver's own words (its first line, at most 120 characters), never its class."""
+    lines = str(exc.orig).strip().splitlines() or ["unknown error"]
+    return lines[0][:120]
 
 
 _stores: dict[str, Store] = {}

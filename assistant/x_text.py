@@ -105,12 +105,20 @@ def _plain_units(text: str) -> int:
 
 def shorten_urls(text: str, url_length: int) -> str:
     """Replace each URL by a placeholder of the length the network charges for it (in a
-    long text, word by word: only a word with a dot can hold a URL, and the extractor is slow)."""
-    if len(text) > X_PIECE:
-        return "".join(
-            shorten_urls(word, url_length) if X_DOT.search(word) else word
-            for word in X_WORD.findall(text)
-        )
+    long text, word by word: only a word with a dot can hold a URL, and the extractor is slow).
+
+    One pass over the words, each handed to the extractor once: a single word longer than
+    X_PIECE is measured whole (it cannot be split any further), never split again."""
+    if len(text) <= X_PIECE:
+        return _shortened(text, url_length)
+    return "".join(
+        _shortened(word, url_length) if X_DOT.search(word) else word
+        for word in X_WORD.findall(text)
+    )
+
+
+def _shortened(text: str, url_length: int) -> str:
+    """The text with each URL twitter-text's extractor finds as `url_length` x's."""
     pieces, last = [], 0
     for found in extract_urls_with_indices(text):
         start, end = found["indices"]

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from assistant.charter import load_brand
 from assistant.cli import app
-from assistant.errors import InputError
+from assistant.errors import CharterError, InputError
 from assistant.lexicon import accept_word, history
 from assistant.proofing import Checker
 
@@ -83,6 +83,35 @@ def test_bad_words_are_refused_and_the_charter_is_untouched(brand_dir, word, key
         accept_word("maison-lemoine", word, "alice", brand_dir)
     assert refused.value.key == key
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("word", ["yes", "No", "ON", "off", "True", "1.5", "2024-05-01"])
+def test_words_yaml_1_1_reads_as_something_else_are_added_as_words(brand_dir, word):
+    path = brand_dir / "maison-lemoine.yaml"
+    change = accept_word("maison-lemoine", word, "alice", brand_dir)
+    assert change.added
+    assert load_brand("maison-lemoine", brand_dir).vocabulary.accepted[-1] == word
+    assert f'Pont-Aven, "{word}"]' in path.read_text(encoding="utf-8")
+    assert not accept_word("maison-lemoine", word.upper(), "bob", brand_dir).added
+
+
+def test_a_refused_addition_names_the_charter_not_a_temporary_file(brand_dir):
+    from assistant.limits import limits
+    from assistant.ui.i18n import error_text
+
+    path = brand_dir / "maison-lemoine.yaml"
+    text = path.read_text(encoding="utf-8")
+    room = limits().charter_bytes - len(text.encode("utf-8")) - len("#\n")
+    path.write_text(text + "#" + "x" * room + "\n", encoding="utf-8")  # one byte to spare
+    before = path.read_bytes()
+    with pytest.raises(CharterError) as refused:
+        accept_word("maison-lemoine", "Kerbriz", "alice", brand_dir)
+    for shown in (str(refused.value), error_text(refused.value, "fr")):
+        assert shown.startswith("maison-lemoine.yaml: ")
+        assert str(brand_dir) not in shown and ".maison-lemoine." not in shown
+    assert "dépasse" in error_text(refused.value, "fr")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in brand_dir.glob(".maison-lemoine.*")) == []
 
 
 def test_a_charter_without_an_accepted_list_gets_one(brand_dir):

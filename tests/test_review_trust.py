@@ -401,3 +401,51 @@ def test_variants_per_network_are_remembered_for_resuming(store):
         missing_variants(store, saved.id) == []
         and list(resume_brief(store, saved.id, None, "alice")) == []
     )
+
+
+def test_a_read_only_sqlite_file_is_worded_in_the_readers_language(tmp_path):
+    from assistant.charter import load_brand
+    from assistant.inbox import import_text
+    from assistant.ui.i18n import error_text
+
+    from .conftest import ROOT
+
+    path = tmp_path / "store.db"
+    Store(f"sqlite:///{path}").dispose()
+    read_only = Store(f"sqlite:///file:{path}?mode=ro&uri=true")  # as a file without rights
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    with pytest.raises(StoreError) as refused:
+        import_text(read_only, charter, "Vous livrez en Belgique ?", "x", "Paul")
+    french = error_text(refused.value, "fr")
+    assert "store.db est en lecture seule" in french and "droits" in french
+    assert str(tmp_path) not in french and "Error" not in french
+    assert "read-only" in error_text(refused.value, "en")
+    assert "read-only" in str(refused.value) and str(path) in str(refused.value)  # CLI, log
+
+
+def test_an_unclassified_database_failure_names_the_file_not_the_driver_class(
+    tmp_path, monkeypatch
+):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from assistant.store import store_error
+    from assistant.ui.i18n import error_text
+
+    driver = sqlite3.OperationalError("disk I/O error")
+    driver.sqlite_errorcode = 10  # SQLITE_IOERR: none of the codes worded on their own
+    failure = store_error(
+        f"sqlite:///{tmp_path}/store.db", OperationalError("INSERT …", {}, driver)
+    )
+    for shown in (str(failure), error_text(failure, "fr"), error_text(failure, "en")):
+        assert "store.db" in shown and "disk I/O error" in shown
+        assert "OperationalError" not in shown
+    assert "inutilisable" in error_text(failure, "fr")
+    (tmp_path / "store.db").write_bytes(b"")
+    # the same failure on a file this process may not write: the fix is the rights
+    monkeypatch.setattr("assistant.store.os.access", lambda path, mode: False)
+    failure = store_error(
+        f"sqlite:///{tmp_path}/store.db", OperationalError("INSERT …", {}, driver)
+    )
+    assert failure.key == "db_readonly" and "lecture seule" in error_text(failure, "fr")

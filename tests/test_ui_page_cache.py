@@ -7,6 +7,7 @@ import asyncio
 from types import SimpleNamespace
 
 import httpx
+from starlette.requests import Request
 
 from assistant.ui.page_cache import PageCache
 
@@ -23,8 +24,7 @@ class Page:
 
     async def __call__(self, scope, receive, send) -> None:
         self.built += 1
-        cookie = dict(scope["headers"]).get(b"cookie", b"").decode()
-        token = cookie.partition(f"{COOKIE}=")[2].split(";")[0]
+        token = Request(scope).cookies.get(COOKIE)  # as Gradio reads it: the first header
         who = self.sessions.get(token, "login page")
         status, extra = 200, []
         if scope["path"] == "/login":
@@ -48,12 +48,12 @@ def _served(sessions: dict[str, str], entries: int = 64):
     return page, app
 
 
-def _get(app, path="/", cookie="", host="team.example", method="GET") -> str:
+def _get(app, path="/", cookie="", host="team.example", method="GET", extra=()) -> str:
     async def go() -> str:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=f"http://{host}") as http:
-            headers = {"cookie": f"{COOKIE}={cookie}"} if cookie else {}
-            return (await http.request(method, path, headers=headers)).text
+            headers = [("cookie", f"{COOKIE}={cookie}")] if cookie else []
+            return (await http.request(method, path, headers=[*headers, *extra])).text
 
     return asyncio.run(go())
 
@@ -98,3 +98,82 @@ def test_the_oldest_pages_leave_first_when_full():
         _get(app, cookie=token)
     # a, b built; a kept; c built (b leaves); a kept; b built again
     assert page.built == 4
+
+
+def test_a_second_cookie_header_does_not_file_a_persons_page_under_nobody():
+    sessions = {"t1": "bob"}
+    page, app = _served(sessions)
+    # the server reads the first Cookie header (bob's), a last-header reader would see none
+    assert _get(app, cookie="t1", extra=[("cookie", "x=1")]) == "page for bob"
+    assert _get(app, cookie="t1", extra=[("cookie", "x=1")]) == "page for bob"
+    assert page.built == 2  # a request read two ways is never answered from memory
+    assert _get(app) == "page for login page"
+
+
+def test_every_header_that_moves_the_page_is_in_the_key():
+    page, app = _served({})
+    for name in ("x-gradio-server", "x-forwarded-host", "x-forwarded-proto"):
+        _get(app, extra=[(name, "https://a.example")])
+        _get(app, extra=[(name, "https://b.example")])
+    assert page.built == 6
+    _get(app, extra=[("x-gradio-server", "https://a.example")])
+    assert page.built == 6  # the same address again is served from memory
+    _get(app, extra=[("x-gradio-server", "https://a.example"), ("x-gradio-server", "https://b")])
+    assert page.built == 7
+
+
+def _gradio(auth: list[tuple[str, str]] | None = None):
+    """A small Gradio app with the cache in front, as the assistant's app is launched."""
+    import gradio as gr
+    from starlette.middleware import Middleware
+
+    with gr.Blocks() as blocks:
+        gr.Markdown("hello")
+    blocks.auth, blocks.auth_message = auth, None
+    blocks.theme = gr.themes.Default()  # as launch() sets it before the page is built
+    blocks.config = blocks.get_config_file()
+    return gr.routes.App.create_app(blocks, app_kwargs={"middleware": [Middleware(PageCache)]})
+
+
+def _visit(app, steps):
+    """Run `steps(http)` against the app in-process; the client keeps no cookies itself."""
+
+    async def go():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:7860") as http:
+            return await steps(http)
+
+    return asyncio.run(go())
+
+
+def test_with_gradio_a_second_cookie_header_leaves_visitors_the_login_page():
+    app = _gradio(auth=[("bob", "pw")])
+
+    async def steps(http):
+        login = await http.post("/login", data={"username": "bob", "password": "pw"})
+        assert login.status_code == 200
+        http.cookies.clear()
+        name = f"access-token-unsecure-{app.cookie_id}"
+        bob = f"{name}={login.cookies[name]}"
+        twice = [("cookie", bob), ("cookie", "x=1")]
+        as_bob = await http.get("/", headers=twice)
+        config_as_bob = await http.get("/config", headers=twice)
+        return as_bob, config_as_bob, await http.get("/"), await http.get("/config")
+
+    as_bob, config_as_bob, page, config = _visit(app, steps)
+    assert "bob" in as_bob.text and config_as_bob.status_code == 200  # the server saw bob
+    assert "auth_required" in page.text and "bob" not in page.text  # a visitor: login form
+    assert config.status_code == 401
+
+
+def test_with_gradio_the_page_root_follows_x_gradio_server():
+    app = _gradio()
+
+    async def steps(http):
+        roots = []
+        for server in ("http://a.example:8001/", "http://b.example:8002/"):
+            answer = await http.get("/config", headers={"x-gradio-server": server})
+            roots.append(answer.json()["root"])
+        return roots
+
+    assert _visit(app, steps) == ["http://a.example:8001", "http://b.example:8002"]

@@ -124,3 +124,80 @@ def test_showing_the_replies_tab_to_a_logged_in_user_fills_in_who_they_are(monke
     name, role = shown(gr.Request(username="alex"))
     assert (name["value"], role["value"]) == ("alex", "author")
     assert name["interactive"] is False and role["interactive"] is False
+
+
+def _inbox_with_spam(store):
+    """Open spam in two brands, an already-answered comment, and a question."""
+    lemoine = load_brand("maison-lemoine", ROOT / "brand_guides")
+    trail = load_brand("trailforge", ROOT / "brand_guides")
+    spam = [
+        import_text(
+            store, lemoine, f"Gagnez {n}00€ par jour cliquez ici bit.ly/x{n}", "x", "@b"
+        ).ids[0]
+        for n in (1, 2)
+    ]
+    other = import_text(store, trail, "Gagnez 300€ par jour cliquez ici bit.ly/x3", "x", "@c")
+    question = import_text(store, lemoine, "Vous livrez en Belgique ?", "x", "Paul").ids[0]
+    return spam, other.ids[0], question
+
+
+def test_hiding_spam_needs_a_brand_and_hides_only_what_is_listed():
+    from assistant.inbox import get_item
+    from assistant.ui.replies import hide_listed_spam
+
+    store = open_store()
+    spam, other_brand, question = _inbox_with_spam(store)
+    assert {get_item(store, i).intent for i in (*spam, other_brand)} == {"spam"}
+    anne = Actor("anne", "author")
+
+    message, ids = hide_listed_spam(store, "", "todo", "", anne, "fr")
+    assert ids == [] and "Choisissez d’abord une marque" in message
+    message, ids = hide_listed_spam(store, "maison-lemoine", "todo", "question", anne, "en")
+    assert ids == [] and "No open spam in the list" in message  # the spam is not listed
+    assert get_item(store, spam[0]).status == "new"
+
+    message, ids = hide_listed_spam(store, "maison-lemoine", "todo", "", anne, "fr")
+    assert sorted(ids) == sorted(spam) and "2 spam(s) masqué(s)" in message
+    assert get_item(store, other_brand).status == "new"  # another brand's inbox is untouched
+    assert get_item(store, question).status == "new"
+
+
+def test_the_last_hidden_batch_is_shown_again_in_the_status_it_had():
+    from assistant.inbox import get_item
+    from assistant.replies import close
+    from assistant.ui.replies import hide_listed_spam, unhide_batch
+
+    store = open_store()
+    spam, _other, question = _inbox_with_spam(store)
+    anne = Actor("anne", "author")
+    _message, ids = hide_listed_spam(store, "maison-lemoine", "", "spam", anne, "en")
+    assert sorted(ids) == sorted(spam)
+    assert len(inbox_frame(store, "maison-lemoine", "hidden", "", "en")) == 2
+
+    message, left = unhide_batch(store, ids, Actor("bob", "reviewer"), "fr")
+    assert left == [] and "2 commentaire(s) réaffiché(s)" in message
+    assert [get_item(store, i).status for i in spam] == ["new", "new"]
+    assert len(inbox_frame(store, "maison-lemoine", "todo", "spam", "en")) == 2
+
+    message, left = unhide_batch(store, [], anne, "en")
+    assert left == [] and "Nothing hidden here" in message
+    close(store, [question], anne, "no_reply")
+    message, left = unhide_batch(store, [spam[0], question], anne, "fr")
+    assert left == [spam[0], question] and "pas masqué" in message  # all or none
+    assert get_item(store, question).status == "no_reply"
+
+
+def test_cli_unhide_takes_hidden_comments_back():
+    from assistant.inbox import get_item
+
+    from .command_line import run
+
+    store = open_store()
+    spam, _other, question = _inbox_with_spam(store)
+    code, _out, err = run(["reply", "hide", str(spam[0]), "--yes"])
+    assert code == 0, err
+    code, out, _err = run(["reply", "unhide", str(spam[0])])
+    assert code == 0 and "1 comment(s) shown again" in out
+    assert get_item(store, spam[0]).status == "new"
+    code, _out, err = run(["reply", "unhide", str(question)])
+    assert code == 2 and "not hidden" in err

@@ -105,6 +105,13 @@ def reply_hide(
     typer.echo(f"{len(done)} comment(s) hidden as spam")
 
 
+@reply_app.command("unhide")
+def reply_unhide(item_ids: list[int], who: str = AS) -> None:
+    """Show comments hidden as spam again, each back in the status it had (all or none)."""
+    done = replies.unhide(open_store(), item_ids, actor(who, "author"))
+    typer.echo(f"{len(done)} comment(s) shown again")
+
+
 @reply_app.command("no-reply")
 def reply_none(
     item_ids: list[int], reason: str = typer.Option("", "--reason"), who: str = AS

@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 import yaml
 
-from ..errors import AssistantError
+from ..errors import AssistantError, CharterError
 
 UI_DIR = Path(__file__).resolve().parent.parent / "data" / "ui"
 LANGUAGES = ("en", "fr")
@@ -64,7 +64,12 @@ STATUS_PARAMS = ("status", "to")
 
 def error_text(exc: AssistantError, lang: str) -> str:
     """An error in the reader's language when it has a key we word, else its own message;
-    a workflow status named in it ("in_review") is worded too ("en relecture")."""
+    a workflow status named in it ("in_review") is worded too ("en relecture"); a charter
+    problem is worded in the reader's language with its file's name."""
+    if isinstance(exc, CharterError):
+        field, problem, fix = exc.worded(lang)
+        where = f"{exc.path}: {field}" if field else exc.path
+        return f"{where}: {problem}" + (f" {fix}" if fix else "")
     if exc.key and exc.key in table():
         try:
             return tr(exc.key, lang, **_worded_statuses(exc.key, exc.params, lang))

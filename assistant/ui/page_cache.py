@@ -8,6 +8,11 @@ address the visitor used and who is logged in, so one copy per (address, person)
 every later visit. The person is read from the session the way Gradio reads it, on every
 visit: a session ended by a logout finds the login page, never the page it had. Only
 complete, successful GETs are kept; everything else passes through.
+
+Everything the key holds is read as the server reads it: through Starlette's own Request on
+the same scope (its cookie parser, the first of repeated headers), with Gradio's login check.
+A request that could be read two ways (a header the page depends on sent twice, as two
+Cookie headers are) is neither kept nor answered from memory: it goes to Gradio.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from starlette.requests import cookie_parser
+from starlette.requests import Request
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -28,6 +33,14 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 CACHED_PATHS = frozenset({"/", "/config"})
 UNKNOWN = object()  # who the visitor is cannot be told here: never cached
 ENTRIES = 64  # a team's worth of logins; about 700 kB each
+# The headers Gradio reads to build the page and `/config` (route_utils.get_root_url, which
+# sets the page's `root`: its links and the address its scripts call): Host through the
+# request's URL, then the proxy's and Gradio's own headers, each by its first value.
+PAGE_HEADERS = ("host", "x-forwarded-host", "x-forwarded-proto", "x-gradio-server")
+# Headers that must come once for the request to be read one way only.
+SINGLE_HEADERS = frozenset({"cookie", *PAGE_HEADERS})
+# A query parameter whose page reads a file that may appear later (Gradio's deep links).
+UNCACHED_QUERY = ("deep_link",)
 
 
 class PageCache:
@@ -54,12 +67,15 @@ class PageCache:
         await self.app(scope, receive, self._recording(key, send))
 
     def _key(self, scope: Scope) -> tuple | None:
+        """What the page depends on, read as Gradio reads it; None when it is not to be kept."""
         if scope["type"] != "http" or scope["method"] != "GET":
             return None
-        if scope["path"] not in CACHED_PATHS:
+        if scope["path"] not in CACHED_PATHS or _ambiguous(scope):
             return None
-        headers = dict(scope["headers"])
-        person = _person(scope, headers)
+        request = Request(scope)
+        if any(request.query_params.get(name) for name in UNCACHED_QUERY):
+            return None
+        person = _person(scope, request)
         if person is UNKNOWN:
             return None
         return (
@@ -67,9 +83,8 @@ class PageCache:
             scope.get("query_string", b""),
             scope.get("root_path", ""),
             scope.get("scheme", "http"),
-            headers.get(b"host", b""),
-            headers.get(b"x-forwarded-host", b""),
-            headers.get(b"x-forwarded-proto", b""),
+            tuple(scope.get("server") or ()),
+            *(request.headers.get(name) for name in PAGE_HEADERS),
             person,
         )
 
@@ -104,9 +119,23 @@ async def _replay(kept: tuple[list[tuple[bytes, bytes]], bytes], send: Send) -> 
     await send({"type": "http.response.body", "body": body})
 
 
-def _person(scope: Scope, headers: dict[bytes, bytes]) -> object:
-    """Who Gradio will take the visitor for: the user of a live session token, None for a
-    visitor without one (everyone then gets the same login page, or the open app)."""
+def _ambiguous(scope: Scope) -> bool:
+    """Whether a header the page depends on comes more than once: Starlette and Gradio read
+    the first, a proxy or another reader may take the last, so no one reading is safe."""
+    seen: set[bytes] = set()
+    for name, _value in scope["headers"]:
+        name = name.lower()
+        if name.decode("latin-1") in SINGLE_HEADERS:
+            if name in seen:
+                return True
+            seen.add(name)
+    return False
+
+
+def _person(scope: Scope, request: Request) -> object:
+    """Who Gradio will take the visitor for (its `get_current_user`: the user of a live
+    session token read from Starlette's parsed cookies), None for a visitor without one
+    (everyone then gets the same login page, or the open app)."""
     gradio = scope.get("app")
     if gradio is None or getattr(gradio, "auth_dependency", None) is not None:
         return UNKNOWN  # a custom check decides per request
@@ -114,7 +143,7 @@ def _person(scope: Scope, headers: dict[bytes, bytes]) -> object:
     cookie_id = getattr(gradio, "cookie_id", None)
     if tokens is None or cookie_id is None:
         return UNKNOWN
-    cookies = cookie_parser(headers.get(b"cookie", b"").decode("latin-1"))
+    cookies = request.cookies
     token = cookies.get(f"access-token-{cookie_id}") or cookies.get(
         f"access-token-unsecure-{cookie_id}"
     )

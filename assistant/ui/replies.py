@@ -21,7 +21,7 @@ from .. import inbox, replies
 from ..charter import load_brand
 from ..community import INTENTS
 from ..errors import AssistantError
-from ..inbox_tables import ITEM_STATUSES
+from ..inbox_tables import CLOSED, ITEM_STATUSES
 from ..platforms import get_platform, platform_ids
 from ..proofing import Match, apply
 from ..settings import get_settings
@@ -88,14 +88,20 @@ def inbox_row(item: dict, lang: str, escalation: str = "") -> list[Any]:
     ]
 
 
-def inbox_frame(store: Store, brand: str, shown: str, intent: str, lang: str) -> pd.DataFrame:
-    items = inbox.list_items(
+def listed_items(store: Store, brand: str, shown: str, intent: str) -> list[Any]:
+    """The comments the inbox lists for a brand (all brands when none), a status filter
+    (`todo` for the open ones, empty for all) and an intent filter (empty for all)."""
+    return inbox.list_items(
         store,
         brand or None,
         status=None if shown in ("todo", "") else shown,
         intent=intent or None,
         open_only=shown == "todo",
     )
+
+
+def inbox_frame(store: Store, brand: str, shown: str, intent: str, lang: str) -> pd.DataFrame:
+    items = listed_items(store, brand, shown, intent)
     rows = [
         inbox_row(inbox.to_dict(i), lang, escalation_title(i.brand, i.escalation, lang))
         for i in items
@@ -320,12 +326,14 @@ def build(
             label=t("rp_hide_confirm"), value=False, elem_id="replies-hide-confirm"
         )
         hide = gr.Button(t("rp_hide_spam"), variant="stop", elem_id="replies-hide", scale=0)
+        unhide = gr.Button(t("rp_unhide_last"), elem_id="replies-unhide", scale=0)
         export = gr.Button(t("rp_export"), elem_id="replies-export", scale=0)
         export_file = gr.File(
             label=t("rp_export_file"), interactive=False, elem_id="replies-export-file"
         )
     current = gr.State(None)
     seen = gr.State(None)  # the reply version on screen: what Approve approves
+    last_hidden = gr.State([])  # the ids the last "hide" took away: what undo shows again
     work = work if work is not None else work_state()
     thread = gr.HTML(elem_id="replies-thread")
     with gr.Row():
@@ -524,21 +532,38 @@ def build(
         lang = request_language(request)
         if not sure:
             gr.Warning(tr("rp_confirm_first", lang), title=tr("toast_refused", lang))
-            return outcome("refused", tr("rp_confirm_first", lang)), gr.skip(), gr.skip()
-        items = inbox.list_items(store, brand_slug or None, intent="spam", open_only=True)
-        if not items:
-            return outcome("refused", tr("rp_nothing_to_hide", lang)), gr.skip(), False
-        try:
-            done = replies.close(
-                store, [i.id for i in items], acting(request, name, kind), "hidden"
-            )
-        except AssistantError as exc:
-            return _refused(exc, lang, "hide"), gr.skip(), False
-        message = tr("rp_hidden", lang, count=len(done))
-        return _done(message, lang), inbox_frame(store, brand_slug, show, which, lang), False
+            return outcome("refused", tr("rp_confirm_first", lang)), *_skip(3)
+        message, ids = hide_listed_spam(
+            store, brand_slug, show, which, acting(request, name, kind), lang
+        )
+        if not ids:
+            return message, gr.skip(), False, gr.skip()
+        gr.Info(tr("rp_hidden_undo", lang, count=len(ids)), title=tr("toast_done", lang))
+        return message, inbox_frame(store, brand_slug, show, which, lang), False, ids
 
     hide.click(
-        hide_spam, [confirm, brand, shown, intent, who, role], [result, table, confirm], **WRITES
+        hide_spam,
+        [confirm, brand, shown, intent, who, role],
+        [result, table, confirm, last_hidden],
+        **WRITES,
+    )
+
+    @handled
+    def unhide_last(ids: list[int] | None, brand_slug: str, show: str, which: str, name: str,
+                    kind: str, request: gr.Request):  # fmt: skip
+        lang = request_language(request)
+        message, left = unhide_batch(store, ids or [], acting(request, name, kind), lang)
+        if left:
+            return message, gr.skip(), gr.skip()
+        if ids:
+            gr.Info(tr("rp_unhidden", lang, count=len(ids)), title=tr("toast_done", lang))
+        return message, inbox_frame(store, brand_slug, show, which, lang), []
+
+    unhide.click(
+        unhide_last,
+        [last_hidden, brand, shown, intent, who, role],
+        [result, table, last_hidden],
+        **WRITES,
     )
 
     @handled
@@ -556,6 +581,42 @@ def build(
 
         tab.select(logged_in_identity, None, [who, role], **READS)
     return _keep_work(store, tabs, tab, work, current, boxes, view)
+
+
+def hide_listed_spam(
+    store: Store, brand: str | None, shown: str, intent: str, actor: Any, lang: str
+) -> tuple[str, list[int]]:
+    """Hide the open spam among the comments listed (the brand chosen, the status and intent
+    filters on screen), nothing else: the outcome to show and the ids hidden (for undo).
+    Without a brand nothing is hidden: one click must not reach every brand's inbox."""
+    if not brand:
+        return outcome("refused", tr("rp_choose_brand_first", lang)), []
+    ids = [
+        item.id
+        for item in listed_items(store, brand, shown, intent)
+        if item.intent == "spam" and item.status not in CLOSED
+    ]
+    if not ids:
+        return outcome("refused", tr("rp_nothing_to_hide", lang)), []
+    try:
+        done = replies.close(store, ids, actor, "hidden")
+    except AssistantError as exc:
+        return _refused(exc, lang, "hide"), []
+    log.info("%s: hid %d spam comment(s) of %s", actor.name, len(done), brand)
+    return outcome("done", tr("rp_hidden_undo", lang, count=len(done))), [i.id for i in done]
+
+
+def unhide_batch(store: Store, ids: list[int], actor: Any, lang: str) -> tuple[str, list[int]]:
+    """Show the last hidden batch again: the outcome to show and the ids still hidden (all
+    of them when refused, none once done)."""
+    if not ids:
+        return outcome("refused", tr("rp_nothing_to_unhide", lang)), []
+    try:
+        done = replies.unhide(store, ids, actor)
+    except AssistantError as exc:
+        return _refused(exc, lang, "unhide"), ids
+    log.info("%s: showed %d hidden comment(s) again", actor.name, len(done))
+    return outcome("done", tr("rp_unhidden", lang, count=len(done))), []
 
 
 def _keep_work(store: Store, tabs: gr.Tabs | None, tab: gr.Tab | None, work: gr.BrowserState,
