@@ -34,7 +34,7 @@ from .network_json import (
     FacebookComments,
     JsonProblem,
     MastodonContext,
-    MastodonStatuses,
+    MastodonStatus,
     ShapeError,
     YouTubeComment,
     YouTubeThreads,
@@ -338,7 +338,7 @@ def _mastodon(data: Any) -> list[dict[str, Any]]:
     if isinstance(data, dict):
         statuses = validated(MastodonContext, _bounded(data, "descendants")).descendants
     else:
-        statuses = validated(MastodonStatuses, {"statuses": _bounded(data)}).statuses
+        statuses = [validated(MastodonStatus, s, i) for i, s in enumerate(_bounded(data), 1)]
     return [
         {
             "network": "mastodon",

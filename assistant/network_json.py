@@ -255,10 +255,6 @@ class MastodonStatus(Lenient):
     replies_count: Count | None = None
 
 
-class MastodonStatuses(Lenient):
-    statuses: list[MastodonStatus]
-
-
 class MastodonContext(Lenient):
     descendants: list[MastodonStatus]
 

@@ -20,7 +20,7 @@ import assistant.analytics.imports as imports
 from assistant.analytics import Post, load_posts, read_export, save_posts
 from assistant.errors import InputError
 from assistant.limits import limits
-from assistant.store import open_store
+from assistant.store import Store, open_store
 
 from .command_line import offline_audit, run
 from .conftest import ROOT
@@ -367,8 +367,7 @@ def test_a_numeric_mastodon_id_is_read_as_its_digits(tmp_path):
 # ---- one brand's audit never overwrites another's -----------------------------------------
 
 
-def test_the_same_post_ids_under_two_brands_keep_both_brands_rows():
-    store = open_store()
+def _two_brands(store: Store) -> None:
     when = datetime(2024, 3, 11, 9, 5, tzinfo=UTC)
 
     def posts(impressions: float) -> list[Post]:
@@ -384,6 +383,23 @@ def test_the_same_post_ids_under_two_brands_keep_both_brands_rows():
     assert len(lemoine) == 10 and {p.metrics["impressions"] for p in lemoine} == {100}
     trail = load_posts(store, "trailforge")
     assert len(trail) == 10 and {p.metrics["impressions"] for p in trail} == {555}
+
+
+def test_the_same_post_ids_under_two_brands_keep_both_brands_rows():
+    _two_brands(open_store())
+
+
+@pytest.mark.postgres
+def test_the_same_post_ids_under_two_brands_on_postgresql(postgres_url):
+    _two_brands(Store(postgres_url))
+
+
+def test_auditing_under_the_wrong_brand_keeps_the_right_brands_figures(tmp_path):
+    data = ROOT / "tests" / "data" / "analytics" / "x_legacy_small.csv"
+    assert run([*offline_audit(data, brand="trailforge")])[0] in (0, 1)
+    assert run([*offline_audit(data, brand="maison-lemoine")])[0] in (0, 1)
+    store = open_store()
+    assert len(load_posts(store, "trailforge")) == len(load_posts(store, "maison-lemoine")) == 5
 
 
 # ---- downloads do not pile up in the temporary folder --------------------------------------
