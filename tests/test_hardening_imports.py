@@ -151,6 +151,26 @@ def test_declared_sizes_that_lie_are_caught_while_inflating(tmp_path):
     assert "liar.xlsx" in str(refused.value) and "Traceback" not in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    ("bounds", "key", "words"),
+    [
+        ({}, "zip_ratio", "xl/sharedStrings.xml is compressed"),
+        ({"zip_total_bytes": 2 * 2**20}, "zip_total_too_large", "inflate to more than 2,097,152"),
+        ({"zip_entries": 3}, "zip_entries", "holds 6 parts"),
+    ],
+    ids=["ratio", "total", "entries"],
+)
+def test_each_archive_bound_is_worded(tmp_path, monkeypatch, bounds, key, words):
+    import assistant.archives as archives
+
+    monkeypatch.setattr(archives, "limits", lambda: limits().model_copy(update=bounds))
+    path = bomb(tmp_path / "posts.xlsx", megabytes=3)  # under the part bound, 1,000 times packed
+    with pytest.raises(InputError) as refused:
+        read_export(path)
+    assert refused.value.key == key and words in str(refused.value)
+    assert str(refused.value).startswith("posts.xlsx: ")
+
+
 def test_a_real_workbook_is_still_read():
     export = read_export(ROOT / "tests" / "data" / "analytics" / "linkedin_posts.xlsx")
     assert export.networks == ["linkedin"] and export.posts
