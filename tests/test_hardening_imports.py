@@ -467,3 +467,16 @@ def test_the_inbox_reads_comments_from_a_workbook(tmp_path):
     listed = json.loads(run(["inbox", "list", "--format", "json"])[1])
     assert sorted(row["external_id"] for row in listed) == ["123456", "x-2"]
     assert {row["network"] for row in listed} == {"instagram", "x"}
+
+
+def test_each_kind_of_download_keeps_its_own_latest(temporary):
+    from assistant.ui.downloads import download_folder
+
+    kept = limits().downloads_kept
+    made = {
+        kind: [download_folder(kind) for _ in range(kept + 2)]
+        for kind in ("export", "inbox-export")
+    }
+    for kind, folders in made.items():
+        assert [f.is_dir() for f in folders] == [False, False] + [True] * kept, kind
+    assert [p.name for p in temporary.iterdir()] == ["assistant-downloads"]

@@ -2,13 +2,17 @@
 exports). Gradio copies a returned file into its own cache when the handler returns, after
 which our copy is no longer read; so each new folder is made under one parent in the system's
 temporary folder and only the latest `downloads_kept` of each kind are kept: nothing piles
-up, and a file is never removed while its handler may still hand it over."""
+up, and a file is removed only after `downloads_kept` newer ones of its kind were made
+(long after Gradio copied it, unless that many people download at the same instant)."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
+
+import regex
 
 from ..limits import limits
 
@@ -24,20 +28,16 @@ def downloads_root() -> Path:
 
 def download_folder(kind: str) -> Path:
     """A fresh folder for one download of `kind` ("audit", "inbox-export", "export"); the
-    oldest folders of that kind past the bound are removed."""
+    oldest folders of that kind past the bound are removed. The name carries the time it
+    was made, so the order holds even where the file system's clock is coarse."""
     root = downloads_root()
-    folder = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=root))
+    folder = Path(tempfile.mkdtemp(prefix=f"{kind}-{time.time_ns():020d}-", dir=root))
     _prune(root, kind, keep=limits().downloads_kept)
     return folder
 
 
 def _prune(root: Path, kind: str, keep: int) -> None:
-    mine = [p for p in root.glob(f"{kind}-*") if p.is_dir() and _kind(p) == kind]
-    mine.sort(key=lambda p: p.stat().st_mtime_ns)
+    named = regex.compile(rf"{regex.escape(kind)}-(\d{{20}})-[^-]+")
+    mine = sorted(p.name for p in root.iterdir() if named.fullmatch(p.name) and p.is_dir())
     for old in mine[: max(0, len(mine) - keep)]:
-        shutil.rmtree(old, ignore_errors=True)  # another worker may be removing it too
-
-
-def _kind(folder: Path) -> str:
-    """The kind a folder was made for: its name less mkdtemp's random 8-character tail."""
-    return folder.name[: -len("-xxxxxxxx")]
+        shutil.rmtree(root / old, ignore_errors=True)  # another worker may be removing it too
