@@ -387,7 +387,8 @@ def test_a_numeric_mastodon_id_is_read_as_its_digits(tmp_path):
 # ---- one brand's audit never overwrites another's -----------------------------------------
 
 
-def _two_brands(store: Store) -> None:
+def _two_brands(store: Store, first: str = "maison-lemoine", second: str = "trailforge") -> None:
+    """The same ten post ids audited under `first`, then twice under `second`."""
     when = datetime(2024, 3, 11, 9, 5, tzinfo=UTC)
 
     def posts(impressions: float) -> list[Post]:
@@ -396,13 +397,13 @@ def _two_brands(store: Store) -> None:
             for n in range(10)
         ]
 
-    assert save_posts(store, "maison-lemoine", posts(100)) == (10, 0)
-    assert save_posts(store, "trailforge", posts(999)) == (10, 0)
-    assert save_posts(store, "trailforge", posts(555)) == (0, 10)
-    lemoine = load_posts(store, "maison-lemoine")
-    assert len(lemoine) == 10 and {p.metrics["impressions"] for p in lemoine} == {100}
-    trail = load_posts(store, "trailforge")
-    assert len(trail) == 10 and {p.metrics["impressions"] for p in trail} == {555}
+    assert save_posts(store, first, posts(100)) == (10, 0)
+    assert save_posts(store, second, posts(999)) == (10, 0)
+    assert save_posts(store, second, posts(555)) == (0, 10)
+    kept = load_posts(store, first)
+    assert len(kept) == 10 and {p.metrics["impressions"] for p in kept} == {100}
+    updated = load_posts(store, second)
+    assert len(updated) == 10 and {p.metrics["impressions"] for p in updated} == {555}
 
 
 def test_the_same_post_ids_under_two_brands_keep_both_brands_rows():
@@ -411,7 +412,7 @@ def test_the_same_post_ids_under_two_brands_keep_both_brands_rows():
 
 @pytest.mark.postgres
 def test_the_same_post_ids_under_two_brands_on_postgresql(postgres_url):
-    _two_brands(Store(postgres_url))
+    _two_brands(Store(postgres_url), "two-brands-first", "two-brands-second")  # a shared server
 
 
 def test_auditing_under_the_wrong_brand_keeps_the_right_brands_figures(tmp_path):
