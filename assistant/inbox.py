@@ -1,7 +1,7 @@
 """The inbox: comments brought in from the networks, triaged, listed, corrected, counted.
 
-Import reads a pasted comment, a CSV (columns by name, extra ones ignored) or the JSON that
-the networks' APIs return (Facebook Graph comments, YouTube commentThreads, Mastodon
+Import reads a pasted comment, a CSV or an XLSX workbook (columns by name, extra ones
+ignored) or the JSON that the networks' APIs return (Facebook Graph comments, YouTube commentThreads, Mastodon
 statuses or a status context, Bluesky getPostThread). A file is read whole and checked whole
 before anything is stored: one bad row is one error naming the file, the row and the field,
 and nothing of the file is imported. Importing the same comments again adds nothing.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+from collections import deque
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,12 +21,27 @@ from typing import Any
 import regex
 from sqlalchemy import select
 
+from .archives import is_zip, workbook_sheets
 from .charter import Charter
 from .community import INTENTS
 from .errors import InputError
 from .html import html_text
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, LabelCorrection, Reply
 from .limits import CONTROL, decode_utf8, limits, read_bounded, too_large
+from .network_json import (
+    BlueskyThread,
+    BlueskyThreadNode,
+    FacebookComments,
+    JsonProblem,
+    MastodonContext,
+    MastodonStatus,
+    ShapeError,
+    YouTubeComment,
+    YouTubeThreads,
+    describe,
+    load_json,
+    validated,
+)
 from .store import Store, commit_or_conflict, get_or_404, now
 from .triage import SENTIMENTS, ModelReading, due_at, priority_of, read_with_model, time_left
 
@@ -160,27 +175,69 @@ def read_file(path: str | Path, name: str | None = None) -> tuple[str, bytes]:
 
 
 def parse(data: bytes, where: str) -> list[Incoming]:
-    """Every comment of a file, CSV or JSON (decided by its first character), all checked."""
+    """Every comment of a file, CSV, JSON (decided by its first character) or an XLSX
+    workbook with the CSV's columns, all checked; at most `inbox_rows` of them."""
     bound = limits()
     if len(data) > bound.inbox_bytes:
         raise too_large(where, len(data), bound.inbox_bytes, "an inbox file", SPLIT_IT)
-    text = decode_utf8(data, where).lstrip("\ufeff")
-    head = text.lstrip()[:1]
-    rows = _json_rows(text, where) if head in ("[", "{") else _csv_rows(text, where)
+    try:
+        rows = _rows(data, where)
+    except TooMany as exc:
+        raise _too_many(where, exc.args[0]) from None
     if len(rows) > bound.inbox_rows:
-        raise InputError(
-            f"{where} holds {len(rows):,} comments; at most {bound.inbox_rows:,} at once.",
-            key="too_many_rows",
-            path=where,
-            rows=len(rows),
-            limit=bound.inbox_rows,
-        )
+        raise _too_many(where, len(rows))
     return [_checked(row, where, number) for number, row in enumerate(rows, 1)]
 
 
-def _csv_rows(text: str, where: str) -> list[dict[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = [c.strip().lower() for c in reader.fieldnames or []]
+def _rows(data: bytes, where: str) -> list[dict[str, Any]]:
+    if is_zip(data):
+        return _sheet_rows(data, where)
+    text = decode_utf8(data, where).lstrip("\ufeff")
+    head = text.lstrip()[:1]
+    return _json_rows(text, where) if head in ("[", "{") else _csv_rows(text, where)
+
+
+def _too_many(where: str, count: int) -> InputError:
+    bound = limits().inbox_rows
+    return InputError(
+        f"{where} holds {count:,} comments; at most {bound:,} at once.",
+        key="too_many_rows",
+        path=where,
+        rows=count,
+        limit=bound,
+    )
+
+
+def _sheet_rows(data: bytes, where: str) -> list[dict[str, Any]]:
+    """The comments of a workbook's first sheet, its first row naming the CSV's columns;
+    the workbook passes the archive bounds first and is read one row at a time, stopping
+    past `inbox_rows`."""
+    sheets = workbook_sheets(data, where)
+    try:
+        rows = next(sheets, iter([]))
+        columns = [str(c or "").strip().lower() for c in next(rows, [])]
+        _require_columns(columns, where)
+        found = []
+        for cells in rows:
+            if len(found) >= limits().inbox_rows:
+                raise TooMany(len(found) + 1)
+            row = {c: v for c, v in zip(columns, cells, strict=False) if c in CSV_COLUMNS}
+            found.append({k: _sheet_value(v) for k, v in row.items()})
+        return found
+    finally:
+        sheets.close()
+
+
+def _sheet_value(value: Any) -> Any:
+    """A cell as the CSV would have it: a time in ISO 8601, a whole float as its digits."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _require_columns(columns: list[str], where: str) -> None:
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise InputError(
@@ -191,6 +248,12 @@ def _csv_rows(text: str, where: str) -> list[dict[str, Any]]:
             file=where,
             column=missing[0],
         )
+
+
+def _csv_rows(text: str, where: str) -> list[dict[str, Any]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = [c.strip().lower() for c in reader.fieldnames or []]
+    _require_columns(columns, where)
     reader.fieldnames = columns
     rows = []
     try:
@@ -204,20 +267,25 @@ def _csv_rows(text: str, where: str) -> list[dict[str, Any]]:
 
 
 def _json_rows(text: str, where: str) -> list[dict[str, Any]]:
+    """The comments of a network's JSON as rows with the CSV's keys; the shape is told by
+    its keys, then checked whole against its model (`network_json.py`)."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = load_json(text)
+    except JsonProblem as exc:
         raise InputError(
-            f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            f"{where}: not valid JSON (line {exc.line}, column {exc.column}: {exc.problem}); "
             "nothing was imported.",
             key="import_bad_json",
             file=where,
-            line=exc.lineno,
-            column=exc.colno,
+            line=exc.line,
+            column=exc.column,
         ) from None
     for shape, reader in SHAPES:
         if shape(data):
-            return reader(data)
+            try:
+                return reader(data)
+            except ShapeError as exc:
+                raise _bad(where, exc.item, exc.field, exc.problem) from None
     raise InputError(
         f"{where}: this JSON is not a shape the inbox reads (Facebook Graph comments, YouTube "
         "commentThreads, Mastodon statuses, Bluesky getPostThread, or a list of objects with "
@@ -227,63 +295,66 @@ def _json_rows(text: str, where: str) -> list[dict[str, Any]]:
     )
 
 
-def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
-
-
 def _is_facebook(data: Any) -> bool:
-    items = _get(data, "data")
-    return isinstance(items, list) and all(
-        isinstance(i, dict) and "message" in i and "id" in i for i in items
-    )
+    return isinstance(data, dict) and isinstance(data.get("data"), list)
 
 
 def _facebook(data: Any) -> list[dict[str, Any]]:
+    comments = validated(FacebookComments, _bounded(data, "data")).data
     return [
         {
             "network": "facebook",
-            "id": item.get("id"),
-            "text": item.get("message"),
-            "author": _get(item, "from", "name") or "",
-            "created_at": item.get("created_time"),
-            "permalink": item.get("permalink_url"),
-            "parent": _get(item, "parent", "id"),
-            "post": (item.get("id") or "").split("_")[0] or None,
+            "id": item.id,
+            "text": item.message,
+            "author": (item.author.name if item.author else None) or "",
+            "created_at": item.created_time,
+            "permalink": item.permalink_url,
+            "parent": item.parent.id if item.parent else None,
+            "post": item.id.split("_")[0] or None,
         }
-        for item in data["data"]
+        for item in comments
     ]
+
+
+def _bounded(data: Any, key: str | None = None) -> Any:
+    """`data` whose list of comments (`data[key]`, or `data` itself) is within the import
+    bound: refused before any item is read past it."""
+    items = data.get(key) if key is not None and isinstance(data, dict) else data
+    bound = limits().inbox_rows
+    if isinstance(items, list) and len(items) > bound:
+        raise TooMany(len(items))
+    return data
+
+
+class TooMany(Exception):
+    """More comments than `inbox_rows`: the count found."""
 
 
 def _is_youtube(data: Any) -> bool:
     return isinstance(data, dict) and str(data.get("kind", "")).startswith("youtube#commentThread")
 
 
-def _youtube_comment(comment: Any, parent: str | None) -> dict[str, Any]:
-    snippet = _get(comment, "snippet") or {}
+def _youtube_comment(comment: YouTubeComment, parent: str | None) -> dict[str, Any]:
+    snippet = comment.snippet
     return {
         "network": "youtube",
-        "id": _get(comment, "id"),
-        "text": snippet.get("textOriginal") or html_text(snippet.get("textDisplay") or ""),
-        "author": snippet.get("authorDisplayName") or "",
-        "created_at": snippet.get("publishedAt"),
-        "post": snippet.get("videoId"),
-        "parent": snippet.get("parentId") or parent,
+        "id": comment.id,
+        "text": snippet.textOriginal or html_text(snippet.textDisplay or ""),
+        "author": snippet.authorDisplayName or "",
+        "created_at": snippet.publishedAt,
+        "post": snippet.videoId,
+        "parent": snippet.parentId or parent,
         "permalink": None,
     }
 
 
 def _youtube(data: Any) -> list[dict[str, Any]]:
-    items = data.get("items")
-    if not isinstance(items, list):
-        return [{}]  # reported as a missing field of the first row
     rows = []
-    for thread in items:
-        top = _get(thread, "snippet", "topLevelComment")
+    for thread in validated(YouTubeThreads, _bounded(data, "items")).items:
+        top = thread.snippet.topLevelComment
         rows.append(_youtube_comment(top, None))
-        for reply in _get(thread, "replies", "comments") or []:
-            rows.append(_youtube_comment(reply, _get(top, "id")))
+        for reply in thread.replies.comments if thread.replies else []:
+            rows.append(_youtube_comment(reply, top.id))
     return rows
 
 
@@ -293,21 +364,25 @@ def _is_mastodon(data: Any) -> bool:
     return (
         isinstance(data, list)
         and bool(data)
-        and all(isinstance(s, dict) and "content" in s and "account" in s for s in data)
+        and isinstance(data[0], dict)
+        and {"content", "account"} <= set(data[0])
     )
 
 
 def _mastodon(data: Any) -> list[dict[str, Any]]:
-    statuses = data["descendants"] if isinstance(data, dict) else data
+    if isinstance(data, dict):
+        statuses = validated(MastodonContext, _bounded(data, "descendants")).descendants
+    else:
+        statuses = [validated(MastodonStatus, s, i) for i, s in enumerate(_bounded(data), 1)]
     return [
         {
             "network": "mastodon",
-            "id": status.get("id"),
-            "text": html_text(status.get("content") or ""),
-            "author": _get(status, "account", "acct") or "",
-            "created_at": status.get("created_at"),
-            "permalink": status.get("url"),
-            "parent": status.get("in_reply_to_id"),
+            "id": status.id,
+            "text": html_text(status.content or ""),
+            "author": (status.account.acct if status.account else None) or "",
+            "created_at": status.created_at,
+            "permalink": status.url,
+            "parent": status.in_reply_to_id,
             "post": None,
         }
         for status in statuses
@@ -315,32 +390,39 @@ def _mastodon(data: Any) -> list[dict[str, Any]]:
 
 
 def _is_bluesky(data: Any) -> bool:
-    return isinstance(_get(data, "thread"), dict) and "post" in data["thread"]
+    return isinstance(data, dict) and isinstance(data.get("thread"), dict)
 
 
 def _bluesky(data: Any) -> list[dict[str, Any]]:
-    root = data["thread"]
-    root_uri = _get(root, "post", "uri")
+    """Every reply of a thread, breadth first; each node is checked as it is reached (the
+    item is the reply's place in that order), so a deep thread is walked, not recursed."""
+    root = validated(BlueskyThread, data).thread
+    root_uri = root.post.uri if root.post else None
     rows: list[dict[str, Any]] = []
-    pending = list(root.get("replies") or [])
+    pending = deque(root.replies or [])
+    reached = 0
     while pending:
-        node = pending.pop(0)
-        post = _get(node, "post")
-        if not isinstance(post, dict):
+        reached += 1
+        if reached > limits().inbox_rows:
+            raise TooMany(reached)
+        node = validated(BlueskyThreadNode, pending.popleft(), reached)
+        pending.extend(node.replies or [])
+        if node.post is None:
             continue  # blocked or deleted replies carry no post
+        post, record = node.post, node.post.record
+        reply = record.reply if record else None
         rows.append(
             {
                 "network": "bluesky",
-                "id": post.get("uri"),
-                "text": _get(post, "record", "text"),
-                "author": _get(post, "author", "handle") or "",
-                "created_at": _get(post, "record", "createdAt") or post.get("indexedAt"),
+                "id": post.uri,
+                "text": record.text if record else None,
+                "author": (post.author.handle if post.author else None) or "",
+                "created_at": (record.createdAt if record else None) or post.indexedAt,
                 "permalink": None,
-                "parent": _get(post, "record", "reply", "parent", "uri"),
+                "parent": reply.parent.uri if reply and reply.parent else None,
                 "post": root_uri,
             }
         )
-        pending.extend(node.get("replies") or [])
     return rows
 
 
@@ -349,7 +431,7 @@ def _is_plain(data: Any) -> bool:
 
 
 def _plain(data: Any) -> list[dict[str, Any]]:
-    return [{k: r.get(k) for k in CSV_COLUMNS if k in r} for r in data]
+    return [{k: r.get(k) for k in CSV_COLUMNS if k in r} for r in _bounded(data)]
 
 
 SHAPES = (
@@ -365,8 +447,8 @@ def _field(row: dict[str, Any], name: str, where: str, number: int, limit: int) 
     value = row.get(name)
     if value is None:
         return ""
-    if not isinstance(value, str | int):
-        raise _bad(where, number, name, f"expected text, got {type(value).__name__}")
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise _bad(where, number, name, f"expected text, found {describe(value)}")
     value = str(value).strip()
     if len(value) > limit:
         raise _bad(

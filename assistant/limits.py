@@ -38,6 +38,13 @@ class Limits(BaseModel):
     inbox_bytes: int
     inbox_rows: int
     analytics_bytes: int
+    analytics_rows: int
+    zip_part_bytes: int
+    zip_total_bytes: int
+    zip_ratio: int
+    zip_ratio_grace_bytes: int
+    zip_entries: int
+    downloads_kept: int
     upload_ceiling_bytes: int
 
 

@@ -2,26 +2,42 @@
 Instagram), LinkedIn XLS/XLSX (title row above the header), legacy Facebook Insights
 workbooks, saved Mastodon and Bluesky API JSON, and the assistant's own posts.csv/posts.json.
 
-Spreadsheets are read by pandas (openpyxl, xlrd), every cell as written, so a 19-digit post
-id stays exact; columns are found by name (`columns.py`). What cannot be read stops the
-import with one InputError naming the file, row and column, before anything is stored."""
+Spreadsheets are read row by row (openpyxl; xlrd for old XLS), every cell as written, so a
+19-digit post id stays exact, after the workbook passed the bounds of `archives.py`; columns
+are found by name (`columns.py`). A table is read one row at a time and refused at the row
+past `analytics_rows`; JSON items are checked against their network's model
+(`network_json.py`). What cannot be read stops the import with one InputError naming the
+file, row (or item) and column (or field), before anything is stored."""
 
 from __future__ import annotations
 
 import csv
 import html
-import json
+import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..archives import is_zip, workbook_sheets
 from ..errors import InputError
 from ..html import html_text
 from ..limits import decode_utf8, limits, read_bounded
+from ..network_json import (
+    BlueskyFeedItem,
+    JsonProblem,
+    MastodonStatus,
+    OwnPost,
+    ShapeError,
+    describe,
+    load_json,
+    validated,
+)
 from ..platforms import platform_ids
-from .columns import ColumnMap, header_row, map_columns, network_of
+from .columns import ColumnMap, column_rules, header_row, map_columns, network_of
 from .post import Post
 from .values import CellError, cell_error, has_clock, is_empty, parse_number, parse_time
 from .words import Note
@@ -60,7 +76,7 @@ def read_export(path: str | Path, zone: str = "UTC", network: str | None = None)
     clock(zone)
     raw = read_bounded(path, limits().analytics_bytes, "an export", SPLIT_BY_PERIOD)
     suffix = path.suffix.lower()
-    if suffix in SPREADSHEETS:
+    if suffix in SPREADSHEETS or is_zip(raw):
         rows = _sheet_rows(path, raw)
     elif suffix == ".json" or raw.lstrip()[:1] in (b"[", b"{"):
         return _json_export(path, raw, zone, network)
@@ -81,48 +97,57 @@ def clock(zone: str) -> ZoneInfo:
         ) from None
 
 
-def _csv_rows(path: Path, raw: bytes) -> list[list[Any]]:
-    """Rows of a CSV as strings (quoted line breaks kept); `;` or tab when the file uses them
-    (French spreadsheets write `;`)."""
-    import pandas as pd
-
+def _csv_rows(path: Path, raw: bytes) -> Iterator[list[Any]]:
+    """Rows of a CSV as strings, one at a time (quoted line breaks kept, blank lines
+    skipped); `;` or tab when the file uses them (French spreadsheets write `;`)."""
     text = decode_utf8(raw.removeprefix(b"\xef\xbb\xbf"), path.name)
     if not text.strip():
         raise InputError(f"{path.name} is empty.", key="analytics_empty", file=path.name)
     try:
-        dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
-        delimiter = dialect.delimiter
+        delimiter = csv.Sniffer().sniff(text[:20000], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
-    from io import StringIO
-
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        frame = pd.read_csv(
-            StringIO(text),
-            sep=delimiter,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
+        for cells in reader:
+            if cells:
+                yield cells
+    except csv.Error as exc:
         raise InputError(
-            f"{path.name} is not a readable CSV file: {str(exc)[:200]}",
+            f"{path.name} is not a readable CSV file (line {reader.line_num}: {exc}).",
             key="analytics_unreadable",
             file=path.name,
         ) from None
-    return frame.values.tolist()
 
 
-def _sheet_rows(path: Path, raw: bytes) -> list[list[Any]]:
+def _sheet_rows(path: Path, raw: bytes) -> Iterator[list[Any]]:
     """Rows of the workbook's first sheet holding posts (legacy Facebook puts them in the
-    first of seven; LinkedIn's posts sheet may come second)."""
-    from io import BytesIO
+    first of seven; LinkedIn's posts sheet may come second), read one at a time. An XLSX
+    is checked as a bounded archive before it is opened (`archives.py`)."""
+    if not is_zip(raw):
+        yield from _legacy_sheet_rows(path, raw)
+        return
+    scan = column_rules()["header_scan_rows"]
+    first: list[list[Any]] | None = None
+    for rows in workbook_sheets(raw, path.name):
+        head = list(islice(rows, scan))
+        if header_row(head) is not None:
+            yield from chain(head, rows)
+            return
+        first = head if first is None else first
+    yield from first or []
 
+
+def _legacy_sheet_rows(path: Path, raw: bytes) -> Iterator[list[Any]]:
+    """Rows of an old binary workbook (XLS: not compressed, so bounded by its size), at
+    most one past the row bound and the title rows."""
     import pandas as pd
 
+    most = limits().analytics_rows + 1 + column_rules()["header_scan_rows"]
     try:
-        sheets = pd.read_excel(BytesIO(raw), sheet_name=None, header=None, dtype=object)
+        sheets = pd.read_excel(
+            io.BytesIO(raw), sheet_name=None, header=None, dtype=object, nrows=most
+        )
     except Exception as exc:  # the Excel readers raise many types for a damaged file
         raise InputError(
             f"{path.name} is not a readable spreadsheet ({type(exc).__name__}); export it "
@@ -133,12 +158,17 @@ def _sheet_rows(path: Path, raw: bytes) -> list[list[Any]]:
     for frame in sheets.values():
         rows = frame.values.tolist()
         if header_row(rows) is not None:
-            return rows
-    return next(iter(sheets.values())).values.tolist() if sheets else []
+            yield from rows
+            return
+    yield from next(iter(sheets.values())).values.tolist() if sheets else []
 
 
-def _table_export(source: str, rows: list[list[Any]], zone: str, network: str | None) -> Export:
-    at = header_row(rows)
+def _table_export(source: str, rows: Iterable[list[Any]], zone: str, network: str | None) -> Export:
+    """The posts of a table read row by row: the header among the first rows, then at most
+    `analytics_rows` posts; the row past the bound stops the reading with a worded error."""
+    rows = iter(rows)
+    head = list(islice(rows, column_rules()["header_scan_rows"]))
+    at = header_row(head)
     if at is None:
         raise InputError(
             f"{source}: no header row with a post id or link and at least "
@@ -146,8 +176,8 @@ def _table_export(source: str, rows: list[list[Any]], zone: str, network: str | 
             key="analytics_no_header",
             file=source,
         )
-    mapped = map_columns(rows[at])
-    file_network = network or network_of(rows[at])
+    mapped = map_columns(head[at])
+    file_network = network or network_of(head[at])
     if file_network is None and "network" not in mapped.columns:
         raise InputError(
             f"{source}: the network that wrote this file is not recognised from its columns; "
@@ -156,14 +186,28 @@ def _table_export(source: str, rows: list[list[Any]], zone: str, network: str | 
             file=source,
         )
     tz = ZoneInfo(zone)
+    bound = limits().analytics_rows
     posts, skipped = [], 0
-    for offset, cells in enumerate(rows[at + 1 :], start=at + 2):
-        post = _row_post(source, offset, cells, mapped, file_network, tz)
+    for count, cells in enumerate(chain(head[at + 1 :], rows), start=1):
+        if count > bound:
+            raise too_many_posts(source, bound)
+        post = _row_post(source, at + 1 + count, cells, mapped, file_network, tz)
         if post is None:
             skipped += 1
         else:
             posts.append(post)
     return _export(source, posts, mapped, skipped, zone)
+
+
+def too_many_posts(source: str, bound: int) -> InputError:
+    """The refusal of an export holding more rows than the bound (found at row bound + 1)."""
+    return InputError(
+        f"{source} holds more than {bound:,} posts; at most {bound:,} are read from one file. "
+        f"{SPLIT_BY_PERIOD}",
+        key="analytics_too_many_rows",
+        file=source,
+        limit=bound,
+    )
 
 
 def _cell(cells: list[Any], mapped: ColumnMap, field: str) -> Any:
@@ -261,12 +305,14 @@ def _midnight(moment: datetime) -> bool:
 
 def _json_export(path: Path, raw: bytes, zone: str, network: str | None) -> Export:
     """Saved API responses: Mastodon statuses (a list), Bluesky getAuthorFeed (`feed`), or
-    the assistant's posts.json (a list with `platform`)."""
+    the assistant's posts.json (a list with `platform`); each item checked against its
+    network's model (`network_json.py`), at most `analytics_rows` of them."""
     try:
-        data = json.loads(decode_utf8(raw.removeprefix(b"\xef\xbb\xbf"), path.name))
-    except json.JSONDecodeError as exc:
+        data = load_json(decode_utf8(raw.removeprefix(b"\xef\xbb\xbf"), path.name))
+    except JsonProblem as exc:
+        at = f" (line {exc.line}, column {exc.column})" if exc.line else ""
         raise InputError(
-            f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+            f"{path.name}: not valid JSON{at}: {exc.problem}.",
             key="analytics_unreadable",
             file=path.name,
         ) from None
@@ -278,89 +324,105 @@ def _json_export(path: Path, raw: bytes, zone: str, network: str | None) -> Expo
             key="analytics_unreadable",
             file=path.name,
         )
+    bound = limits().analytics_rows
+    if len(items) > bound:
+        raise too_many_posts(path.name, bound)
     tz = ZoneInfo(zone)
     posts = [_json_post(path.name, i, item, tz, network) for i, item in enumerate(items, 1)]
     return _export(path.name, posts, None, 0, zone)
 
 
 def _json_post(source: str, index: int, item: Any, tz: Any, network: str | None) -> Post:
+    """One item as a Post, after its network's model; a wrong field names the item."""
     if not isinstance(item, dict):
-        raise cell_error(source, index, "", "a post object", item)
+        raise cell_error(source, index, "", "a post object", describe(item))
     try:
-        if isinstance(item.get("post"), dict):  # Bluesky feed item
-            post = item["post"]
-            record = post.get("record") or {}
-            return Post(
-                network="bluesky",
-                post_id=str(post["uri"]),
-                text=str(record.get("text", "")),
-                published_at=parse_time(record.get("createdAt") or post.get("indexedAt"), tz),
-                format="repost" if item.get("reason") else "post",
-                permalink=str(post["uri"]),
-                metrics=_counts(
-                    post,
-                    {
-                        "likeCount": "likes",
-                        "repostCount": "shares",
-                        "replyCount": "comments",
-                        "quoteCount": "quotes",
-                    },
-                ),
-                source=source,
-                row=index,
-            )
+        if "post" in item:  # Bluesky feed item
+            return _bluesky_post(source, index, validated(BlueskyFeedItem, item, index), tz)
         if "content" in item and "created_at" in item:  # Mastodon status
-            return Post(
-                network="mastodon",
-                post_id=str(item["id"]),
-                text=html_text(str(item.get("content") or "")),
-                published_at=parse_time(item["created_at"], tz),
-                format="boost" if item.get("reblog") else "post",
-                permalink=str(item.get("url") or item.get("uri") or ""),
-                metrics=_counts(
-                    item,
-                    {
-                        "favourites_count": "likes",
-                        "reblogs_count": "shares",
-                        "replies_count": "comments",
-                    },
-                ),
-                source=source,
-                row=index,
-            )
+            return _mastodon_post(source, index, validated(MastodonStatus, item, index), tz)
         if "platform" in item and "text" in item:  # the assistant's posts.json
-            own = network or str(item["platform"])
-            if own not in platform_ids():
-                raise cell_error(source, index, "platform", "a network", own)
-            return Post(
-                network=own,
-                post_id=str(item.get("id") or item.get("post_id")),
-                text=str(item["text"]),
-                published_at=parse_time(item.get("publish_at"), tz),
-                format="post",
-                permalink=str(item.get("link") or ""),
-                source=source,
-                row=index,
-            )
-    except (KeyError, CellError) as exc:
-        raise cell_error(
-            source,
-            index,
-            str(exc).strip("'"),
-            "a post with its id and time",
-            "missing or unreadable",
-        ) from None
+            return _own_post(source, index, validated(OwnPost, item, index), tz, network)
+    except ShapeError as exc:
+        raise cell_error(source, index, exc.field, exc.expected, exc.found) from None
     raise cell_error(
         source, index, "", "a Mastodon status, a Bluesky feed item or a post", sorted(item)[:6]
     )
 
 
-def _counts(item: dict[str, Any], names: dict[str, str]) -> dict[str, float]:
-    counts = {
-        ours: float(item[theirs])
-        for theirs, ours in names.items()
-        if isinstance(item.get(theirs), int | float)
+def _timed(source: str, index: int, field: str, value: Any, tz: Any) -> datetime | None:
+    try:
+        return parse_time(value, tz)
+    except CellError:
+        raise cell_error(source, index, field, "a date and time", value) from None
+
+
+def _bluesky_post(source: str, index: int, item: BlueskyFeedItem, tz: Any) -> Post:
+    post = item.post
+    record = post.record
+    when = (record.createdAt if record else None) or post.indexedAt
+    metrics = {
+        "likes": post.likeCount,
+        "shares": post.repostCount,
+        "comments": post.replyCount,
+        "quotes": post.quoteCount,
     }
+    return Post(
+        network="bluesky",
+        post_id=post.uri,
+        text=(record.text if record else None) or "",
+        published_at=_timed(source, index, "post.record.createdAt", when, tz),
+        format="repost" if item.reason else "post",
+        permalink=post.uri,
+        metrics=_counts(metrics),
+        source=source,
+        row=index,
+    )
+
+
+def _mastodon_post(source: str, index: int, status: MastodonStatus, tz: Any) -> Post:
+    if status.created_at is None:
+        raise cell_error(source, index, "created_at", "a date and time", None)
+    metrics = {
+        "likes": status.favourites_count,
+        "shares": status.reblogs_count,
+        "comments": status.replies_count,
+    }
+    return Post(
+        network="mastodon",
+        post_id=status.id,
+        text=html_text(status.content or ""),
+        published_at=_timed(source, index, "created_at", status.created_at, tz),
+        format="boost" if status.reblog else "post",
+        permalink=status.url or status.uri or "",
+        metrics=_counts(metrics),
+        source=source,
+        row=index,
+    )
+
+
+def _own_post(source: str, index: int, item: OwnPost, tz: Any, network: str | None) -> Post:
+    own = network or item.platform
+    if own not in platform_ids():
+        raise cell_error(source, index, "platform", "a network", own)
+    post_id = item.id or item.post_id
+    if not post_id:
+        raise cell_error(source, index, "id", "a post id", None)
+    return Post(
+        network=own,
+        post_id=post_id,
+        text=item.text,
+        published_at=_timed(source, index, "publish_at", item.publish_at, tz),
+        format="post",
+        permalink=item.link or "",
+        source=source,
+        row=index,
+    )
+
+
+def _counts(found: dict[str, float | None]) -> dict[str, float]:
+    """The counts a post gives, and their sum as its engagements."""
+    counts = {name: value for name, value in found.items() if value is not None}
     if counts:
-        counts["engagements"] = sum(v for k, v in counts.items())
+        counts["engagements"] = sum(counts.values())
     return counts

@@ -1,5 +1,6 @@
-"""Imported posts in the store: one row per network and post id, so importing the same
-export twice (or an overlapping later one) updates the counts and never duplicates a post."""
+"""Imported posts in the store: one row per brand, network and post id, so importing the
+same export twice (or an overlapping later one) updates the counts and never duplicates a
+post, and auditing a file under another brand never touches the first brand's rows."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ AS_READ = ("network", "post_id", "text", "format", "permalink", "source")
 
 class AnalyticsPost(Base):
     __tablename__ = "analytics_posts"
-    __table_args__ = (UniqueConstraint("network", "post_id", name="uq_analytics_network_post"),)
+    __table_args__ = (
+        UniqueConstraint("brand", "network", "post_id", name="uq_analytics_brand_network_post"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     brand: Mapped[str] = mapped_column(String(100), index=True)
     network: Mapped[str] = mapped_column(String(32))
@@ -53,8 +56,8 @@ def _fill(row: AnalyticsPost, brand: str, post: Post) -> None:
 
 
 def save_posts(store: Store, brand: str, posts: list[Post]) -> tuple[int, int]:
-    """Store posts for a brand; (added, updated). The same network and post id twice in one
-    import keeps the last row read."""
+    """Store posts for a brand; (added, updated). Only the brand's own rows are updated; the
+    same network and post id twice in one import keeps the last row read."""
     latest = {(p.network, p.post_id): p for p in posts}
     added = updated = 0
     with store.session() as session:
@@ -64,14 +67,15 @@ def save_posts(store: Store, brand: str, posts: list[Post]) -> tuple[int, int]:
             chunk = keys[start : start + CHUNK]
             rows = session.scalars(
                 select(AnalyticsPost).where(
-                    tuple_(AnalyticsPost.network, AnalyticsPost.post_id).in_(chunk)
+                    AnalyticsPost.brand == brand,
+                    tuple_(AnalyticsPost.network, AnalyticsPost.post_id).in_(chunk),
                 )
             )
             existing.update({(r.network, r.post_id): r for r in rows})
         for key, post in latest.items():
             row = existing.get(key)
             if row is None:
-                row = AnalyticsPost(network=post.network, post_id=post.post_id)
+                row = AnalyticsPost(brand=brand, network=post.network, post_id=post.post_id)
                 session.add(row)
                 added += 1
             else:

@@ -23,7 +23,9 @@ inbox_app = typer.Typer(
 
 @inbox_app.command("import")
 def inbox_import(
-    file: Path = typer.Argument(..., help="CSV or JSON (Facebook, YouTube, Mastodon, Bluesky)"),
+    file: Path = typer.Argument(
+        ..., help="CSV, XLSX or JSON (Facebook, YouTube, Mastodon, Bluesky)"
+    ),
     brand_slug: str = typer.Option(..., "--brand", "-b", help="Brand slug in brand_guides/"),
     who: str = AS,
     provider: str = typer.Option(

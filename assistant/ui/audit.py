@@ -4,7 +4,6 @@ report, and turn a faulty post into a brief in the Draft tab ("draft a corrected
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from ..settings import get_settings
 from ..store import Store
 from .boundary import handled
 from .campaign import campaign_choices
+from .downloads import download_folder
 from .draft import default_slot
 from .i18n import request_language, t, tr
 from .templates import render_html
@@ -161,7 +161,7 @@ def write_report(report: AuditReport, lang: str = "en") -> list[str]:
     """The HTML report (in the reader's language) and its figures as files to download."""
     import json
 
-    folder = Path(tempfile.mkdtemp(prefix="audit-"))
+    folder = download_folder("audit")
     page = folder / f"audit-{report.brand}.html"
     page.write_text(report.html(lang=lang), encoding="utf-8")
     page.with_suffix(".csv").write_text(report.figures_csv(), encoding="utf-8")

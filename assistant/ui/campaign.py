@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -24,6 +22,7 @@ from ..export import export_campaign
 from ..platforms import get_platform
 from ..store import Store
 from .boundary import handled
+from .downloads import download_folder
 from .i18n import error_text, request_language, t, tr
 from .identity import acting
 from .review import local_time, refused, status_label
@@ -139,7 +138,7 @@ def export_files(
 ) -> tuple[list[str], list[str], list[str]]:
     """Write one export to a fresh folder; the files, each variant left out (not approved)
     with its status, and the export's warnings, worded for the person exporting."""
-    folder = Path(tempfile.mkdtemp(prefix="export-"))
+    folder = download_folder("export")
     target = (
         folder if kind == "hootsuite" else folder / f"campaign-{campaign_id}.{EXTENSIONS[kind]}"
     )

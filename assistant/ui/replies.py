@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from ..proofing import Match, apply
 from ..settings import get_settings
 from ..store import Store
 from .boundary import handled
+from .downloads import download_folder
 from .i18n import request_language, t, tr
 from .identity import acting
 from .review import outcome_html as outcome
@@ -297,7 +297,7 @@ def build(
     with gr.Row():
         brand = gr.Dropdown(slugs, value=slugs[0] if slugs else None, label=t("rp_brand"),
                             elem_id="replies-brand", scale=1)  # fmt: skip
-        upload = gr.File(label=t("rp_file"), file_types=[".csv", ".json"], type="filepath",
+        upload = gr.File(label=t("rp_file"), file_types=[".csv", ".json", ".xlsx"], type="filepath",
                          elem_id="replies-file", scale=2)  # fmt: skip
         import_button = gr.Button(t("rp_import"), elem_id="replies-import", scale=0)
     with gr.Accordion(t("rp_paste"), open=False), gr.Row():
@@ -570,7 +570,7 @@ def build(
     def export_csv(brand_slug: str, request: gr.Request):
         lang = request_language(request)
         rows = inbox.export_rows(store, brand_slug or None)
-        folder = Path(tempfile.mkdtemp(prefix="inbox-export-"))
+        folder = download_folder("inbox-export")
         path = write_export(rows, folder / f"inbox-{brand_slug or 'all'}.csv")
         return _done(tr("rp_exported", lang, count=len(rows)), lang), str(path)
 
