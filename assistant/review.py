@@ -30,6 +30,7 @@ from .store import (
     VariantRow,
     Version,
     commit_or_conflict,
+    conflicts_refused,
     filter_variants,
     get_or_404,
     latest_version,
@@ -214,12 +215,19 @@ def submit(store: Store, variant_id: int, actor: Actor, **sent: Unpack[TextOnScr
 
 @contextmanager
 def _changing(store: Store, variant_id: int) -> Iterator[tuple[Any, VariantRow]]:
-    """One variant read for a change and committed on leaving the block (a stale version
-    counter becomes a ConflictError); an exception leaves the store as it was."""
-    with store.session() as session:
-        row = get_or_404(session, VariantRow, variant_id)
+    """One variant read for a change and committed on leaving the block; an exception leaves
+    the store as it was. Its brief and campaign are read with it, before anything changes,
+    and a stale version counter met by any flush of the block (not only the commit) becomes
+    the worded ConflictError."""
+    what = f"variant {variant_id}"
+    with store.session() as session, conflicts_refused(session, what):
+        row = session.scalars(
+            select(VariantRow)
+            .where(VariantRow.id == variant_id)
+            .options(joinedload(VariantRow.brief).joinedload(Brief.campaign))
+        ).first() or get_or_404(session, VariantRow, variant_id)
         yield session, row
-        commit_or_conflict(session, f"variant {variant_id}")
+        commit_or_conflict(session, what)
 
 
 def _submit_row(session: Any, row: VariantRow, actor: Actor) -> None:
