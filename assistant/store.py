@@ -189,6 +189,9 @@ class StatusEvent:
 
 
 class AuditEvent(_OfVariant, StatusEvent, Base):
+    """A post's trail; a change of its publish time (`reschedule`) also records the time it
+    had and the time it got, so a moved approved post is never moved silently."""
+
     __tablename__ = "audit_log"
     subject_key = "variant_id"
     actor: Mapped[str] = mapped_column(String(100))
@@ -196,6 +199,15 @@ class AuditEvent(_OfVariant, StatusEvent, Base):
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)
+    from_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    to_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as `review show` lists it; a reschedule adds `from_time` and `to_time`."""
+        shown = super().to_dict()
+        if self.action == "reschedule":
+            shown |= {"from_time": self.from_time, "to_time": self.to_time}
+        return shown
 
 
 class GuardedSession(Session):
