@@ -59,3 +59,13 @@ def test_findings_show_severity_and_kind_in_french():
     assert not values & {"error", "warning", "info", "spelling", "charter", "cadence"}
     assert values & {"erreur", "avertissement", "information"}
     assert ("orthographe", "spelling") in choices(["spelling"], "kind", "fr")
+
+
+def test_a_role_box_sending_its_shown_text_is_read_as_its_role():
+    """The Audit tab's role box, drawn when the tab opens, can send "Relecteur" for
+    "reviewer": the apply handlers read the role it stands for, never a server error."""
+    from assistant.ui.identity import acting
+
+    assert acting(None, "rita", "Relecteur").role == "reviewer"
+    assert acting(None, "rita", "administrateur").role == "admin"
+    assert acting(None, "alice", "author").role == "author"

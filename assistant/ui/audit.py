@@ -265,6 +265,7 @@ def build(
             value="reviewer",
             label=t("role"),
             elem_id="audit-role",
+            allow_custom_value=True,  # the label may come back: `acting` reads it as its role
         )
         apply = gr.Button(t("audit_apply"), elem_id="audit-apply")
     applied = gr.HTML(elem_id="audit-applied")
