@@ -173,9 +173,13 @@ def test_recommended_slots_move_a_campaigns_briefs(tmp_path):
         actor=Actor("rita", "reviewer"),
         brand="trailforge",
     )
-    assert [m["brief_id"] for m in moved] == [a.id, b.id]
+    assert [m["networks"] for m in moved] == [["x"], ["x"]] and moved[0]["brief_id"] == a.id
     with store.session() as session:
-        times = [session.get(Brief, i).publish_at for i in (a.id, b.id)]
+        times = [session.get(Brief, m["brief_id"]).publish_at for m in moved]
+        # a slot is a network's: b's LinkedIn post keeps its time, b's x post has its own brief
+        assert session.get(Brief, b.id).publish_at == first + timedelta(hours=1)
+        assert session.get(Brief, b.id).networks == ["linkedin"]
+        assert session.get(Brief, moved[1]["brief_id"]).text == "The north loop is open"
     zone = trailforge().timezone or "Europe/Paris"
     from zoneinfo import ZoneInfo
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assistant.analytics import Slot, apply_slots, preview_slots, undo_slots
-from assistant.campaign import add_brief, create_campaign, draft_brief
+from assistant.campaign import add_brief, create_campaign, draft_brief, incomplete_briefs
 from assistant.errors import WorkflowError
 from assistant.review import Actor, approve, describe
 from assistant.store import Brief, open_store
@@ -67,17 +67,21 @@ def test_the_preview_names_the_approved_variant_and_only_then_it_moves():
     assert refused.value.key == "slots_confirm_approved" and f"{ids['x']} (x)" in str(refused.value)
     assert _time_of(store, brief_id) == when
 
-    apply_slots(
+    [moved] = apply_slots(
         store, campaign_id, SLOTS, NOW, actor=RITA, brand="trailforge", confirm_approved=[ids["x"]]
     )
-    after = _time_of(store, brief_id)
+    x, linkedin = describe(store, ids["x"]), describe(store, ids["linkedin"])
+    after = x["publish_at"]
     assert after != when and after.weekday() == 3
-    for vid in ids.values():
-        info = describe(store, vid)
-        [moved] = [a for a in info["audit"] if a["action"] == "reschedule"]
-        assert (moved["actor"], moved["from_time"], moved["to_time"]) == ("rita", when, after)
-        assert moved["from"] == moved["to"] == info["status"]
-    assert describe(store, ids["x"])["status"] == "approved"  # moved by a reviewer
+    [event] = [a for a in x["audit"] if a["action"] == "reschedule"]
+    assert (event["actor"], event["from_time"], event["to_time"]) == ("rita", when, after)
+    assert event["from"] == event["to"] == x["status"] == "approved"  # moved by a reviewer
+    # the slot is x's: LinkedIn's variant keeps its time and its trail
+    assert moved["networks"] == ["x"] and [v["id"] for v in moved["variants"]] == [ids["x"]]
+    assert linkedin["publish_at"] == when == _time_of(store, brief_id)
+    assert not [a for a in linkedin["audit"] if a["action"] == "reschedule"]
+    assert x["brief_text"] == linkedin["brief_text"] and x["brief_id"] == moved["brief_id"]
+    assert incomplete_briefs(store, campaign_id) == []  # each network's variant still found
 
 
 def test_undo_is_a_reviewers_act_and_is_recorded_too():
@@ -87,10 +91,12 @@ def test_undo_is_a_reviewers_act_and_is_recorded_too():
     )
     with pytest.raises(WorkflowError) as refused:
         undo_slots(store, moved, actor=ALICE, brand="trailforge")
-    assert refused.value.key == "reviewers_only" and _time_of(store, brief_id) != when
+    assert refused.value.key == "reviewers_only"
+    assert describe(store, ids["x"])["publish_at"] != when
     assert undo_slots(store, moved, actor=RITA, brand="trailforge") == moved
-    trail = [a for a in describe(store, ids["x"])["audit"] if a["action"] == "reschedule"]
-    assert [a["to_time"] for a in trail][-1] == when == _time_of(store, brief_id)
+    x = describe(store, ids["x"])
+    trail = [a for a in x["audit"] if a["action"] == "reschedule"]
+    assert [a["to_time"] for a in trail][-1] == when == x["publish_at"] == _time_of(store, brief_id)
 
 
 def test_review_show_lists_who_moved_the_post_from_when_to_when():
@@ -126,7 +132,7 @@ def test_the_cli_refuses_authors_and_other_brands_and_needs_yes_for_approved(exp
     code, stdout, stderr = run([*audit, "--apply-slots", str(campaign_id), "--as", "rita", "--yes"])
     assert code in (0, 1) and not stderr  # 1: the export's own findings
     assert f"approved variants moved, still approved: {ids['x']}" in stdout
-    assert _time_of(store, brief_id) != when
+    assert describe(store, ids["x"])["publish_at"] != when
 
 
 def test_the_audit_tab_offers_only_the_audited_brands_campaigns():

@@ -1,8 +1,10 @@
-"""Recommended slots put to work: a campaign's briefs still to publish are moved onto the
+"""Recommended slots put to work: a campaign's posts still to publish are moved onto the
 next free recommended weekday × hour of their network, in the brand's time zone, in one
-call. Each brief keeps its order; no two briefs of the brand share a network slot. A brief
-is never pulled earlier than planned by more than a week (the slot's own week), every move
-is reported from -> to, and `undo_slots` puts the moved briefs back.
+call. A slot is a network's: only that network's variants move (they leave for a brief of
+their own when the brief's other networks stay). Each brief keeps its order; no two briefs
+of the brand share a network slot. A post is never pulled earlier than planned by more than
+a week (the slot's own week), every move is reported from -> to, and `undo_slots` puts the
+moved posts back.
 
 Moving posts is a reviewer's (or admin's) act, on the audited brand's own campaigns only.
 `preview_slots` says what would move, approved variants first, and stores nothing;
@@ -17,14 +19,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..campaign import local_text, tz_from_name
 from ..errors import InputError, WorkflowError
 from ..review import Actor, require_reviewer
 from ..settings import get_settings
-from ..store import AuditEvent, Brief, Campaign, Store, commit_or_conflict, get_or_404
+from ..store import (
+    AuditEvent,
+    Brief,
+    Campaign,
+    Store,
+    VariantRow,
+    commit_or_conflict,
+    get_or_404,
+)
 from .measures import Slot
 
 HORIZON_WEEKS = 26  # how far ahead a free slot is looked for
@@ -34,23 +44,27 @@ WHAT = "apply recommended slots"  # worded in the `reviewers_only` refusal
 
 @dataclass
 class _Move:
-    """One brief to move: where it is, where it goes, for which slot's network."""
+    """The networks of one brief that go to one recommended slot: where they are, where
+    they go. A slot is a network's: the brief's other networks keep their time."""
 
     brief: Brief
-    network: str
+    networks: list[str]
     before: datetime | None
     after: datetime
+
+    def variants(self) -> list[Any]:
+        return [v for v in _variants(self.brief) if v.platform in self.networks]
 
     def report(self) -> dict[str, Any]:
         """The move as the UI, the CLI's JSON and `undo_slots` read it."""
         zone = self.brief.timezone
         variants = [
-            {"id": v.id, "platform": v.platform, "status": v.status} for v in _variants(self.brief)
+            {"id": v.id, "platform": v.platform, "status": v.status} for v in self.variants()
         ]
         return {
             "brief_id": self.brief.id,
-            "network": self.network,
-            "networks": list(self.brief.networks),
+            "network": self.networks[0],
+            "networks": list(self.networks),
             "before": local_text(self.before, zone) if self.before else None,
             "after": local_text(self.after, zone),
             "before_utc": self.before.astimezone(UTC).isoformat() if self.before else None,
@@ -108,29 +122,39 @@ def _plan(session: Session, campaign: Campaign, slots: list[Slot], start: dateti
     ).all()
     briefs = sorted(briefs, key=lambda b: (b.publish_at or start, b.id))
     slotted = {s.network for s in slots}
-    taken |= {  # briefs this call leaves where they are keep their slot
-        (n, b.publish_at) for b in briefs if not slotted & set(b.networks) for n in b.networks
+    taken |= {  # networks this call leaves where they are keep their slot
+        (n, b.publish_at) for b in briefs for n in b.networks if n not in slotted
     }
     moves = []
     for brief in briefs:
         if any(v.status == "published" for v in brief.variants):
             taken.update((n, brief.publish_at) for n in brief.networks)
             continue
-        network = next((n for n in brief.networks if n in slotted), None)
-        if network is None:
-            continue
-        mine = [s for s in slots if s.network == network]
-        planned = brief.publish_at
-        earliest = max(start, planned - EARLIEST) if planned else start
-        for moment in _occurrences(mine, earliest, brief.timezone):
-            if all((n, moment) not in taken for n in brief.networks):
-                break
-        else:
-            continue
-        taken.update((n, moment) for n in brief.networks)
-        if moment != planned:  # already on its slot: nothing moves, nothing is recorded
-            moves.append(_Move(brief, network, planned, moment))
+        moves += _plan_brief(brief, slots, start, taken)
     return moves
+
+
+def _plan_brief(
+    brief: Brief, slots: list[Slot], start: datetime, taken: set[tuple[str, Any]]
+) -> list[_Move]:
+    """Each network of the brief with recommended slots to its own next free one (networks
+    going to the same time move together); `taken` gets the slots used."""
+    planned = brief.publish_at
+    earliest = max(start, planned - EARLIEST) if planned else start
+    targets: dict[datetime, list[str]] = {}
+    for network in brief.networks:
+        mine = [s for s in slots if s.network == network]
+        free = (
+            m for m in _occurrences(mine, earliest, brief.timezone) if (network, m) not in taken
+        )
+        moment = next(free, None) if mine else None
+        if moment is None:
+            taken.add((network, planned))
+            continue
+        taken.add((network, moment))
+        if moment != planned:  # already on its slot: nothing moves, nothing is recorded
+            targets.setdefault(moment, []).append(network)
+    return [_Move(brief, nets, planned, moment) for moment, nets in sorted(targets.items())]
 
 
 def _start(slots: list[Slot], now: datetime | None) -> datetime:
@@ -184,19 +208,52 @@ def apply_slots(
         unseen = [
             v
             for move in moves
-            for v in _variants(move.brief)
+            for v in move.variants()
             if v.status == "approved" and v.id not in set(confirm_approved)
         ]
         if unseen:
             listed = ", ".join(f"{v.id} ({v.platform})" for v in unseen)
             raise WorkflowError.keyed("slots_confirm_approved", listed=listed)
-        reports = [move.report() for move in moves]
         for move in moves:
+            _split_off(session, move)
             _reschedule(
-                session, move.brief, move.after, actor, f"recommended slot ({move.network})"
+                session, move.brief, move.after, actor, f"recommended slot ({move.networks[0]})"
             )
+        reports = [move.report() for move in moves]
         commit_or_conflict(session, "the campaign's calendar")
     return reports
+
+
+def _split_off(session: Session, move: _Move) -> None:
+    """When only some of a brief's networks move, they leave for a brief of their own (same
+    text, language, zone, author), their variants with them; the brief keeps the others.
+    The variants are re-attached with a plain UPDATE: their row counter does not move, so
+    nobody's open edit becomes a conflict."""
+    brief = move.brief
+    if set(brief.networks) <= set(move.networks):
+        return
+    own = Brief(
+        campaign_id=brief.campaign_id,
+        text=brief.text,
+        language=brief.language,
+        publish_at=brief.publish_at,
+        timezone=brief.timezone,
+        networks=list(move.networks),
+        author=brief.author,
+        variants_per_network=brief.variants_per_network,
+    )
+    session.add(own)
+    brief.networks = [n for n in brief.networks if n not in move.networks]
+    session.flush()
+    session.execute(
+        update(VariantRow)
+        .where(VariantRow.brief_id == brief.id, VariantRow.platform.in_(move.networks))
+        .values(brief_id=own.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(brief, ["variants"])
+    session.expire(own, ["variants"])
+    move.brief = own
 
 
 def _reschedule(
