@@ -24,24 +24,32 @@ BOB, DORA = Actor("bob", "reviewer"), Actor("dora", "admin")
 
 
 @contextmanager
-def someone_saves_first(store, variant_id: int, who: Actor = CAROL):
+def first(other_person):
     """Just before the next session's first write reaches the database (whether the session
-    flushes on its own, before a lazy load or a query, or at commit), `who` saves a new text
-    of the variant in another session: the exact interleaving of two people under load."""
+    flushes on its own, before a lazy load or a query, or at commit), `other_person()` acts
+    in another session: the exact interleaving of two people under load."""
     fired: list[bool] = []
 
     def before_flush(session, _context, _instances) -> None:
         if fired:
             return
         fired.append(True)
-        text = describe(store, variant_id)["text"]
-        edit(store, variant_id, text + " Et encore.", who)
+        other_person()
 
     event.listen(Session, "before_flush", before_flush)
     try:
         yield fired
     finally:
         event.remove(Session, "before_flush", before_flush)
+
+
+def someone_saves_first(store, variant_id: int, who: Actor = CAROL):
+    """`who` saves a new text of the variant just before the next session's first write."""
+
+    def save() -> None:
+        edit(store, variant_id, describe(store, variant_id)["text"] + " Et encore.", who)
+
+    return first(save)
 
 
 DECISIONS = {
@@ -134,3 +142,22 @@ def test_reviewers_and_authors_at_once_get_only_worded_outcomes(store):
         info = describe(store, vid)
         assert info["status"] in {"draft", "in_review", "approved", "changes_requested"}
         assert info["audit"][-1]["to"] == info["status"]
+
+
+def test_a_reply_approved_by_someone_else_first_is_a_worded_conflict(tmp_path):
+    """Two reviewers approve the same reply at once: one approves, the other is told."""
+    from assistant import replies
+    from assistant.charter import load_brand
+    from assistant.inbox import import_text
+    from assistant.settings import get_settings
+    from assistant.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'inbox.db'}")
+
+    charter = load_brand("maison-lemoine", get_settings().brand_dir)
+    item = import_text(store, charter, "Trop bons ces palets, merci !", "facebook", "Marie").ids[0]
+    replies.draft(store, item, ALICE)
+    with first(lambda: replies.approve(store, item, DORA)), pytest.raises(ConflictError):
+        replies.approve(store, item, BOB)
+    shown = replies.describe(store, item)
+    assert shown["status"] == "approved" and shown["reply"]["approved_by"] == "dora"
