@@ -27,7 +27,7 @@ from .errors import InputError
 from .html import html_text
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, LabelCorrection, Reply
 from .limits import CONTROL, decode_utf8, limits, read_bounded, too_large
-from .store import Store, commit_or_conflict, get_or_404, now
+from .store import Store, commit_or_conflict, conflicts_refused, get_or_404, now
 from .triage import SENTIMENTS, due_at, priority_of, time_left, triage_with_model
 
 CSV_COLUMNS = ("network", "id", "author", "text", "created_at", "permalink", "post", "parent")
@@ -418,7 +418,8 @@ def import_comments(
     network and id: the same file imported twice adds nothing)."""
     result = ImportResult(file=where, read=len(comments))
     unique = {(c.network, c.external_id): c for c in comments}
-    with store.session() as session:
+    # the same file imported twice at once: the second one's rows are refused at the flush
+    with store.session() as session, conflicts_refused(session, "the inbox"):
         known = _known_ids(session, charter.slug, list(unique))
         created = [_new_item(charter, c, provider) for key, c in unique.items() if key not in known]
         session.add_all(created)

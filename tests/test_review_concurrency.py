@@ -161,3 +161,21 @@ def test_a_reply_approved_by_someone_else_first_is_a_worded_conflict(tmp_path):
         replies.approve(store, item, BOB)
     shown = replies.describe(store, item)
     assert shown["status"] == "approved" and shown["reply"]["approved_by"] == "dora"
+
+
+def test_a_comment_drafted_by_two_people_at_once_is_a_worded_conflict(tmp_path):
+    """The second draft's reply row meets the first's at its explicit flush: told, not a
+    server error, and the first draft stays."""
+    from assistant import replies
+    from assistant.charter import load_brand
+    from assistant.inbox import import_text
+    from assistant.settings import get_settings
+    from assistant.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'inbox.db'}")
+    charter = load_brand("maison-lemoine", get_settings().brand_dir)
+    item = import_text(store, charter, "Vous livrez en Belgique ?", "facebook", "Marie").ids[0]
+    with first(lambda: replies.draft(store, item, CAROL)), pytest.raises(ConflictError):
+        replies.draft(store, item, ALICE)
+    versions = replies.describe(store, item)["reply"]["versions"]
+    assert [v["author"] for v in versions] == ["carol"]
