@@ -194,10 +194,10 @@ def apply_slots(
     brand: str,
     confirm_approved: Collection[int] = (),
 ) -> list[dict[str, Any]]:
-    """Move each unpublished brief of the campaign to its network's next free recommended
-    slot, never more than EARLIEST before its planned time; returns `{"brief_id", "network",
-    "networks", "before", "after", "before_utc", "after_utc", "variants", "approved"}` per
-    moved brief (the UTC times undo it). Reviewers and admins only, on `brand`'s campaigns;
+    """Move each network of the campaign's unpublished briefs to that network's next free
+    recommended slot, never more than EARLIEST before its planned time; returns
+    `{"brief_id", "network", "networks", "before", "after", "before_utc", "after_utc",
+    "variants", "approved"}` per move (the UTC times undo it). Reviewers and admins only, on `brand`'s campaigns;
     an approved variant moves only when listed in `confirm_approved` (it was shown in the
     preview), else nothing moves and the refusal lists them."""
     require_reviewer(actor, WHAT)
