@@ -4,6 +4,7 @@ review history; from the library, the CLI and the Audit tab's campaign list."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -132,7 +133,12 @@ def test_the_cli_refuses_authors_and_other_brands_and_needs_yes_for_approved(exp
     code, stdout, stderr = run([*audit, "--apply-slots", str(campaign_id), "--as", "rita", "--yes"])
     assert code in (0, 1) and not stderr  # 1: the export's own findings
     assert f"approved variants moved, still approved: {ids['x']}" in stdout
-    assert describe(store, ids["x"])["publish_at"] != when
+    moved_to = describe(store, ids["x"])["publish_at"]
+    assert moved_to != when
+    # applied again: the post is on its slot already, nothing moves (no week earlier)
+    code, stdout, stderr = run([*audit, "--format", "json", "--apply-slots", str(campaign_id)])
+    assert code in (0, 1) and json.loads(stdout)["applied"] == [], stderr
+    assert describe(store, ids["x"])["publish_at"] == moved_to
 
 
 def test_the_audit_tab_offers_only_the_audited_brands_campaigns():

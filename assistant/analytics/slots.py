@@ -138,7 +138,9 @@ def _plan_brief(
     brief: Brief, slots: list[Slot], start: datetime, taken: set[tuple[str, Any]]
 ) -> list[_Move]:
     """Each network of the brief with recommended slots to its own next free one (networks
-    going to the same time move together); `taken` gets the slots used."""
+    going to the same time move together); `taken` gets the slots used. A post already on
+    one of its network's slots stays: applying the slots twice moves nothing the second
+    time (it would otherwise go a week earlier each time)."""
     planned = brief.publish_at
     earliest = max(start, planned - EARLIEST) if planned else start
     targets: dict[datetime, list[str]] = {}
@@ -147,6 +149,8 @@ def _plan_brief(
         free = (
             m for m in _occurrences(mine, earliest, brief.timezone) if (network, m) not in taken
         )
+        if _on_slot(planned, mine, brief.timezone) and (network, planned) not in taken:
+            free = iter([planned])
         moment = next(free, None) if mine else None
         if moment is None:
             taken.add((network, planned))
@@ -155,6 +159,15 @@ def _plan_brief(
         if moment != planned:  # already on its slot: nothing moves, nothing is recorded
             targets.setdefault(moment, []).append(network)
     return [_Move(brief, nets, planned, moment) for moment, nets in sorted(targets.items())]
+
+
+def _on_slot(moment: datetime | None, slots: list[Slot], zone: str) -> bool:
+    """Whether `moment` is one of the slots' weekday × hour, on the hour, in the brand's zone."""
+    if moment is None:
+        return False
+    local = moment.astimezone(tz_from_name(zone))
+    on_the_hour = (local.minute, local.second, local.microsecond) == (0, 0, 0)
+    return on_the_hour and any((s.weekday, s.hour) == (local.weekday(), local.hour) for s in slots)
 
 
 def _start(slots: list[Slot], now: datetime | None) -> datetime:
