@@ -42,7 +42,7 @@ from .network_json import (
     load_json,
     validated,
 )
-from .store import Store, commit_or_conflict, get_or_404, now
+from .store import Store, commit_or_conflict, conflicts_refused, get_or_404, now
 from .triage import SENTIMENTS, ModelReading, due_at, priority_of, read_with_model, time_left
 
 CSV_COLUMNS = ("network", "id", "author", "text", "created_at", "permalink", "post", "parent")
@@ -535,7 +535,8 @@ def import_comments(
     network and id: the same file imported twice adds nothing)."""
     result = ImportResult(file=where, read=len(comments), model=provider is not None)
     unique = {(c.network, c.external_id): c for c in comments}
-    with store.session() as session:
+    # the same file imported twice at once: the second one's rows are refused at the flush
+    with store.session() as session, conflicts_refused(session, "the inbox"):
         known = _known_ids(session, charter.slug, list(unique))
         created = [
             _new_item(charter, c, provider, result.readings)

@@ -37,7 +37,7 @@ from .prompts import render
 from .proofing import Match, check_text
 from .review import Actor, Ruling, errors_of, require_reviewer
 from .settings import get_settings
-from .store import Store, commit_or_conflict, get_or_404, now
+from .store import Store, commit_or_conflict, conflicts_refused, get_or_404, now
 from .triage import normalise
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "replies.yaml"
@@ -514,7 +514,8 @@ def draft(
 ) -> list[ReplyOption]:
     """Draft the options of one comment and keep them; the first becomes the reply's next
     version (its author is whoever asked for the draft)."""
-    with store.session() as session:
+    # two people drafting one comment at once: the second reply row is refused at the flush
+    with store.session() as session, conflicts_refused(session, f"comment {item_id}"):
         item = get_or_404(session, InboxItem, item_id)
         _open(item)
         options = draft_options(item, _charter_for(item), provider)

@@ -30,6 +30,7 @@ from .store import (
     VariantRow,
     Version,
     commit_or_conflict,
+    conflicts_refused,
     filter_variants,
     get_or_404,
     latest_version,
@@ -166,15 +167,28 @@ def edit(
     nothing (leaving a box then clicking save is not a conflict); a stale counter with a
     different text is a ConflictError carrying the stored text (`theirs`).
     """
+    return save_text(store, variant_id, text, actor, expected_version, cause)[0]
+
+
+def save_text(
+    store: Store,
+    variant_id: int,
+    text: str,
+    actor: Actor,
+    expected_version: int | None = None,
+    cause: str = "human",
+) -> tuple[VariantRow, bool]:
+    """`edit`, also saying whether a new version was stored: a caller that starts work after
+    a save (rendering the visuals again) skips it when the text was already stored."""
     text = _post(text)
     with _changing(store, variant_id) as (session, row):
         if text == row.text:
-            return row
+            return row, False
         if expected_version is not None and row.version != expected_version:
             raise_conflict(variant_id, expected_version, row.version, row.text)
         _check_text_allowed(row)
         _new_version(session, row, text, actor, cause)
-        return row
+        return row, True
 
 
 def raise_conflict(variant_id: int, expected: int, actual: int, theirs: str | None = None) -> None:
@@ -214,12 +228,19 @@ def submit(store: Store, variant_id: int, actor: Actor, **sent: Unpack[TextOnScr
 
 @contextmanager
 def _changing(store: Store, variant_id: int) -> Iterator[tuple[Any, VariantRow]]:
-    """One variant read for a change and committed on leaving the block (a stale version
-    counter becomes a ConflictError); an exception leaves the store as it was."""
-    with store.session() as session:
-        row = get_or_404(session, VariantRow, variant_id)
+    """One variant read for a change and committed on leaving the block; an exception leaves
+    the store as it was. Its brief and campaign are read with it, before anything changes,
+    and a stale version counter met by any flush of the block (not only the commit) becomes
+    the worded ConflictError."""
+    what = f"variant {variant_id}"
+    with store.session() as session, conflicts_refused(session, what):
+        row = session.scalars(
+            select(VariantRow)
+            .where(VariantRow.id == variant_id)
+            .options(joinedload(VariantRow.brief).joinedload(Brief.campaign))
+        ).first() or get_or_404(session, VariantRow, variant_id)
         yield session, row
-        commit_or_conflict(session, f"variant {variant_id}")
+        commit_or_conflict(session, what)
 
 
 def _submit_row(session: Any, row: VariantRow, actor: Actor) -> None:

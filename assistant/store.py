@@ -8,6 +8,8 @@ counter (optimistic locking) so two reviewers cannot overwrite each other silent
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -189,6 +191,9 @@ class StatusEvent:
 
 
 class AuditEvent(_OfVariant, StatusEvent, Base):
+    """A post's trail; a change of its publish time (`reschedule`) also records the time it
+    had and the time it got, so a moved approved post is never moved silently."""
+
     __tablename__ = "audit_log"
     subject_key = "variant_id"
     actor: Mapped[str] = mapped_column(String(100))
@@ -196,6 +201,15 @@ class AuditEvent(_OfVariant, StatusEvent, Base):
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)
+    from_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    to_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as `review show` lists it; a reschedule adds `from_time` and `to_time`."""
+        shown = super().to_dict()
+        if self.action == "reschedule":
+            shown |= {"from_time": self.from_time, "to_time": self.to_time}
+        return shown
 
 
 class GuardedSession(Session):
@@ -207,6 +221,8 @@ class GuardedSession(Session):
 
     def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
         super().__exit__(kind, value, traceback)
+        if isinstance(value, StaleDataError):  # a flush anywhere in the block met a newer row
+            raise conflict_error("what you were saving") from None
         if isinstance(value, DBAPIError) and not isinstance(value, IntegrityError):
             raise store_error(str(self.bind.url) if self.bind else "", value) from None
 
@@ -436,6 +452,27 @@ def get_or_404(session: Session, model: type, ident: int) -> Any:
     return found
 
 
+def conflict_error(what: str) -> ConflictError:
+    """The worded refusal of a save that met a newer row than the one it started from."""
+    return ConflictError(
+        f"{what} was changed by someone else since you opened it; reload and apply "
+        "your edit again.",
+        key="conflict",
+    )
+
+
+@contextmanager
+def conflicts_refused(session: Session, what: str) -> Iterator[None]:
+    """The whole unit of work, not only its commit: a flush the session makes on its own
+    (autoflush before a lazy load or a query, or an explicit one) can meet a row someone
+    else saved meanwhile; wherever it happens it ends as the worded ConflictError."""
+    try:
+        yield
+    except (StaleDataError, IntegrityError):
+        session.rollback()
+        raise conflict_error(what) from None
+
+
 def commit_or_conflict(session: Session, what: str) -> None:
     """Commit; a stale version or a version number taken meanwhile becomes a ConflictError
     naming what was being saved; a file gone since the store opened is refused first."""
@@ -443,14 +480,8 @@ def commit_or_conflict(session: Session, what: str) -> None:
     try:
         if store is not None:
             store.ensure_present()
-        session.commit()
-    except (StaleDataError, IntegrityError):
-        session.rollback()
-        raise ConflictError(
-            f"{what} was changed by someone else since you opened it; reload and apply "
-            "your edit again.",
-            key="conflict",
-        ) from None
+        with conflicts_refused(session, what):
+            session.commit()
     except StoreError:
         session.rollback()
         raise

@@ -20,6 +20,7 @@ from assistant.analytics import (
     run_audit,
 )
 from assistant.charter import load_brand
+from assistant.review import Actor
 
 from .command_line import offline_audit, run
 
@@ -164,10 +165,21 @@ def test_recommended_slots_move_a_campaigns_briefs(tmp_path):
         store, campaign.id, "The north loop is open", ["x", "linkedin"], first + timedelta(hours=1)
     )
     slots = [Slot("x", 0, 9, 0.1, 5), Slot("x", 3, 18, 0.08, 6)]
-    moved = apply_slots(store, campaign.id, slots, now=datetime(2030, 1, 1, tzinfo=UTC))
-    assert [m["brief_id"] for m in moved] == [a.id, b.id]
+    moved = apply_slots(
+        store,
+        campaign.id,
+        slots,
+        now=datetime(2030, 1, 1, tzinfo=UTC),
+        actor=Actor("rita", "reviewer"),
+        brand="trailforge",
+    )
+    assert [m["networks"] for m in moved] == [["x"], ["x"]] and moved[0]["brief_id"] == a.id
     with store.session() as session:
-        times = [session.get(Brief, i).publish_at for i in (a.id, b.id)]
+        times = [session.get(Brief, m["brief_id"]).publish_at for m in moved]
+        # a slot is a network's: b's LinkedIn post keeps its time, b's x post has its own brief
+        assert session.get(Brief, b.id).publish_at == first + timedelta(hours=1)
+        assert session.get(Brief, b.id).networks == ["linkedin"]
+        assert session.get(Brief, moved[1]["brief_id"]).text == "The north loop is open"
     zone = trailforge().timezone or "Europe/Paris"
     from zoneinfo import ZoneInfo
 
@@ -256,14 +268,16 @@ def test_applied_slots_never_pull_a_brief_weeks_earlier_and_can_be_undone():
     brief = add_brief(store, campaign.id, "Winter maps are out", ["x"], planned)
     now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     # the best slot is Friday 09:00: 27 Nov would be two weeks early
-    moved = apply_slots(store, campaign.id, [Slot("x", 4, 9, 0.1, 6)], now=now)
+    rita = Actor("rita", "reviewer")
+    slots = [Slot("x", 4, 9, 0.1, 6)]
+    moved = apply_slots(store, campaign.id, slots, now=now, actor=rita, brand="trailforge")
     with store.session() as session:
         after = session.get(Brief, brief.id).publish_at.astimezone(london)
     assert after >= planned - timedelta(days=7)
     assert (after.weekday(), after.hour, after.day) == (4, 9, 4)  # Friday 4 December
     assert moved[0]["before"].startswith("2026-12-10 10:00")
     assert moved[0]["after"].startswith("2026-12-04 09:00")
-    assert undo_slots(store, moved) == moved
+    assert undo_slots(store, moved, actor=rita, brand="trailforge") == moved
     with store.session() as session:
         assert session.get(Brief, brief.id).publish_at == planned
 

@@ -85,10 +85,11 @@ def test_recommended_slots_applied_to_a_campaign(running_app, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     from assistant.campaign import add_brief, create_campaign
-    from assistant.store import Store
+    from assistant.store import Brief, Store
 
     store = Store(f"sqlite:///{tmp_path / 'ui.db'}")
     campaign = create_campaign(store, "Spring", "trailforge")
+    create_campaign(store, "Hiver", "maison-lemoine")  # another brand's: not offered
     planned = (datetime.now(UTC) + timedelta(days=2, hours=5)).replace(microsecond=0)
     add_brief(store, campaign.id, "The north loop is open again", ["x"], planned)
     export = tmp_path / "tweets.csv"
@@ -100,15 +101,18 @@ def test_recommended_slots_applied_to_a_campaign(running_app, tmp_path):
         page.locator("#audit-run").click()
         expect(page.locator("#audit-summary")).to_contain_text("x: lundi 09:00", timeout=60_000)
         page.locator("#audit-campaign input").click()
+        expect(page.get_by_role("option")).to_have_count(1)
         page.get_by_role("option", name=f"{campaign.id} · Spring (trailforge)").click()
         page.locator("#audit-apply").click()
         applied = page.locator("#audit-applied")
+        expect(applied).to_contain_text("Déplacements prévus", timeout=15_000)
+        with store.session() as session:  # a preview moves nothing
+            assert session.query(Brief).one().publish_at == planned
+        page.locator("#audit-confirm").click()
         expect(applied).to_contain_text("Calendrier mis à jour", timeout=15_000)
         expect(applied).to_contain_text("→")
         shot(page, "audit-3-slots-applied")
         from zoneinfo import ZoneInfo
-
-        from assistant.store import Brief
 
         with store.session() as session:
             [brief] = session.query(Brief).all()

@@ -210,3 +210,38 @@ def test_a_redrawn_card_shows_what_was_typed_not_the_saved_text():
     for n in range(UnsavedEdits.MAX + 1):
         unsaved.keep(f"p{n}", n, 1, "x")
     assert unsaved.get("page-a", 7) is None  # bounded: the oldest goes first
+
+
+def test_one_save_stores_one_version_and_renders_once(store, monkeypatch):
+    """Leaving the box and clicking Save send the same text twice, and each then asks for
+    the visuals; the second asks while the first is still drawing. One version is stored
+    and the visuals are drawn once; saving the stored text again changes nothing."""
+    from assistant.campaign import render_variant_visuals
+    from assistant.review import describe
+    from assistant.ui import draft
+
+    variant_id = _variant(store)
+    render_variant_visuals(store, variant_id)  # the card has visuals of text v1
+    blur, click = _actions(store, variant_id), _actions(store, variant_id)
+    renders: list[int] = []
+
+    def counted(store_, vid, run=None):
+        renders.append(vid)
+        if len(renders) == 1:  # the Save click's render request arrives meanwhile
+            click.refresh_visuals(_Request())
+        return render_variant_visuals(store_, vid)
+
+    monkeypatch.setattr(draft, "render_variant_visuals", counted)
+    mine = blur.view.text + " Ils sont partis."
+    blur.autosave(mine, {}, _Request())
+    tick, pending = click.save(mine, {}, _Request())
+    assert isinstance(tick, dict) and pending == {}  # gr.skip(): no redraw for nothing new
+    blur.refresh_visuals(_Request())
+    info = describe(store, variant_id)
+    assert [v["text"] for v in info["versions"]][1:] == [mine]
+    assert renders == [variant_id] and info["visuals_current"]
+
+    again = _actions(store, variant_id)
+    again.save(mine, {}, _Request())
+    again.refresh_visuals(_Request())
+    assert len(describe(store, variant_id)["versions"]) == 2 and renders == [variant_id]

@@ -22,7 +22,7 @@ from .measures import (
 )
 from .post import Post
 from .report import AuditReport, audit_files, run_audit
-from .slots import apply_slots, undo_slots
+from .slots import apply_slots, preview_slots, undo_slots
 from .storage import AnalyticsPost, load_posts, save_posts
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "measure",
     "post_links",
     "post_rate",
+    "preview_slots",
     "read_export",
     "run_audit",
     "save_posts",

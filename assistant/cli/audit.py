@@ -35,15 +35,26 @@ def audit(
         None,
         "--apply-slots",
         metavar="CAMPAIGN_ID",
-        help="Move this campaign's briefs onto the recommended slots.",
+        help="Move this campaign's briefs onto the recommended slots (reviewers and admins, "
+        "the brand's own campaigns).",
     ),
+    yes: bool = typer.Option(
+        False, "--yes", help="With --apply-slots: also move the approved variants listed."
+    ),
+    who: str = typer.Option(None, "--as", help="Who applies the slots (default: your login)."),
+    role: str = typer.Option("reviewer", "--role", help="author | reviewer | admin"),
 ) -> None:
     """Audit and measure published posts from the networks' export files."""
-    from ..analytics import LinkCache, apply_slots, audit_files, get_formula, run_audit
+    from ..analytics import LinkCache, audit_files, get_formula, run_audit
     from ..analytics.imports import clock
     from ..analytics.words import languages
+    from ..review import require_reviewer
+    from .campaign import actor
 
     check_format(fmt)
+    mover = actor(who, role) if apply_to is not None else None
+    if mover is not None:  # refused before the audit runs: nothing to wait for
+        require_reviewer(mover, "apply recommended slots")
     if lang is not None and lang not in languages():
         raise typer.BadParameter(f"expected one of {', '.join(languages())}", param_hint="--lang")
     get_formula(rate)
@@ -63,13 +74,33 @@ def audit(
     cache.save()
     if out is not None:
         _write(out, report, lang or (charter.language if charter else "en"))
-    moved = apply_slots(open_store(), apply_to, report.slots()) if apply_to is not None else None
+    moved = None
+    if mover is not None:
+        moved = _apply(report, apply_to, mover, brand_slug, yes)
     if fmt == "json":
         print_json(report.to_json() if moved is None else {**report.to_json(), "applied": moved})
     else:
         _print(report, out, moved)
     if report.has_errors:
         raise typer.Exit(1)
+
+
+def _apply(report: AuditReport, campaign_id: int, mover, brand_slug: str, yes: bool) -> list:
+    """Preview the moves; approved variants among them move only with --yes (the refusal
+    lists them), and they stay approved, each move recorded in the variant's trail."""
+    from ..analytics import apply_slots, preview_slots
+
+    store, slots = open_store(), report.slots()
+    planned = preview_slots(store, campaign_id, slots, actor=mover, brand=brand_slug)
+    approved = [v for move in planned for v in move["approved"]]
+    return apply_slots(
+        store,
+        campaign_id,
+        slots,
+        actor=mover,
+        brand=brand_slug,
+        confirm_approved=approved if yes else (),
+    )
 
 
 def _write(out: Path, report: AuditReport, lang: str) -> None:
@@ -110,7 +141,14 @@ def _print(report: AuditReport, out: Path | None, moved: list[dict] | None) -> N
     for note in report.notes:
         console.print(f"note: {note}", markup=False)
     for item in moved or []:
-        console.print(f"brief {item['brief_id']}: {item['before']} → {item['after']}", markup=False)
+        networks = ", ".join(item["networks"])
+        console.print(
+            f"brief {item['brief_id']} ({networks}): {item['before']} → {item['after']}",
+            markup=False,
+        )
+        if item["approved"]:
+            listed = ", ".join(str(i) for i in item["approved"])
+            console.print(f"  approved variants moved, still approved: {listed}", markup=False)
     if out is not None:
         console.print(f"report: {out}", markup=False)
 

@@ -241,8 +241,17 @@ def review_show(variant_id: int, fmt: str = FMT) -> None:
     for c in found["comments"]:
         typer.echo(f"  comment by {c['author']}: {c['body']}")
     for a in found["audit"]:
-        when = local_text(a["at"], found["timezone"])
-        typer.echo(f"  {when} {a['actor']} {a['action']} {a['from']} → {a['to']}")
+        line = f"  {local_text(a['at'], found['timezone'])} {a['actor']} {a['action']} {a['from']} → {a['to']}"
+        if a["action"] == "reschedule":
+            line += (
+                f"; publish time {_moment(a['from_time'], found)} → {_moment(a['to_time'], found)}"
+            )
+        typer.echo(line)
+
+
+def _moment(when, found: dict) -> str:
+    """A publish time of the trail in the brief's zone, or — when there was none."""
+    return local_text(when, found["timezone"]) if when else "—"
 
 
 @review_app.command("edit")

@@ -42,7 +42,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
             with gr.Tab(t("tab_brand"), elem_id="tab-brand") as brand_tab:
                 brand.build(slugs, brand_tab)
             with gr.Tab(t("tab_audit"), elem_id="tab-audit") as audit_tab:
-                audit.build(store, slugs, tabs, on_load.form)
+                audit.build(store, slugs, tabs, on_load.form, audit_tab)
         follow_tabs(
             [
                 (draft_tab, None),

@@ -17,6 +17,7 @@ from ..analytics import (
     apply_slots,
     audit_files,
     formula_names,
+    preview_slots,
     run_audit,
     undo_slots,
 )
@@ -33,6 +34,7 @@ from .campaign import campaign_choices
 from .downloads import download_folder
 from .draft import default_slot
 from .i18n import request_language, t, tr
+from .identity import acting
 from .templates import render_html
 
 COLUMNS = ("severity", "network", "post_id", "kind", "message")
@@ -171,9 +173,42 @@ def write_report(report: AuditReport, lang: str = "en") -> list[str]:
     return [str(page), str(page.with_suffix(".csv")), str(page.with_suffix(".json"))]
 
 
-def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: Any = None) -> None:
+def moves_html(planned: list[dict], lang: str, applied: bool) -> str:
+    """The moves planned (a preview, nothing saved) or made: approved variants first, each
+    named, then one line per brief with every network it holds (a brief moves whole)."""
+    approved = [
+        f"{v['id']} ({v['platform']})"
+        for move in planned
+        for v in move["variants"]
+        if v["status"] == "approved"
+    ]
+    items = [tr("audit_moved", lang, **{**m, "network": ", ".join(m["networks"])}) for m in planned]
+    title = tr("audit_applied" if applied else "audit_preview", lang)
+    page = ""
+    if approved:
+        key = "audit_approved_moved" if applied else "audit_approved_will_move"
+        page = render_html(
+            "campaign_notes", kind="warning", title=tr(key, lang), items=approved, empty=""
+        )
+    return page + render_html(
+        "campaign_notes",
+        kind="info",
+        title=title,
+        items=items,
+        empty=tr("audit_nothing_moved", lang),
+    )
+
+
+def build(
+    store: Store,
+    brands: list[str],
+    tabs: gr.Tabs | None = None,
+    draft: Any = None,
+    tab: gr.Tab | None = None,
+) -> None:
     """The tab's components; `draft` is the Draft tab's form (brand, brief, networks) and
-    `tabs` the tab set, to open a faulty post there as a brief."""
+    `tabs` the tab set, to open a faulty post there as a brief; `tab` this tab, to show the
+    logged-in user as the one applying slots."""
     with gr.Row():
         brand = gr.Dropdown(
             brands, value=brands[0] if brands else None, label=t("brand"), elem_id="audit-brand"
@@ -227,10 +262,23 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
     fix = gr.Button(t("audit_fix"), elem_id="audit-fix")
     with gr.Row():
         target = gr.Dropdown([], label=t("audit_apply_campaign"), elem_id="audit-campaign")
+        who = gr.Textbox(get_settings().user, label=t("rp_who"), elem_id="audit-who")
+        role = gr.Dropdown(
+            [(t(f"review_role_{r}"), r) for r in ("reviewer", "admin", "author")],
+            value="reviewer",
+            label=t("role"),
+            elem_id="audit-role",
+            allow_custom_value=True,  # the label may come back: `acting` reads it as its role
+        )
         apply = gr.Button(t("audit_apply"), elem_id="audit-apply")
     applied = gr.HTML(elem_id="audit-applied")
+    confirm = gr.Button(
+        t("audit_confirm"), visible=False, variant="primary", elem_id="audit-confirm"
+    )
     undo = gr.Button(t("audit_undo"), visible=False, elem_id="audit-undo")
     moves = gr.State([])
+    planned = gr.State([])  # the preview shown: what Confirm agrees to move
+    audited = gr.State(None)  # the brand whose audit recommended the slots
     report_files = gr.File(
         label=t("audit_report_file"),
         file_count="multiple",
@@ -277,51 +325,84 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
             gr.update(choices=choices(levels, "severity", lang), value=ALL),
             write_report(report, lang),
             [asdict(s) for s in report.slots()],
-            gr.update(choices=campaign_choices(store)),
+            gr.update(choices=campaign_choices(store, slug or ""), value=None),
+            slug,
         )
 
     run.click(
         audit,
         [brand, files, rate, links],
-        [summary, rows, shown, grid, network, kind, severity, report_files, slots, target],
+        [summary, rows, shown, grid, network, kind, severity, report_files, slots, target, audited],
         concurrency_limit=2,
         show_progress_on=[summary],  # one progress bar, where the results will show
     )
 
-    @handled
-    def apply_to(campaign_id, found_slots, request: gr.Request):
-        """The campaign's briefs moved onto the slots just recommended, in one click."""
-        lang = request_language(request)
+    def chosen_campaign(campaign_id, lang: str) -> int:
         if not campaign_id:
             raise InputError(tr("audit_no_campaign", lang), key="audit_no_campaign")
-        moved = apply_slots(store, int(campaign_id), [Slot(**s) for s in found_slots or []])
-        items = [tr("audit_moved", lang, **m) for m in moved]
-        page = render_html(
-            "campaign_notes",
-            kind="info",
-            title=tr("audit_applied", lang),
-            items=items,
-            empty=tr("audit_nothing_moved", lang),
-        )
-        return page, moved, gr.update(visible=bool(moved))
-
-    apply.click(apply_to, [target, slots], [applied, moves, undo])
+        return int(campaign_id)
 
     @handled
-    def undo_moves(moved, request: gr.Request):
+    def preview_moves(campaign_id, found_slots, slug, name, kind, request: gr.Request):
+        """What the recommended slots would move, approved variants listed first; nothing
+        is saved before Confirm. Reviewers and admins only, the audited brand's campaigns."""
+        lang = request_language(request)
+        plan = preview_slots(
+            store,
+            chosen_campaign(campaign_id, lang),
+            [Slot(**s) for s in found_slots or []],
+            actor=acting(request, name, kind),
+            brand=slug or "",
+        )
+        return moves_html(plan, lang, applied=False), plan, gr.update(visible=bool(plan))
+
+    apply.click(preview_moves, [target, slots, audited, who, role], [applied, planned, confirm])
+
+    @handled
+    def apply_to(campaign_id, found_slots, slug, name, kind, plan, request: gr.Request):
+        """The moves previewed, made: an approved variant moves only if the preview listed
+        it (one approved since is refused, named); each move is in the variant's trail."""
+        lang = request_language(request)
+        seen = [v for move in plan or [] for v in move["approved"]]
+        moved = apply_slots(
+            store,
+            chosen_campaign(campaign_id, lang),
+            [Slot(**s) for s in found_slots or []],
+            actor=acting(request, name, kind),
+            brand=slug or "",
+            confirm_approved=seen,
+        )
+        page = moves_html(moved, lang, applied=True)
+        return page, moved, [], gr.update(visible=False), gr.update(visible=bool(moved))
+
+    confirm.click(
+        apply_to,
+        [target, slots, audited, who, role, planned],
+        [applied, moves, planned, confirm, undo],
+    )
+
+    @handled
+    def undo_moves(moved, slug, name, kind, request: gr.Request):
         """Every brief just moved goes back to its planned time (unless moved since)."""
         lang = request_language(request)
-        undone = undo_slots(store, moved or [])
+        undone = undo_slots(store, moved or [], actor=acting(request, name, kind), brand=slug or "")
         page = render_html(
             "campaign_notes",
             kind="info",
             title=tr("audit_undone", lang),
-            items=[tr("audit_undo_back", lang, **m) for m in undone],
+            items=[
+                tr("audit_undo_back", lang, **{**m, "network": ", ".join(m["networks"])})
+                for m in undone
+            ],
             empty=tr("audit_nothing_undone", lang),
         )
         return page, [], gr.update(visible=False)
 
-    undo.click(undo_moves, moves, [applied, moves, undo])
+    undo.click(undo_moves, [moves, audited, who, role], [applied, moves, undo])
+    if tab is not None:
+        from .review import logged_in_identity
+
+        tab.select(logged_in_identity, None, [who, role], show_progress="hidden")
 
     @handled
     def refilter(found, net, what, level, request: gr.Request):

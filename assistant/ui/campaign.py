@@ -51,10 +51,12 @@ WARNING_PATTERNS = {
 }
 
 
-def campaign_choices(store: Store) -> list[tuple[str, int]]:
+def campaign_choices(store: Store, brand: str | None = None) -> list[tuple[str, int]]:
+    """The campaigns to choose from, only `brand`'s when a brand is given ("" gives none)."""
     return [
         (f"{c['id']} · {c['name']} ({c['brand']})", c["id"])
         for c in campaigns.list_campaigns(store)
+        if brand is None or c["brand"] == brand
     ]
 
 

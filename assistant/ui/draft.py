@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,7 +35,7 @@ from ..llm import default_provider_name, make_provider
 from ..platforms import all_platforms
 from ..proofing import apply
 from ..proofing.match import SEVERITY_RANK
-from ..review import Actor, change_marker, current, describe, edit, snapshot, submit
+from ..review import Actor, change_marker, current, describe, edit, save_text, snapshot, submit
 from ..settings import get_settings
 from ..store import Store
 from . import lexicon
@@ -598,9 +599,11 @@ class _CardActions:
                     submit(
                         self.store, self.view.id, self.actor, text=text, expected_version=version
                     )
-                else:
-                    edit(self.store, self.view.id, text, self.actor, version)
-                return _next(), _without(pending, self.key)
+                    return _next(), _without(pending, self.key)
+                _row, stored = save_text(self.store, self.view.id, text, self.actor, version)
+                # a save of the text already stored changes nothing: no redraw, no render
+                changed = stored or self.key in pending
+                return (_next() if changed else gr.skip()), _without(pending, self.key)
             except ConflictError:
                 theirs, version = current(self.store, self.view.id)
                 if theirs != text:
@@ -624,11 +627,44 @@ class _CardActions:
 
     @handled
     def refresh_visuals(self, request: gr.Request):
-        """Re-render this card's visuals from its current text, when they are behind it."""
-        if describe(self.store, self.view.id)["visuals_current"]:
+        """Re-render this card's visuals from its current text, when they are behind it.
+
+        Several events can ask at once (the box's blur-save and the Save click each end
+        here): the first one to claim the text version renders it, the others skip."""
+        info = describe(self.store, self.view.id)
+        if info["visuals_current"]:
             return gr.skip()
-        render_variant_visuals(self.store, self.view.id, elsewhere)
+        with RENDERS.claim(self.view.id, info["text_version"]) as mine:
+            if not mine or describe(self.store, self.view.id)["visuals_current"]:
+                return gr.skip()  # another event renders it, or rendered it just now
+            render_variant_visuals(self.store, self.view.id, elsewhere)
         return _next()
+
+
+class RenderClaims:
+    """The renders under way, per variant and text version: one render per version however
+    many events ask for it at the same time (in this process, where the UI runs)."""
+
+    def __init__(self) -> None:
+        self._running: set[tuple[int, int]] = set()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def claim(self, variant_id: int, text_version: int) -> Iterator[bool]:
+        """Yields True to the caller that should render, False to any other meanwhile."""
+        key = (variant_id, text_version)
+        with self._lock:
+            mine = key not in self._running
+            self._running.add(key)
+        try:
+            yield mine
+        finally:
+            if mine:
+                with self._lock:
+                    self._running.discard(key)
+
+
+RENDERS = RenderClaims()
 
 
 def _without(pending: dict, key: str) -> dict:

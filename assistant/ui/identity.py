@@ -7,6 +7,7 @@ import gradio as gr
 
 from ..review import ROLES, Actor
 from ..settings import get_settings
+from .i18n import LANGUAGES, table, tr
 
 
 def accounts() -> dict[str, tuple[str, str]]:
@@ -28,7 +29,26 @@ def acting(request: gr.Request | None, typed_name: str, typed_role: str) -> Acto
     username = getattr(request, "username", None) if request is not None else None
     if username:
         return Actor(username, accounts().get(username, ("", "author"))[1])
-    return Actor((typed_name or "").strip() or get_settings().user, typed_role)
+    return Actor((typed_name or "").strip() or get_settings().user, role_of(typed_role))
+
+
+def role_of(typed: str | None) -> str:
+    """The role a role box holds: its value, or a text the browser showed for it. A box
+    drawn in a tab opened later can send its label ("relecteur"), and Gradio translates a
+    value that is also a UI string's key ("reviewer" is the reviewer box's label, sent
+    back as "Relecteur"); both are read as the role they stand for."""
+    typed = typed or ""
+    if typed in ROLES:
+        return typed
+    keys = {role: (f"review_role_{role}", role) for role in ROLES}
+    shown = {
+        tr(key, lang): role
+        for role, names in keys.items()
+        for key in names
+        if key in table()
+        for lang in LANGUAGES
+    }
+    return shown.get(typed, typed)
 
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
