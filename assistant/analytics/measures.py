@@ -8,9 +8,11 @@ import calendar
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from statistics import median
 from typing import Any
 
+from ..clock import tz_from_name
 from ..errors import InputError
 from ..tokens import hashtags
 from .post import Post
@@ -146,8 +148,8 @@ def post_format(post: Post) -> list[str]:
 
 @dataclass
 class Heatmap:
-    """Weekday (Monday = 0) × hour cells on the export's own clock: posts, rated posts and
-    median rate. Posts whose file gives the day only are counted per weekday in
+    """Weekday (Monday = 0) × hour cells on the brand's clock (each post's time converted to
+    the brand's zone): posts, rated posts and median rate. Posts whose file gives the day only are counted per weekday in
     `untimed_by_weekday`, never in an hour they were not published at."""
 
     counts: list[list[int]]
@@ -159,17 +161,26 @@ class Heatmap:
         return asdict(self)
 
 
-def heatmap(posts: list[Post], formula: Formula) -> Heatmap:
+def on_clock(moment: datetime, zone: str | None) -> datetime:
+    """A timed post's moment where the brand is: X's 00:00 UTC is 01:00 in Paris, and a slot
+    read on the export's clock would move a Paris brief to midnight."""
+    if zone is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(tz_from_name(zone))
+
+
+def heatmap(posts: list[Post], formula: Formula, zone: str | None = None) -> Heatmap:
     cells: dict[tuple[int, int], list[float]] = defaultdict(list)
     counts = [[0] * 24 for _ in range(7)]
     untimed = [0] * 7
     for post in posts:
         if post.published_at is None:
             continue
-        if not post.timed:
+        if not post.timed:  # a day without its hour is that day wherever the brand is
             untimed[post.published_at.weekday()] += 1
             continue
-        day, hour = post.published_at.weekday(), post.published_at.hour
+        local = on_clock(post.published_at, zone)
+        day, hour = local.weekday(), local.hour
         counts[day][hour] += 1
         rate = post_rate(post, formula)
         if rate is not None:
@@ -183,7 +194,7 @@ def heatmap(posts: list[Post], formula: Formula) -> Heatmap:
 
 @dataclass(frozen=True)
 class Slot:
-    """A recommended publishing slot: weekday and hour on the export's clock."""
+    """A recommended publishing slot: weekday and hour on the brand's clock."""
 
     network: str
     weekday: int
@@ -199,7 +210,9 @@ class Slot:
         return {"network": self.network, "weekday": self.weekday, "hour": self.hour}
 
 
-def best_slots(network: str, posts: list[Post], formula: Formula) -> list[Slot]:
+def best_slots(
+    network: str, posts: list[Post], formula: Formula, zone: str | None = None
+) -> list[Slot]:
     """The weekday × hour cells with the highest median rate among those holding at least
     `slot_min_posts` rated posts; none when no cell has enough (never over-read). Posts
     without a time of day never make a slot: their hour is not known."""
@@ -208,7 +221,8 @@ def best_slots(network: str, posts: list[Post], formula: Formula) -> list[Slot]:
     for post in posts:
         rate = post_rate(post, formula)
         if post.published_at is not None and post.timed and rate is not None:
-            cells[(post.published_at.weekday(), post.published_at.hour)].append(rate)
+            local = on_clock(post.published_at, zone)
+            cells[(local.weekday(), local.hour)].append(rate)
     ranked = sorted(
         (
             Slot(network, d, h, median(rates), len(rates))
@@ -248,7 +262,9 @@ class NetworkFigures:
         }
 
 
-def network_figures(network: str, posts: list[Post], formula: Formula) -> NetworkFigures:
+def network_figures(
+    network: str, posts: list[Post], formula: Formula, zone: str | None = None
+) -> NetworkFigures:
     rules = analytics_rules()
     pairs = [(p, pr) for p in posts if (pr := parts(p, formula)) is not None]
     rated = sorted(((p, a / b) for p, (a, b) in pairs), key=lambda pr: (-pr[1], pr[0].post_id))
@@ -272,15 +288,18 @@ def network_figures(network: str, posts: list[Post], formula: Formula) -> Networ
         by_format=grouped(posts, post_format, formula),
         by_hashtag=grouped(posts, post_hashtags, formula),
         by_length=grouped(posts, length_bucket, formula),
-        heatmap=heatmap(posts, formula),
-        slots=best_slots(network, posts, formula),
+        heatmap=heatmap(posts, formula, zone),
+        slots=best_slots(network, posts, formula, zone),
         unranked=len(rated) - len(ranked),
     )
 
 
-def measure(posts: list[Post], formula: Formula) -> dict[str, NetworkFigures]:
-    """Figures per network, in the order networks first appear."""
+def measure(
+    posts: list[Post], formula: Formula, zone: str | None = None
+) -> dict[str, NetworkFigures]:
+    """Figures per network, in the order networks first appear; hours and weekdays on the
+    clock of `zone` (the brand's), each post's own time converted."""
     by_network: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
         by_network[post.network].append(post)
-    return {n: network_figures(n, ps, formula) for n, ps in by_network.items()}
+    return {n: network_figures(n, ps, formula, zone) for n, ps in by_network.items()}

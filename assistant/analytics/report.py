@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..campaign import brand_timezone
 from ..charter import Charter
 from ..export import neutralised
 from ..html import html_templates
@@ -51,6 +52,7 @@ class AuditReport:
     other_languages: dict[str, int] = field(default_factory=dict)
     stored: tuple[int, int] | None = None
     repeated: int = 0  # posts read in more than one file, counted once
+    clock: str | None = None  # the brand's zone, the heatmap's and slots' clock (None: the file's)
 
     @property
     def has_errors(self) -> bool:
@@ -61,6 +63,10 @@ class AuditReport:
         """What the reader must know to read the figures; each a `Note` (English text that
         can be worded again in the reader's language)."""
         notes = [n for e in self.exports for n in e.notes]
+        if self.clock and any(
+            fig.slots or any(map(any, fig.heatmap.counts)) for fig in self.figures.values()
+        ):
+            notes.append(Note("note_brand_clock", zone=self.clock))
         if self.repeated:
             notes.append(Note("note_repeated", count=self.repeated))
         bound = analytics_rules()["rank_min_denominator"]
@@ -269,12 +275,13 @@ def run_audit(
     rhythms = cadence(posts, charter)
     findings += cadence_findings(rhythms, charter)
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.network, f.kind, f.post_id))
+    zone = brand_timezone(charter) if charter is not None else None  # None: the file's clock
     return AuditReport(
         brand,
         chosen,
         posts,
         exports,
-        measure(posts, chosen),
+        measure(posts, chosen, zone),
         findings,
         rhythms,
         statuses,
@@ -282,6 +289,7 @@ def run_audit(
         other,
         stored,
         repeated,
+        clock=zone,
     )
 
 
