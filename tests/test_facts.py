@@ -68,6 +68,47 @@ def test_reformatting_a_fact_is_never_a_change(brief, variant, lang):
     assert {f.status for f in found} == {"kept"}, found
 
 
+@pytest.mark.parametrize(
+    ("brief", "variant", "lang"),
+    [
+        ("la 1re édition du salon", "la première édition du salon", "fr"),
+        ("la première édition du salon", "la 1re édition du salon", "fr"),
+        ("notre 1ère boutique", "notre première boutique", "fr"),
+        ("le 2e étage", "le deuxième étage", "fr"),
+        ("la 2nde édition", "la seconde édition", "fr"),
+        ("le 10e anniversaire", "le dixième anniversaire", "fr"),
+        ("our 3rd store", "our third store", "en"),
+        ("the 2nd edition", "the second edition", "en"),
+        ("the tenth race", "the 10th race", "en"),
+    ],
+)
+def test_an_ordinal_in_digits_and_in_words_is_one_fact(brief, variant, lang):
+    found = compare(brief, variant, lang)
+    assert found, f"no fact read in {brief!r}"
+    assert {f.status for f in found} == {"kept"}, found
+    assert not fact_matches(brief, variant, lang)
+
+
+@pytest.mark.parametrize(
+    ("brief", "variant", "lang", "value", "changed_to"),
+    [
+        ("le 2e étage", "le 3e étage", "fr", "2e", "3e"),
+        ("la 1re édition", "la deuxième édition", "fr", "1re", "deuxième"),
+        ("our 3rd store", "our fourth store", "en", "3rd", "fourth"),
+    ],
+)
+def test_another_ordinal_is_a_changed_fact(brief, variant, lang, value, changed_to):
+    found = [(f.value, f.found, f.status) for f in compare(brief, variant, lang)]
+    assert found == [(value, changed_to, "changed")]
+
+
+def test_an_ordinal_word_alone_is_no_fact():
+    """ "la première fois" or "wait a second" state nothing the brief must keep."""
+    found = compare("Venez à 10 h.", "Pour la première fois, venez à 10 h.", "fr")
+    assert [(f.kind, f.found, f.status) for f in found] == [("time", "10 h", "kept")]
+    assert not fact_matches("Wait a second, the first drop is here.", "The drop is here.", "en")
+
+
 def test_the_costly_french_mistakes_are_each_reported():
     variant = (
         "Le jeudi 4 décembre, de 9 h à 18 h : 25 % de réduction avec le code SARRASIN25, "
