@@ -39,6 +39,8 @@ class Limits(BaseModel):
     inbox_rows: int
     analytics_bytes: int
     upload_ceiling_bytes: int
+    suggested_words: int
+    thorough_suggested_words: int
 
 
 @cache
