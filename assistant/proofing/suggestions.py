@@ -12,18 +12,20 @@ which finds every word within one edit and most within two.
 Words are compared without case or accents ("developement" is one edit from
 "développement"), then ranked by that distance, the distance with accents, how common the
 word is (wordfreq's Zipf scale) and alphabetically, so the order never depends on the clock
-or on the order the index was built in. The index is kept on disk in the data folder
-(`cache/`), keyed on the dictionary files, and rebuilt when they change.
+or on the order the index was built in. The index is a SQLite file in the data folder
+(`cache/`), named after the dictionary files' version: built once (a few seconds), then read
+from disk by the app and its workers alike, without holding it in each one's memory.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import marshal
 import os
+import sqlite3
 import threading
 import unicodedata
+from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,7 +36,7 @@ from .wordforms import word_forms
 PREFIX = 7  # SymSpell's prefix length: longer words are indexed by their first letters
 MAX_EDITS = 2
 ELISIONS = ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu")
-FORMAT = 1  # bump when the saved layout changes
+FORMAT = 2  # bump when the saved layout changes
 log = logging.getLogger(__name__)
 
 
@@ -54,15 +56,19 @@ def _deletes(text: str, depth: int) -> set[str]:
 
 
 class SuggestionIndex:
-    """Folded word -> its spellings, and each delete of a folded prefix -> the folded words."""
+    """Each delete of a folded prefix -> the folded words, and folded word -> its spellings
+    (only those that differ from it), in a SQLite file: looked up on disk through the page
+    cache the app and its workers share, instead of 130-270 MB of dictionaries in each."""
 
-    def __init__(
-        self, lang: str, spellings: dict[str, list[str]], deletes: dict[str, list[str]]
-    ) -> None:
-        self.lang, self.spellings, self.deletes = lang, spellings, deletes
+    def __init__(self, lang: str, path: Path | str) -> None:
+        self.lang = lang
+        uri = f"file:{path}?mode=ro" if path != ":memory:" else path
+        self._db = sqlite3.connect(uri, uri=path != ":memory:", check_same_thread=False)
+        self._lock = threading.Lock()
 
-    @classmethod
-    def of_words(cls, words: set[str], lang: str) -> SuggestionIndex:
+    @staticmethod
+    def write(words: set[str], lang: str, db: sqlite3.Connection) -> None:
+        """Fill `db` with the index of `words`."""
         spellings: dict[str, list[str]] = {}
         for word in sorted(words):
             if lang == "fr" and "'" in word:
@@ -72,7 +78,18 @@ class SuggestionIndex:
         for folded in spellings:
             for key in _deletes(folded[:PREFIX], 1):
                 deletes.setdefault(key, []).append(folded)
-        return cls(lang, spellings, deletes)
+        db.execute("CREATE TABLE deletes (key TEXT PRIMARY KEY, words TEXT) WITHOUT ROWID")
+        db.execute("CREATE TABLE spellings (folded TEXT PRIMARY KEY, words TEXT) WITHOUT ROWID")
+        db.executemany("INSERT INTO deletes VALUES (?, ?)", _joined(deletes))
+        own = {k: v for k, v in spellings.items() if v != [k]}
+        db.executemany("INSERT INTO spellings VALUES (?, ?)", _joined(own))
+        db.commit()
+
+    def _rows(self, table: str, column: str, keys: list[str]) -> dict[str, list[str]]:
+        marks = ",".join("?" * len(keys))
+        query = f"SELECT {column}, words FROM {table} WHERE {column} IN ({marks})"
+        with self._lock:
+            return {k: v.split("\n") for k, v in self._db.execute(query, keys)}
 
     def lookup(self, word: str, count: int = 6) -> list[str]:
         """The `count` nearest words of the dictionary, best first; [] when none is within
@@ -81,24 +98,30 @@ class SuggestionIndex:
         if tail != word:
             return [head + w for w in self.lookup(tail, count)]
         folded = fold(word)
-        near: set[str] = set()
-        for key in _deletes(folded[:PREFIX], MAX_EDITS):
-            near.update(self.deletes.get(key, ()))
-        lower = word.lower()
-        ranked = []
+        keys = sorted(_deletes(folded[:PREFIX], MAX_EDITS))
+        near = {w for words in self._rows("deletes", "key", keys).values() for w in words}
+        close = {}
         for candidate in near:
             if abs(len(candidate) - len(folded)) > MAX_EDITS:
                 continue
             edits = OSA.distance(folded, candidate, score_cutoff=MAX_EDITS)
-            if edits > MAX_EDITS:
-                continue
-            for spelling in self.spellings[candidate]:
+            if edits <= MAX_EDITS:
+                close[candidate] = edits
+        spelled = self._rows("spellings", "folded", sorted(close)) if close else {}
+        lower = word.lower()
+        ranked = []
+        for candidate, edits in close.items():
+            for spelling in spelled.get(candidate, [candidate]):
                 if spelling == word:
                     continue
                 exact = OSA.distance(lower, spelling.lower())
                 ranked.append((edits, exact, -_frequency(spelling, self.lang), spelling))
         ranked.sort()
-        return [_same_case(word, r[-1]) for r in ranked[: count * 2]][:count]
+        return [_same_case(word, r[-1]) for r in ranked[:count]]
+
+
+def _joined(table: dict[str, list[str]]):
+    return ((key, "\n".join(words)) for key, words in table.items())
 
 
 def _elision(word: str, lang: str) -> tuple[str, str]:
@@ -145,24 +168,27 @@ def index_for(aff: Path, dic: Path, lang: str, cache_dir: Path | None) -> Sugges
 
 
 def _load_or_build(aff: Path, dic: Path, lang: str, cache_dir: Path | None) -> SuggestionIndex:
-    saved = (
-        cache_dir / f"suggest-{lang}-{dic.stem}-{_stamp(aff, dic)}.marshal" if cache_dir else None
-    )
+    """The index file for these dictionary files, built first when it is not there yet; in
+    memory when the data folder cannot be written."""
+    name = f"suggest-{lang}-{dic.stem}-{_stamp(aff, dic)}.sqlite"
+    saved = cache_dir / name if cache_dir else None
     if saved is not None and saved.is_file():
-        try:
-            spellings, deletes = marshal.loads(saved.read_bytes())
-            return SuggestionIndex(lang, spellings, deletes)
-        except (OSError, EOFError, ValueError, TypeError) as exc:
-            log.warning("suggestion index %s unreadable (%s): rebuilt", saved, exc)
-    index = SuggestionIndex.of_words(word_forms(aff, dic), lang)
+        return SuggestionIndex(lang, saved)
+    words = word_forms(aff, dic)
     if saved is not None:
+        partial = saved.with_name(f"{saved.name}.{os.getpid()}.tmp")
         try:
             saved.parent.mkdir(parents=True, exist_ok=True)
-            partial = saved.with_name(f"{saved.name}.{os.getpid()}.tmp")
-            partial.write_bytes(marshal.dumps((index.spellings, index.deletes)))
+            partial.unlink(missing_ok=True)
+            with closing(sqlite3.connect(partial)) as db:
+                SuggestionIndex.write(words, lang, db)
             partial.replace(saved)
-        except OSError as exc:
-            log.warning("suggestion index not saved to %s (%s)", saved, exc)
+            return SuggestionIndex(lang, saved)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("suggestion index not saved to %s (%s): kept in memory", saved, exc)
+            partial.unlink(missing_ok=True)
+    index = SuggestionIndex(lang, ":memory:")
+    SuggestionIndex.write(words, lang, index._db)
     return index
 
 
