@@ -161,8 +161,10 @@ def _silent_server() -> tuple[int, threading.Event, dict]:
 
 
 def test_down_server_yields_error_variants_with_reason(monkeypatch):
-    use_env(monkeypatch, ASSISTANT_TIMEOUT="3")
-    provider = OpenAIProvider(_openai_settings("http://127.0.0.1:9/v1", timeout=3))
+    # a refused connection answers at once: the timeout is generous so that a busy machine
+    # still reports the server as unreachable, not as slow
+    use_env(monkeypatch, ASSISTANT_TIMEOUT="120")
+    provider = OpenAIProvider(_openai_settings("http://127.0.0.1:9/v1", timeout=120))
     variants = draft_all(DraftRequest("Promo d'hiver.", lemoine(), ["x", "linkedin"]), provider)
     assert [v.status for v in variants] == ["error", "error"]
     assert all("unreachable" in v.error or "Connection" in v.error for v in variants)
