@@ -25,6 +25,8 @@ bench:
 	.venv/bin/python benchmarks/proofing_engines.py
 	.venv/bin/python benchmarks/proofing_bench.py
 	.venv/bin/python benchmarks/facts.py
+	.venv/bin/python benchmarks/suggestions.py
+	.venv/bin/python benchmarks/bounds.py
 	.venv/bin/python benchmarks/startup.py
 	.venv/bin/python benchmarks/replies.py
 	.venv/bin/python benchmarks/replies_bench.py

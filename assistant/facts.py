@@ -53,6 +53,8 @@ class Fact:
     key: tuple
     numbers: frozenset = field(default_factory=frozenset, compare=False)
     implied: bool = False  # a day inside a range of the brief: may appear, never missing
+    ordinal: bool = field(default=False, compare=False)  # "1re", "3rd", "première", "third"
+    word: bool = field(default=False, compare=False)  # an ordinal word: see `_ordinal_words`
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class _Tables:
     time_words: dict[str, str]
     currency_of: dict[str, str]
     unit_of: dict[str, str]
+    ordinal_of: dict[str, int]
 
 
 @cache
@@ -126,7 +129,13 @@ def _tables(lang: str) -> _Tables:
     words = _alternation(w for w in currency_of if w.isalpha())
     cur = rf"(?:{symbols}|\b(?:{words})\b)"
     percent = _alternation(data["percent_words"])
-    ordinal = r"(?:er|ère|re|e|ème|eme|st|nd|rd|th)?"
+    ordinal_of = {
+        w.lower(): int(n)
+        for lg in ("fr", "en")
+        for n, ws in data["ordinal_words"][lg].items()
+        for w in ws
+    }
+    ordinal = rf"(?:{_alternation(data['ordinal_suffixes'])})?"
     flags = re.IGNORECASE
     counting = [w for w in data["number_words"][lang] if w not in ("et", "and")]
     patterns = {
@@ -192,6 +201,7 @@ def _tables(lang: str) -> _Tables:
         "percent": re.compile(rf"(?<![\w.,])({NUM})\s?(?:{percent})(?!\w)", flags),
         "unit": re.compile(rf"(?<![\w.,])({NUM})\s?({_alternation(unit_of)})(?![\w'’])"),
         "number": re.compile(rf"(?<![\w.,/]){NUM}{ordinal}(?![\w/])"),
+        "ordinal_word": re.compile(rf"(?<![\w-])(?:{_alternation(ordinal_of)})(?![\w-])", flags),
         "number_words": re.compile(
             rf"\b(?:{_alternation(counting)})(?:(?:[\s-]+(?:et|and))?[\s-]+"
             rf"(?:{_alternation(counting)}))*\b",
@@ -201,7 +211,9 @@ def _tables(lang: str) -> _Tables:
             rf"\s*(?:{percent}|{cur}|\b(?:{_alternation(unit_of)})\b)", flags
         ),
     }
-    return _Tables(month_of, weekday_of, patterns, relative, time_words, currency_of, unit_of)
+    return _Tables(
+        month_of, weekday_of, patterns, relative, time_words, currency_of, unit_of, ordinal_of
+    )
 
 
 def amount(text: str) -> str:
@@ -228,13 +240,12 @@ class _Reader:
         self.work = self.text
         self.facts: list[Fact] = []
 
-    def add(self, kind: str, start: int, end: int, key: tuple, numbers=()) -> None:
+    def add(self, kind: str, start: int, end: int, key: tuple, numbers=(), **flags: bool) -> None:
         begin, stop = self.origin[start], self.origin[end]
         while stop > begin and self.source[stop - 1].isspace():
             stop -= 1
-        self.facts.append(
-            Fact(kind, self.source[begin:stop], begin, key, frozenset(str(n) for n in numbers))
-        )
+        numbers = frozenset(str(n) for n in numbers)
+        self.facts.append(Fact(kind, self.source[begin:stop], begin, key, numbers, **flags))
         self.mask(start, end)
 
     def mask(self, start: int, end: int) -> None:
@@ -289,6 +300,7 @@ def _facts(text: str, lang: str) -> tuple[Fact, ...]:
         _units,
         _bare_codes,
         _numbers,
+        _ordinal_words,
     ):
         read(reader)
     return tuple(sorted(reader.facts, key=lambda f: f.offset))
@@ -503,7 +515,17 @@ def _numbers(r: _Reader) -> None:
             r.mask(*m.span())
             continue
         value = amount(digits)
-        r.add("number", *m.span(), ("number", value, ""), (value,))
+        ordinal = len(m.group(0)) > len(digits)
+        r.add("number", *m.span(), ("number", value, ""), (value,), ordinal=ordinal)
+
+
+def _ordinal_words(r: _Reader) -> None:
+    """ "première", "third": the same number as "1re", "3rd". Read as a fact that only counts
+    next to the other side's ordinals: a word alone is never invented nor missing, since
+    "la première fois" or "wait a second" state no fact."""
+    for m in r.each("ordinal_word"):
+        value = str(r.tables.ordinal_of[m.group(0).lower()])
+        r.add("number", *m.span(), ("number", value, ""), (), ordinal=True, word=True)
 
 
 # --- comparison -----------------------------------------------------------------------------
@@ -571,22 +593,31 @@ def compare(brief: str, text: str, lang: str, allowed: Iterable[str] = ()) -> li
     covered |= {i for i, s in enumerate(source) if _covered_number(s, amounts)}
     open_facts = _open(source, covered)
     for f in inside:  # "15" of "du 14 au 16": kept, unless it stands for a range end that moved
-        partner = next((s for s in open_facts if s.kind == f.kind), None)
+        partner = next((s for s in open_facts if _pairs(f, s)), None)
         if partner is not None:
             open_facts.remove(partner)
             findings.append(_finding(f, partner.text, "changed"))
         else:
             findings.append(_finding(f, f.text, "kept"))
     for f in pending:
-        partner = next((s for s in open_facts if s.kind == f.kind), None)
+        partner = next((s for s in open_facts if _pairs(f, s)), None)
         if partner is not None:
             open_facts.remove(partner)
             findings.append(_finding(f, partner.text, "changed"))
-        else:
+        elif not f.word:
             findings.append(_finding(f, None, "invented"))
     for s in open_facts:
-        findings.append(FactFinding(s.kind, s.text, None, "missing"))
+        if not s.word:
+            findings.append(FactFinding(s.kind, s.text, None, "missing"))
     return findings
+
+
+def _pairs(f: Fact, s: Fact) -> bool:
+    """Whether the variant's `f` may be the brief's `s` changed: same kind, and an ordinal word
+    on either side pairs only with an ordinal ("2e" → "troisième", not "2e" → "15 €")."""
+    if f.kind != s.kind:
+        return False
+    return not (f.word or s.word) or (f.ordinal and s.ordinal)
 
 
 def _with_known_codes(text: str, found: list[Fact], source: list[Fact]) -> list[Fact]:

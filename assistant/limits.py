@@ -46,6 +46,8 @@ class Limits(BaseModel):
     zip_entries: int
     downloads_kept: int
     upload_ceiling_bytes: int
+    suggested_words: int
+    thorough_suggested_words: int
 
 
 @cache

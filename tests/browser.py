@@ -6,6 +6,9 @@ from __future__ import annotations
 from .conftest import ROOT
 
 ARTIFACTS = ROOT / "artifacts" / "browser"
+# how long a browser test waits for a condition: a hang guard only, since `expect` and
+# `wait_for` return as soon as the condition holds; a busy machine must not fail a test
+WAIT_MS = 120_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -25,12 +28,24 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
 
 
+def _generous_expect() -> None:
+    """`expect(...)` without a timeout waits WAIT_MS, not Playwright's 5 s."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:  # browser tests are skipped without Playwright
+        return
+    expect.set_options(timeout=WAIT_MS)
+
+
+_generous_expect()
+
+
 def download(page, button: str, files: str, target):
     """Click an export button, wait for the file link it shows under `files`, and save what
     the browser downloads as `target` (the file a person gets)."""
     page.locator(button).click()
     link = page.locator(f"{files} a").first
-    link.wait_for(timeout=30_000)
+    link.wait_for(timeout=WAIT_MS)
     with page.expect_download() as download_info:
         link.click()
     download_info.value.save_as(target)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 from typer.testing import CliRunner
@@ -66,6 +65,47 @@ def test_reformatting_a_fact_is_never_a_change(brief, variant, lang):
     found = compare(brief, variant, lang)
     assert found, f"no fact read in {brief!r}"
     assert {f.status for f in found} == {"kept"}, found
+
+
+@pytest.mark.parametrize(
+    ("brief", "variant", "lang"),
+    [
+        ("la 1re édition du salon", "la première édition du salon", "fr"),
+        ("la première édition du salon", "la 1re édition du salon", "fr"),
+        ("notre 1ère boutique", "notre première boutique", "fr"),
+        ("le 2e étage", "le deuxième étage", "fr"),
+        ("la 2nde édition", "la seconde édition", "fr"),
+        ("le 10e anniversaire", "le dixième anniversaire", "fr"),
+        ("our 3rd store", "our third store", "en"),
+        ("the 2nd edition", "the second edition", "en"),
+        ("the tenth race", "the 10th race", "en"),
+    ],
+)
+def test_an_ordinal_in_digits_and_in_words_is_one_fact(brief, variant, lang):
+    found = compare(brief, variant, lang)
+    assert found, f"no fact read in {brief!r}"
+    assert {f.status for f in found} == {"kept"}, found
+    assert not fact_matches(brief, variant, lang)
+
+
+@pytest.mark.parametrize(
+    ("brief", "variant", "lang", "value", "changed_to"),
+    [
+        ("le 2e étage", "le 3e étage", "fr", "2e", "3e"),
+        ("la 1re édition", "la deuxième édition", "fr", "1re", "deuxième"),
+        ("our 3rd store", "our fourth store", "en", "3rd", "fourth"),
+    ],
+)
+def test_another_ordinal_is_a_changed_fact(brief, variant, lang, value, changed_to):
+    found = [(f.value, f.found, f.status) for f in compare(brief, variant, lang)]
+    assert found == [(value, changed_to, "changed")]
+
+
+def test_an_ordinal_word_alone_is_no_fact():
+    """ "la première fois" or "wait a second" state nothing the brief must keep."""
+    found = compare("Venez à 10 h.", "Pour la première fois, venez à 10 h.", "fr")
+    assert [(f.kind, f.found, f.status) for f in found] == [("time", "10 h", "kept")]
+    assert not fact_matches("Wait a second, the first drop is here.", "The drop is here.", "en")
 
 
 def test_the_costly_french_mistakes_are_each_reported():
@@ -176,21 +216,19 @@ def test_hostile_text_is_read_without_error_within_its_bound():
     assert len(brief.encode()) >= 10_000 and sum(c.isdigit() for c in brief) > 500
     posts = [brief, "🎉" * 3000, "1234567890" * 1000, "31/02 29/02/2027 00/13 32 décembre", ""]
     for post in posts:
-        for run in (compare, fact_matches):
-            started = time.perf_counter()
+        for run in (compare, fact_matches):  # its speed: benchmarks/bounds.py
             found = run(brief, post, "fr")
-            elapsed = time.perf_counter() - started
-            assert elapsed < 1.0, (post[:30], elapsed)  # one comparison of a 10 KB text
         assert all(m.rule_id.startswith("FACT_") for m in found)
     assert [f.key[1:4] for f in facts("le 31/02", "fr")] == [(None, 2, 31)]
 
 
-def test_a_post_comparison_costs_milliseconds():
+def test_a_post_comparison_reads_the_brief_once():
+    """The brief's facts are read once for all its variants (the cost of one comparison, in
+    milliseconds, is benchmarks/facts.py's figure)."""
+    from assistant import facts as module
+
     variant = BRIEF_FR.replace("15 %", "-15%").replace("de 10 h à 18 h", "10h-18h")
-    compare(BRIEF_FR, variant, "fr")
-    timings = []
+    module._facts.cache_clear()
     for i in range(50):
-        started = time.perf_counter()
         compare(BRIEF_FR, f"{variant} {i}", "fr")
-        timings.append(time.perf_counter() - started)
-    assert sorted(timings)[25] < 0.005
+    assert module._facts.cache_info().hits >= 49  # the brief, each time after the first

@@ -1,11 +1,10 @@
 """Fuzzing with Hypothesis: arbitrary Unicode up to 1 MB into `check`, `count` and the charter
 loader. Each call returns or raises an AssistantError (a message for the user), never another
-exception, and within its time bound."""
+exception. A hang is caught by the test's timeout; speed figures are in benchmarks/bounds.py."""
 
 from __future__ import annotations
 
 import contextlib
-import time
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -23,14 +22,11 @@ pytestmark = pytest.mark.slow
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
 FUZZ = settings(
     max_examples=25,
-    deadline=None,  # each call's bound is asserted below, with a clearer message
+    deadline=None,  # no clock: a loaded machine must not fail a fuzz example
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     phases=PHASES,
     database=None,
 )
-CHECK_BOUND_S = 10.0
-COUNT_BOUND_S = 10.0
-CHARTER_BOUND_S = 1.0
 
 # a short arbitrary piece repeated up to a megabyte: Hypothesis draws the piece and the size
 texts = st.builds(
@@ -41,24 +37,22 @@ texts = st.builds(
 ) | st.text(max_size=2000)
 
 
-def within(bound: float, call) -> None:
-    started = time.monotonic()
+def returns_or_refuses(call) -> None:
+    """The call returns, or raises an AssistantError; anything else fails the example."""
     with contextlib.suppress(AssistantError):
         call()
-    elapsed = time.monotonic() - started
-    assert elapsed < bound, f"{elapsed:.1f}s, bound {bound}s"
 
 
 @FUZZ
 @given(text=texts, lang=st.sampled_from(["fr", "en"]), network=st.sampled_from([None, "x"]))
 def test_check_never_raises_anything_but_a_user_error(text, lang, network):
-    within(CHECK_BOUND_S, lambda: check_text(text, lang, None, network))
+    returns_or_refuses(lambda: check_text(text, lang, None, network))
 
 
 @FUZZ
 @given(text=texts, network=st.sampled_from(platform_ids()))
 def test_count_never_raises_anything_but_a_user_error(text, network):
-    within(COUNT_BOUND_S, lambda: measure(text, network))
+    returns_or_refuses(lambda: measure(text, network))
 
 
 yaml_like = st.text(
@@ -80,4 +74,4 @@ def test_the_charter_loader_refuses_with_a_charter_error_only(tmp_path_factory, 
         path.write_bytes(body)
     else:
         path.write_text(body, encoding="utf-8", errors="surrogatepass")
-    within(CHARTER_BOUND_S, lambda: load_charter(path))
+    returns_or_refuses(lambda: load_charter(path))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import launch_chromium, shot
+from .browser import WAIT_MS, launch_chromium, shot
 from .exports import X_ACTIVITY_POSTS, write_x_activity
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -34,28 +34,28 @@ def test_upload_two_exports_read_the_heatmap_and_draft_a_fix(running_app):
         page.locator("#audit-files input[type=file]").set_input_files(
             [str(DATA / "x_legacy_small.csv"), str(DATA / "instagram_en.csv")]
         )
-        expect(page.locator("#audit-files")).to_contain_text("instagram_en", timeout=15_000)
+        expect(page.locator("#audit-files")).to_contain_text("instagram_en", timeout=WAIT_MS)
         page.locator("#audit-run").click()
         summary = page.locator("#audit-summary")
-        expect(summary).to_contain_text("7 posts audited", timeout=60_000)
+        expect(summary).to_contain_text("7 posts audited", timeout=WAIT_MS)
         expect(summary.locator("svg.audit-heatmap")).to_have_count(2)
         expect(summary.locator('svg[data-network="x"] rect')).to_have_count(7 * 24)
         expect(summary).to_contain_text("2.70 %")  # X: 135 engagements / 5,000 impressions
         findings = page.locator("#audit-findings")
-        expect(findings).to_contain_text("spelling", timeout=15_000)
+        expect(findings).to_contain_text("spelling", timeout=WAIT_MS)
         shot(page, "audit-1-results")
         page.locator("#audit-filter-kind input").click()
         page.get_by_role("option", name="spelling").click()
-        expect(findings).not_to_contain_text("Missing legal mention", timeout=15_000)
+        expect(findings).not_to_contain_text("Missing legal mention", timeout=WAIT_MS)
         findings.get_by_role("row").filter(has_text="Possible spelling mistake").first.click()
         expect(page.locator("#audit-selected textarea")).to_have_value(
             "This is a tset of our new waterproof jacket, try it & tell us "
             "https://trailforge.example/jacket",
-            timeout=15_000,
+            timeout=WAIT_MS,
         )
         page.locator("#audit-fix").click()
         brief = page.locator("#brief textarea")
-        expect(brief).to_be_visible(timeout=15_000)
+        expect(brief).to_be_visible(timeout=WAIT_MS)
         expect(brief).to_have_value(
             "This is a tset of our new waterproof jacket, try it & tell us "
             "https://trailforge.example/jacket"
@@ -97,19 +97,19 @@ def test_recommended_slots_applied_to_a_campaign(running_app, tmp_path):
     with sync_playwright() as p:
         browser, page = _audit_tab(p, running_app, "fr-FR", "Bilan")
         page.locator("#audit-files input[type=file]").set_input_files(str(export))
-        expect(page.locator("#audit-files")).to_contain_text("tweets", timeout=15_000)
+        expect(page.locator("#audit-files")).to_contain_text("tweets", timeout=WAIT_MS)
         page.locator("#audit-run").click()
-        expect(page.locator("#audit-summary")).to_contain_text("x: lundi 09:00", timeout=60_000)
+        expect(page.locator("#audit-summary")).to_contain_text("x: lundi 09:00", timeout=WAIT_MS)
         page.locator("#audit-campaign input").click()
         expect(page.get_by_role("option")).to_have_count(1)
         page.get_by_role("option", name=f"{campaign.id} · Spring (trailforge)").click()
         page.locator("#audit-apply").click()
         applied = page.locator("#audit-applied")
-        expect(applied).to_contain_text("Déplacements prévus", timeout=15_000)
+        expect(applied).to_contain_text("Déplacements prévus", timeout=WAIT_MS)
         with store.session() as session:  # a preview moves nothing
             assert session.query(Brief).one().publish_at == planned
         page.locator("#audit-confirm").click()
-        expect(applied).to_contain_text("Calendrier mis à jour", timeout=15_000)
+        expect(applied).to_contain_text("Calendrier mis à jour", timeout=WAIT_MS)
         expect(applied).to_contain_text("→")
         shot(page, "audit-3-slots-applied")
         from zoneinfo import ZoneInfo
@@ -120,7 +120,7 @@ def test_recommended_slots_applied_to_a_campaign(running_app, tmp_path):
             assert (local.weekday(), local.hour) == (0, 9)
             assert brief.publish_at >= planned - timedelta(days=7)
         page.locator("#audit-undo").click()
-        expect(applied).to_contain_text("Déplacements annulés", timeout=15_000)
+        expect(applied).to_contain_text("Déplacements annulés", timeout=WAIT_MS)
         expect(page.locator("#audit-undo")).to_be_hidden()
         browser.close()
     with store.session() as session:
@@ -148,11 +148,11 @@ def test_french_reader_with_an_overlapping_copy_on_a_phone(running_app, tmp_path
         page.locator("#audit-brand input").click()
         page.get_by_role("option", name="trailforge").click()
         page.locator("#audit-files input[type=file]").set_input_files([str(export), str(copy)])
-        expect(page.locator("#audit-files")).to_contain_text("copie-export", timeout=15_000)
+        expect(page.locator("#audit-files")).to_contain_text("copie-export", timeout=WAIT_MS)
         page.locator("#audit-run").click()
         summary = page.locator("#audit-summary")
         expect(summary).to_contain_text(
-            f"{X_ACTIVITY_POSTS} publications auditées", timeout=120_000
+            f"{X_ACTIVITY_POSTS} publications auditées", timeout=WAIT_MS
         )
         expect(summary).to_contain_text("chacune est comptée une fois")
         expect(summary).to_contain_text("vue(s) par moins de 100 personnes")
@@ -165,7 +165,7 @@ def test_french_reader_with_an_overlapping_copy_on_a_phone(running_app, tmp_path
         darkest = summary.locator('svg.audit-heatmap rect[fill-opacity="1.0"]')
         assert darkest.count() <= 1
         findings = page.locator("#audit-findings")
-        expect(findings).to_be_visible(timeout=15_000)
+        expect(findings).to_be_visible(timeout=WAIT_MS)
         expect(findings).not_to_contain_text("warning")
         expect(findings).to_contain_text("avertissement")
         page.locator("#audit-filter-severity input").click()
@@ -201,14 +201,14 @@ def test_a_fix_opens_the_draft_under_the_audited_brands_zone(running_app):
         page.locator("#audit-files input[type=file]").set_input_files(
             str(DATA / "x_legacy_small.csv")
         )
-        expect(page.locator("#audit-files")).to_contain_text("x_legacy", timeout=15_000)
+        expect(page.locator("#audit-files")).to_contain_text("x_legacy", timeout=WAIT_MS)
         page.locator("#audit-run").click()
         findings = page.locator("#audit-findings")
-        expect(findings).to_contain_text("spelling", timeout=60_000)
+        expect(findings).to_contain_text("spelling", timeout=WAIT_MS)
         findings.get_by_role("row").filter(has_text="Possible spelling mistake").first.click()
         page.locator("#audit-fix").click()
-        expect(page.locator("#brief textarea")).to_be_visible(timeout=15_000)
-        expect(page.locator("#publish-at")).to_contain_text("Europe/London", timeout=15_000)
+        expect(page.locator("#brief textarea")).to_be_visible(timeout=WAIT_MS)
+        expect(page.locator("#publish-at")).to_contain_text("Europe/London", timeout=WAIT_MS)
         assert "Europe/Paris" in draft_zone  # the first brand's zone, before the fix
         shot(page, "audit-5-draft-zone")
         browser.close()

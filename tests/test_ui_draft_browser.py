@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .browser import launch_chromium, shot
+from .browser import WAIT_MS, launch_chromium, shot
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -64,7 +64,7 @@ def _page(browser, url: str, locale: str | None, width: int = 1366):
     page.alerts = []  # any dialog other than "leave the page?" means markup ran
     page.on("dialog", lambda d: (page.alerts.append(d.type), d.accept()))
     page.goto(url)
-    page.locator("#generate").wait_for(timeout=30_000)
+    page.locator("#generate").wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(800)  # the load event fills the form
     return page
 
@@ -82,7 +82,7 @@ def _generate(page, brief: str, *names: str, count: int | None = None) -> None:
     page.locator("#brief textarea").fill(brief)
     _networks(page, *names)
     page.locator("#generate").click()
-    expect(page.locator(".card")).to_have_count(count or len(names), timeout=30_000)
+    expect(page.locator(".card")).to_have_count(count or len(names), timeout=WAIT_MS)
 
 
 def _card(page, platform: str):
@@ -106,7 +106,7 @@ def test_edit_then_send_keeps_the_edit_and_visuals_follow(running_app, tmp_path,
         _generate(page, BRIEF, "X")
         expect(page.locator("#brief-length")).to_contain_text(f"{len(BRIEF)} {words['chars']}")
         x = _card(page, "x")
-        expect(x.locator(".visual img")).to_have_count(2, timeout=30_000)
+        expect(x.locator(".visual img")).to_have_count(2, timeout=WAIT_MS)
         expect(x.locator(".visual img").first).to_have_attribute("src", re.compile("/v1/"))
         assert WORDS[OTHER[locale]]["chars"] not in page.locator("#brief-length").inner_text()
         variant_id = _variant_id(page, "x")
@@ -114,9 +114,9 @@ def test_edit_then_send_keeps_the_edit_and_visuals_follow(running_app, tmp_path,
         box.fill("Nouveaux palets en boutique. " + box.input_value())
         page.evaluate(WATCH_UPDATING)  # the note may show for a blink only: record it
         x.locator("button.send").click()  # straight from the box: no Save first
-        expect(x.locator(".card .status")).to_contain_text(words["in_review"], timeout=15_000)
+        expect(x.locator(".card .status")).to_contain_text(words["in_review"], timeout=WAIT_MS)
         expect(x.locator(".visual img").first).to_have_attribute(
-            "src", re.compile("/v2/"), timeout=30_000
+            "src", re.compile("/v2/"), timeout=WAIT_MS
         )
         expect(x.locator(".visuals-updating")).to_have_count(0)
         assert words["updating"] in page.evaluate("window.updatingSeen").lower()
@@ -147,22 +147,22 @@ def test_a_save_from_another_browser_in_between_offers_a_choice(running_app, tmp
         theirs = _page(browser.new_context(locale="fr-FR"), running_app, None)
         other = _card(theirs, "linkedin")
         # same author: their work comes back
-        expect(other.locator(".card")).to_have_count(1, timeout=30_000)
+        expect(other.locator(".card")).to_have_count(1, timeout=WAIT_MS)
         other.locator(".edit textarea").fill("Leur version du texte.")
         other.locator("button.save").click()
-        expect(other.locator(".card .body")).to_contain_text("Leur version", timeout=15_000)
+        expect(other.locator(".card .body")).to_contain_text("Leur version", timeout=WAIT_MS)
 
         card = _card(mine, "linkedin")
         card.locator(".edit textarea").fill("Ma version du texte.")
         card.locator("button.save").click()
         conflict = card.locator(".conflict")
-        expect(conflict).to_be_visible(timeout=15_000)
+        expect(conflict).to_be_visible(timeout=WAIT_MS)
         expect(conflict.locator(".mine")).to_contain_text("Ma version du texte.")
         expect(conflict.locator(".theirs")).to_contain_text("Leur version du texte.")
         assert describe(_store(tmp_path), variant_id)["text"] == "Leur version du texte."
         shot(mine, "draft-conflict-fr-FR")
         card.locator("button.keep-mine").click()
-        expect(card.locator(".conflict")).to_have_count(0, timeout=15_000)
+        expect(card.locator(".conflict")).to_have_count(0, timeout=WAIT_MS)
         expect(card.locator(".card .body")).to_contain_text("Ma version du texte.")
         browser.close()
     assert describe(_store(tmp_path), variant_id)["text"] == "Ma version du texte."
@@ -181,7 +181,7 @@ def test_a_past_publication_time_is_refused_in_the_readers_language(running_app,
         page.locator("#brief textarea").fill(BRIEF)
         page.locator("#generate").click()
         toast = page.locator(".toast-body")
-        expect(toast).to_contain_text(WORDS[locale]["too_soon"], timeout=15_000)
+        expect(toast).to_contain_text(WORDS[locale]["too_soon"], timeout=WAIT_MS)
         expect(toast).to_contain_text("2020-01-01 10:00")
         assert WORDS[OTHER[locale]]["too_soon"] not in toast.inner_text()
         expect(page.locator(".card")).to_have_count(0)
@@ -210,7 +210,7 @@ def test_reload_restores_the_context_and_an_unsaved_edit(running_app, tmp_path):
         box.type(" Pas encore enregistré.")
         page.wait_for_timeout(500)
         page.reload()
-        expect(page.locator(".card")).to_have_count(2, timeout=30_000)
+        expect(page.locator(".card")).to_have_count(2, timeout=WAIT_MS)
         assert page.alerts == ["beforeunload"]  # leaving with an unsaved edit asked first
         expect(page.locator("#brief textarea")).to_have_value(BRIEF)
         expect(page.locator("#campaign-name textarea, #campaign-name input").first).to_have_value(
@@ -221,7 +221,7 @@ def test_reload_restores_the_context_and_an_unsaved_edit(running_app, tmp_path):
         checked = page.locator("#networks input:checked")
         expect(checked).to_have_count(2)
         expect(_card(page, "x").locator(".edit textarea")).to_have_value(
-            re.compile("Pas encore enregistré.$"), timeout=10_000
+            re.compile("Pas encore enregistré.$"), timeout=WAIT_MS
         )
         shot(page, "draft-restored-fr-FR")
         browser.close()
@@ -252,12 +252,12 @@ def test_a_truncated_variant_shows_the_cut_and_an_interrupted_brief_resumes(runn
         browser = launch_chromium(p)
         page = _page(browser, running_app, "en-US")
         x = _card(page, "x")
-        expect(x.locator(".status")).to_contain_text(WORDS["en-US"]["truncated"], timeout=30_000)
+        expect(x.locator(".status")).to_contain_text(WORDS["en-US"]["truncated"], timeout=WAIT_MS)
         expect(x.locator(".cut")).to_contain_text(WORDS["en-US"]["cut"])
         expect(x.locator(".cut")).to_contain_text("Commandez sur https://lemoine.example/noel")
         page.locator("#resume").click()
-        expect(page.locator(".card")).to_have_count(2, timeout=30_000)
-        expect(page.locator("#resume")).to_be_hidden(timeout=15_000)
+        expect(page.locator(".card")).to_have_count(2, timeout=WAIT_MS)
+        expect(page.locator("#resume")).to_be_hidden(timeout=WAIT_MS)
         shot(page, "draft-truncated-resumed-en-US")
         browser.close()
 
@@ -297,7 +297,7 @@ def test_phone_every_tab_in_reach_visuals_usable_mistakes_listed(running_app, lo
         _generate(page, BRIEF, "X")
         x = _card(page, "x")
         image = x.locator(".visual img").first
-        expect(image).to_be_visible(timeout=30_000)
+        expect(image).to_be_visible(timeout=WAIT_MS)
         card_width = x.locator(".card").bounding_box()["width"]
         assert image.bounding_box()["width"] >= 0.85 * card_width  # full width, not a thumbnail
         mistakes = x.locator(".mistakes li")
@@ -306,7 +306,7 @@ def test_phone_every_tab_in_reach_visuals_usable_mistakes_listed(running_app, lo
         box.fill("")
         box.focus()
         page.keyboard.insert_text("Nos offres sont limités en boutique.")  # as a paste does
-        expect(x.locator("mark.m-error", has_text="limités")).to_be_visible(timeout=10_000)
+        expect(x.locator("mark.m-error", has_text="limités")).to_be_visible(timeout=WAIT_MS)
         expect(x.locator(".card .body")).to_contain_text("en boutique")
         shot(page, f"draft-phone-{locale}")
         browser.close()
@@ -337,19 +337,19 @@ def test_a_changed_date_is_flagged_with_the_briefs_value_and_fixed_in_one_click(
         box = card.locator(".edit textarea")
         box.fill(box.input_value().replace("12 décembre", "13 décembre"))
         changed = card.locator(".card mark.m-error", has_text="13 décembre")
-        expect(changed).to_have_count(1, timeout=15_000)  # live, before any save
+        expect(changed).to_have_count(1, timeout=WAIT_MS)  # live, before any save
         assert "12 décembre" in changed.get_attribute("title")
         shot(page, "draft-fact-changed-live")
         card.get_by_role("button", name="Enregistrer et revérifier").click()
         fix = card.locator("button.fix", has_text="le 13 décembre → le 12 décembre")
-        expect(fix).to_have_count(1, timeout=30_000)
+        expect(fix).to_have_count(1, timeout=WAIT_MS)
         saved = describe(_store(tmp_path), variant_id)
         assert "13 décembre" in saved["text"]
         blocking = [m["rule"]["id"] for m in errors_of(saved["matches"])]
         assert "FACT_CHANGED" in blocking  # approval without an override is refused
         fix.click()
         expect(card.locator(".card mark.m-error", has_text="13 décembre")).to_have_count(
-            0, timeout=15_000
+            0, timeout=WAIT_MS
         )
         shot(page, "draft-fact-fixed")
         browser.close()
@@ -372,20 +372,20 @@ def test_a_reviewers_decision_reaches_the_writers_open_draft_tab(running_app, tm
         _generate(page, BRIEF, "LinkedIn")
         card = _card(page, "linkedin")
         card.locator("button.send").click()
-        expect(card.locator(".card .status")).to_contain_text("en relecture", timeout=15_000)
+        expect(card.locator(".card .status")).to_contain_text("en relecture", timeout=WAIT_MS)
         variant_id = _variant_id(page, "linkedin")
         store = _store(tmp_path)
         page.wait_for_timeout(7_000)  # one poll sees the card as drawn
         note = "Ajoutez le prix <b>svp</b>"
         request_changes(store, variant_id, Actor("bob", "reviewer"), note)
         news = page.locator("#review-news")
-        expect(news).to_contain_text("modifications demandées", timeout=20_000)
+        expect(news).to_contain_text("modifications demandées", timeout=WAIT_MS)
         expect(news).to_contain_text(note)  # shown as text, markup included
         assert news.locator("q b").count() == 0
         shot(page, "draft-review-news")
         page.locator("#review-news-redraw").click()
         expect(card.locator(".card .status")).to_contain_text(
-            "modifications demandées", timeout=15_000
+            "modifications demandées", timeout=WAIT_MS
         )
         browser.close()
     assert describe(store, variant_id)["status"] == "changes_requested"

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.ui.i18n import table
 
-from .browser import launch_chromium, shot
+from .browser import WAIT_MS, launch_chromium, shot
 from .test_ui_review_browser import CLEAN_FR, PHONE, WIDE, Seed, open_page, queue_row
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -80,17 +80,17 @@ def test_every_tab_speaks_one_language(running_app, tmp_path, viewport):
                 tabs.filter(has_text=name).first.click()
                 if name in ("Relire", "Review"):
                     row = queue_row(page, "palets au beurre")
-                    expect(row).to_be_visible(timeout=15_000)
+                    expect(row).to_be_visible(timeout=WAIT_MS)
                     row.click()
-                    expect(page.locator("#review-card .card")).to_be_visible(timeout=10_000)
+                    expect(page.locator("#review-card .card")).to_be_visible(timeout=WAIT_MS)
                     if width < 500:  # the queue shows the text on a phone, inside the screen
                         cell = row.get_by_role("gridcell").filter(has_text="palets au beurre")
                         box = cell.first.bounding_box()
                         assert box and box["x"] >= 0 and box["x"] + 40 <= width
                 if name in ("Campagne", "Campaign"):
-                    expect(page.locator("#calendar")).to_contain_text("10:00", timeout=15_000)
+                    expect(page.locator("#calendar")).to_contain_text("10:00", timeout=WAIT_MS)
                 if name in ("Charte", "Brand"):
-                    expect(page.locator("#charter")).not_to_be_empty(timeout=15_000)
+                    expect(page.locator("#charter")).not_to_be_empty(timeout=WAIT_MS)
                 page.wait_for_timeout(500)
                 text = visible_text(page)
                 assert "[object Object]" not in text, f"{locale} {name}"

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from .browser import launch_chromium, shot
+from .browser import WAIT_MS, launch_chromium, shot
 from .conftest import ROOT, free_port, serving
 from .test_ui_review_browser import WIDE, Seed, open_page, show_tab, visible_toasts
 
@@ -80,17 +80,17 @@ def test_reviewer_adds_a_flagged_word_to_the_brand_lexicon(app_with_brands, tmp_
         page.locator("#review-role input").click()
         page.get_by_role("option", name="auteur", exact=True).click()
         _open_variant(page, flagged)
-        expect(mistakes).to_contain_text("Kerbriz", timeout=15_000)
-        expect(page.locator("#lexicon-add")).to_be_hidden(timeout=10_000)
+        expect(mistakes).to_contain_text("Kerbriz", timeout=WAIT_MS)
+        expect(page.locator("#lexicon-add")).to_be_hidden(timeout=WAIT_MS)
         assert charter_file.read_text(encoding="utf-8") == before
 
         # a reviewer adds it: the match leaves the card, the file gains the word
         page.locator("#review-role input").click()
         page.get_by_role("option", name="relecteur", exact=True).click()
-        expect(page.locator("#lexicon-word input")).to_have_value("Kerbriz", timeout=10_000)
+        expect(page.locator("#lexicon-word input")).to_have_value("Kerbriz", timeout=WAIT_MS)
         page.locator("#lexicon-add").click()
-        expect(visible_toasts(page).last).to_contain_text("lexique de", timeout=10_000)
-        expect(mistakes.filter(has_text="Kerbriz")).to_have_count(0, timeout=10_000)
+        expect(visible_toasts(page).last).to_contain_text("lexique de", timeout=WAIT_MS)
+        expect(mistakes.filter(has_text="Kerbriz")).to_have_count(0, timeout=WAIT_MS)
         expect(page.locator("#review-card .card")).to_contain_text("Kerbriz")
         shot(page, "review-lexicon-fr-1366")
         browser.close()
@@ -108,7 +108,7 @@ def _logged_in_draft_page(browser, url: str, name: str, password: str):
     page.locator("input[type=text], input:not([type])").first.fill(name)
     page.locator("input[type=password]").fill(password)
     page.get_by_role("button", name=re.compile("login|connexion", re.I)).click()
-    page.locator("#generate").wait_for(timeout=30_000)
+    page.locator("#generate").wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(800)  # the load event fills the form
     return page
 
@@ -123,7 +123,7 @@ def _draft(page, brief: str, network: str) -> None:
         label = boxes.nth(i)
         label.locator("input").set_checked(label.inner_text().strip() == network)
     page.locator("#generate").click()
-    expect(page.locator(".card")).to_have_count(1, timeout=30_000)
+    expect(page.locator(".card")).to_have_count(1, timeout=WAIT_MS)
 
 
 def test_a_logged_in_reviewer_adds_a_word_from_a_draft_card(app_with_logins):
@@ -134,17 +134,17 @@ def test_a_logged_in_reviewer_adds_a_word_from_a_draft_card(app_with_logins):
         browser = launch_chromium(p)
         author = _logged_in_draft_page(browser, url, "alice", "pw-alice")
         _draft(author, FLAGGED, "LinkedIn")
-        expect(author.locator(".card .mistakes")).to_contain_text("Kerbriz", timeout=15_000)
+        expect(author.locator(".card .mistakes")).to_contain_text("Kerbriz", timeout=WAIT_MS)
         expect(author.locator("button.lexicon-add")).to_have_count(0)  # an author never sees it
 
         page = _logged_in_draft_page(browser, url, "rita", "pw-rita")
         _draft(page, FLAGGED, "X")
         mistakes = page.locator(".card .mistakes")
-        expect(mistakes).to_contain_text("Kerbriz", timeout=15_000)
+        expect(mistakes).to_contain_text("Kerbriz", timeout=WAIT_MS)
         page.locator("button.lexicon-add", has_text="Kerbriz").click()
-        expect(visible_toasts(page).last).to_contain_text("lexique de", timeout=10_000)
+        expect(visible_toasts(page).last).to_contain_text("lexique de", timeout=WAIT_MS)
         expect(page.locator(".card .mistakes li", has_text="Kerbriz")).to_have_count(
-            0, timeout=15_000
+            0, timeout=WAIT_MS
         )
         expect(page.locator("button.lexicon-add", has_text="Kerbriz")).to_have_count(0)
         shot(page, "draft-lexicon-fr-1366")

@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from .browser import download, launch_chromium, shot
+from .browser import WAIT_MS, download, launch_chromium, shot
 from .conftest import ROOT
 from .test_ui_review_browser import PHONE, WIDE, open_page, show_tab
 
@@ -21,6 +21,10 @@ CRISIS = "Mon fils a fait une réaction allergique après vos palets, on a fini 
 QUESTION = "Bonjour, vous livrez à l'étranger ? Je suis à Genève"
 COMPLAINT = "Colis arrivé avec la moitié des palets en miettes, très déçue"
 FAQ_ANSWER = "Nous livrons en France, en Belgique, en Suisse et au Luxembourg"
+
+# what the browser keeps of the Replies work (gr.BrowserState "assistant-replies-work"): a
+# reload waits until a change has been written there
+KEPT_WORK_JS = "() => localStorage.getItem('assistant-replies-work')"
 
 
 def comments_csv(tmp_path):
@@ -59,7 +63,7 @@ def test_inbox_triage_reply_second_approver_export(running_app, tmp_path):
         page.locator("#replies-file input[type=file]").set_input_files(str(comments_csv(tmp_path)))
         page.locator("#replies-import").click()
         outcome = page.locator("#replies-outcome")
-        expect(outcome).to_contain_text("30 commentaire(s) importé(s)", timeout=30_000)
+        expect(outcome).to_contain_text("30 commentaire(s) importé(s)", timeout=WAIT_MS)
         first = page.locator("#replies-inbox").get_by_role("row").nth(1)  # under the header
         expect(first).to_contain_text("réaction allergique")
         expect(first).to_contain_text("crise")
@@ -67,32 +71,32 @@ def test_inbox_triage_reply_second_approver_export(running_app, tmp_path):
 
         row(page, "Genève").click()
         expect(page.locator("#replies-thread .thread-text")).to_contain_text(
-            "Genève", timeout=10_000
+            "Genève", timeout=WAIT_MS
         )
         page.locator("#replies-draft").click()
         expect(page.locator("#reply-warm textarea")).to_have_value(
-            re.compile(FAQ_ANSWER), timeout=15_000
+            re.compile(FAQ_ANSWER), timeout=WAIT_MS
         )
         expect(page.locator("#reply-factual textarea")).to_have_value(re.compile(FAQ_ANSWER))
 
         page.locator("#replies-who input, #replies-who textarea").first.fill("anne")
         row(page, "en miettes").click()
         expect(page.locator("#replies-thread .thread-text")).to_contain_text(
-            "miettes", timeout=10_000
+            "miettes", timeout=WAIT_MS
         )
         expect(page.locator("#replies-thread")).to_contain_text("second approbateur")
         page.locator("#replies-draft").click()
         expect(page.locator("#reply-warm textarea")).to_have_value(
-            re.compile("désolés"), timeout=15_000
+            re.compile("désolés"), timeout=WAIT_MS
         )
         page.locator("#replies-approve").click()
         expect(page.locator("#replies-outcome .outcome-refused")).to_contain_text(
-            "anne a écrit cette réponse", timeout=10_000
+            "anne a écrit cette réponse", timeout=WAIT_MS
         )
         page.locator("#replies-who input, #replies-who textarea").first.fill("bob")
         page.locator("#replies-approve").click()
         expect(page.locator("#replies-outcome .outcome-done")).to_contain_text(
-            "approuvée", timeout=10_000
+            "approuvée", timeout=WAIT_MS
         )
         expect(row(page, "en miettes")).to_contain_text("approuvé")
         shot(page, "replies-approved-fr-1366")
@@ -102,7 +106,7 @@ def test_inbox_triage_reply_second_approver_export(running_app, tmp_path):
         page.locator("#replies-hide-confirm input").check()
         page.locator("#replies-hide").click()
         expect(page.locator("#replies-outcome .outcome-done")).to_contain_text(
-            "masqué", timeout=10_000
+            "masqué", timeout=WAIT_MS
         )
         expect(page.locator("#replies-inbox")).not_to_contain_text("Gagnez")
 
@@ -110,7 +114,7 @@ def test_inbox_triage_reply_second_approver_export(running_app, tmp_path):
 
         english = open_page(browser, running_app, "en-US", WIDE)
         show_tab(english, "Replies")
-        expect(english.locator("#replies-inbox thead")).to_contain_text("Intent", timeout=15_000)
+        expect(english.locator("#replies-inbox thead")).to_contain_text("Intent", timeout=WAIT_MS)
         expect(english.locator("#replies-inbox").get_by_role("row").nth(1)).to_contain_text(
             "crisis"
         )
@@ -163,7 +167,7 @@ def test_the_reviewer_approves_the_text_on_screen_and_work_survives_a_reload(run
         browser = launch_chromium(p)
         alex = open_page(browser, running_app, "fr-FR", WIDE)
         show_tab(alex, "Répondre")
-        expect(row(alex, "en miettes")).to_be_visible(timeout=15_000)
+        expect(row(alex, "en miettes")).to_be_visible(timeout=WAIT_MS)
         assert alex.evaluate(OVERFLOW_JS, "#replies-inbox") <= 1
         assert alex.evaluate(TALLEST_HEADER_JS, "#replies-inbox") < 60
         alex.locator("#replies-who input, #replies-who textarea").first.fill("alex")
@@ -173,30 +177,35 @@ def test_the_reviewer_approves_the_text_on_screen_and_work_survives_a_reload(run
         assert alex.evaluate(OVERFLOW_JS, "#replies-inbox") <= 1
         alex.locator("#replies-draft").click()
         warm = alex.locator("#reply-warm textarea")
-        expect(warm).to_have_value(re.compile("désolés"), timeout=15_000)
+        expect(warm).to_have_value(re.compile("désolés"), timeout=WAIT_MS)
         warm.fill(warm.input_value() + " Nous vous rembourserons.")
         alex.locator("#reply-warm-use").click()
-        expect(alex.locator("#replies-outcome .outcome-done")).to_contain_text("v2", timeout=10_000)
+        expect(alex.locator("#replies-outcome .outcome-done")).to_contain_text(
+            "v2", timeout=WAIT_MS
+        )
         factual = alex.locator("#reply-factual textarea")
+        kept = alex.evaluate(KEPT_WORK_JS)
         factual.fill("Brouillon pas encore retenu")
-        alex.wait_for_timeout(1500)  # the browser keeps it after its change event
+        alex.wait_for_function(  # the browser keeps it after its change event, then reloads
+            f"(before) => ({KEPT_WORK_JS})() !== before", arg=kept, timeout=WAIT_MS
+        )
         alex.reload()
         expect(alex.locator("#replies-thread .thread-text")).to_contain_text(
-            "miettes", timeout=15_000
+            "miettes", timeout=WAIT_MS
         )
         expect(alex.locator("#reply-factual textarea")).to_have_value("Brouillon pas encore retenu")
         expect(alex.get_by_role("tab", name="Répondre")).to_have_attribute("aria-selected", "true")
         alex.locator("#replies-who input, #replies-who textarea").first.fill("alex")
         alex.locator("#replies-submit").click()
         expect(alex.locator("#replies-outcome .outcome-done")).to_contain_text(
-            "relecture", timeout=10_000
+            "relecture", timeout=WAIT_MS
         )
 
         rita = open_page(browser, running_app, "fr-FR", WIDE)
         show_tab(rita, "Répondre")
         row(rita, "en miettes").click()
         shown = rita.locator("#replies-thread .thread-reply")
-        expect(shown).to_contain_text("Nous vous rembourserons.", timeout=10_000)
+        expect(shown).to_contain_text("Nous vous rembourserons.", timeout=WAIT_MS)
         expect(shown).to_contain_text("v2, écrite par alex")
         expect(shown).to_contain_text("ne doit jamais promettre")
         shot(rita, "replies-review-v2-fr-1366")
@@ -205,13 +214,13 @@ def test_the_reviewer_approves_the_text_on_screen_and_work_survives_a_reload(run
         rita.locator("#replies-override input, #replies-override textarea").first.fill("vu")
         rita.locator("#replies-approve").click()
         expect(rita.locator("#replies-outcome .outcome-refused")).to_contain_text(
-            "vous avez vu la v2", timeout=10_000
+            "vous avez vu la v2", timeout=WAIT_MS
         )
         row(rita, "en miettes").click()
-        expect(shown).to_contain_text("écrivez-nous en privé", timeout=10_000)
+        expect(shown).to_contain_text("écrivez-nous en privé", timeout=WAIT_MS)
         rita.locator("#replies-approve").click()
         expect(rita.locator("#replies-outcome .outcome-done")).to_contain_text(
-            "approuvée", timeout=10_000
+            "approuvée", timeout=WAIT_MS
         )
 
         big = tmp_path / "upload" / "gros-fichier.csv"
@@ -221,13 +230,13 @@ def test_the_reviewer_approves_the_text_on_screen_and_work_survives_a_reload(run
         rita.wait_for_timeout(1000)
         rita.locator("#replies-import").click()
         refused = rita.locator("#replies-outcome .outcome-refused")
-        expect(refused).to_contain_text("gros-fichier.csv fait", timeout=30_000)
+        expect(refused).to_contain_text("gros-fichier.csv fait", timeout=WAIT_MS)
         expect(refused).not_to_contain_text("/tmp")
         expect(rita.locator(".toast-body")).not_to_contain_text("exceed")
 
         phone = open_page(browser, running_app, "en-US", PHONE)
         show_tab(phone, "Replies")
-        expect(row(phone, "en miettes")).to_be_visible(timeout=15_000)
+        expect(row(phone, "en miettes")).to_be_visible(timeout=WAIT_MS)
         assert phone.evaluate(OVERFLOW_JS, "#replies-inbox") <= 1
         row(phone, "Question 1").click()
         expect(phone.locator("#replies-thread .thread-text")).to_contain_text("Question 1")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .browser import launch_chromium, shot
+from .browser import WAIT_MS, launch_chromium, shot
 from .conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -96,7 +96,7 @@ def open_page(browser, url: str, locale: str, viewport: dict, requests: list | N
     if requests is not None:
         page.on("request", lambda r: requests.append(r.url))
     page.goto(url)
-    page.get_by_role("tab").first.wait_for(timeout=30_000)
+    page.get_by_role("tab").first.wait_for(timeout=WAIT_MS)
     return page
 
 
@@ -124,24 +124,24 @@ def test_live_queue_opens_on_click_and_refuses_with_one_toast(running_app, tmp_p
         browser = launch_chromium(p)
         page = open_page(browser, running_app, "fr-FR", WIDE)
         show_tab(page, "Relire")
-        expect(queue_row(page, "palets au beurre")).to_be_visible(timeout=15_000)
+        expect(queue_row(page, "palets au beurre")).to_be_visible(timeout=WAIT_MS)
         expect(page.locator("#review-queue")).to_contain_text("en relecture")
         expect(page.locator("#review-queue thead")).to_contain_text("Texte")
 
         # created elsewhere after the page opened: it shows up without pressing anything
         second = seed.variant("Les galettes de Pont-Aven reviennent cet hiver, sans mention.")
-        expect(queue_row(page, "galettes de Pont-Aven")).to_be_visible(timeout=15_000)
+        expect(queue_row(page, "galettes de Pont-Aven")).to_be_visible(timeout=WAIT_MS)
 
         queue_row(page, "palets au beurre").click()
         expect(page.locator("#review-card .card")).to_have_attribute(
-            "data-variant", str(first), timeout=10_000
+            "data-variant", str(first), timeout=WAIT_MS
         )
         expect(page.locator("#review-seen")).to_contain_text("Version 1 du texte")
         page.locator("#review-comment textarea").fill("à revoir")
         page.locator("#override-reason textarea").fill("motif")
         queue_row(page, "galettes de Pont-Aven").click()
         expect(page.locator("#review-card .card")).to_have_attribute(
-            "data-variant", str(second), timeout=10_000
+            "data-variant", str(second), timeout=WAIT_MS
         )
         expect(page.locator("#review-comment textarea")).to_have_value("")
         expect(page.locator("#override-reason textarea")).to_have_value("")
@@ -150,7 +150,7 @@ def test_live_queue_opens_on_click_and_refuses_with_one_toast(running_app, tmp_p
         # a live refresh keeps what the reviewer has open and what they typed
         page.locator("#review-comment textarea").fill("presque")
         seed.variant("Les kouign-amann sont de retour à Pont-Aven, sur lemoine.example")
-        expect(queue_row(page, "kouign-amann")).to_be_visible(timeout=15_000)
+        expect(queue_row(page, "kouign-amann")).to_be_visible(timeout=WAIT_MS)
         expect(page.locator("#review-card .card")).to_have_attribute("data-variant", str(second))
         expect(page.locator("#review-comment textarea")).to_have_value("presque")
 
@@ -158,7 +158,7 @@ def test_live_queue_opens_on_click_and_refuses_with_one_toast(running_app, tmp_p
         page.locator("#reviewer input, #reviewer textarea").first.fill("alice")
         page.locator("#approve").click()
         expect(page.locator("#review-outcome .outcome-refused")).to_contain_text(
-            "alice", timeout=10_000
+            "alice", timeout=WAIT_MS
         )
         expect(visible_toasts(page)).to_have_count(1)
         expect(page.locator(".error:visible", has_text=re.compile("^Error$"))).to_have_count(0)
@@ -182,7 +182,7 @@ def test_hostile_comment_and_override_reason_show_literally(running_app, tmp_pat
         browser = launch_chromium(p)
         page = open_page(browser, running_app, "en-US", WIDE, requests)
         show_tab(page, "Review")
-        expect(page.locator("#review-queue")).to_contain_text("in review", timeout=15_000)
+        expect(page.locator("#review-queue")).to_contain_text("in review", timeout=WAIT_MS)
         expect(page.locator("#review-queue thead")).to_contain_text("Text")
 
         queue_row(page, "sans mention").click()
@@ -192,7 +192,7 @@ def test_hostile_comment_and_override_reason_show_literally(running_app, tmp_pat
         page.locator("#override-reason textarea").fill(HOSTILE)
         page.locator("#override").click()
         expect(page.locator("#review-outcome .outcome-done")).to_contain_text(
-            "approved with an override", timeout=10_000
+            "approved with an override", timeout=WAIT_MS
         )
         history = page.locator("#review-history")
         expect(history).to_contain_text(HOSTILE)
@@ -204,7 +204,7 @@ def test_hostile_comment_and_override_reason_show_literally(running_app, tmp_pat
         page.locator("#review-comment textarea").fill(HOSTILE)
         page.locator("#request-changes").click()
         expect(page.locator("#review-outcome .outcome-done")).to_contain_text(
-            "Changes requested", timeout=10_000
+            "Changes requested", timeout=WAIT_MS
         )
         expect(history).to_contain_text(HOSTILE)
         for panel in ("#review-history", "#review-outcome", "#review-diff"):
@@ -239,19 +239,19 @@ def test_campaign_calendar_in_paris_time_export_then_confirmed_publish(running_a
         page = open_page(browser, running_app, "fr-FR", WIDE)
         show_tab(page, "Campagne")
         calendar = page.locator("#calendar")
-        expect(calendar).to_contain_text("approuvée", timeout=15_000)
+        expect(calendar).to_contain_text("approuvée", timeout=WAIT_MS)
         expect(calendar).to_contain_text("10:00")  # 10:00 in Paris, not 09:00 UTC
         expect(calendar).not_to_contain_text("09:00")
         expect(calendar).to_contain_text("Publication (Europe/Paris)")
 
         later = seed.variant("Les galettes reviennent à Pont-Aven, commandez sur lemoine.example")
-        expect(calendar).to_contain_text("galettes reviennent", timeout=15_000)  # live
+        expect(calendar).to_contain_text("galettes reviennent", timeout=WAIT_MS)  # live
 
         page.locator("#mark-published").click()
         expect(page.locator("#publish-confirm").first).to_contain_text("Marquer les 1 variante(s)")
         page.locator("#publish-yes").click()
         expect(page.locator("#publish-notes")).to_contain_text(
-            "1 variante(s) marquée(s) comme publiée(s)", timeout=10_000
+            "1 variante(s) marquée(s) comme publiée(s)", timeout=WAIT_MS
         )
         expect(calendar).to_contain_text("publiée")
         info = seed.describe(planned)
@@ -262,9 +262,9 @@ def test_campaign_calendar_in_paris_time_export_then_confirmed_publish(running_a
 
         exported = seed.variant("Palets et galettes en coffret, à commander sur lemoine.example")
         _approve(seed, exported)
-        expect(calendar).to_contain_text("coffret", timeout=15_000)
+        expect(calendar).to_contain_text("coffret", timeout=WAIT_MS)
         page.locator("#export").click()
-        expect(page.locator("#export-notes")).to_contain_text("Export prêt", timeout=20_000)
+        expect(page.locator("#export-notes")).to_contain_text("Export prêt", timeout=WAIT_MS)
         expect(page.locator("#export-files")).to_contain_text(".csv")
         if hasattr(export, "ExportResult"):  # the export no longer publishes anything
             assert seed.describe(exported)["status"] == "approved"
@@ -294,17 +294,17 @@ def test_charter_upload_checks_against_brand_folder(running_app, tmp_path):
             page = open_page(browser, running_app, locale, WIDE)
             show_tab(page, tab)
             expect(page.locator("#charter")).to_contain_text(
-                "Forbidden words" if locale == "en-US" else "Mots interdits", timeout=15_000
+                "Forbidden words" if locale == "en-US" else "Mots interdits", timeout=WAIT_MS
             )
             verdict = page.locator("#charter-verdict")
             for name in ("trailforge.yaml", "maison-lemoine.yaml"):
                 page.locator("#charter-upload input[type=file]").set_input_files(
                     str(ROOT / "brand_guides" / name)
                 )
-                expect(verdict).to_contain_text(valid, timeout=15_000)
+                expect(verdict).to_contain_text(valid, timeout=WAIT_MS)
                 expect(verdict).to_contain_text(name)
             page.locator("#charter-upload input[type=file]").set_input_files(str(broken))
-            expect(verdict).to_contain_text(refused, timeout=15_000)
+            expect(verdict).to_contain_text(refused, timeout=WAIT_MS)
             expect(verdict).to_contain_text("broken.yaml")
             expect(verdict).to_contain_text("visual.logo")
             assert "/tmp" not in verdict.inner_text()
@@ -332,7 +332,9 @@ def test_moved_text_is_shown_again_and_a_vanished_variant_is_reported(running_ap
         page = open_page(browser, running_app, "en-US", WIDE)
         show_tab(page, "Review")
         queue_row(page, "palets au beurre").click()
-        expect(page.locator("#review-seen")).to_contain_text("Text version 1 shown", timeout=15_000)
+        expect(page.locator("#review-seen")).to_contain_text(
+            "Text version 1 shown", timeout=WAIT_MS
+        )
 
         info = seed.describe(moving)
         edit(seed.store, moving, info["text"] + " Merci !", Actor("carol", "author"),
@@ -340,18 +342,18 @@ def test_moved_text_is_shown_again_and_a_vanished_variant_is_reported(running_ap
         page.locator("#override-reason textarea").fill("legal mention in the visual")
         page.locator("#override").click()
         outcome = page.locator("#review-outcome")
-        expect(outcome).to_contain_text("The text changed since you opened it", timeout=10_000)
+        expect(outcome).to_contain_text("The text changed since you opened it", timeout=WAIT_MS)
         expect(page.locator("#review-card .card")).to_contain_text("Merci !")
         expect(page.locator("#review-seen")).to_contain_text("Text version 2 shown")
         assert seed.describe(moving)["status"] == "in_review"
         shot(page, "review-text-moved-en-1366")
         page.locator("#override").click()  # the reviewer has now seen version 2
-        expect(outcome).to_contain_text("approved with an override", timeout=10_000)
+        expect(outcome).to_contain_text("approved with an override", timeout=WAIT_MS)
         assert seed.describe(moving)["status"] == "approved"
 
         queue_row(page, "galettes de Pont-Aven").click()
         expect(page.locator("#review-card .card")).to_have_attribute(
-            "data-variant", str(vanishing), timeout=10_000
+            "data-variant", str(vanishing), timeout=WAIT_MS
         )
         with seed.store.session() as session:  # deleted behind the reviewer's back
             for model in (AuditEvent, Comment, Version):
@@ -359,7 +361,7 @@ def test_moved_text_is_shown_again_and_a_vanished_variant_is_reported(running_ap
             session.execute(delete(VariantRow).where(VariantRow.id == vanishing))
             session.commit()
         page.locator("#approve").click()
-        expect(outcome).to_contain_text(f"Variant {vanishing} no longer exists", timeout=10_000)
+        expect(outcome).to_contain_text(f"Variant {vanishing} no longer exists", timeout=WAIT_MS)
         expect(queue_row(page, "galettes de Pont-Aven")).to_have_count(0)
         expect(visible_toasts(page).filter(has_text="Something went wrong")).to_have_count(0)
         shot(page, "review-vanished-en-1366")

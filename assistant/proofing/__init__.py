@@ -8,7 +8,6 @@ report's notices and the next one is used, so a dead server never means no proof
 from __future__ import annotations
 
 import threading
-import time
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -161,32 +160,36 @@ class Checker:
         return [m for m in found if not overlaps(m.offset, max(m.end, m.offset + 1), silent)]
 
     def _suggested(self, found: list[Match], lang: str) -> list[Match]:
-        """Suggestions for the first spelling mistakes only, within a time budget: one lookup
-        costs up to a quarter of a second on a gibberish word, and a text full of unknown
-        words must not take minutes. The others are flagged all the same."""
-        settings = proofing_settings()
-        budget, deadline = settings["suggested_words"], time.monotonic() + settings["suggest_s"]
-        result = []
+        """Suggestions for the spelling mistakes, bounded by count, never by the clock, so a
+        busy machine gives the same answer as an idle one: the index answers for the first
+        `suggested_words` mistakes (under a millisecond each), and the first
+        `thorough_suggested_words` also get the engines' own, slower lists. Past the bound,
+        mistakes are flagged all the same."""
+        bound = limits()
+        result, asked = [], 0
         for match in found:
             wanted = match.extra.get("type") == "spelling" and not match.replacements
-            if wanted and budget > 0 and time.monotonic() < deadline:
-                budget -= 1
-                match = self._with_suggestions(match, lang)
+            if wanted and asked < bound.suggested_words:
+                thorough = asked < bound.thorough_suggested_words
+                match = self._with_suggestions(match, lang, thorough)
+                asked += 1
             result.append(match)
         return result
 
-    def _with_suggestions(self, match: Match, lang: str) -> Match:
+    def _with_suggestions(self, match: Match, lang: str, thorough: bool = True) -> Match:
         """Spelling fixes, asked only for the errors that survived filtering. Hunspell's come
-        first: it ranks transpositions and missing letters better ('Frnace' -> 'France')."""
+        first: it ranks transpositions and missing letters better ('Frnace' -> 'France'); the
+        other engine (Grammalecte) is asked only when `thorough`."""
         if match.extra.get("type") != "spelling" or match.replacements:
             return match
         word = match.extra.get("word", "")
         suggestions: list[str] = []
-        for name in dict.fromkeys(("hunspell", match.source)):
+        names = ("hunspell", match.source) if thorough else ("hunspell",)
+        for name in dict.fromkeys(names):
             try:
                 engine = self.engines[name]
                 if name == "hunspell":
-                    found = engine.suggest(word, lang, match.extra.get("dialect"))
+                    found = engine.suggest(word, lang, match.extra.get("dialect"), thorough)
                 else:
                     found = engine.suggest(word, lang)
             except EngineUnavailable:
