@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import regex
 import yaml
 
-from . import abuse
+from . import abuse, safety
 from .charter import Charter
 from .community import INTENTS, BusinessHours
 from .language import detect
@@ -44,6 +44,7 @@ class Triage:
     priority: int
     due_at: datetime | None
     role: str | None = None  # who an escalated comment goes to
+    topic: str | None = None  # the safety topic found (assistant/safety.py), if any
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -125,6 +126,18 @@ def escalation_rule(plain: str, charter: Charter) -> str | None:
     return None
 
 
+def escalation_of(text: str, plain: str, charter: Charter) -> tuple[str | None, str | None]:
+    """The escalation of a comment and its safety topic: the first topic it raises
+    (`assistant/safety.py`, which no charter switches off) under the charter rule the topic
+    is routed to (the topic itself when not routed), else the first charter rule whose
+    keywords it holds."""
+    found = safety.findings(text, charter.community)
+    if found:
+        topic = found[0].topic
+        return charter.community.safety.routes.get(topic, topic), topic
+    return escalation_rule(safety.without_idioms(plain), charter), None
+
+
 def intent_scores(plain: str, language: str | None = None) -> dict[str, float]:
     """Each intent's weighted cue count; a praise cue right after a negator ("pas top",
     "not great") counts as a complaint. With the comment's language, the libraries' abuse
@@ -176,6 +189,9 @@ def choose_intent(scores: dict[str, float], sentiment_score: float) -> str:
     """The best-scored intent, ties broken by the data file's precedence; with no cue at
     all, the tone decides (praise, complaint, else a question to look at)."""
     order = rules()["precedence"]
+    for intent in rules()["always_first"]:  # praise never outweighs a crisis
+        if scores[intent] > 0:
+            return intent
     best = max(order, key=lambda i: (scores[i], -order.index(i)))
     if scores[best] > 0:
         return best
@@ -308,7 +324,7 @@ def triage(
     """Every label of one comment, offline."""
     lang = language or detect(text, charter.language)
     plain = normalise(text)
-    escalation = escalation_rule(plain, charter)
+    escalation, topic = escalation_of(text, plain, charter)
     rule = charter.community.rule(escalation)
     score = sentiment_score(text, lang)
     scores = intent_scores(plain, lang)
@@ -326,6 +342,7 @@ def triage(
         priority=priority_of(intent, escalation),
         due_at=due_at(created, intent, charter),
         role=rule.role if rule else None,
+        topic=topic,
     )
 
 
