@@ -90,9 +90,14 @@ class ImportResult:
     added: int = 0
     already: int = 0
     ids: list[int] = field(default_factory=list)
+    model_errors: list[str] = field(default_factory=list)  # comments the model gave no opinion on
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "read": self.read, "added": self.added, "already": self.already}
+        found = {"file": self.file, "read": self.read, "added": self.added, "already": self.already}
+        if self.model_errors:
+            found["model_failed"] = len(self.model_errors)
+            found["model_error"] = self.model_errors[0]
+        return found
 
 
 def _bad(
@@ -421,7 +426,9 @@ def import_comments(
     unique = {(c.network, c.external_id): c for c in comments}
     with store.session() as session:
         known = _known_ids(session, charter.slug, list(unique))
-        created = [_new_item(charter, c, provider) for key, c in unique.items() if key not in known]
+        made = [_new_item(charter, c, provider) for key, c in unique.items() if key not in known]
+        created = [item for item, _error in made]
+        result.model_errors = [error for _item, error in made if error]
         session.add_all(created)
         session.flush()
         for item in created:
@@ -453,13 +460,16 @@ def _known_ids(session: Any, brand: str, keys: list[tuple[str, str]]) -> set[tup
     return found
 
 
-def _new_item(charter: Charter, comment: Incoming, provider: Any = None) -> InboxItem:
+def _new_item(
+    charter: Charter, comment: Incoming, provider: Any = None
+) -> tuple[InboxItem, str | None]:
     """The row of a new comment: what the file gave and the labels, under the same names as
     the columns; the escalation's role is not stored (the charter names it again when shown)."""
     comment = replace(comment, created_at=comment.created_at or now())
     labels = triage_with_model(comment.text, charter, provider, comment.network, comment.created_at)
-    stored = {k: v for k, v in asdict(labels).items() if k != "role"}
-    return InboxItem(brand=charter.slug, **asdict(comment), **stored, status="new", corrected=[])
+    stored = {k: v for k, v in asdict(labels).items() if k not in ("role", "model_error")}
+    item = InboxItem(brand=charter.slug, **asdict(comment), **stored, status="new", corrected=[])
+    return item, labels.model_error
 
 
 def import_file(
@@ -626,7 +636,8 @@ def correct(store: Store, item_id: int, label: str, value: str | None, actor: st
 
 def _check_named(label: str, value: str | None, charter: Charter) -> None:
     names = {
-        "escalation": [r.name for r in charter.community.escalation],
+        "escalation": [r.name for r in charter.community.escalation]
+        + list(charter.community.safety_rules),
         "faq": [f.id for f in charter.community.faq],
     }.get(label)
     if names is not None and value and value not in names:

@@ -191,8 +191,8 @@ def lexicon() -> Lexicon:
     compiled.add("_neg", table["negators"])
     compiled.add("_unneg", table["unnegate"])
     compiled.add("_ask", table["question_starts"])
-    for name, entries in table["complaint_topics"].items():
-        compiled.add(f"_complaint_{name}", entries)
+    for name, spec in table["complaint_topics"].items():
+        compiled.add(f"_complaint_{name}", spec["words"])
     return compiled
 
 
@@ -323,13 +323,13 @@ def scan(
     return found
 
 
-def complaint_topic(text: str) -> str | None:
-    """What a complaint is about (delivery, damaged, price…), for bursts of complaints."""
+def complaint_topic(text: str) -> str:
+    """What a complaint is about (delivery, damaged, price…, else "other"), for bursts."""
     reading = read(text)
     for name in data()["complaint_topics"]:
         if reading.hits.get(f"_complaint_{name}"):
             return name
-    return None
+    return "other"
 
 
 # ---- a charter's additions ----------------------------------------------------------------

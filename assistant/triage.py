@@ -8,9 +8,10 @@ store), and a configured model can be asked instead (`triage_with_model`).
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -45,6 +46,7 @@ class Triage:
     due_at: datetime | None
     role: str | None = None  # who an escalated comment goes to
     topic: str | None = None  # the safety topic found (assistant/safety.py), if any
+    model_error: str | None = None  # why a configured model gave no second opinion
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -354,50 +356,90 @@ def triage_with_model(
     created: datetime | None = None,
     language: str | None = None,
 ) -> Triage:
-    """The offline labels, with the intent asked of a model when the rules found no crisis.
+    """The offline labels, with a model's second opinion when one is configured.
 
-    The charter's escalation rules always stand: a model may read a comment better, it may
-    not talk a crisis down. An answer that is not one of the intents keeps the rules' label.
-    """
+    The model may raise the priority (an intent more urgent than the rules' one) or add an
+    escalation (a crisis and one of the safety topics); it never lowers either: the rules'
+    escalation always stands, and a less urgent answer leaves the rules' labels. A model that
+    fails or answers something unreadable leaves the rules' labels too, and says so in
+    `model_error` (logged, and counted by the import)."""
     labels = triage(text, charter, created, language)
-    if provider is None or labels.escalation or labels.intent == "crisis":
+    if provider is None or labels.escalation:
         return labels
-    asked = _ask_intent(text, charter, provider, network)
-    if asked is None or asked == labels.intent:
-        return labels
-    score = sentiment_score(text, labels.language)
-    return Triage(
-        language=labels.language,
-        sentiment=sentiment_of(score, asked),
-        intent=asked,
-        escalation=None,
-        faq=None if asked in ("spam", "abuse") else labels.faq,
-        priority=priority_of(asked, None),
-        due_at=due_at(created, asked, charter),
-        role=None,
+    try:
+        asked, topic = _ask_intent(text, charter, provider, network)
+    except ModelTriageError as exc:
+        logging.getLogger(__name__).warning("model triage failed: %s", exc)
+        return replace(labels, model_error=str(exc))
+    if topic is not None:
+        escalation = charter.community.safety.routes.get(topic, topic)
+        rule = charter.community.rule(escalation)
+        asked = "crisis" if rule is not None and rule.crisis else labels.intent
+        return _relabelled(labels, text, charter, created, asked, escalation, topic)
+    if priority_of(asked, None) < labels.priority:
+        return _relabelled(labels, text, charter, created, asked, None, None)
+    return labels
+
+
+def _relabelled(
+    labels: Triage,
+    text: str,
+    charter: Charter,
+    created: datetime | None,
+    intent: str,
+    escalation: str | None,
+    topic: str | None,
+) -> Triage:
+    """The rules' labels with the model's more urgent intent (and escalation)."""
+    rule = charter.community.rule(escalation)
+    return replace(
+        labels,
+        sentiment=sentiment_of(sentiment_score(text, labels.language), intent),
+        intent=intent,
+        escalation=escalation,
+        faq=None if intent in ("spam", "abuse") else labels.faq,
+        priority=priority_of(intent, escalation),
+        due_at=due_at(created, intent, charter),
+        role=rule.role if rule else None,
+        topic=topic,
     )
 
 
-def _ask_intent(text: str, charter: Charter, provider: Any, network: str) -> str | None:
+class ModelTriageError(Exception):
+    """The model could not give an intent: it failed, timed out, or answered something else."""
+
+
+def _ask_intent(text: str, charter: Charter, provider: Any, network: str) -> tuple[str, str | None]:
+    """The model's intent for a comment and, for a crisis, the safety topic it names (None
+    when it names none). Raises ModelTriageError: a failure is reported, never swallowed."""
     import asyncio
-    import logging
 
     from .prompts import render
     from .settings import get_settings
 
+    topics = list(charter.community.safety_rules)
     system = render("system.j2", charter, language=charter.language, legal=[])
-    user = render("triage.j2", charter, network=network or "a social network", comment=text)
+    user = render(
+        "triage.j2",
+        charter,
+        network=network or "a social network",
+        comment=text,
+        topics=topics,
+    )
 
     async def ask() -> Any:
         return await asyncio.wait_for(provider.generate(system, user), get_settings().timeout)
 
     try:
-        answer = asyncio.run(ask()).text
-    except Exception as exc:  # the rules' labels stand; the failure is logged, not raised
-        logging.getLogger(__name__).warning("model triage failed: %s", exc)
-        return None
-    word = regex.sub(r"[^a-z]", "", answer.strip().lower().split()[0]) if answer.strip() else ""
-    return word if word in INTENTS else None
+        answer = asyncio.run(ask()).text or ""
+    except Exception as exc:  # reported to the caller, who keeps the rules' labels
+        raise ModelTriageError(f"{type(exc).__name__}: {exc}"[:300]) from exc
+    words = [regex.sub(r"[^a-z_-]", "", w) for w in answer.strip().lower().split()]
+    intent = words[0] if words else ""
+    if intent not in INTENTS:
+        raise ModelTriageError(f"the model answered {answer.strip()[:60]!r}, not an intent")
+    topic = next((w for w in words[1:] if w in topics), None)
+    return intent, topic if intent == "crisis" else None
 
 
 def time_left(due: datetime | None, at: datetime | None = None) -> timedelta | None:

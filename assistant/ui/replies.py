@@ -202,12 +202,20 @@ def checks_html(option: dict | None, lang: str) -> str:
 
 
 def option_outputs(options: list[dict], lang: str) -> list[Any]:
-    """The three option boxes and their checks; an escalated comment's note fills the first."""
+    """The three option boxes and their checks; an escalated comment's note fills the first
+    and the public reply boxes are hidden (nothing to send for a self-harm comment)."""
     values: list[Any] = []
+    note = bool(options) and options[0]["kind"] == "note"
     for index, style in enumerate(OPTIONS):
         option = options[index] if index < len(options) else None
         label = tr(f"rp_option_{option['option'] if option else style}", lang)
-        values.append(gr.update(value=option["text"] if option else "", label=label))
+        values.append(
+            gr.update(
+                value=option["text"] if option else "",
+                label=label,
+                visible=not (note and index > 0),
+            )
+        )
     values += [checks_html(options[i] if i < len(options) else None, lang) for i in range(3)]
     return values
 
