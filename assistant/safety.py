@@ -111,11 +111,22 @@ def _stemmers() -> tuple[Any, Any]:
     return snowballstemmer.stemmer("french"), snowballstemmer.stemmer("english")
 
 
+PARTICIPLE = regex.compile(r"e(e?s?)$")
+
+
 @lru_cache(maxsize=200_000)
 def stems(word: str) -> frozenset[tuple[str, str]]:
-    """A word's keys: its French and English Snowball stems, and itself."""
+    """A word's keys: its French and English Snowball stems, and itself. Words are read
+    without accents, which the French stemmer needs for participles ("embrasée" but
+    "embrasee"), so a final -e, -ee, -es, -ees is also stemmed as -é, -ée, -és, -ées."""
+    from .triage import normalise
+
     french, english = _stemmers()
-    return frozenset((("fr", french.stemWord(word)), ("en", english.stemWord(word)), ("=", word)))
+    keys = {("fr", french.stemWord(word)), ("en", english.stemWord(word)), ("=", word)}
+    accented = PARTICIPLE.sub(r"é\1", word)
+    if accented != word:
+        keys.add(("fr", normalise(french.stemWord(accented))))
+    return frozenset(keys)
 
 
 def _keys(word: str, exact: bool) -> frozenset[tuple[str, str]]:

@@ -181,7 +181,9 @@ def test_crisis_cues_outrank_any_amount_of_praise():
 
 def test_praise_words_do_not_hide_a_safety_topic():
     charter = load_brand("trailforge", BRANDS)
-    text = "Love love love your boots, amazing team, thanks! But lucky to be alive after the axe broke"
+    text = (
+        "Love love love your boots, amazing team, thanks! But lucky to be alive after the axe broke"
+    )
     found = triage(text, charter)
     assert found.intent == "crisis" and found.priority == 1 and found.topic == "injury"
 
@@ -319,7 +321,7 @@ def test_five_comments_on_one_safety_topic_within_an_hour_raise_one_alert(tmp_pa
     assert result.exit_code == 0, result.output
     alerts = json.loads(result.stdout)
     assert len(alerts) == 1 and alerts[0]["count"] == 5 and sorted(alerts[0]["ids"]) == ids
-    assert alerts[0]["topic"] == "safety" and alerts[0]["kind"] == "safety"
+    assert alerts[0]["topic"] == "fire" and alerts[0]["kind"] == "safety"
     listed = run(app, ["inbox", "list"]).stdout
     assert listed.startswith("ALERT trailforge: 5 comments")
 
