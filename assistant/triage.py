@@ -121,8 +121,13 @@ def _escalation_patterns(charter: Charter) -> tuple[tuple[str, regex.Pattern], .
 
 
 def escalation_rule(plain: str, charter: Charter) -> str | None:
-    """The first charter rule whose keywords the (normalised) comment holds."""
-    for name, pattern in _escalation_patterns(charter):
+    """The first charter rule whose keywords the (normalised) comment holds, outside the
+    idioms that only sound alarming ("j'en suis malade" is not a health rule's "malade")."""
+    patterns = _escalation_patterns(charter)
+    if not any(pattern.search(plain) for _name, pattern in patterns):
+        return None
+    plain = safety.without_idioms(plain)
+    for name, pattern in patterns:
         if pattern.search(plain):
             return name
     return None
@@ -133,11 +138,11 @@ def escalation_of(text: str, plain: str, charter: Charter) -> tuple[str | None, 
     (`assistant/safety.py`, which no charter switches off) under the charter rule the topic
     is routed to (the topic itself when not routed), else the first charter rule whose
     keywords it holds."""
-    found = safety.findings(text, charter.community)
+    found = safety.findings(text, charter.community, plain)
     if found:
         topic = found[0].topic
         return charter.community.safety.routes.get(topic, topic), topic
-    return escalation_rule(safety.without_idioms(plain), charter), None
+    return escalation_rule(plain, charter), None
 
 
 def intent_scores(plain: str, language: str | None = None) -> dict[str, float]:

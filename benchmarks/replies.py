@@ -1,6 +1,7 @@
-"""Inbox speed: the offline triage of 10,000 comments (goal ≤ 10 s on this machine) and the
-drafting of one comment's reply options outside any model call (goal ≤ 50 ms). Prints
-medians over a few runs; the comments are the project's own evaluation set, repeated."""
+"""Inbox speed: the offline triage of 10,000 comments (goal ≤ 10 s on this machine), the
+safety layer's share of it (its cost per comment), and the drafting of one comment's reply
+options outside any model call (goal ≤ 50 ms). Prints medians over a few runs; the comments
+are the project's own evaluation set, repeated."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.charter import load_brand  # noqa: E402
 from assistant.inbox_tables import InboxItem  # noqa: E402
 from assistant.replies import draft_options  # noqa: E402
+from assistant.safety import findings  # noqa: E402
 from assistant.triage import triage  # noqa: E402
 
 COMMENTS = 10_000
@@ -47,6 +49,16 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     print(f"triage of {COMMENTS:,} comments: median {statistics.median(times):.2f} s "
           f"(goal ≤ 10 s; runs {', '.join(f'{t:.2f}' for t in times)})")  # fmt: skip
+
+    safety_times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        for text, charter in batch:
+            findings(text, charter.community)
+        safety_times.append(time.perf_counter() - start)
+    median = statistics.median(safety_times)
+    print(f"safety layer on {COMMENTS:,} comments: median {median:.2f} s, "
+          f"{median / COMMENTS * 1e6:.0f} µs per comment (part of the triage above)")  # fmt: skip
 
     charter = charters["maison-lemoine"]
     texts = ["Bonjour, vous livrez à l'étranger ?", "Colis arrivé cassé, très déçue",

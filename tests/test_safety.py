@@ -324,6 +324,10 @@ def test_five_comments_on_one_safety_topic_within_an_hour_raise_one_alert(tmp_pa
     assert alerts[0]["topic"] == "fire" and alerts[0]["kind"] == "safety"
     listed = run(app, ["inbox", "list"]).stdout
     assert listed.startswith("ALERT trailforge: 5 comments")
+    from assistant.ui.replies import alerts_html
+
+    shown = alerts_html(open_store(), "trailforge", "fr")
+    assert shown.count('role="alert"') == 1 and "Alerte : 5 commentaires" in shown
 
 
 def test_a_sixth_comment_joins_the_alert_rather_than_raising_another(tmp_path):
