@@ -32,9 +32,9 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "safety.yaml"
 SELF_HARM = "self_harm"
 APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
 ELISION = r"(?<![\p{L}\p{N}])(?:qu|[cdjlmnst])'"
-TOKEN = regex.compile(
-    rf"{ELISION}|[\p{{L}}\p{{N}}]+(?:&[\p{{L}}\p{{N}}]+)*(?:'(?:ll|re|ve|s|d|m))?"
-)
+# an English possessive or "is" ("customer's", "it's") is a word of its own, so "another
+# customer" is found in "another customer's"
+TOKEN = regex.compile(rf"{ELISION}|[\p{{L}}\p{{N}}]+(?:&[\p{{L}}\p{{N}}]+)*(?:'(?:ll|re|ve|d|m))?")
 SENTENCE = re.compile(r"[^.!?…;\n]+[.!?…;]*")
 NOT = regex.compile(r"\b(can|won|ai|sha)n't\b|n't\b")
 
