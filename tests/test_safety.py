@@ -159,10 +159,15 @@ def _rate(rows: list[dict]) -> tuple[float, float]:
     return caught / must, false / benign
 
 
-# the development set's targets; the holdout set (written after the mechanism, never tuned
-# on) is the generalisation figure: its floor is the figure first measured, so a change that
-# generalises worse fails here
-TARGETS = {"crisis_dev.yaml": (0.98, 0.05), "crisis_holdout.yaml": (0.66, 0.10)}
+# the development set's targets; each holdout set (written after the mechanism, never tuned
+# on when written) gives a generalisation figure, and its floor is the figure first measured,
+# so a change that generalises worse fails here. The word classes were widened after the
+# first holdout was measured (0.667 recall then), so the second one is the figure that counts.
+TARGETS = {
+    "crisis_dev.yaml": (0.98, 0.05),
+    "crisis_holdout.yaml": (0.66, 0.10),
+    "crisis_holdout2.yaml": (0.85, 0.05),
+}
 
 
 @pytest.mark.parametrize("name", list(TARGETS))
