@@ -418,3 +418,15 @@ def test_a_model_failure_is_reported_and_the_rules_labels_stand(tmp_path):
     assert shown["added"] == 1 and shown["model_failed"] == 1
     assert "did not answer" in shown["model_error"]
     assert list_items(open_store())[0].intent == "question"
+
+
+def test_a_person_can_correct_an_escalation_to_a_safety_topic():
+    from assistant.inbox import correct
+
+    store = open_store()
+    charter = load_brand("trailforge", BRANDS)
+    item_id = import_text(store, charter, "Rough week, thanks for listening", "x").ids[0]
+    assert get_item(store, item_id).escalation is None
+    fixed = correct(store, item_id, "escalation", "self_harm", "Sam")
+    assert fixed.escalation == "self_harm" and fixed.priority == 1
+    assert [o.kind for o in draft_options(get_item(store, item_id), charter)] == ["note"]
