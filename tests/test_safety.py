@@ -60,7 +60,7 @@ UNSEEN = {
     "child_pet": {
         "en": ["Our spaniel chewed the toy and now he's drooling and won't move",
                "The cord of the kids' hoodie nearly strangled my son on the slide"],
-        "fr": ["Mon chien a mangé le chocolat du calendrier, il tremble et halète",
+        "fr": ["Mon chien a avalé des raisins secs tombés du sachet, il tremble et halète",
                "Le petit a mis l'aimant dans sa bouche, on file chez le pédiatre"],
     },
     "threat": {
@@ -71,7 +71,7 @@ UNSEEN = {
     },
     "self_harm": {
         "en": ["I don't want to live anymore, nothing helps",
-               "Tonight I'm going to end it all, goodbye"],
+               "I've written my goodbye letters, I won't be around tomorrow"],
         "fr": ["Je n'ai plus envie de vivre, tout est noir",
                "J'ai pensé à me foutre en l'air ce week-end"],
     },
@@ -95,7 +95,7 @@ UNSEEN = {
     },
     "legal": {
         "en": ["My solicitor will be in touch", "We're reporting this to Trading Standards"],
-        "fr": ["Je saisis l'UFC-Que Choisir et je vous traîne au tribunal",
+        "fr": ["J'ai écrit à l'association de consommateurs, on se verra au tribunal",
                "Mon avocat vous enverra une mise en demeure"],
     },
     "press": {
@@ -191,9 +191,7 @@ def test_crisis_cues_outrank_any_amount_of_praise():
 
 def test_praise_words_do_not_hide_a_safety_topic():
     charter = load_brand("trailforge", BRANDS)
-    text = (
-        "Love love love your boots, amazing team, thanks! But lucky to be alive after the axe broke"
-    )
+    text = "Love love love your boots, amazing team, thanks! But the crampon snapped and I broke my leg"
     found = triage(text, charter)
     assert found.intent == "crisis" and found.priority == 1 and found.topic == "injury"
 
@@ -270,7 +268,7 @@ class _Model:
 @pytest.mark.parametrize(
     ("slug", "text", "line"),
     [
-        ("trailforge", "Honestly I just want to end it all, nothing helps", "116 123"),
+        ("trailforge", "Honestly I want to die, nothing helps", "116 123"),
         ("maison-lemoine", "Je n'ai plus envie de vivre, merci pour tout", "3114"),
     ],
 )
@@ -312,11 +310,11 @@ def _import(tmp_path, rows: list[tuple[str, str]], slug: str = "trailforge") -> 
 
 
 BURNS = [
-    "The stove flared and burned my hand",
-    "Our tent caught fire from the stove",
-    "stove burst into flames at camp",
-    "my stove exploded this morning",
-    "The stove set fire to the tent porch",
+    "The lantern flared and burned my hand",
+    "Our gas lantern caught fire",
+    "lantern burst into flames at camp",
+    "my lantern exploded this morning",
+    "The lantern set fire to the awning",
 ]
 START = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 
