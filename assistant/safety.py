@@ -30,6 +30,7 @@ import yaml
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "safety.yaml"
 SELF_HARM = "self_harm"
+CACHED = 200_000  # distinct words (and pairs of words) whose lookups are kept
 APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
 ELISION = r"(?<![\p{L}\p{N}])(?:qu|[cdjlmnst])'"
 # an English possessive or "is" ("customer's", "it's") is a word of its own, so "another
@@ -122,7 +123,7 @@ def _stemmers() -> tuple[Any, Any]:
 PARTICIPLE = regex.compile(r"e(e?s?)$")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CACHED)
 def stems(word: str) -> frozenset[tuple[str, str]]:
     """A word's keys: its French and English Snowball stems, and itself. Words are read
     without accents, which the French stemmer needs for participles ("embrasée" but
@@ -178,10 +179,16 @@ class Lexicon:
             for key in stems(word):
                 names |= self.words.get(key, set())
             names.update(n for p, n in self.prefixes if word.startswith(p))
-            found = self._cache[word] = frozenset(names)
-            if len(self._cache) > 200_000:
-                self._cache.clear()
+            found = self._remember(word, frozenset(names))
         return found
+
+    def _remember(self, key: Any, value: Any) -> Any:
+        """Keep a lookup; the cache is emptied when it grows past a bound (a flood of
+        distinct words must not grow memory without end)."""
+        if len(self._cache) > CACHED:
+            self._cache.clear()
+        self._cache[key] = value
+        return value
 
     def hits(self, words: list[str]) -> list[tuple[int, int, str]]:
         """Every (start, end, class) found in a list of words: words, then phrases."""
@@ -202,15 +209,17 @@ class Lexicon:
     def phrases_from(self, word: str, after: str) -> set[tuple[str, tuple[frozenset, ...]]]:
         """The phrases that may start with these two words."""
         pair = (word, after)
-        found = self._cache.get(pair)  # type: ignore[call-overload]
+        found = self._cache.get(pair)
         if found is None:
-            found = {
-                p
-                for first in stems(word)
-                for second in stems(after)
-                for p in self.phrases.get((first, second), ())
-            }
-            self._cache[pair] = found  # type: ignore[index]
+            found = self._remember(
+                pair,
+                {
+                    p
+                    for first in stems(word)
+                    for second in stems(after)
+                    for p in self.phrases.get((first, second), ())
+                },
+            )
         return found
 
 
