@@ -418,6 +418,8 @@ def _part(error: dict) -> tuple[str, dict]:
         return "literal", {"field": field, "value": value, "expected": ctx.get("expected", "")}
     if kind == "too_short":
         return "too_short", {"field": field, "value": value, "min_length": ctx.get("min_length")}
+    if kind == "safety_topic_kept":
+        return "safety_topic_kept", {"field": field, "topic": _capped(str(ctx.get("topic", "")))}
     if kind == "greater_than_equal":
         return "minimum", {"field": field, "value": value, "ge": ctx.get("ge")}
     message = _capped(error["msg"].removeprefix("Value error, "))

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import string
 from datetime import time
+from functools import cached_property
 from typing import Literal
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 INTENTS = ("question", "complaint", "praise", "suggestion", "spam", "abuse", "crisis")
 Intent = Literal["question", "complaint", "praise", "suggestion", "spam", "abuse", "crisis"]
@@ -101,6 +103,91 @@ class NeverPromise(_Strict):
         return patterns
 
 
+# keys and values by which a charter might try to switch a built-in safety topic off
+SWITCH_OFF_KEYS = ("disable", "disabled", "remove", "removed", "exclude", "off", "ignore", "skip")
+SWITCH_OFF_VALUES = (None, False, "", "none", "off", "disabled", "ignore", "no")
+
+
+def _kept(topic: str) -> PydanticCustomError:
+    """The worded refusal of a charter that tries to remove a built-in safety topic."""
+    return PydanticCustomError(
+        "safety_topic_kept",
+        "the built-in safety topic {topic!r} cannot be switched off; route it to a role instead",
+        {"topic": topic},
+    )
+
+
+class SafetyTopic(_Strict):
+    """A topic the brand adds to the built-in ones: its words (matched like an escalation
+    rule's keywords, by their stems) and how people read its name."""
+
+    words: list[str] = Field(min_length=1)
+    title: dict[Literal["fr", "en"], str] = {}
+    crisis: bool = True
+
+
+class SupportLine(_Strict):
+    """The suicide-prevention line of the brand's country, given in the internal note of a
+    comment that may be self-harm (3114 in France, Samaritans 116 123 in the UK, 988 in the
+    US): the team passes it on privately, never as an automated public reply."""
+
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    line: str = Field(min_length=1)
+
+
+class Alerts(_Strict):
+    """A burst: `threshold` comments on one topic within `window_minutes` raise one alert."""
+
+    threshold: int = Field(default=5, ge=2)
+    window_minutes: int = Field(default=60, ge=1)
+
+
+class Safety(_Strict):
+    """What the charter adds to the built-in safety layer (`assistant/data/safety.yaml`):
+    `routes` sends a topic to one of the charter's escalation rules (its role), `words` adds
+    words to a built-in topic, `topics` adds topics. Nothing here removes a built-in topic."""
+
+    routes: dict[str, str] = {}
+    words: dict[str, list[str]] = {}
+    topics: dict[str, SafetyTopic] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nothing_switched_off(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        for key in SWITCH_OFF_KEYS:
+            if key in value:
+                listed = value[key]
+                names = listed if isinstance(listed, list) else [listed]
+                raise _kept(str(names[0]) if names else key)
+        for topic, role in (value.get("routes") or {}).items():
+            if role in SWITCH_OFF_VALUES:
+                raise _kept(str(topic))
+        return value
+
+    @model_validator(mode="after")
+    def _known_topics(self) -> Safety:
+        from .safety import builtin_topics
+
+        builtin = builtin_topics()
+        for name in self.topics:
+            if not regex.fullmatch(NAME, name):
+                raise ValueError(f"topic {name!r}: a name is lower case letters, digits, - or _")
+            if name in builtin:
+                raise ValueError(
+                    f"topic {name!r} is built in; add words to it under safety.words instead"
+                )
+        known = {*builtin, *self.topics}
+        for field, names in (("routes", self.routes), ("words", self.words)):
+            unknown = [n for n in names if n not in known]
+            if unknown:
+                raise ValueError(
+                    f"{field}: no safety topic {unknown[0]!r}; expected one of {', '.join(known)}"
+                )
+        return self
+
+
 class BusinessHours(_Strict):
     """When the team answers, in the charter's time zone (1 = Monday … 7 = Sunday)."""
 
@@ -129,6 +216,9 @@ class Community(_Strict):
     business_hours: BusinessHours = BusinessHours()
     response_hours: dict[Intent, float] = {}
     second_approver: list[Intent | Literal["escalated"]] = ["complaint", "crisis", ESCALATED]
+    safety: Safety = Safety()
+    support_line: SupportLine | None = None
+    alerts: Alerts = Alerts()
 
     @field_validator("response_hours")
     @classmethod
@@ -148,6 +238,13 @@ class Community(_Strict):
             seen = {n for n in names if names.count(n) > 1}
             if seen:
                 raise ValueError(f"{field}: the name {sorted(seen)[0]!r} is used twice")
+        rules = [e.name for e in self.escalation]
+        for topic, rule in self.safety.routes.items():
+            if rule not in rules:
+                raise ValueError(
+                    f"safety.routes.{topic}: no escalation rule {rule!r}; "
+                    f"expected one of {', '.join(rules) or '(none: add an escalation rule)'}"
+                )
         return self
 
     def needs_second_approver(self, intent: str, escalation: str | None) -> bool:
@@ -157,4 +254,29 @@ class Community(_Strict):
         )
 
     def rule(self, name: str | None) -> EscalationRule | None:
-        return next((r for r in self.escalation if r.name == name), None)
+        """The escalation rule of this name: one of the charter's, or a safety topic seen as
+        a rule (its titles, and the role of the charter rule it is routed to, else its own)."""
+        own = next((r for r in self.escalation if r.name == name), None)
+        if own is not None or name is None:
+            return own
+        return self.safety_rules.get(name)
+
+    @cached_property
+    def safety_rules(self) -> dict[str, EscalationRule]:
+        """Every safety topic (built in, then the charter's own) as an escalation rule."""
+        from .safety import charter_topics
+
+        found = {}
+        for topic in charter_topics(self)[0]:
+            routed = next(
+                (r for r in self.escalation if r.name == self.safety.routes.get(topic.name)), None
+            )
+            found[topic.name] = EscalationRule(
+                name=topic.name,
+                role=routed.role if routed else topic.role,
+                keywords=[topic.name],
+                crisis=topic.crisis,
+                title=topic.title,
+                role_title=routed.role_title if routed else topic.role_title,
+            )
+        return found

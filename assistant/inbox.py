@@ -74,6 +74,7 @@ LIST_KEYS = (
     "sentiment",
     "intent",
     "escalation",
+    "topic",
     "faq",
     "priority",
     "due_at",
@@ -107,16 +108,21 @@ class ImportResult:
     # with a model: what it said of each comment it was asked about, by (network, id)
     readings: dict[tuple[str, str], ModelReading] = field(default_factory=dict)
     model: bool = False
+    model_errors: list[str] = field(default_factory=list)  # comments the model gave no opinion on
 
     def model_counts(self) -> dict[str, int]:
         """Comments the model was asked about; those whose answer was used (one of the
         intents), unclear (something else: the rules' label stands) or failed (no answer)."""
         found = self.readings.values()
+        used = sum(r.used for r in found)
+        unclear = sum(r.intent is None and r.error is None for r in found)
+        failed = sum(r.error is not None for r in found)
         return {
             "asked": len(self.readings),
-            "used": sum(r.intent is not None for r in found),
-            "unclear": sum(r.intent is None and r.error is None for r in found),
-            "failed": sum(r.error is not None for r in found),
+            "used": used,
+            "kept": len(self.readings) - used - unclear - failed,  # would have lowered
+            "unclear": unclear,
+            "failed": failed,
         }
 
     def notices(self) -> list[str]:
@@ -140,6 +146,9 @@ class ImportResult:
         }
         if self.model:
             shown["model"] = self.model_counts()
+        if self.model_errors:  # failed or unreadable: the rules' labels stand for them
+            shown["model_failed"] = len(self.model_errors)
+            shown["model_error"] = self.model_errors[0]
         shown["notices"] = self.notices()
         return shown
 
@@ -538,11 +547,13 @@ def import_comments(
     # the same file imported twice at once: the second one's rows are refused at the flush
     with store.session() as session, conflicts_refused(session, "the inbox"):
         known = _known_ids(session, charter.slug, list(unique))
-        created = [
+        made = [
             _new_item(charter, c, provider, result.readings)
             for key, c in unique.items()
             if key not in known
         ]
+        created = [item for item, _error in made]
+        result.model_errors = [error for _item, error in made if error]
         session.add_all(created)
         session.flush()
         for item in created:
@@ -579,18 +590,20 @@ def _new_item(
     comment: Incoming,
     provider: Any = None,
     readings: dict[tuple[str, str], ModelReading] | None = None,
-) -> InboxItem:
+) -> tuple[InboxItem, str | None]:
     """The row of a new comment: what the file gave and the labels, under the same names as
     the columns; the escalation's role is not stored (the charter names it again when shown).
-    What the model said, when it was asked, goes to `readings`."""
+    What the model said, when it was asked, goes to `readings`; returned with the row, why
+    the model gave no opinion (None when it gave one or was not asked)."""
     comment = replace(comment, created_at=comment.created_at or now())
     labels, reading = read_with_model(
         comment.text, charter, provider, comment.network, comment.created_at
     )
     if reading is not None and readings is not None:
         readings[(comment.network, comment.external_id)] = reading
-    stored = {k: v for k, v in asdict(labels).items() if k != "role"}
-    return InboxItem(brand=charter.slug, **asdict(comment), **stored, status="new", corrected=[])
+    stored = {k: v for k, v in asdict(labels).items() if k not in ("role", "model_error")}
+    item = InboxItem(brand=charter.slug, **asdict(comment), **stored, status="new", corrected=[])
+    return item, labels.model_error
 
 
 def import_file(
@@ -639,6 +652,7 @@ def to_dict(item: InboxItem) -> dict[str, Any]:
         "sentiment": item.sentiment,
         "intent": item.intent,
         "escalation": item.escalation,
+        "topic": item.topic,
         "faq": item.faq,
         "priority": item.priority,
         "due_at": item.due_at.isoformat() if item.due_at else None,
@@ -756,7 +770,8 @@ def correct(store: Store, item_id: int, label: str, value: str | None, actor: st
 
 def _check_named(label: str, value: str | None, charter: Charter) -> None:
     names = {
-        "escalation": [r.name for r in charter.community.escalation],
+        "escalation": [r.name for r in charter.community.escalation]
+        + list(charter.community.safety_rules),
         "faq": [f.id for f in charter.community.faq],
     }.get(label)
     if names is not None and value and value not in names:

@@ -42,6 +42,7 @@ class InboxItem(Base):
     sentiment: Mapped[str] = mapped_column(String(16))
     intent: Mapped[str] = mapped_column(String(16), index=True)
     escalation: Mapped[str | None] = mapped_column(String(64))
+    topic: Mapped[str | None] = mapped_column(String(64))  # the safety topic found, if any
     faq: Mapped[str | None] = mapped_column(String(64))
     priority: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

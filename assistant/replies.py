@@ -36,6 +36,7 @@ from .platforms import get_platform, measure
 from .prompts import render
 from .proofing import Match, check_text
 from .review import Actor, Ruling, errors_of, require_reviewer
+from .safety import SELF_HARM
 from .settings import get_settings
 from .store import Store, commit_or_conflict, conflicts_refused, get_or_404, now
 from .triage import normalise
@@ -292,9 +293,25 @@ def _styled(
     return "\n".join(p for p in (f"{opening} {_after_greeting(body, charter)}", signature) if p)
 
 
+def self_harm(item: InboxItem) -> bool:
+    """Whether the comment may be someone at risk of harming themselves: it never gets an
+    automated public reply, whatever its escalation was routed or corrected to."""
+    return SELF_HARM in (item.topic, item.escalation)
+
+
 def _note(item: InboxItem, charter: Charter, lang: str) -> str:
-    rule = charter.community.rule(item.escalation)
-    template = reply_rules()["phrases"]["en" if lang == "en" else "fr"]["note"]
+    rule = charter.community.rule(item.escalation) or charter.community.rule(item.topic)
+    phrases = reply_rules()["phrases"]["en" if lang == "en" else "fr"]
+    if self_harm(item):
+        line = charter.community.support_line
+        return phrases["self_harm_note"].format(
+            role=rule.role_in(lang) if rule else "?",
+            author=item.author or "?",
+            network=get_platform(item.network).name,
+            line=line.line if line else phrases["no_support_line"],
+            text=" ".join(item.text.split())[:500],
+        )
+    template = phrases["note"]
     return template.format(
         role=rule.role_in(lang) if rule else "?",
         author=item.author or "?",
@@ -339,10 +356,11 @@ def _option(
 def draft_options(
     item: InboxItem, charter: Charter, provider: ChatProvider | None = None
 ) -> list[ReplyOption]:
-    """The options for one comment: an internal note when escalated, none for spam, else
-    warm, factual and short (by the model when one is given, from the charter otherwise)."""
+    """The options for one comment: an internal note when escalated (and always when it may
+    be self-harm: no public reply is drafted, by rules or model), none for spam, else warm,
+    factual and short (by the model when one is given, from the charter otherwise)."""
     lang = reply_language(item, charter)
-    if item.escalation:
+    if item.escalation or self_harm(item):
         return [_option("note", "note", _note(item, charter, lang), "note", item, charter, lang)]
     if item.intent in reply_rules()["no_reply_intents"]:
         return []

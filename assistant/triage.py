@@ -8,8 +8,9 @@ store), and a configured model can be asked instead (`triage_with_model`).
 
 from __future__ import annotations
 
+import logging
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 import regex
 import yaml
 
-from . import abuse
+from . import abuse, safety
 from .charter import Charter
 from .community import INTENTS, BusinessHours
 from .language import detect
@@ -43,6 +44,8 @@ class Triage:
     priority: int
     due_at: datetime | None
     role: str | None = None  # who an escalated comment goes to
+    topic: str | None = None  # the safety topic found (assistant/safety.py), if any
+    model_error: str | None = None  # why a configured model gave no second opinion
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,11 +120,28 @@ def _escalation_patterns(charter: Charter) -> tuple[tuple[str, regex.Pattern], .
 
 
 def escalation_rule(plain: str, charter: Charter) -> str | None:
-    """The first charter rule whose keywords the (normalised) comment holds."""
-    for name, pattern in _escalation_patterns(charter):
+    """The first charter rule whose keywords the (normalised) comment holds, outside the
+    idioms that only sound alarming ("j'en suis malade" is not a health rule's "malade")."""
+    patterns = _escalation_patterns(charter)
+    if not any(pattern.search(plain) for _name, pattern in patterns):
+        return None
+    plain = safety.without_idioms(plain)
+    for name, pattern in patterns:
         if pattern.search(plain):
             return name
     return None
+
+
+def escalation_of(text: str, plain: str, charter: Charter) -> tuple[str | None, str | None]:
+    """The escalation of a comment and its safety topic: the first topic it raises
+    (`assistant/safety.py`, which no charter switches off) under the charter rule the topic
+    is routed to (the topic itself when not routed), else the first charter rule whose
+    keywords it holds."""
+    found = safety.findings(text, charter.community, plain)
+    if found:
+        topic = found[0].topic
+        return charter.community.safety.routes.get(topic, topic), topic
+    return escalation_rule(plain, charter), None
 
 
 def intent_scores(plain: str, language: str | None = None) -> dict[str, float]:
@@ -175,6 +195,9 @@ def choose_intent(scores: dict[str, float], sentiment_score: float) -> str:
     """The best-scored intent, ties broken by the data file's precedence; with no cue at
     all, the tone decides (praise, complaint, else a question to look at)."""
     order = rules()["precedence"]
+    for intent in rules()["always_first"]:  # praise never outweighs a crisis
+        if scores[intent] > 0:
+            return intent
     best = max(order, key=lambda i: (scores[i], -order.index(i)))
     if scores[best] > 0:
         return best
@@ -306,7 +329,7 @@ def triage(
     """Every label of one comment, offline."""
     lang = language or detect(text, charter.language)
     plain = normalise(text)
-    escalation = escalation_rule(plain, charter)
+    escalation, topic = escalation_of(text, plain, charter)
     rule = charter.community.rule(escalation)
     score = sentiment_score(text, lang)
     scores = intent_scores(plain, lang)
@@ -324,6 +347,7 @@ def triage(
         priority=priority_of(intent, escalation),
         due_at=due_at(created, intent, charter),
         role=rule.role if rule else None,
+        topic=topic,
     )
 
 
@@ -336,6 +360,8 @@ class ModelReading:
     intent: str | None = None
     answer: str = ""
     error: str | None = None
+    topic: str | None = None  # the safety topic named with a crisis
+    used: bool = False  # the answer changed the labels (it never lowers them)
 
 
 def triage_with_model(
@@ -346,11 +372,13 @@ def triage_with_model(
     created: datetime | None = None,
     language: str | None = None,
 ) -> Triage:
-    """The offline labels, with the intent asked of a model when the rules found no crisis.
+    """The offline labels, with a model's second opinion when one is configured.
 
-    The charter's escalation rules always stand: a model may read a comment better, it may
-    not talk a crisis down. An answer that is not one of the intents keeps the rules' label.
-    """
+    The model may raise the priority (an intent at least as urgent as the rules' one) or add
+    an escalation (a crisis and one of the safety topics); it never lowers either: the rules'
+    escalation always stands, and a less urgent answer leaves the rules' labels. A model that
+    fails or answers something unreadable leaves the rules' labels too, and says so in
+    `model_error` (logged, and counted by the import)."""
     return read_with_model(text, charter, provider, network, created, language)[0]
 
 
@@ -365,48 +393,79 @@ def read_with_model(
     """`triage_with_model`'s labels and what the model said (None: it was not asked, as
     without a provider or for a comment the rules escalate)."""
     labels = triage(text, charter, created, language)
-    if provider is None or labels.escalation or labels.intent == "crisis":
+    if provider is None or labels.escalation:
         return labels, None
     reading = _ask_intent(text, charter, provider, network)
-    asked = reading.intent
-    if asked is None or asked == labels.intent:
-        return labels, reading
-    score = sentiment_score(text, labels.language)
-    return Triage(
-        language=labels.language,
-        sentiment=sentiment_of(score, asked),
-        intent=asked,
-        escalation=None,
-        faq=None if asked in ("spam", "abuse") else labels.faq,
-        priority=priority_of(asked, None),
-        due_at=due_at(created, asked, charter),
-        role=None,
-    ), reading
+    if reading.error is not None or reading.intent is None:
+        problem = reading.error or f"the model answered {reading.answer[:60]!r}, not an intent"
+        logging.getLogger(__name__).warning("model triage gave no opinion: %s", problem)
+        return replace(labels, model_error=problem), reading
+    if reading.topic is not None:
+        escalation = charter.community.safety.routes.get(reading.topic, reading.topic)
+        rule = charter.community.rule(escalation)
+        asked = "crisis" if rule is not None and rule.crisis else labels.intent
+        relabelled = _relabelled(labels, text, charter, created, asked, escalation, reading.topic)
+        return relabelled, replace(reading, used=True)
+    if reading.intent != labels.intent and priority_of(reading.intent, None) <= labels.priority:
+        relabelled = _relabelled(labels, text, charter, created, reading.intent, None, None)
+        return relabelled, replace(reading, used=True)
+    return labels, reading
+
+
+def _relabelled(
+    labels: Triage,
+    text: str,
+    charter: Charter,
+    created: datetime | None,
+    intent: str,
+    escalation: str | None,
+    topic: str | None,
+) -> Triage:
+    """The rules' labels with the model's more urgent intent (and escalation)."""
+    rule = charter.community.rule(escalation)
+    return replace(
+        labels,
+        sentiment=sentiment_of(sentiment_score(text, labels.language), intent),
+        intent=intent,
+        escalation=escalation,
+        faq=None if intent in ("spam", "abuse") else labels.faq,
+        priority=priority_of(intent, escalation),
+        due_at=due_at(created, intent, charter),
+        role=rule.role if rule else None,
+        topic=topic,
+    )
 
 
 def _ask_intent(text: str, charter: Charter, provider: Any, network: str) -> ModelReading:
-    """The model's reading of the comment's intent. A model that fails (down, slow, broken
-    reply) leaves the rules' labels in place: the failure is logged and returned, for the
-    import to report, and never raised (one comment must not stop a whole import)."""
+    """The model's reading of the comment's intent and, for a crisis, the safety topic it
+    names. A model that fails (down, slow, broken reply) is returned as an error, for the
+    caller to report and keep the rules' labels: one comment must not stop a whole import."""
     import asyncio
-    import logging
 
     from .prompts import render
     from .settings import get_settings
 
+    topics = list(charter.community.safety_rules)
     system = render("system.j2", charter, language=charter.language, legal=[])
-    user = render("triage.j2", charter, network=network or "a social network", comment=text)
+    user = render(
+        "triage.j2",
+        charter,
+        network=network or "a social network",
+        comment=text,
+        topics=topics,
+    )
 
     async def ask() -> Any:
         return await asyncio.wait_for(provider.generate(system, user), get_settings().timeout)
 
     try:
         answer = asyncio.run(ask()).text or ""
-    except Exception as exc:  # reported by the import, see the docstring
-        logging.getLogger(__name__).warning("model triage failed: %s", exc)
-        return ModelReading(error=f"{type(exc).__name__}: {exc}"[:200])
-    word = regex.sub(r"[^a-z]", "", answer.strip().lower().split()[0]) if answer.strip() else ""
-    return ModelReading(intent=word if word in INTENTS else None, answer=answer.strip()[:80])
+    except Exception as exc:  # reported by the caller, see the docstring
+        return ModelReading(error=f"{type(exc).__name__}: {exc}"[:300])
+    words = [regex.sub(r"[^a-z_-]", "", w) for w in answer.strip().lower().split()]
+    intent = words[0] if words and words[0] in INTENTS else None
+    topic = next((w for w in words[1:] if w in topics), None) if intent == "crisis" else None
+    return ModelReading(intent=intent, topic=topic, answer=answer.strip()[:80])
 
 
 def time_left(due: datetime | None, at: datetime | None = None) -> timedelta | None:

@@ -22,7 +22,7 @@ run = CliRunner().invoke
 HEADER = "network,id,author,text,created_at,permalink,post,parent"
 LIST_KEYS = {
     "id", "network", "external_id", "author", "text", "language", "sentiment", "intent",
-    "escalation", "faq", "priority", "due_at", "status",
+    "escalation", "topic", "faq", "priority", "due_at", "status",
 }  # fmt: skip
 
 

@@ -237,17 +237,19 @@ def test_model_triage_through_the_llama_cpp_server_is_asked_and_never_talks_a_cr
     found = _by_id(store)
     assert found["m1"].intent == "crisis" and found["m1"].escalation == "safety"
     rules = triage("Do you ship to Canada?", charter).intent
-    assert found["m2"].intent == (reading.intent or rules), reading
+    assert found["m2"].intent == (reading.intent if reading.used else rules), reading
 
 
-class _Suggests(ModelHandler):
-    """A model server that reads every comment as a suggestion, and counts the questions."""
+class _Complains(ModelHandler):
+    """A model server that reads every comment as a complaint (more urgent than the rules'
+    question, so its answer is used: a model may raise a priority, never lower one), and
+    counts the questions."""
 
     asked: list = []
 
     def do_POST(self):
         type(self).asked.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        self.answer(200, completion(json.dumps({"text": "suggestion"})))
+        self.answer(200, completion(json.dumps({"text": "complaint"})))
 
 
 def test_model_triage_uses_the_models_answer_and_reports_a_model_that_is_down(
@@ -255,9 +257,9 @@ def test_model_triage_uses_the_models_answer_and_reports_a_model_that_is_down(
 ):
     path = tmp_path / "comments.csv"
     path.write_text(CRISIS_AND_QUESTION, encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Suggests)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Complains)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    _Suggests.asked = []
+    _Complains.asked = []
     base = f"http://127.0.0.1:{server.server_port}/v1"
     use_env(monkeypatch, OPENAI_BASE_URL=base, OPENAI_API_KEY="sk-test", ASSISTANT_RETRIES="0")
     try:
@@ -268,11 +270,11 @@ def test_model_triage_uses_the_models_answer_and_reports_a_model_that_is_down(
         server.server_close()
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
-    assert shown["model"] == {"asked": 1, "used": 1, "unclear": 0, "failed": 0}
+    assert shown["model"] == {"asked": 1, "used": 1, "kept": 0, "unclear": 0, "failed": 0}
     assert shown["notices"] == []
-    assert len(_Suggests.asked) == 1  # the crisis was never put to the model
+    assert len(_Complains.asked) == 1  # the crisis was never put to the model
     found = _by_id(open_store())
-    assert found["m2"].intent == "suggestion"  # the rules alone say "question"
+    assert found["m2"].intent == "complaint"  # the rules alone say "question"
     assert found["m1"].intent == "crisis"
 
     # the same comments under other ids, with the model down: imported, labelled by the
@@ -283,7 +285,7 @@ def test_model_triage_uses_the_models_answer_and_reports_a_model_that_is_down(
     assert down.exit_code == 0, down.output
     shown = json.loads(down.stdout)
     assert shown["added"] == 2
-    assert shown["model"] == {"asked": 1, "used": 0, "unclear": 0, "failed": 1}
+    assert shown["model"] == {"asked": 1, "used": 0, "kept": 0, "unclear": 0, "failed": 1}
     assert shown["notices"] and "could not read 1 of 1 comment(s)" in shown["notices"][0]
     assert _by_id(open_store())["n2"].intent == "question"
     path.write_text(CRISIS_AND_QUESTION.replace(",m", ",p"), encoding="utf-8")

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import inbox
+from ..alerts import Alert, alerts
 from ..store import open_store
 from .campaign import AS, actor
 from .common import brand, check_format, print_json
@@ -68,6 +69,8 @@ def inbox_list(
     if fmt == "json":
         print_json(rows)
         return
+    for alert in alerts(open_store(), brand_slug):
+        typer.echo(_alert_line(alert))
     table = Table("id", "net", "intent", "sent.", "esc.", "prio", "due", "status", "text")
     for row in rows:
         table.add_row(
@@ -82,6 +85,32 @@ def inbox_list(
             " ".join(row["text"].split())[:60],
         )
     Console().print(table, markup=False, highlight=False)
+
+
+def _alert_line(alert: Alert) -> str:
+    when = f"{alert.first_at:%Y-%m-%d %H:%M}–{alert.last_at:%H:%M} UTC"
+    return (
+        f"ALERT {alert.brand}: {len(alert.ids)} comments on {alert.title_in('en')} "
+        f"({alert.topic}) {when}: #{', #'.join(map(str, alert.ids))}"
+    )
+
+
+@inbox_app.command("alerts")
+def inbox_alerts(
+    brand_slug: str = typer.Option(None, "--brand", "-b"),
+    fmt: str = typer.Option("text", "--format", help="text or json"),
+) -> None:
+    """Bursts: several comments on one topic within the charter's window (community.alerts),
+    the first sign of a bad buzz; most recent first."""
+    check_format(fmt)
+    found = alerts(open_store(), brand_slug)
+    if fmt == "json":
+        print_json([a.to_dict() for a in found])
+        return
+    for alert in found:
+        typer.echo(_alert_line(alert))
+    if not found:
+        typer.echo("no burst.")
 
 
 @inbox_app.command("correct")

@@ -109,6 +109,28 @@ def inbox_frame(store: Store, brand: str, shown: str, intent: str, lang: str) ->
     return pd.DataFrame(rows, columns=headers(lang))
 
 
+def alerts_html(store: Store, brand: str, lang: str) -> str:
+    """The bursts of the brand shown (or of every brand), one line each, above the inbox: the
+    first sign of a bad buzz is seen before any single row."""
+    from html import escape
+
+    from ..alerts import alerts
+
+    lines = [
+        tr(
+            "rp_alert",
+            lang,
+            count=len(a.ids),
+            title=a.title_in(lang),
+            first=f"{a.first_at:%d/%m %H:%M}",
+            last=f"{a.last_at:%H:%M}",
+            ids=", #".join(map(str, a.ids)) if lang == "en" else ", ".join(map(str, a.ids)),
+        )
+        for a in alerts(store, brand or None)
+    ]
+    return "".join(f'<p class="replies-alert" role="alert">⚠ {escape(line)}</p>' for line in lines)
+
+
 # ---- one comment ----------------------------------------------------------------------------
 
 
@@ -208,12 +230,20 @@ def checks_html(option: dict | None, lang: str) -> str:
 
 
 def option_outputs(options: list[dict], lang: str) -> list[Any]:
-    """The three option boxes and their checks; an escalated comment's note fills the first."""
+    """The three option boxes and their checks; an escalated comment's note fills the first
+    and the public reply boxes are hidden (nothing to send for a self-harm comment)."""
     values: list[Any] = []
+    note = bool(options) and options[0]["kind"] == "note"
     for index, style in enumerate(OPTIONS):
         option = options[index] if index < len(options) else None
         label = tr(f"rp_option_{option['option'] if option else style}", lang)
-        values.append(gr.update(value=option["text"] if option else "", label=label))
+        values.append(
+            gr.update(
+                value=option["text"] if option else "",
+                label=label,
+                visible=not (note and index > 0),
+            )
+        )
     values += [checks_html(options[i] if i < len(options) else None, lang) for i in range(3)]
     return values
 
@@ -317,6 +347,7 @@ def build(
             intents, value="", label=t("rp_filter_intent"), elem_id="replies-intent"
         )
         refresh = gr.Button(t("rp_refresh"), elem_id="replies-refresh", scale=0)
+    bursts = gr.HTML(elem_id="replies-alerts")
     gr.Markdown(t("rp_hint"), elem_classes=["hint"])
     table = gr.Dataframe(value=pd.DataFrame([], columns=headers("fr")), interactive=False, wrap=True,
                          elem_id="replies-inbox",
@@ -370,6 +401,12 @@ def build(
 
     for trigger in (refresh.click, shown.change, intent.change, brand.change):
         trigger(load, listing, table, **READS)
+
+    @handled
+    def show_bursts(brand_slug: str, request: gr.Request) -> str:
+        return alerts_html(store, brand_slug, request_language(request))
+
+    table.change(show_bursts, [brand], bursts, **READS)
     if tab is not None:
         tab.select(load, listing, table, **READS)
 
