@@ -58,9 +58,22 @@ def licence_of(dist: metadata.Distribution) -> str:
     classifiers = [
         c.split("::")[-1].strip()
         for c in meta.get_all("Classifier") or []
-        if c.startswith("License ::")
+        if c.startswith("License ::") and "Other/Proprietary" not in c
     ]
-    return "; ".join(classifiers) or "not stated"
+    return "; ".join(classifiers) or _licence_file_title(dist) or "not stated"
+
+
+def _licence_file_title(dist: metadata.Distribution) -> str:
+    """The first line of the licence file the package ships ("MIT License"), for packages
+    whose metadata states none or a misleading "Other/Proprietary" classifier."""
+    for file in dist.files or []:
+        if file.name.upper().startswith(("LICENSE", "LICENCE", "COPYING")):
+            path = Path(str(dist.locate_file(file)))
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            title = next((line.strip() for line in lines if line.strip()), "")
+            if "licen" in title.lower() and len(title) <= 60:
+                return f"{title} (licence file)"
+    return ""
 
 
 def is_copyleft(licence: str) -> bool:
