@@ -15,9 +15,11 @@ import asyncio
 import csv
 import hashlib
 import io
+import multiprocessing
 import os
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -28,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 import regex
 import yaml
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from .archives import check_archive, is_zip, workbook_sheets
 from .campaign import (
@@ -629,9 +631,16 @@ def _counts(session: Any, import_id: int) -> dict[str, int]:
 
 
 def refresh(store: Store, import_id: int, status: str | None = None) -> Progress:
-    """Store the counts read from the variants (and the status when given)."""
+    """Store the counts read from the variants (and the status when given). A count never
+    goes down: two runs (or a run and its drawing threads) may count in any order."""
     with store.session() as session:
-        values: dict[str, Any] = {**_counts(session, import_id), "updated_at": datetime.now(UTC)}
+        values: dict[str, Any] = {
+            name: case(
+                (getattr(BriefImport, name) > count, getattr(BriefImport, name)), else_=count
+            )
+            for name, count in _counts(session, import_id).items()
+        }
+        values["updated_at"] = datetime.now(UTC)
         if status:
             values["status"] = status
         session.execute(update(BriefImport).where(BriefImport.id == import_id).values(**values))
@@ -695,10 +704,14 @@ def run_import(
     provider: ChatProvider | None,
     author: str,
     on_progress: Callable[[Progress], None] | None = None,
+    workers: int | None = None,
 ) -> Progress:
     """Draft (and check, and illustrate) every unit the import still lacks, one at a time,
     storing the counts after each. Run again after an interruption, it does only the rest:
-    a unit saved meanwhile by another run is skipped by the store's unique key."""
+    a unit saved meanwhile by another run is skipped by the store's unique key.
+
+    Visuals are drawn by `workers` processes (default `render_workers` of the data file)
+    while the next units are drafted: drawing is most of an import's time."""
     units, unrendered = missing_units(store, import_id)
     with store.session() as session:
         record = get_or_404(session, BriefImport, import_id)
@@ -707,28 +720,74 @@ def run_import(
     refresh(store, import_id, "running")
     requests: dict[int, DraftRequest] = {}
     loop = asyncio.new_event_loop()
-    try:
-        for variant_id in unrendered:
-            _render(store, variant_id)
-            _report(store, import_id, on_progress)
-        for unit in units:
-            request = requests.get(unit.brief_id) or _request_for(store, unit.brief_id, charter)
-            requests[unit.brief_id] = request
-            variant = loop.run_until_complete(
-                draft_one(request, unit.network, unit.index, provider)
-            )
-            try:
-                row = save_variant(store, unit.brief_id, variant, charter, request.lang, author)
-            except ConflictError:  # another run saved this unit meanwhile: the key holds
-                continue
-            if visuals and variant.status != "error" and variant.text:
-                _render(store, row.id)
-            _report(store, import_id, on_progress)
-    finally:
-        loop.close()
+    with Renderers(store, workers if workers is not None else rules()["render_workers"]) as draw:
+        try:
+            for variant_id in unrendered:
+                draw(variant_id)
+                _report(store, import_id, on_progress)
+            for unit in units:
+                request = requests.get(unit.brief_id) or _request_for(store, unit.brief_id, charter)
+                requests[unit.brief_id] = request
+                variant = loop.run_until_complete(
+                    draft_one(request, unit.network, unit.index, provider)
+                )
+                try:
+                    row = save_variant(store, unit.brief_id, variant, charter, request.lang, author)
+                except ConflictError:  # another run saved this unit meanwhile: the key holds
+                    continue
+                if visuals and variant.status != "error" and variant.text:
+                    draw(row.id)
+                _report(store, import_id, on_progress)
+        finally:
+            loop.close()
     final = refresh(store, import_id)
     missing, unrendered = missing_units(store, import_id)
     return refresh(store, import_id, "done" if not missing and not unrendered else final.status)
+
+
+class Renderers:
+    """Visuals drawn in worker processes while the caller goes on drafting; each finished
+    drawing is stored by a thread of this process (the workers never touch the database).
+    At most two drawings per worker wait at a time, so memory stays bounded whatever the
+    import's size. With fewer than two workers, drawing happens in the caller."""
+
+    def __init__(self, store: Store, workers: int) -> None:
+        self.store, self.workers = store, max(0, workers)
+        self.pending: list[Future] = []
+        self.processes: ProcessPoolExecutor | None = None
+        self.threads: ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> Callable[[int], None]:
+        if self.workers >= 2:
+            context = multiprocessing.get_context("spawn")
+            self.processes = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.threads = ThreadPoolExecutor(self.workers)
+        return self.draw
+
+    def draw(self, variant_id: int) -> None:
+        if self.threads is None:
+            _render(self.store, variant_id)
+            return
+        while len(self.pending) >= 2 * self.workers:
+            self.pending.pop(0).result()
+        self.pending.append(self.threads.submit(_render, self.store, variant_id, self._remote))
+
+    def _remote(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        assert self.processes is not None
+        return self.processes.submit(fn, *args, **kwargs).result()
+
+    def __exit__(self, *failure: Any) -> None:
+        try:
+            for job in self.pending:
+                if failure[0] is None:
+                    job.result()
+                else:
+                    job.cancel()
+        finally:
+            if self.threads is not None:
+                self.threads.shutdown(wait=True, cancel_futures=True)
+            if self.processes is not None:
+                self.processes.shutdown(wait=True, cancel_futures=True)
 
 
 def _request_for(store: Store, brief_id: int, charter: Charter) -> DraftRequest:
@@ -743,11 +802,14 @@ def _request_for(store: Store, brief_id: int, charter: Charter) -> DraftRequest:
         )
 
 
-def _render(store: Store, variant_id: int) -> None:
+def _render(store: Store, variant_id: int, run: Callable[..., Any] | None = None) -> None:
     """The visuals of one variant; a photo or font that cannot be used leaves it without
     images (counted as not rendered, tried again on resume) rather than stopping the import."""
     try:
-        render_variant_visuals(store, variant_id)
+        if run is None:
+            render_variant_visuals(store, variant_id)
+        else:
+            render_variant_visuals(store, variant_id, run)
     except VisualError:
         return
 
