@@ -42,7 +42,7 @@ from .campaign import (
 from .charter import Charter, load_brand
 from .clock import local_text
 from .drafting import DraftRequest, detect_language, draft_one
-from .errors import ConflictError, InputError, NotFound, VisualError, WorkflowError
+from .errors import AssistantError, ConflictError, InputError, NotFound, VisualError, WorkflowError
 from .limits import CONTROL, limits, read_bounded, too_large
 from .llm import ChatProvider
 from .platforms import get_platform, platform_ids
@@ -876,6 +876,7 @@ class BulkResult:
 
     approved: list[int] = field(default_factory=list)
     left: list[dict[str, Any]] = field(default_factory=list)
+    refusals: dict[int, AssistantError] = field(default_factory=dict)  # worded per reader
 
     def to_dict(self) -> dict[str, Any]:
         return {"approved": self.approved, "left": self.left}
@@ -937,6 +938,12 @@ def bulk_approve(
 
 def _short(item: dict[str, Any]) -> dict[str, Any]:
     return {"id": item["id"], "platform": item["platform"], "errors": item["errors"]}
+
+
+def latest_import_id(store: Store) -> int | None:
+    """The newest import's id (what a page shows after a reload), or None."""
+    with store.session() as session:
+        return session.scalars(select(func.max(BriefImport.id))).first()
 
 
 def imports_of(store: Store, campaign_id: int | None = None) -> list[Progress]:
