@@ -222,6 +222,7 @@ def test_same_file_again_is_refused_unless_asked(tmp_path):
     assert code == 0, err
     first = json.loads(out)
     assert (first["briefs"], first["drafted"], first["status"]) == (2, 14, "done")
+    assert first["errors"] == [] and first["import_id"] >= 1
     store = open_store()
     before = _tables(store)
     code, out, err = run(args)

@@ -285,7 +285,19 @@ def _run_import(
             lambda counts: bar.update(task, completed=counts.drafted),
         )
     if fmt == "json":
-        print_json({**(report or {"import_id": import_id, "errors": []}), **final.to_dict()})
+        shown = report or {"import_id": import_id, "errors": []}
+        print_json(
+            {
+                **shown,
+                "briefs": final.briefs,
+                "variants": final.variants,
+                "drafted": final.drafted,
+                "checked": final.checked,
+                "rendered": final.rendered,
+                "with_errors": final.errors,
+                "status": final.status,
+            }
+        )
         return
     typer.echo(
         f"import {import_id}: {final.briefs} brief(s), {final.drafted}/{final.variants} "
