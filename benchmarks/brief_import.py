@@ -65,7 +65,7 @@ def main() -> None:
     print(
         f"brief import: {result['briefs']} briefs, {result['drafted']}/{result['variants']} "
         f"variants drafted, {result['checked']} checked, {result['rendered']} rendered, "
-        f"{result['errors']} with errors ({result['status']})"
+        f"{result['with_errors']} with errors ({result['status']})"
     )
     for name, value in figures.items():
         verdict = "ok" if value <= GOALS[name] else "OVER"

@@ -396,3 +396,20 @@ def test_hootsuite_files_split_at_350_rows_per_network():
     first, second = (files[f"hootsuite-x-{n}.csv"].splitlines() for n in (1, 2))
     assert (len(first), len(second)) == (350, 51)
     assert first[0].startswith("01/01/2030 09:00,post 0") and second[-1].endswith("post 400,")
+
+
+def test_the_review_table_filters_by_import():
+    from assistant.ui.review import queue_frame
+
+    store, import_id = _imported_for_review()
+    other = create_campaign(store, "Autre", BRAND)
+    add_brief(store, other.id, "Hors import.", ["x"], datetime(2030, 12, 1, 10, 0, tzinfo=PARIS))
+    from assistant.campaign import draft_brief
+
+    with store.session() as session:
+        outside = session.scalars(select(Brief.id).where(Brief.import_id.is_(None))).one()
+    [(_v, outside_variant)] = draft_brief(store, outside, None, "cm")
+    shown = queue_frame(store, "", "", "en", import_id)
+    ids = {int(i) for i in shown.iloc[:, 0]}
+    assert len(ids) == 4 and outside_variant not in ids
+    assert outside_variant in {int(i) for i in queue_frame(store, "", "", "en").iloc[:, 0]}
