@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,12 @@ def tree_rss(process: psutil.Process) -> int:
     return total
 
 
+def children_cpu() -> float:
+    """CPU seconds used by the finished children (and the workers they waited for)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def run_import(folder: Path) -> tuple[float, int, dict]:
     env = {
         **os.environ,
@@ -49,18 +56,18 @@ def run_import(folder: Path) -> tuple[float, int, dict]:
     while child.poll() is None:
         peak = max(peak, tree_rss(watched))
         time.sleep(0.2)
-    elapsed = time.perf_counter() - start
     out, err = child.communicate()
+    elapsed = time.perf_counter() - start
     if child.returncode:
         raise SystemExit(f"import failed ({child.returncode}): {err.decode()[-2000:]}")
     return elapsed, peak, json.loads(out)
 
 
 def main() -> None:
-    load_before = os.getloadavg()
+    load_before, cpu_before = os.getloadavg(), children_cpu()
     with tempfile.TemporaryDirectory(prefix="bench-import-") as scratch:
         elapsed, peak, result = run_import(Path(scratch))
-    load_after = os.getloadavg()
+    load_after, cpu = os.getloadavg(), children_cpu() - cpu_before
     figures = {"import_s": elapsed, "import_rss_mb": peak / 2**20}
     print(
         f"brief import: {result['briefs']} briefs, {result['drafted']}/{result['variants']} "
@@ -70,6 +77,10 @@ def main() -> None:
     for name, value in figures.items():
         verdict = "ok" if value <= GOALS[name] else "OVER"
         print(f"  {name:>14}: {value:8.1f}  goal ≤ {GOALS[name]:.0f}  {verdict}")
+    print(
+        f"  CPU time of the process tree {cpu:.0f} s: on {os.cpu_count()} idle cores about "
+        f"{cpu / (os.cpu_count() or 1):.0f} s at best"
+    )
     print(
         f"  load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f} "
         f"on {os.cpu_count()} cores"
