@@ -185,7 +185,7 @@ def records(data: bytes, where: str) -> Iterator[list[Any]]:
         sheets.close()
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -241,8 +241,8 @@ class RowReader:
         )
 
     def _text(self, row: int, name: str, value: Any, problems: list[Problem]) -> str:
-        text = _cell_text(value)
-        bound = limits().brief_chars if name == "brief" else 2000
+        text = cell_text(value)
+        bound = limits().brief_chars if name == "brief" else rules()["cell_chars"]
         if name != "brief" and len(text) > bound:
             problems.append(
                 Problem(row, name, "too_long_cell", {"size": len(text), "limit": bound})
@@ -365,7 +365,7 @@ def read_plan(
         return plan
     known = set(rules()["columns"]["required"]) | set(rules()["columns"]["optional"])
     for number, cells in enumerate(rows, start=2):
-        if not any(_cell_text(c) for c in cells):
+        if not any(cell_text(c) for c in cells):
             continue
         if len(plan.briefs) >= bound.brief_import_rows:
             plan.problems.append(

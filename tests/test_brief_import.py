@@ -413,3 +413,22 @@ def test_the_review_table_filters_by_import():
     ids = {int(i) for i in shown.iloc[:, 0]}
     assert len(ids) == 4 and outside_variant not in ids
     assert outside_variant in {int(i) for i in queue_frame(store, "", "", "en").iloc[:, 0]}
+
+
+def test_the_template_offered_for_download_reads_without_error(tmp_path):
+    from assistant.brief_import import TEMPLATE
+
+    photos = tmp_path / "photos.zip"
+    with zipfile.ZipFile(photos, "w") as archive:
+        image = io.BytesIO()
+        Image.new("RGB", (32, 32), (10, 20, 30)).save(image, "JPEG")
+        archive.writestr("baker.jpg", image.getvalue())
+    before = datetime(2026, 11, 1, tzinfo=UTC)
+    plan = read_plan(
+        open_store(), TEMPLATE.read_bytes(), TEMPLATE.name, BRAND, photos.read_bytes(), now=before
+    )
+    assert plan.report(None)["errors"] == []
+    assert [b.row for b in plan.briefs] == [2, 3, 4]
+    assert plan.briefs[0].publish_at == datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)
+    assert plan.briefs[2].publish_at == datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
+    assert plan.briefs[1].variants == 2 and plan.briefs[2].networks == ["facebook"]

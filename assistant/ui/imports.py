@@ -84,12 +84,12 @@ def preview_html(plan: bulk.Plan, data: bytes, lang: str) -> str:
         names = [h.lower() for h in header]
         row_cells = [
             {
-                "text": bulk._cell_text(value)[:300],
+                "text": bulk.cell_text(value)[:300],
                 "message": messages.get((number, names[i] if i < len(names) else "")),
             }
             for i, value in enumerate(cells)
         ]
-        if any(bulk._cell_text(v) for v in cells):
+        if any(bulk.cell_text(v) for v in cells):
             shown.append(
                 {
                     "number": number,
