@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -145,6 +146,8 @@ class BriefImport(Base):
     counts live here so a reload, another browser or `--resume` see where it stands."""
 
     __tablename__ = "brief_imports"
+    # the same file (by its SHA-256) imported again for a brand is found at once
+    __table_args__ = (Index("ix_brief_imports_brand_sha256", "brand", "sha256"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     brand: Mapped[str] = mapped_column(String(100))
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
