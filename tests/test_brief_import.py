@@ -432,3 +432,51 @@ def test_the_template_offered_for_download_reads_without_error(tmp_path):
     assert plan.briefs[0].publish_at == datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)
     assert plan.briefs[2].publish_at == datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
     assert plan.briefs[1].variants == 2 and plan.briefs[2].networks == ["facebook"]
+
+
+@pytest.mark.slow
+def test_a_killed_import_process_resumes_to_exactly_every_variant(tmp_path):
+    """The CLI killed (SIGKILL) once about half the variants are stored, then `--resume`."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+
+    sheet = tmp_path / "dix.csv"
+    sheet.write_bytes(_first_rows(10))
+    store = open_store()
+    main = "from assistant.cli import main; main()"
+    command = [sys.executable, "-c", main, "campaign", "import", str(sheet)]
+    command += ["--brand", BRAND, "--campaign", "Octobre", "--no-visuals", "--format", "json"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen: list[int] = []
+    deadline = time.monotonic() + 600  # only a hang reaches this
+    try:
+        while time.monotonic() < deadline and child.poll() is None:
+            with store.session() as session:
+                found = session.scalars(select(BriefImport.drafted)).first()
+            if found is not None:
+                seen.append(found)
+                if found >= 30:
+                    child.send_signal(signal.SIGKILL)
+                    break
+            time.sleep(0.05)
+    finally:
+        child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL, child.stderr.read().decode()[-500:]
+    import_id = progress(store, 1).import_id
+    stopped = progress(store, import_id)
+    assert 30 <= stopped.drafted < 70 and stopped.status == "running"
+    code, out, err = run(["campaign", "import", "--resume", str(import_id), "--format", "json"])
+    assert code == 0, err
+    assert (json.loads(out)["drafted"], json.loads(out)["status"]) == (70, "done")
+    with store.session() as session:
+        units = session.execute(
+            select(VariantRow.brief_id, VariantRow.platform, VariantRow.variant_no)
+        ).all()
+    assert len(units) == len(set(units)) == 70
+    assert seen == sorted(seen)
