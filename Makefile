@@ -31,6 +31,7 @@ bench:
 	.venv/bin/python benchmarks/replies.py
 	.venv/bin/python benchmarks/replies_bench.py
 	.venv/bin/python benchmarks/audit.py
+	.venv/bin/python benchmarks/brief_import.py
 
 clean:
 	rm -rf .venv .pytest_cache .ruff_cache artifacts

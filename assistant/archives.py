@@ -112,15 +112,21 @@ def _refused(where: str, part: str, key: str, **params: Any) -> InputError:
     )
 
 
-def workbook_sheets(raw: bytes, where: str) -> Iterator[Iterator[list[Any]]]:
+def workbook_sheets(
+    raw: bytes, where: str, formulas: bool = False
+) -> Iterator[Iterator[list[Any]]]:
     """The sheets of a checked XLSX workbook, each as its rows (lists of cell values) read one
     at a time, so a reader can stop at its row bound without loading the sheet. Interior
-    blank rows are kept (as []), trailing ones dropped, as a spreadsheet shows them."""
+    blank rows are kept (as []), trailing ones dropped, as a spreadsheet shows them.
+    `formulas` gives a formula cell as its formula (`=…`) instead of its cached value, for a
+    reader that refuses formulas rather than trusting what they last computed."""
     check_archive(raw, where)
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True, keep_links=False)
+        book = load_workbook(
+            io.BytesIO(raw), read_only=True, data_only=not formulas, keep_links=False
+        )
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise InputError(
             f"{where} is not a readable spreadsheet ({type(exc).__name__}); export it again "

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import emoji
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .charter import Charter, load_brand
 from .clock import local_day, local_text
@@ -25,7 +26,7 @@ from .drafting import (
     draft_one,
     draft_stream,
 )
-from .errors import InputError, NotFound, WorkflowError
+from .errors import ConflictError, InputError, NotFound, WorkflowError
 from .guardrails import SENTENCE_END
 from .limits import clean_text, limits
 from .llm import ChatProvider
@@ -220,7 +221,16 @@ def save_variant(
         )
         row = VariantRow(brief_id=brief_id, **_stored_fields(variant))
         session.add(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # this brief's network and number were saved meanwhile
+            session.rollback()
+            raise ConflictError(
+                f"variant {variant.platform}#{variant.variant} of brief {brief_id} is already "
+                "saved; nothing was added.",
+                key="variant_exists",
+                brief_id=brief_id,
+            ) from None
         cause = "model" if variant.provider != "none" else "guardrail"
         session.add(
             Version(
@@ -387,13 +397,15 @@ def render_variant_visuals(
         row = get_or_404(session, VariantRow, variant_id)
         charter = load_brand(row.brief.campaign.brand, get_settings().brand_dir)
         number = latest_version(session, row.id).number
-        text, platform = row.text, row.platform
+        text, platform, photo = row.text, row.platform, row.brief.photo
     headline = headline_of(text)
     if not headline:
         return []
     folder = get_settings().data_dir / "visuals" / str(variant_id) / f"v{number}"
     alt = headline  # what the image shows; screen readers already announce "image"
-    images = run(render_all, charter, headline, [platform], out_dir=folder, alt_text=alt)
+    images = run(
+        render_all, charter, headline, [platform], photo=photo, out_dir=folder, alt_text=alt
+    )
     with store.session() as session:
         session.execute(
             update(VariantRow)

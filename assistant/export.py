@@ -1,9 +1,9 @@
 """Exports of a campaign's approved variants: Hootsuite bulk CSV, Buffer API JSON, generic CSV
 and JSON, and a ZIP with those, the images and an HTML proof sheet.
 
-Validation comes first (slots in the past, two posts in one slot, over 350 rows, minutes not
-on a 5-minute mark, visuals older than their text): an export the scheduler would refuse is
-never written. Exporting changes nothing in the store, and never overwrites a file unasked.
+Validation comes first (slots in the past, two posts in one slot, minutes not on a 5-minute
+mark, visuals older than their text): an export the scheduler would refuse is never written.
+Hootsuite takes 350 rows a file, so a network with more gets numbered files of 350. Exporting changes nothing in the store, and never overwrites a file unasked.
 """
 
 from __future__ import annotations
@@ -142,12 +142,6 @@ def validate(posts: list[dict[str, Any]], now: datetime | None = None) -> None:
             problems.append(
                 f"{platform}: variants {', '.join(ids)} share the slot {when.isoformat()}"
             )
-    per_network = Counter(p["platform"] for p in posts)
-    for platform, count in per_network.items():
-        if count > HOOTSUITE_MAX_ROWS:
-            problems.append(
-                f"{platform}: {count} posts; Hootsuite takes {HOOTSUITE_MAX_ROWS} per file"
-            )
     if problems:
         raise ExportError("export refused: " + "; ".join(problems) + ".")
 
@@ -157,19 +151,28 @@ def _local(post: dict[str, Any]) -> datetime:
 
 
 def hootsuite_files(posts: list[dict[str, Any]]) -> dict[str, str]:
-    """One CSV per network profile: date (mm/dd/yyyy HH:mm, local), message, link; no header."""
+    """One CSV per network profile: date (mm/dd/yyyy HH:mm, local), message, link; no header.
+    Hootsuite's bulk composer takes 350 rows a file: a network with more gets
+    `hootsuite-<network>-1.csv`, `-2.csv`, … in time order, each within the bound."""
     by_network: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for post in sorted(posts, key=lambda p: p["publish_at"]):
         by_network[post["platform"]].append(post)
     files = {}
     for network, rows in by_network.items():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        for post in rows:
-            writer.writerow(
-                [_local(post).strftime(HOOTSUITE_DATE), post["text"], post["link"] or ""]
+        parts = [rows[i : i + HOOTSUITE_MAX_ROWS] for i in range(0, len(rows), HOOTSUITE_MAX_ROWS)]
+        for number, part in enumerate(parts, 1):
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            for post in part:
+                writer.writerow(
+                    [_local(post).strftime(HOOTSUITE_DATE), post["text"], post["link"] or ""]
+                )
+            name = (
+                f"hootsuite-{network}-{number}.csv"
+                if len(parts) > 1
+                else f"hootsuite-{network}.csv"
             )
-        files[f"hootsuite-{network}.csv"] = buffer.getvalue()
+            files[name] = buffer.getvalue()
     return files
 
 

@@ -44,6 +44,9 @@ class Limits(BaseModel):
     zip_ratio: int
     zip_ratio_grace_bytes: int
     zip_entries: int
+    brief_import_bytes: int
+    brief_import_rows: int
+    brief_import_photos_bytes: int
     downloads_kept: int
     upload_ceiling_bytes: int
     suggested_words: int

@@ -446,6 +446,7 @@ def queue(
     campaign_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
+    import_id: int | None = None,
 ) -> list[QueueItem]:
     """The review queue, filtered and paginated, in ONE statement whatever its length: the
     latest version (for its number and stored checks) is joined, not fetched per row."""
@@ -473,7 +474,7 @@ def queue(
             (Version.variant_id == latest.c.variant_id) & (Version.number == latest.c.number),
         )
     )
-    query = filter_variants(query, campaign_id, status, platform)
+    query = filter_variants(query, campaign_id, status, platform, import_id)
     order = (Brief.publish_at.asc().nulls_last(), VariantRow.id)  # same order on every database
     query = query.order_by(*order).limit(max(0, limit)).offset(offset)
     with store.session() as session:

@@ -16,8 +16,10 @@ from typing import Any, Self
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -95,6 +97,12 @@ class Brief(Base):
     author: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     variants_per_network: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # a brief read from a spreadsheet: its import, its row there, and the row's extra cells
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("brief_imports.id"), index=True)
+    import_row: Mapped[int | None] = mapped_column(Integer)
+    link: Mapped[str | None] = mapped_column(Text)
+    label: Mapped[str | None] = mapped_column(String(200))
+    photo: Mapped[str | None] = mapped_column(Text)
     campaign: Mapped[Campaign] = relationship(back_populates="briefs")
     variants: Mapped[list[VariantRow]] = relationship(
         back_populates="brief", order_by="VariantRow.id"
@@ -103,6 +111,12 @@ class Brief(Base):
 
 class VariantRow(Base):
     __tablename__ = "variants"
+    # one variant per brief, network and number: a resumed drafting can never add a second
+    __table_args__ = (
+        UniqueConstraint(
+            "brief_id", "platform", "variant_no", name="uq_variants_brief_platform_no"
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id"), index=True)
     platform: Mapped[str] = mapped_column(String(32), index=True)
@@ -127,6 +141,31 @@ class VariantRow(Base):
     comments: Mapped[list[Comment]] = relationship(order_by="Comment.id")
     audit: Mapped[list[AuditEvent]] = relationship(order_by="AuditEvent.id")
     __mapper_args__ = {"version_id_col": version}
+
+
+class BriefImport(Base):
+    """One spreadsheet of briefs imported into a campaign, and its drafting progress: the
+    counts live here so a reload, another browser or `--resume` see where it stands."""
+
+    __tablename__ = "brief_imports"
+    # the same file (by its SHA-256) imported again for a brand is found at once
+    __table_args__ = (Index("ix_brief_imports_brand_sha256", "brand", "sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand: Mapped[str] = mapped_column(String(100))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(100), default="")
+    briefs: Mapped[int] = mapped_column(Integer, default=0)
+    variants: Mapped[int] = mapped_column(Integer, default=0)
+    drafted: Mapped[int] = mapped_column(Integer, default=0)
+    checked: Mapped[int] = mapped_column(Integer, default=0)
+    rendered: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    visuals: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(16), default="saved")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class _OfVariant:
@@ -491,9 +530,16 @@ def commit_or_conflict(session: Session, what: str) -> None:
 
 
 def filter_variants(
-    query: Any, campaign_id: int | None, status: str | None, platform: str | None
+    query: Any,
+    campaign_id: int | None,
+    status: str | None,
+    platform: str | None,
+    import_id: int | None = None,
 ) -> Any:
-    """A variants query (joined to briefs) narrowed to a campaign, a status and a network."""
+    """A variants query (joined to briefs) narrowed to a campaign, a status, a network and
+    the spreadsheet import the briefs came from."""
+    if import_id is not None:
+        query = query.where(Brief.import_id == import_id)
     if campaign_id is not None:
         query = query.where(Brief.campaign_id == campaign_id)
     if status:

@@ -188,6 +188,125 @@ def campaign_resume(
         typer.echo(f"  #{v['variant_id']} {v['platform']} {v['status']}")
 
 
+@campaign_app.command("import")
+def campaign_import(
+    file: Path = typer.Argument(None, help="CSV (, or ;) or XLSX: one brief per row."),
+    brand_slug: str = typer.Option(None, "--brand"),
+    campaign: str = typer.Option(None, "--campaign", help="Campaign name (created) or id"),
+    photos: Path = typer.Option(None, "--photos", help="ZIP holding the files named in `photo`"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check the file, write nothing"),
+    again: bool = typer.Option(False, "--again", help="Import a file imported before"),
+    resume: int = typer.Option(None, "--resume", help="Finish an interrupted import (its id)"),
+    no_visuals: bool = typer.Option(False, "--no-visuals", help="Draft and check only"),
+    provider: str = typer.Option(None, "--provider"),
+    lang: str = typer.Option(None, "--lang", help="en or fr (default: your locale)"),
+    who: str = AS,
+    fmt: str = FMT,
+) -> None:
+    """Import a month of briefs from a spreadsheet: checked whole (every error at once,
+    nothing written on any), saved together, then drafted, checked and illustrated per
+    network; `--resume ID` drafts only what an interrupted import is missing."""
+    from .. import brief_import as bulk
+
+    check_format(fmt)
+    lang = lang if lang in bulk.LANGS else bulk.reader_language()
+    store = open_store()
+    author = actor(who, "author").name
+    if resume is not None:
+        _run_import(store, resume, provider, author, fmt, None)
+        return
+    if file is None or not brand_slug or not campaign:
+        raise typer.BadParameter("give FILE, --brand and --campaign (or --resume ID)")
+    name, data = bulk.read_file(file)
+    zipped = bulk.read_file(photos, "a ZIP of photos")[1] if photos else None
+    plan, import_id = bulk.import_briefs(
+        store,
+        data,
+        name,
+        brand_slug,
+        campaign,
+        author,
+        photos=zipped,
+        photos_name=photos.name if photos else "photos.zip",
+        dry_run=dry_run,
+        again=again,
+        visuals=not no_visuals,
+        lang=lang,
+    )
+    report = plan.report(import_id, lang)
+    if plan.problems or import_id is None:
+        _print_report(report, fmt, name, dry_run)
+        if plan.problems:
+            raise typer.Exit(2)
+        return
+    _run_import(store, import_id, provider, author, fmt, report)
+
+
+def _print_report(report: dict, fmt: str, name: str, dry_run: bool) -> None:
+    if fmt == "json":
+        print_json(report)
+        return
+    for error in report["errors"]:
+        typer.echo(f"{name}, row {error['row']}, {error['column']}: {error['message']}", err=True)
+    if report["errors"]:
+        typer.echo(f"{len(report['errors'])} error(s); nothing was imported.", err=True)
+    elif dry_run:
+        typer.echo(
+            f"{name}: {report['briefs']} brief(s), {report['variants']} variant(s) to draft; "
+            "nothing written (--dry-run)."
+        )
+
+
+def _run_import(
+    store, import_id: int, provider: str | None, author: str, fmt: str, report: dict | None
+) -> None:
+    """Draft what the import lacks, with a progress bar on a terminal (stderr)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from .. import brief_import as bulk
+
+    start = bulk.progress(store, import_id)
+    show = fmt != "json"
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=not show,
+    )
+    with bar:
+        task = bar.add_task(f"import {import_id}", total=start.variants, completed=start.drafted)
+        final = bulk.run_import(
+            store,
+            import_id,
+            make_provider(provider),
+            author,
+            lambda counts: bar.update(task, completed=counts.drafted),
+        )
+    if fmt == "json":
+        shown = report or {"import_id": import_id, "errors": []}
+        print_json(
+            {
+                **shown,
+                "briefs": final.briefs,
+                "variants": final.variants,
+                "drafted": final.drafted,
+                "checked": final.checked,
+                "rendered": final.rendered,
+                "with_errors": final.errors,
+                "status": final.status,
+            }
+        )
+        return
+    typer.echo(
+        f"import {import_id}: {final.briefs} brief(s), {final.drafted}/{final.variants} "
+        f"variant(s) drafted, {final.checked} checked, {final.rendered} rendered, "
+        f"{final.errors} with errors ({final.status}); review with "
+        f"`assistant review list --import {import_id}`"
+    )
+
+
 @review_app.command("list")
 def review_list(
     campaign_id: int = typer.Option(None, "--campaign"),
@@ -195,11 +314,12 @@ def review_list(
     platform: str = typer.Option(None, "--platform"),
     limit: int = typer.Option(100, "--limit", min=1, max=1000, help="Rows per page"),
     offset: int = typer.Option(0, "--offset", min=0, help="Rows to skip"),
+    import_id: int = typer.Option(None, "--import", help="Only the variants of one import"),
     fmt: str = FMT,
 ) -> None:
     """The review queue, filtered and paginated."""
     check_format(fmt)
-    rows = workflow.queue(open_store(), status, platform, campaign_id, limit, offset)
+    rows = workflow.queue(open_store(), status, platform, campaign_id, limit, offset, import_id)
     if fmt == "json":
         print_json([r.__dict__ for r in rows])
         return
@@ -278,14 +398,23 @@ def review_submit(variant_ids: list[int], who: str = AS, role: str = ROLE) -> No
 
 @review_app.command("approve")
 def review_approve(
-    variant_ids: list[int],
+    variant_ids: list[int] = typer.Argument(None),
     who: str = AS,
     role: str = ROLE,
     override: str = OVERRIDE,
     seen: int = SEEN,
+    import_id: int = typer.Option(
+        None, "--import", help="Approve the clean variants of an import; list the others"
+    ),
+    fmt: str = FMT,
 ) -> None:
     """Approve variants (submitted to review first if still drafts)."""
     store = open_store()
+    if import_id is not None:
+        _approve_import(store, import_id, actor(who, role), variant_ids, override, seen, fmt)
+        return
+    if not variant_ids:
+        raise typer.BadParameter("give the variant ids, or --import ID")
     for variant_id in variant_ids:
         row = workflow.approve(
             store, variant_id, actor(who, role), seen_version=seen, override=override
@@ -293,6 +422,24 @@ def review_approve(
         typer.echo(
             f"variant {row.id}: {row.status}" + (" (override)" if row.override_reason else "")
         )
+
+
+def _approve_import(store, import_id, reviewer, ids, override, seen, fmt) -> None:
+    """Bulk approval: clean variants approved one by one, the others listed, never approved."""
+    from ..brief_import import bulk_approve
+
+    if ids or override or seen is not None:
+        raise typer.BadParameter(
+            "--import approves the clean variants only: overrides and --version stay one by one"
+        )
+    result = bulk_approve(store, import_id, reviewer)
+    if fmt == "json":
+        print_json(result.to_dict())
+        return
+    typer.echo(f"import {import_id}: {len(result.approved)} variant(s) approved")
+    for left in result.left:
+        why = left.get("message") or f"{left['errors']} error(s): approve it with --override"
+        typer.echo(f"  not approved: variant {left['id']} ({left['platform']}): {why}")
 
 
 @review_app.command("request-changes")

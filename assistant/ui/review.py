@@ -100,9 +100,13 @@ def headers(lang: str) -> list[str]:
     return [tr(f"col_{c}", lang) for c in COLUMNS]
 
 
-def queue_frame(store: Store, status: str | None, network: str | None, lang: str) -> pd.DataFrame:
-    """The queue as the table shows it, headers and statuses in the reader's language."""
-    items = workflow.queue(store, status=status or None, platform=network or None)
+def queue_frame(
+    store: Store, status: str | None, network: str | None, lang: str, import_id: Any = None
+) -> pd.DataFrame:
+    """The queue as the table shows it, headers and statuses in the reader's language;
+    `import_id` keeps the variants of one spreadsheet import."""
+    batch = int(import_id) if import_id else None
+    items = workflow.queue(store, status=status or None, platform=network or None, import_id=batch)
     return pd.DataFrame([queue_row(i, lang) for i in items], columns=headers(lang))
 
 
@@ -118,7 +122,7 @@ class SharedQueue:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._frames: dict[tuple[str, str, str], tuple[str, pd.DataFrame]] = {}
+        self._frames: dict[tuple[str, ...], tuple[str, pd.DataFrame]] = {}
         self._reading = threading.Lock()
         self._marker: tuple[float, str] = (-self.MARKER_SECONDS, "")
 
@@ -137,16 +141,18 @@ class SharedQueue:
         self._marker = (read_at, marker)
         return marker
 
-    def frame(self, marker: str, status: str | None, network: str | None, lang: str):
+    def frame(
+        self, marker: str, status: str | None, network: str | None, lang: str, batch: Any = None
+    ):
         """The table as of `marker` (read before the queue, so a frame is never older than
-        the marker it is kept under)."""
-        key = (status or "", network or "", lang)
+        the marker it is kept under); `batch` keeps one import's variants."""
+        key = (status or "", network or "", lang, str(int(batch)) if batch else "")
         with self._reading:
             kept = self._frames.get(key)
             if kept is None or kept[0] != marker:
                 if len(self._frames) >= self.MAX_VIEWS:
                     self._frames.clear()
-                kept = (marker, queue_frame(self.store, status, network, lang))
+                kept = (marker, queue_frame(self.store, status, network, lang, batch))
                 self._frames[key] = kept
         return kept[1]
 
@@ -379,6 +385,7 @@ class _Queue:
 
     status: gr.Dropdown
     network: gr.Dropdown
+    batch: gr.Number
     refresh: gr.Button
     table: gr.Dataframe
     marker: gr.State
@@ -424,6 +431,7 @@ def _queue_panel() -> _Queue:
         network = gr.Dropdown(
             networks, value="", label=t("queue_network"), elem_id="review-network"
         )
+        batch = gr.Number(None, label=t("queue_import"), precision=0, elem_id="review-import")
         refresh = gr.Button(t("refresh"), elem_id="review-refresh", scale=0)
     gr.Markdown(t("review_hint"), elem_classes=["hint"])
     table = gr.Dataframe(
@@ -434,7 +442,9 @@ def _queue_panel() -> _Queue:
         column_widths=["6%", "14%", "9%", "12%", "7%", "52%"],
     )
     marker = gr.State("")
-    return _Queue(status, network, refresh, table, marker, gr.Timer(POLL_SECONDS, active=False))
+    return _Queue(
+        status, network, batch, refresh, table, marker, gr.Timer(POLL_SECONDS, active=False)
+    )
 
 
 def _shown_panel() -> _Shown:
@@ -474,13 +484,13 @@ def _wire_queue(store: Store, queue: _Queue, tab: gr.Tab | None) -> None:
     shared = SharedQueue(store)
 
     @handled
-    def load(shown_status: str, shown_network: str, request: gr.Request):
+    def load(shown_status: str, shown_network: str, batch: Any, request: gr.Request):
         lang = request_language(request)
         marker = workflow.change_marker(store)
-        return marker, shared.frame(marker, shown_status, shown_network, lang)
+        return marker, shared.frame(marker, shown_status, shown_network, lang, batch)
 
     @handled
-    def poll(known: str, shown_status: str, shown_network: str, request: gr.Request):
+    def poll(known: str, shown_status: str, shown_network: str, batch: Any, request: gr.Request):
         """Cheap while nothing moved: at most one marker query a second, nothing sent back.
         A marker that differs is read again first: the tab may know a newer one (its own
         decision) than the second-old one."""
@@ -490,10 +500,11 @@ def _wire_queue(store: Store, queue: _Queue, tab: gr.Tab | None) -> None:
         if current == known:
             return _skip(2)
         lang = request_language(request)
-        return current, shared.frame(current, shown_status, shown_network, lang)
+        return current, shared.frame(current, shown_status, shown_network, lang, batch)
 
-    filters, listing = [queue.status, queue.network], [queue.marker, queue.table]
-    for trigger in (queue.refresh.click, queue.status.change, queue.network.change):
+    filters, listing = [queue.status, queue.network, queue.batch], [queue.marker, queue.table]
+    changes = (queue.status.change, queue.network.change, queue.batch.submit)
+    for trigger in (queue.refresh.click, *changes):
         trigger(load, filters, listing, **READS)
     if tab is not None:
         tab.select(load, filters, listing, **READS)

@@ -1,0 +1,482 @@
+"""A month of briefs from one spreadsheet: read alike from CSV and XLSX, checked whole with
+every error named by row and column, saved all or nothing, drafted unit by unit so an
+interrupted import resumes without drafting anything twice, approved in bulk without
+skipping the review's checks, and exported to Hootsuite in files of 350."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from assistant.brief_import import (
+    bulk_approve,
+    import_briefs,
+    import_variants,
+    progress,
+    read_plan,
+    run_import,
+)
+from assistant.campaign import add_brief, create_campaign, save_variant
+from assistant.drafting import Variant
+from assistant.errors import ConflictError
+from assistant.export import HOOTSUITE_MAX_ROWS, hootsuite_files
+from assistant.review import Actor, edit
+from assistant.store import Brief, BriefImport, Campaign, Store, VariantRow, Version, open_store
+
+from .command_line import run
+from .conftest import DATA
+
+BRIEFS = DATA / "briefs"
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+BRAND = "maison-lemoine"
+
+
+def _tables(store: Store) -> dict[str, int]:
+    with store.session() as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (Campaign, Brief, BriefImport, VariantRow, Version)
+        }
+
+
+def _briefs(store: Store) -> list[tuple]:
+    with store.session() as session:
+        rows = session.scalars(select(Brief).order_by(Brief.import_row)).all()
+        return [
+            (
+                b.import_row,
+                b.publish_at,
+                b.text,
+                list(b.networks),
+                b.variants_per_network,
+                b.link,
+                b.label,
+                b.language,
+                b.timezone,
+            )
+            for b in rows
+        ]
+
+
+def _first_rows(count: int) -> bytes:
+    """The fixture's header and its first `count` briefs, as the CSV has them."""
+    lines = (BRIEFS / "briefs-100.csv").read_bytes().split(b"\r\n")
+    return b"\r\n".join(lines[: count + 1]) + b"\r\n"
+
+
+# ---- one plan, two file formats -----------------------------------------------------------
+
+
+def test_csv_and_xlsx_import_to_identical_briefs(tmp_path):
+    stores = {}
+    for name in ("briefs-100.csv", "briefs-100.xlsx"):
+        store = Store(f"sqlite:///{tmp_path / (name + '.db')}")
+        data = (BRIEFS / name).read_bytes()
+        plan, import_id = import_briefs(store, data, name, BRAND, "Octobre", "cm", now=NOW)
+        assert plan.report(import_id)["errors"] == []
+        assert (plan.report(import_id)["briefs"], plan.report(import_id)["variants"]) == (100, 700)
+        stores[name] = _briefs(store)
+        store.dispose()
+    assert stores["briefs-100.csv"] == stores["briefs-100.xlsx"]
+    rows = {row[0]: row for row in stores["briefs-100.csv"]}
+    assert len(rows) == 100 and min(rows) == 2 and max(rows) == 101
+    # read in the brand's zone on both sides of the night the clocks go back (27 Oct 2030)
+    assert rows[40][1] == datetime(2030, 10, 26, 18, 0, tzinfo=PARIS).astimezone(UTC)
+    assert rows[40][1].hour == 16  # summer time, UTC+2
+    assert rows[41][1] == datetime(2030, 10, 27, 9, 0, tzinfo=PARIS)
+    assert rows[41][1].astimezone(UTC).hour == 8  # winter time, UTC+1
+    assert "l’atelier de Pont-Aven" in rows[2][2] and rows[2][3][:2] == ["x", "linkedin"]
+    assert rows[2][5] == "https://lemoine.example/produits/1" and rows[2][5] in rows[2][2]
+    assert rows[2][6] == "semaine 42" and rows[2][7] == "fr"
+
+
+def test_dry_run_reports_and_writes_nothing(tmp_path):
+    store = open_store()
+    before = _tables(store)
+    code, out, err = run(
+        [
+            "campaign",
+            "import",
+            str(BRIEFS / "briefs-100.csv"),
+            "--brand",
+            BRAND,
+            "--campaign",
+            "Octobre",
+            "--dry-run",
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0, err
+    assert json.loads(out) == {"import_id": None, "briefs": 100, "variants": 700, "errors": []}
+    assert _tables(store) == before
+
+
+# ---- every error at once ------------------------------------------------------------------
+
+LONG = "é" * 65537
+
+
+def _planted(photos_named: str = "vitrine.jpg") -> tuple[list[list[str]], set[tuple[int, str]]]:
+    """Thirteen rows: one clean, twelve each with one planted error, and where each is."""
+    rows = [
+        ["publish_at", "brief", "networks", "variants", "photo", "link", "label"],
+        ["14/11/2030 10:00", "Crêpes dentelle à la fleur de sel.", "x,linkedin", "", "", "", ""],
+        ["31/02/2030 10:00", "Une date qui n’existe pas.", "x", "", "", "", ""],
+        ["01/01/2020 10:00", "Une date passée.", "x", "", "", "", ""],
+        ["14/11/2030 11:00", "Un réseau inconnu.", "x,myspace", "", "", "", ""],
+        ["14/11/2030 12:00", "", "x", "", "", "", ""],
+        ["14/11/2030 13:00", LONG, "x", "", "", "", ""],
+        ["14/11/2030 10:00", "Le même créneau sur X.", "x", "", "", "", ""],
+        ["15/11/2030 10:00", "Un créneau déjà pris par la marque.", "x", "", "", "", ""],
+        ["14/11/2030 15:00", '=HYPERLINK("https://evil.example","clic")', "x", "", "", "", ""],
+        ["14/11/2030 16:00", "Une photo absente.", "x", "", "absente.jpg", "", ""],
+        ["14/11/2030 17:00", "Un lien faux.", "x", "", "", "htp://lemoine", ""],
+        ["14/11/2030 10:00", "Crêpes dentelle à la fleur de sel.", "x,linkedin", "", "", "", ""],
+        ["30/03/2031 02:30", "Une heure sautée au printemps.", "x", "", photos_named, "", ""],
+    ]
+    where = {
+        (3, "publish_at"),
+        (4, "publish_at"),
+        (5, "networks"),
+        (6, "brief"),
+        (7, "brief"),
+        (8, "networks"),
+        (9, "publish_at"),
+        (10, "brief"),
+        (11, "photo"),
+        (12, "link"),
+        (13, "brief"),
+        (14, "publish_at"),
+    }
+    return rows, where
+
+
+def _csv(rows: list[list[str]], encoding: str) -> bytes:
+    """The rows as French Excel saves "CSV (;)": `;` between cells, quotes where needed."""
+    text = io.StringIO()
+    csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return text.getvalue().encode(encoding)
+
+
+def _photos(path):
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(image, "JPEG")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("vitrine.jpg", image.getvalue())
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+def test_twelve_planted_errors_one_report_nothing_written(tmp_path, encoding):
+    store = open_store()
+    taken = create_campaign(store, "Déjà là", BRAND)
+    add_brief(store, taken.id, "Déjà prévu.", ["x"], datetime(2030, 11, 15, 10, 0, tzinfo=PARIS))
+    rows, where = _planted()
+    data = _csv(rows, encoding)
+    if encoding == "cp1252":
+        assert b"\xea" in data  # ê as French Excel writes it
+    sheet = tmp_path / "novembre.csv"
+    sheet.write_bytes(data)
+    photos = _photos(tmp_path / "photos.zip")
+    before = _tables(store)
+    args = ["campaign", "import", str(sheet), "--brand", BRAND, "--campaign", "Novembre"]
+    code, out, err = run([*args, "--photos", str(photos), "--format", "json", "--lang", "fr"])
+    assert code == 2, err
+    report = json.loads(out)
+    assert report["import_id"] is None
+    assert {(e["row"], e["column"]) for e in report["errors"]} == where
+    assert len(report["errors"]) == 12
+    by_place = {(e["row"], e["column"]): e["message"] for e in report["errors"]}
+    assert "myspace" in by_place[(5, "networks")]
+    assert "ligne 2" in by_place[(8, "networks")] and "ligne 2" in by_place[(13, "brief")]
+    assert "formule" in by_place[(10, "brief")]
+    assert "absente.jpg" in by_place[(11, "photo")] and "photos.zip" in by_place[(11, "photo")]
+    assert "n’existe pas" in by_place[(14, "publish_at")]
+    assert _tables(store) == before  # nothing written, not even the campaign
+    # the same report in English, as text on stderr, naming the file, row and column
+    code, out, err = run([*args, "--photos", str(photos), "--lang", "en"])
+    assert code == 2
+    assert "novembre.csv, row 12, link: 'htp://lemoine' is not a web address" in err
+    assert "12 error(s); nothing was imported." in err
+    assert _tables(store) == before
+    # the clean row's accents are read as written, whichever encoding
+    plan = read_plan(store, data, "novembre.csv", BRAND, now=NOW)
+    assert plan.briefs[0].text == "Crêpes dentelle à la fleur de sel."
+
+
+def test_same_file_again_is_refused_unless_asked(tmp_path):
+    sheet = tmp_path / "deux.csv"
+    sheet.write_bytes(_first_rows(2))
+    args = ["campaign", "import", str(sheet), "--brand", BRAND, "--campaign", "Oct", "--no-visuals"]
+    code, out, err = run([*args, "--format", "json"])
+    assert code == 0, err
+    first = json.loads(out)
+    assert (first["briefs"], first["drafted"], first["status"]) == (2, 14, "done")
+    assert first["errors"] == [] and first["import_id"] >= 1
+    store = open_store()
+    before = _tables(store)
+    code, out, err = run(args)
+    assert code == 2 and f"(import {first['import_id']}," in err and "--again" in err
+    assert _tables(store) == before
+    # asked again, it is read again: its slots are the brand's now, so each row says so
+    code, out, err = run([*args, "--again", "--format", "json"])
+    assert code == 2
+    assert {(e["row"], e["column"]) for e in json.loads(out)["errors"]} == {
+        (2, "publish_at"),
+        (3, "publish_at"),
+    }
+
+
+# ---- resumable drafting -------------------------------------------------------------------
+
+
+class Stop(Exception):
+    """The import's process dying half way."""
+
+
+def test_an_import_killed_half_way_resumes_drafting_only_what_is_missing():
+    store = open_store()
+    plan, import_id = import_briefs(
+        store, _first_rows(10), "dix.csv", BRAND, "Octobre", "cm", visuals=False, now=NOW
+    )
+    assert plan.variants == 70
+    seen: list[int] = [progress(store, import_id).drafted]
+
+    def killed_after(count):
+        def step(counts):
+            seen.append(counts.drafted)
+            if counts.drafted >= count:
+                raise Stop
+
+        return step
+
+    with pytest.raises(Stop):
+        run_import(store, import_id, None, "cm", killed_after(35))
+    half = progress(store, import_id)
+    assert (half.drafted, half.status) == (35, "running")
+    assert progress(store, import_id).drafted == seen[-1] == 35  # a reload shows the same
+    final = run_import(store, import_id, None, "cm", lambda counts: seen.append(counts.drafted))
+    assert (final.drafted, final.variants, final.status) == (70, 70, "done")
+    assert seen == sorted(seen) and seen[-1] == 70  # never backwards
+    assert len(seen) == 1 + 35 + 35  # each unit drafted once
+    with store.session() as session:
+        units = session.execute(
+            select(VariantRow.brief_id, VariantRow.platform, VariantRow.variant_no)
+        ).all()
+    assert len(units) == len(set(units)) == 70
+    # a third run (`--resume`) finds nothing missing and drafts nothing
+    code, out, err = run(["campaign", "import", "--resume", str(import_id), "--format", "json"])
+    assert code == 0, err
+    assert (json.loads(out)["drafted"], _tables(store)["variants"]) == (70, 70)
+
+
+def test_the_store_refuses_a_second_variant_for_one_unit():
+    store = open_store()
+    _plan, import_id = import_briefs(
+        store, _first_rows(1), "un.csv", BRAND, "Octobre", "cm", visuals=False, now=NOW
+    )
+    run_import(store, import_id, None, "cm")
+    with store.session() as session:
+        brief = session.scalars(select(Brief)).one()
+        row = session.scalars(select(VariantRow).where(VariantRow.platform == "x")).one()
+        twin = Variant(platform="x", variant=1, text=row.text)
+        charter_lang = brief.language
+    from assistant.charter import load_brand
+    from assistant.settings import get_settings
+
+    charter = load_brand(BRAND, get_settings().brand_dir)
+    with pytest.raises(ConflictError):
+        save_variant(store, brief.id, twin, charter, charter_lang, "cm")
+    assert progress(store, import_id).drafted == 7
+
+
+def test_photos_from_the_zip_are_rendered_per_network(tmp_path):
+    store = open_store()
+    data = (
+        "publish_at;brief;networks;photo\r\n"
+        "2030-11-20 10:00;Nos sablés au blé noir sortent du four.;x,linkedin;vitrine.jpg\r\n"
+    ).encode()
+    photos = _photos(tmp_path / "photos.zip").read_bytes()
+    _plan, import_id = import_briefs(
+        store, data, "photo.csv", BRAND, "Novembre", "cm", photos=photos, now=NOW
+    )
+    final = run_import(store, import_id, None, "cm")
+    assert (final.drafted, final.rendered, final.status) == (2, 2, "done")
+    with store.session() as session:
+        brief = session.scalars(select(Brief)).one()
+        images = [p for v in brief.variants for p in v.images]
+    assert brief.photo and brief.photo.endswith(".jpg")
+    assert images and all(p.endswith(".jpg") for p in images)  # a photo is encoded as JPEG
+
+
+# ---- review at that scale -----------------------------------------------------------------
+
+
+def _imported_for_review():
+    store = open_store()
+    data = (
+        "publish_at;brief;networks\r\n"
+        "2030-11-20 10:00;Palets au beurre salé : 20 % de réduction sur les coffrets.;x,linkedin\r\n"
+        "2030-11-21 10:00;Galettes à la fleur de sel, cuites à Pont-Aven.;x,linkedin\r\n"
+    ).encode()
+    _plan, import_id = import_briefs(
+        store, data, "revue.csv", BRAND, "Novembre", "cm", visuals=False, now=NOW
+    )
+    run_import(store, import_id, None, "cm")
+    return store, import_id
+
+
+def test_bulk_approve_approves_the_clean_and_lists_the_others():
+    store, import_id = _imported_for_review()
+    listed = import_variants(store, import_id)
+    assert len(listed) == 4 and all(item["errors"] == 0 for item in listed)
+    faulty = next(item["id"] for item in listed if item["platform"] == "x")
+    with store.session() as session:
+        text = session.get(VariantRow, faulty).text
+    assert "20 %" in text
+    edit(store, faulty, text.replace("20 %", "25 %"), Actor("cm", "author"))  # a changed fact
+    # separation of duties holds in bulk: the author approves none of it
+    mine = bulk_approve(store, import_id, Actor("cm", "reviewer"))
+    assert mine.approved == [] and {i["reason"] for i in mine.left} >= {"self_approval"}
+    code, out, err = run(
+        ["review", "approve", "--import", str(import_id), "--as", "rita", "--format", "json"]
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    assert len(result["approved"]) == 3 and faulty not in result["approved"]
+    assert [(i["id"], i["reason"]) for i in result["left"]] == [(faulty, "needs_override")]
+    with store.session() as session:
+        statuses = dict(session.execute(select(VariantRow.id, VariantRow.status)).all())
+    assert statuses[faulty] != "approved"
+    assert sorted(i for i, s in statuses.items() if s == "approved") == sorted(result["approved"])
+    code, out, _err = run(["review", "list", "--import", str(import_id), "--format", "json"])
+    assert sorted(r["id"] for r in json.loads(out)) == sorted(statuses)
+
+
+def test_bulk_approve_holds_to_the_versions_the_reviewer_saw():
+    store, import_id = _imported_for_review()
+    shown = {item["id"]: item["text_version"] for item in import_variants(store, import_id)}
+    moved = min(shown)
+    with store.session() as session:
+        text = session.get(VariantRow, moved).text
+    edit(store, moved, text + " À bientôt.", Actor("cm", "author"))  # changed after it was shown
+    result = bulk_approve(store, import_id, Actor("rita", "reviewer"), seen=shown)
+    assert sorted(result.approved) == sorted(set(shown) - {moved})
+    assert [(i["id"], i["reason"]) for i in result.left] == [(moved, "text_moved")]
+
+
+# ---- exports at that scale ----------------------------------------------------------------
+
+
+def test_hootsuite_files_split_at_350_rows_per_network():
+    start = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)
+    posts = [
+        {
+            "platform": "x",
+            "publish_at": start + timedelta(minutes=5 * n),
+            "timezone": "Europe/Paris",
+            "text": f"post {n}",
+            "link": "",
+        }
+        for n in range(HOOTSUITE_MAX_ROWS + 51)
+    ]
+    posts.append({**posts[0], "platform": "linkedin"})
+    files = hootsuite_files(posts)
+    assert sorted(files) == ["hootsuite-linkedin.csv", "hootsuite-x-1.csv", "hootsuite-x-2.csv"]
+    first, second = (files[f"hootsuite-x-{n}.csv"].splitlines() for n in (1, 2))
+    assert (len(first), len(second)) == (350, 51)
+    assert first[0].startswith("01/01/2030 09:00,post 0") and second[-1].endswith("post 400,")
+
+
+def test_the_review_table_filters_by_import():
+    from assistant.ui.review import queue_frame
+
+    store, import_id = _imported_for_review()
+    other = create_campaign(store, "Autre", BRAND)
+    add_brief(store, other.id, "Hors import.", ["x"], datetime(2030, 12, 1, 10, 0, tzinfo=PARIS))
+    from assistant.campaign import draft_brief
+
+    with store.session() as session:
+        outside = session.scalars(select(Brief.id).where(Brief.import_id.is_(None))).one()
+    [(_v, outside_variant)] = draft_brief(store, outside, None, "cm")
+    shown = queue_frame(store, "", "", "en", import_id)
+    ids = {int(i) for i in shown.iloc[:, 0]}
+    assert len(ids) == 4 and outside_variant not in ids
+    assert outside_variant in {int(i) for i in queue_frame(store, "", "", "en").iloc[:, 0]}
+
+
+def test_the_template_offered_for_download_reads_without_error(tmp_path):
+    from assistant.brief_import import TEMPLATE
+
+    photos = tmp_path / "photos.zip"
+    with zipfile.ZipFile(photos, "w") as archive:
+        image = io.BytesIO()
+        Image.new("RGB", (32, 32), (10, 20, 30)).save(image, "JPEG")
+        archive.writestr("baker.jpg", image.getvalue())
+    before = datetime(2026, 11, 1, tzinfo=UTC)
+    plan = read_plan(
+        open_store(), TEMPLATE.read_bytes(), TEMPLATE.name, BRAND, photos.read_bytes(), now=before
+    )
+    assert plan.report(None)["errors"] == []
+    assert [b.row for b in plan.briefs] == [2, 3, 4]
+    assert plan.briefs[0].publish_at == datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)
+    assert plan.briefs[2].publish_at == datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
+    assert plan.briefs[1].variants == 2 and plan.briefs[2].networks == ["facebook"]
+
+
+@pytest.mark.slow
+def test_a_killed_import_process_resumes_to_exactly_every_variant(tmp_path):
+    """The CLI killed (SIGKILL) once about half the variants are stored, then `--resume`."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+
+    sheet = tmp_path / "dix.csv"
+    sheet.write_bytes(_first_rows(10))
+    store = open_store()
+    main = "from assistant.cli import main; main()"
+    command = [sys.executable, "-c", main, "campaign", "import", str(sheet)]
+    command += ["--brand", BRAND, "--campaign", "Octobre", "--no-visuals", "--format", "json"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen: list[int] = []
+    deadline = time.monotonic() + 600  # only a hang reaches this
+    try:
+        while time.monotonic() < deadline and child.poll() is None:
+            with store.session() as session:
+                found = session.scalars(select(BriefImport.drafted)).first()
+            if found is not None:
+                seen.append(found)
+                if found >= 30:
+                    child.send_signal(signal.SIGKILL)
+                    break
+            time.sleep(0.05)
+    finally:
+        child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL, child.stderr.read().decode()[-500:]
+    import_id = progress(store, 1).import_id
+    stopped = progress(store, import_id)
+    assert 30 <= stopped.drafted < 70 and stopped.status == "running"
+    code, out, err = run(["campaign", "import", "--resume", str(import_id), "--format", "json"])
+    assert code == 0, err
+    assert (json.loads(out)["drafted"], json.loads(out)["status"]) == (70, "done")
+    with store.session() as session:
+        units = session.execute(
+            select(VariantRow.brief_id, VariantRow.platform, VariantRow.variant_no)
+        ).all()
+    assert len(units) == len(set(units)) == 70
+    assert seen == sorted(seen)
