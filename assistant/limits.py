@@ -45,6 +45,9 @@ class Limits(BaseModel):
     zip_ratio_grace_bytes: int
     zip_entries: int
     downloads_kept: int
+    review_link_days: int
+    review_link_max_days: int
+    review_link_failures: int
     upload_ceiling_bytes: int
 
 
