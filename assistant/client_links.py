@@ -493,7 +493,7 @@ def page_posts(store: Store, link: ReviewLink) -> list[Post]:
                     variant_id=row.id,
                     platform=row.platform,
                     network=profile.name,
-                    brand=row.brief.campaign.brand,
+                    brand=_brand_name(row.brief.campaign.brand),
                     text=sent.text,
                     see_more=fold_index(sent.text, profile),
                     cut=row.cut_text if latest[row.id] == pinned["version"] else None,
@@ -512,6 +512,14 @@ def page_posts(store: Store, link: ReviewLink) -> list[Post]:
                 )
             )
         return posts
+
+
+def _brand_name(slug: str) -> str:
+    """The brand as its charter names it (the slug when the charter cannot be read)."""
+    try:
+        return load_brand(slug, get_settings().brand_dir).name
+    except AssistantError:
+        return slug
 
 
 def visual_path(store: Store, link: ReviewLink, variant_id: int, index: int) -> Path:
