@@ -289,7 +289,7 @@ class ClientPages:
         found = self._link(request, token)
         if isinstance(found, Response):
             return found
-        if self._unlocked(request, found):
+        if request.method == "GET" and self._unlocked(request, found):
             links.mark_opened(self.store_of(), found)
         return self._render(request, token, found)
 

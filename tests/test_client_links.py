@@ -344,3 +344,24 @@ def test_the_page_switches_language(lang, words):
     other = "en" if lang == "fr" else "fr"
     page = client.get(path_of(made.url) + f"?lang={lang}", headers={"Accept-Language": other})
     assert words in page.text
+
+
+def test_the_parent_app_serves_the_page_without_login_and_the_ui_behind_it():
+    import gradio as gr
+    from starlette.middleware import Middleware
+
+    from assistant.ui.page_cache import PageCache
+    from assistant.web import parent_app
+
+    campaign_id, _ids = three_variants()
+    made = create_link(open_store(), campaign_id, CM)
+    with gr.Blocks() as blocks:
+        gr.Markdown("UI")
+    options = {"footer_links": [], "app_kwargs": {"middleware": [Middleware(PageCache)]}}
+    app = parent_app(blocks, options, auth=[("alice", "secret")])
+    with TestClient(app, follow_redirects=False) as client:
+        assert client.get(path_of(made.url)).status_code == 200  # no login for the client
+        assert client.get("/config").status_code == 401  # the team's UI asks for a login
+        logged = client.post("/login", data={"username": "alice", "password": "secret"})
+        assert logged.status_code == 200
+        assert client.get("/config").status_code == 200
