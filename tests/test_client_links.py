@@ -365,3 +365,19 @@ def test_the_parent_app_serves_the_page_without_login_and_the_ui_behind_it():
         logged = client.post("/login", data={"username": "alice", "password": "secret"})
         assert logged.status_code == 200
         assert client.get("/config").status_code == 200
+
+
+def test_the_review_tab_history_words_the_clients_decisions():
+    from assistant.ui.review import history_html
+
+    campaign_id, ids = three_variants()
+    store = open_store()
+    made = create_link(store, campaign_id, CM, label="Client X")
+    client, _app = client_for()
+    token = form_token(client.get(path_of(made.url)).text)
+    client.post(path_of(made.url), data={"form_token": token, "variant_id": ids[0],
+                                         "action": "approve"})  # fmt: skip
+    shown = history_html(describe(store, ids[0]), "en")
+    assert shown.count("guest:Client X") == 2
+    assert "opened the client link" in shown and "approved (client)" in shown
+    assert "v1" in shown
