@@ -111,7 +111,8 @@ def link_path(token: str) -> str:
 
 def link_url(token: str, base: str | None = None) -> str:
     """The link on the app's own address (`ASSISTANT_PUBLIC_URL`, else the local one)."""
-    root = (base or os.environ.get("ASSISTANT_PUBLIC_URL") or "http://127.0.0.1:7860").rstrip("/")
+    root = get_settings().public_url or base or "http://127.0.0.1:7860"
+    root = root.rstrip("/")
     return root + link_path(token)
 
 

@@ -381,3 +381,10 @@ def test_the_review_tab_history_words_the_clients_decisions():
     assert shown.count("guest:Client X") == 2
     assert "opened the client link" in shown and "approved (client)" in shown
     assert "v1" in shown
+
+
+def test_the_link_is_on_the_public_address_when_one_is_set(monkeypatch):
+    use_env(monkeypatch, ASSISTANT_PUBLIC_URL="https://review.agency.example/")
+    campaign_id, _ids = three_variants()
+    made = create_link(open_store(), campaign_id, CM)
+    assert re.fullmatch(r"https://review\.agency\.example/r/[A-Za-z0-9_-]{43}", made.url)

@@ -3,7 +3,6 @@ list them with their status (sent, opened, decided, expired, revoked), revoke on
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import Any
 
@@ -27,8 +26,8 @@ READS = {"concurrency_limit": None, "show_progress": "minimal"}
 def base_url(request: gr.Request | None) -> str | None:
     """Where the client reaches this app: `ASSISTANT_PUBLIC_URL`, else the address the
     person creating the link used (a proxy's forwarded host and scheme first)."""
-    if os.environ.get("ASSISTANT_PUBLIC_URL"):
-        return None  # read by the library itself
+    if get_settings().public_url:
+        return None  # the library uses it
     headers = getattr(request, "headers", None) or {}
     host = headers.get("x-forwarded-host") or headers.get("host")
     scheme = headers.get("x-forwarded-proto") or "http"
