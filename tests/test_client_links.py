@@ -388,3 +388,27 @@ def test_the_link_is_on_the_public_address_when_one_is_set(monkeypatch):
     campaign_id, _ids = three_variants()
     made = create_link(open_store(), campaign_id, CM)
     assert re.fullmatch(r"https://review\.agency\.example/r/[A-Za-z0-9_-]{43}", made.url)
+
+
+def test_visuals_are_served_only_for_the_posts_of_the_link():
+    from assistant.campaign import render_variant_visuals
+
+    campaign_id, ids = three_variants()
+    store = open_store()
+    render_variant_visuals(store, ids[0])
+    render_variant_visuals(store, ids[2])
+    made = create_link(store, campaign_id, CM, variant_ids=ids[:2])
+    client, _app = client_for()
+    page = client.get(path_of(made.url))
+    sources = re.findall(r'<img src="([^"]+)" alt="([^"]*)"', page.text)
+    assert sources and all(
+        src.startswith(f"{path_of(made.url)[3:]}/visual/{ids[0]}/") for src, _ in sources
+    )
+    assert all(alt for _src, alt in sources)  # each image carries its description
+    image = client.get(f"{path_of(made.url)}/visual/{ids[0]}/0")
+    assert image.status_code == 200 and image.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert image.headers["referrer-policy"] == "no-referrer"
+    before = dump()
+    outside = client.get(f"{path_of(made.url)}/visual/{ids[2]}/0")  # rendered, not in the link
+    assert outside.status_code == 403
+    assert_only_a_refusal_added(before, dump(), "link_out_of_scope")
