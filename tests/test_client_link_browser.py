@@ -38,6 +38,7 @@ def test_a_client_decides_on_three_posts_without_an_account(running_app, tmp_pat
         # the community manager creates the link from the Campaign tab
         page = open_page(browser, running_app, "en-US", WIDE)
         show_tab(page, "Campaign")
+        expect(page.locator("#calendar")).to_contain_text("LinkedIn", timeout=15_000)
         page.locator("#client-links").get_by_text("Client approval link").click()
         page.locator("#link-label input, #link-label textarea").first.fill("Client X")
         page.locator("#link-create").click()
