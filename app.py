@@ -1,5 +1,6 @@
 """Review UI: `python app.py [--host H] [--port P] [--allow-public]` (also the Hugging Face
-Spaces entry)."""
+Spaces entry). The UI is mounted in a parent app that also serves the client approval pages
+(`/r/<token>`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from assistant.ui import overheads
 from assistant.ui.app import build_app, launch_options
 from assistant.ui.identity import auth_users, public_bind_refusal
 from assistant.ui.offload import warm
+from assistant.web import parent_app, serve
 
 
 def main() -> None:
@@ -33,16 +35,13 @@ def main() -> None:
     app = build_app()
     app.queue(default_concurrency_limit=4)
     overheads.calm_queue(app)
-    app.launch(
-        server_name=args.host,
-        server_port=args.port,
-        auth=auth_users(),
-        prevent_thread_lock=True,
-        **launch_options(),
-    )
+    server = parent_app(app, launch_options(), auth_users())
+    serve(server, args.host, args.port, when_up=_warm)
+
+
+def _warm() -> None:
     warm()  # the workers start as soon as the server answers, not on the first render
     warm_up()  # and this process's checkers, before anyone's first save
-    app.block_thread()
 
 
 if __name__ == "__main__":

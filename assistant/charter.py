@@ -163,6 +163,8 @@ class ReviewPolicy(_Strict):
     allow_self_approval: bool = False
     min_spacing_minutes: int = Field(default=120, ge=0)
     posts_per_day: int | None = Field(default=None, ge=1)
+    # a client's approve through a review link: beside the team's (advisory) or the approval
+    client_approval: Literal["final", "advisory"] = "advisory"
 
 
 FactKind = Literal[

@@ -48,6 +48,9 @@ class Limits(BaseModel):
     brief_import_rows: int
     brief_import_photos_bytes: int
     downloads_kept: int
+    review_link_days: int
+    review_link_max_days: int
+    review_link_failures: int
     upload_ceiling_bytes: int
     suggested_words: int
     thorough_suggested_words: int

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     auth: str = ""
     timezone: str = "Europe/Paris"  # a brand without `timezone:` in its charter plans in this one
     user: str = "cm"  # who acts when no name is given (ASSISTANT_USER)
+    public_url: str = ""  # the app's address as clients reach it (client approval links)
     min_lead_minutes: int = 10  # a post is planned at least this far ahead, so it can be reviewed
     openai_api_key: str = Field(default="", validation_alias="OPENAI_API_KEY")
     openai_base_url: str = Field(default="", validation_alias="OPENAI_BASE_URL")

@@ -22,7 +22,18 @@ EXIT_SOFTWARE = 70
 log = logging.getLogger("assistant.cli")
 
 # command modules in registration order (lexicon turns `brands` into a group, so it comes last)
-MODULES = ("brands", "draft", "check", "render", "campaign", "inbox", "reply", "audit", "lexicon")
+MODULES = (
+    "brands",
+    "draft",
+    "check",
+    "render",
+    "campaign",
+    "links",
+    "inbox",
+    "reply",
+    "audit",
+    "lexicon",
+)
 # the modules a command needs: a command imports only its own, so `assistant count` does not
 # pay for SQLAlchemy, numpy and the visuals (start-up is most of a short command's time)
 COMMAND_MODULES = {
@@ -33,7 +44,7 @@ COMMAND_MODULES = {
     "check": ("check",),
     "render": ("render",),
     "campaign": ("campaign",),
-    "review": ("campaign",),
+    "review": ("campaign", "links"),
     "export": ("campaign",),
     "inbox": ("inbox",),
     "reply": ("reply",),

@@ -21,7 +21,7 @@ from ..errors import AssistantError
 from ..export import export_campaign
 from ..platforms import get_platform
 from ..store import Store
-from . import imports
+from . import client_links, imports
 from .boundary import handled
 from .downloads import download_folder
 from .i18n import error_text, request_language, t, tr
@@ -342,6 +342,7 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
     _export_panel(store, calendar.chooser)
     publisher = _publish_panel(store, calendar)
     imports.build(store, tab)
+    client_links.build(store, calendar.chooser, tab)
     if tab is not None:  # with a login, who publishes is who is logged in
         tab.select(_logged_in_name, None, publisher, show_progress="hidden", queue=False)
     return calendar.timer

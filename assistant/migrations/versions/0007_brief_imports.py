@@ -2,14 +2,14 @@
 one variant per (brief, network, variant number) so a resumed import never drafts one twice
 
 Revision ID: 0007_brief_imports
-Revises: 0005_safety
+Revises: 0006_review_links
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_brief_imports"
-down_revision = "0005_safety"
+down_revision = "0006_review_links"
 branch_labels = None
 depends_on = None
 

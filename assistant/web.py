@@ -1,0 +1,49 @@
+"""The web server: a FastAPI parent app serving the client approval pages (`/r/…`) and the
+review UI mounted under it (`gr.mount_gradio_app`), run by uvicorn as Gradio's own launch
+would (same log level, same options: login, page cache, served visuals, theme, language).
+
+A parent app is where routes of our own live without going through Gradio: the client's page
+needs no Gradio, no login and no session."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+import uvicorn
+from fastapi import FastAPI
+
+from .client_page import add_client_pages, mask_tokens_in_logs
+from .store import Store, open_store
+
+
+def parent_app(
+    blocks: gr.Blocks,
+    options: dict[str, Any],
+    auth: list[tuple[str, str]] | None = None,
+    store_of: Callable[[], Store] = open_store,
+) -> FastAPI:
+    """The client pages, then the UI at `/` with `options` (`launch_options()`)."""
+    parent = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    add_client_pages(parent, store_of)
+    return gr.mount_gradio_app(parent, blocks, path="/", auth=auth, **options)
+
+
+def serve(app: FastAPI, host: str, port: int, when_up: Callable[[], None] | None = None) -> None:
+    """Run until interrupted; `when_up` runs once the server answers (warming workers)."""
+    mask_tokens_in_logs()
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    if when_up is not None:
+        threading.Thread(target=_after_start, args=(server, when_up), daemon=True).start()
+    print(f"* Running on local URL:  http://{host}:{port}", flush=True)
+    server.run()
+
+
+def _after_start(server: uvicorn.Server, work: Callable[[], None]) -> None:
+    while not server.started and not server.should_exit:
+        time.sleep(0.05)
+    if server.started:
+        work()
