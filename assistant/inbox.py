@@ -21,6 +21,7 @@ from typing import Any
 import regex
 from sqlalchemy import select
 
+from . import brand_heads
 from .charter import Charter
 from .community import INTENTS
 from .errors import InputError
@@ -420,7 +421,12 @@ def import_comments(
     unique = {(c.network, c.external_id): c for c in comments}
     with store.session() as session:
         known = _known_ids(session, charter.slug, list(unique))
-        created = [_new_item(charter, c, provider) for key, c in unique.items() if key not in known]
+        learned = brand_heads.load(store, charter.slug)
+        created = [
+            _new_item(charter, c, provider, learned)
+            for key, c in unique.items()
+            if key not in known
+        ]
         session.add_all(created)
         session.flush()
         for item in created:
@@ -452,11 +458,15 @@ def _known_ids(session: Any, brand: str, keys: list[tuple[str, str]]) -> set[tup
     return found
 
 
-def _new_item(charter: Charter, comment: Incoming, provider: Any = None) -> InboxItem:
+def _new_item(
+    charter: Charter, comment: Incoming, provider: Any = None, learned: dict | None = None
+) -> InboxItem:
     """The row of a new comment: what the file gave and the labels, under the same names as
     the columns; the escalation's role is not stored (the charter names it again when shown)."""
     comment = replace(comment, created_at=comment.created_at or now())
-    labels = triage_with_model(comment.text, charter, provider, comment.network, comment.created_at)
+    labels = triage_with_model(
+        comment.text, charter, provider, comment.network, comment.created_at, brand_heads=learned
+    )
     stored = {k: v for k, v in asdict(labels).items() if k != "role"}
     return InboxItem(brand=charter.slug, **asdict(comment), **stored, status="new", corrected=[])
 
@@ -619,7 +629,9 @@ def correct(store: Store, item_id: int, label: str, value: str | None, actor: st
             )
         )
         commit_or_conflict(session, f"comment {item_id}")
-        return item
+    if label in brand_heads.FIELDS:  # the brand's head learns from it at once
+        brand_heads.learn(store, charter, label)
+    return item
 
 
 def _check_named(label: str, value: str | None, charter: Charter) -> None:

@@ -37,6 +37,7 @@ class Limits(BaseModel):
     upload_bytes: int
     inbox_bytes: int
     inbox_rows: int
+    brand_head_rows: int
     analytics_bytes: int
     upload_ceiling_bytes: int
 
