@@ -28,12 +28,12 @@ from .store import Store
 from .triage import SENTIMENTS
 
 FIELDS = {"intent": INTENTS, "sentiment": SENTIMENTS}
-BASE_SHARE = 0.75  # the prior's belief in the base label; the rest is spread over the others
+BASE_SHARE = 0.5  # the prior's belief in the base label; the rest is spread over the others
 # L2 penalties: light on the words of the reviewed texts (a correction moves the comments
 # that resemble it), heavy on the per-label bias and the shipped heads' weights (a correction
 # does not move every other comment of the brand)
 TEXT_PENALTY = 0.1
-SHARED_PENALTY = 2.0
+SHARED_PENALTY = 0.5
 HEAD_FEATURES = ("offensive", "complaint", "negative", "neutral", "positive")
 
 
@@ -96,8 +96,11 @@ def _features(example: Example) -> dict[str, float]:
         found.update(
             (f"{example.language}:{i}", float(v)) for i, v in zip(index, values, strict=True)
         )
+    found[f"b:{example.base}"] = 1.0  # the base label, whose trust the brand's rows set
     if example.reading is not None:
         r = example.reading
+        found["h:complaint_logit"] = math.log(max(r.complaint, 1e-4) / max(1 - r.complaint, 1e-4))
+        found["h:offensive_logit"] = math.log(max(r.offensive, 1e-4) / max(1 - r.offensive, 1e-4))
         found.update({"h:offensive": r.offensive, "h:complaint": r.complaint,
                       "h:negative": r.sentiment[0], "h:neutral": r.sentiment[1],
                       "h:positive": r.sentiment[2]})  # fmt: skip
@@ -127,7 +130,7 @@ def fit(field: str, examples: list[Example]) -> Adjustment:
     for i, e in enumerate(examples):
         gold[i, labels.index(e.gold)] = 1.0
     size = (len(names) + 1) * len(labels)
-    shared = np.array([name.startswith("h:") for name in names], dtype=bool)
+    shared = np.array([name[:2] in ("h:", "b:") for name in names], dtype=bool)
     penalty = np.concatenate([
         np.repeat(np.where(shared, SHARED_PENALTY, TEXT_PENALTY), len(labels)),
         np.full(len(labels), SHARED_PENALTY),
