@@ -21,7 +21,7 @@ import logging
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -58,10 +58,18 @@ def analyse(plain: str) -> list[str]:
     found = [f"w:{t}" for t in tokens]
     found.extend(f"b:{a} {b}" for a, b in pairwise(tokens))
     for token in tokens:
-        padded = f" {token} "
-        for size in CHAR_SIZES:
-            found.extend(f"c:{padded[i : i + size]}" for i in range(len(padded) - size + 1))
+        found.extend(_pieces(token))
     return found
+
+
+@lru_cache(maxsize=200_000)
+def _pieces(token: str) -> tuple[str, ...]:
+    """A word's letter pieces, kept for the words met again (most of them): the pieces are
+    most of the work of reading a comment."""
+    padded = f" {token} "
+    return tuple(
+        f"c:{padded[i : i + size]}" for size in CHAR_SIZES for i in range(len(padded) - size + 1)
+    )
 
 
 @dataclass(frozen=True)
@@ -84,17 +92,21 @@ class _Vectoriser:
     columns: dict[str, int]
     idf: Any  # numpy array
 
-    def transform(self, plain: str) -> tuple[Any, Any]:
-        """Column indices and TF-IDF values (L2-normalised) of one comment's features."""
+    def transform(self, plain: str, analysed: list[str] | None = None) -> tuple[Any, Any]:
+        """Column indices and TF-IDF values (L2-normalised) of one comment's features
+        (`analysed`: its features when already listed)."""
         import numpy as np
 
-        counts = Counter(f for f in analyse(plain) if f in self.columns)
-        if not counts:
+        columns = self.columns
+        known = [
+            (columns[f], c)
+            for f, c in Counter(analyse(plain) if analysed is None else analysed).items()
+            if f in columns
+        ]
+        if not known:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        index = np.fromiter((self.columns[f] for f in counts), dtype=np.int64, count=len(counts))
-        values = np.fromiter(
-            (1.0 + math.log(c) for c in counts.values()), dtype=float, count=len(counts)
-        )
+        index = np.array([i for i, _ in known], dtype=np.int64)
+        values = np.log(np.array([c for _, c in known], dtype=float)) + 1.0
         values *= self.idf[index]
         return index, values / np.sqrt(values @ values)
 
@@ -115,10 +127,12 @@ class Heads:
     stackers: dict[str, dict[str, Any]]  # name → {"features": [...], "coef", "intercept"}
     thresholds: dict[str, float]
 
-    def text_scores(self, plain: str, language: str) -> dict[str, float]:
+    def text_scores(
+        self, plain: str, language: str, analysed: list[str] | None = None
+    ) -> dict[str, float]:
         """Each text head's decision value (log-odds) for the comment, by head name."""
         model = self.languages[language]
-        index, values = model.vectoriser.transform(plain)
+        index, values = model.vectoriser.transform(plain, analysed)
         decisions = model.coef[:, index] @ values + model.intercept
         return dict(zip(model.heads, (float(d) for d in decisions), strict=True))
 
@@ -220,14 +234,28 @@ def lexicon_features(plain: str, language: str, compound: float) -> dict[str, fl
     }
 
 
-def features(
+def base_features(
     heads: Heads, plain: str, language: str, compound: float, cues: dict[str, float]
 ) -> dict[str, float]:
-    """Every number a stacker may read: text heads, lexicons, the rules' cue scores."""
-    found = {f"text_{k}": v for k, v in heads.text_scores(plain, language).items()}
+    """What the stackers read before the sentiment stacker: the language's text heads, the
+    English abuse heads on any comment (`xl_`: their letter pieces carry across languages,
+    "islam", "migrant", "connard"), the lexicons and the rules' cue scores."""
+    analysed = analyse(plain)
+    scores = heads.text_scores(plain, language, analysed)
+    found = {f"text_{k}": v for k, v in scores.items()}
+    english = scores if language == "en" else heads.text_scores(plain, "en", analysed)
+    found.update(xl_offensive=english["offensive"], xl_hate=english["hate"])
     found.update(lexicon_features(plain, language, compound))
     found.update({f"cue_{k}": min(v, 6.0) for k, v in cues.items()})
     found["asks"] = 1.0 if "?" in plain else 0.0
+    return found
+
+
+def features(
+    heads: Heads, plain: str, language: str, compound: float, cues: dict[str, float]
+) -> dict[str, float]:
+    """Every number a stacker may read: `base_features` and the stacked sentiment."""
+    found = base_features(heads, plain, language, compound, cues)
     negative, neutral, positive = heads.stacked(f"sentiment_{language}", found)
     found.update(p_negative=negative, p_neutral=neutral, p_positive=positive)
     return found

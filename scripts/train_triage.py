@@ -6,7 +6,8 @@ The data folder holds `offensive-en.csv` (OLID), `hate-en.csv` (HatEval), `senti
 and `sentiment-fr.csv` (UMSAB), each `text,label,split` with split `train` or `val`; the
 complaint examples written for this project ship beside the weights
 (`complaints-written.csv`). Text heads learn on `train` rows only; stacking weights and
-thresholds are fitted on `val` rows only. No benchmark row is read here.
+thresholds are fitted on `val` rows only (the complaint stacker, on the written examples:
+its threshold from 5-fold out-of-fold probabilities). No benchmark row is read here.
 
 Needs scikit-learn (a dependency of alt-profanity-check, so installed with the project).
 """
@@ -25,6 +26,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,7 +40,7 @@ SENTIMENT_STACK = ["text_negative", "text_neutral", "text_positive", "vader"]
 OFFENSIVE_STACK = ["text_offensive", "text_hate", "profanity", "insults", "vader",
                    "p_negative"]  # fmt: skip
 # the French abuse stacker reads only what both languages have (transfer from English)
-TRANSFER_STACK = ["insults", "vader", "p_negative", "p_positive"]
+TRANSFER_STACK = ["insults", "vader", "p_negative", "p_positive", "xl_offensive", "xl_hate"]
 COMPLAINT_STACK = ["p_negative", "p_positive", "vader", "cue_complaint", "cue_question",
                    "cue_praise", "cue_crisis", "cue_suggestion", "asks"]  # fmt: skip
 
@@ -132,11 +134,9 @@ def main() -> None:
 
     def text_features(rows: list[Row]) -> None:
         for r in rows:
-            found = {f"text_{k}": v for k, v in partial.text_scores(r.plain, r.language).items()}
-            found.update(triage_heads.lexicon_features(r.plain, r.language, r.compound))
-            found.update({f"cue_{k}": min(v, 6.0) for k, v in r.cues.items()})
-            found["asks"] = 1.0 if "?" in r.plain else 0.0
-            r.features = found
+            r.features = triage_heads.base_features(
+                partial, r.plain, r.language, r.compound, r.cues
+            )
 
     for lang in ("en", "fr"):
         rows = sentiment[lang]
@@ -165,15 +165,16 @@ def main() -> None:
         )
         stackers[name] = stacker(model, names)
 
+    # the written examples are few: the threshold is read on out-of-fold probabilities of
+    # all of them (5-fold), then the stacker is fitted on all of them
     probabilities(written)
-    train = [r for r in written if r.split == "train"]
-    val = [r for r in written if r.split == "val"]
+    gold = np.array([r.label == "complaint" for r in written])
     model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
-    model.fit(table(train, COMPLAINT_STACK), [r.label == "complaint" for r in train])
-    gold = np.array([r.label == "complaint" for r in val])
-    thresholds["complaint"], report["complaint"] = best_threshold(
-        model.predict_proba(table(val, COMPLAINT_STACK))[:, 1], gold
-    )
+    folds = StratifiedKFold(5, shuffle=True, random_state=20261207)
+    held_out = cross_val_predict(model, table(written, COMPLAINT_STACK), gold, cv=folds,
+                                 method="predict_proba")[:, 1]  # fmt: skip
+    thresholds["complaint"], report["complaint"] = best_threshold(held_out, gold)
+    model.fit(table(written, COMPLAINT_STACK), gold)
     stackers["complaint"] = stacker(model, COMPLAINT_STACK)
 
     for lang in ("en", "fr"):

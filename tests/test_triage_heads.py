@@ -118,8 +118,8 @@ def test_a_correction_changes_the_next_triage_of_that_brand_only():
     wanted = "suggestion" if first.intent != "suggestion" else "complaint"
     correct(store, first.id, "intent", wanted, "anne")
 
-    import_text(store, trailforge, TEXT + " again", "facebook", external_id="a-2")
-    import_text(store, lemoine, TEXT + " again", "facebook", external_id="b-2")
+    import_text(store, trailforge, TEXT, "facebook", external_id="a-2")
+    import_text(store, lemoine, TEXT, "facebook", external_id="b-2")
     again = next(i for i in list_items(store, "trailforge") if i.external_id == "a-2")
     other = next(i for i in list_items(store, "maison-lemoine") if i.external_id == "b-2")
     assert again.intent == wanted
