@@ -21,6 +21,7 @@ from typing import Any
 import regex
 from sqlalchemy import select
 
+from . import brand_heads
 from .archives import is_zip, workbook_sheets
 from .charter import Charter
 from .community import INTENTS
@@ -547,8 +548,9 @@ def import_comments(
     # the same file imported twice at once: the second one's rows are refused at the flush
     with store.session() as session, conflicts_refused(session, "the inbox"):
         known = _known_ids(session, charter.slug, list(unique))
+        learned = brand_heads.load(store, charter.slug)
         made = [
-            _new_item(charter, c, provider, result.readings)
+            _new_item(charter, c, provider, result.readings, learned)
             for key, c in unique.items()
             if key not in known
         ]
@@ -590,6 +592,7 @@ def _new_item(
     comment: Incoming,
     provider: Any = None,
     readings: dict[tuple[str, str], ModelReading] | None = None,
+    learned: dict | None = None,
 ) -> tuple[InboxItem, str | None]:
     """The row of a new comment: what the file gave and the labels, under the same names as
     the columns; the escalation's role is not stored (the charter names it again when shown).
@@ -597,7 +600,7 @@ def _new_item(
     the model gave no opinion (None when it gave one or was not asked)."""
     comment = replace(comment, created_at=comment.created_at or now())
     labels, reading = read_with_model(
-        comment.text, charter, provider, comment.network, comment.created_at
+        comment.text, charter, provider, comment.network, comment.created_at, brand_heads=learned
     )
     if reading is not None and readings is not None:
         readings[(comment.network, comment.external_id)] = reading
@@ -765,7 +768,9 @@ def correct(store: Store, item_id: int, label: str, value: str | None, actor: st
             )
         )
         commit_or_conflict(session, f"comment {item_id}")
-        return item
+    if label in brand_heads.FIELDS:  # the brand's head learns from it at once
+        brand_heads.learn(store, charter, label)
+    return item
 
 
 def _check_named(label: str, value: str | None, charter: Charter) -> None:

@@ -117,3 +117,16 @@ class LabelCorrection(Base):
     new_value: Mapped[str | None] = mapped_column(String(64))
     actor: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class BrandHead(Base):
+    """One brand's learned adjustment of one label, fitted on its reviewed comments."""
+
+    __tablename__ = "brand_heads"
+    __table_args__ = (UniqueConstraint("brand", "field", name="uq_brand_heads_field"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand: Mapped[str] = mapped_column(String(100), index=True)
+    field: Mapped[str] = mapped_column(String(16))
+    rows: Mapped[int] = mapped_column(Integer)
+    weights: Mapped[dict[str, Any]] = mapped_column()
+    trained_at: Mapped[datetime] = mapped_column(UTCDateTime())

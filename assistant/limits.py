@@ -37,6 +37,7 @@ class Limits(BaseModel):
     upload_bytes: int
     inbox_bytes: int
     inbox_rows: int
+    brand_head_rows: int
     analytics_bytes: int
     analytics_rows: int
     zip_part_bytes: int

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import regex
 import yaml
 
-from . import abuse, safety
+from . import abuse, safety, triage_heads
 from .charter import Charter
 from .community import INTENTS, BusinessHours
 from .language import detect
@@ -225,13 +225,46 @@ def sentiment_score(text: str, lang: str) -> float:
     return float(_analyser(lang).polarity_scores(text[:2000])["compound"])
 
 
-def sentiment_of(score: float, intent: str) -> str:
+def heads_reading(
+    plain: str, language: str, score: float, scores: dict[str, float]
+) -> triage_heads.Reading | None:
+    """The learned heads' reading of the comment (None when they are turned off, cannot be
+    loaded, or do not know its language): the rules' cue scores are among what they read."""
+    if not rules()["heads"]["enabled"]:
+        return None
+    heads = triage_heads.available()
+    if heads is None:
+        return None
+    cues = {k: v for k, v in scores.items() if k != "abuse"}
+    return triage_heads.read(plain, language, score, cues, heads)
+
+
+def weigh_heads(
+    scores: dict[str, float], reading: triage_heads.Reading | None, language: str
+) -> dict[str, float]:
+    """The cue scores with the heads' votes: a head at or above its threshold (picked on the
+    validation splits, see the model card) counts like a cue group of the data file's weight."""
+    if reading is None:
+        return scores
+    weights, cuts = rules()["heads"], triage_heads.available().thresholds
+    weighed = dict(scores)
+    if reading.offensive >= cuts[f"offensive_{language}"]:
+        weighed["abuse"] += float(weights["abuse"])
+    if reading.complaint >= cuts["complaint"]:
+        weighed["complaint"] += float(weights["complaint"])
+    return weighed
+
+
+def sentiment_of(score: float, intent: str, reading: triage_heads.Reading | None = None) -> str:
     """Negative for complaints, crises and abuse whatever their wording (irony reads as
-    praise to a lexicon), positive for praise, else the lexicon's reading."""
+    praise to a lexicon), positive for praise, else the heads' reading (the lexicon's when
+    there are no heads)."""
     if intent in HOSTILE:
         return "negative"
     if intent == "praise":
         return "positive"
+    if reading is not None:
+        return reading.sentiment_label
     bounds = rules()["sentiment"]
     if score <= bounds["negative"]:
         return "negative"
@@ -324,23 +357,36 @@ def due_at(created: datetime | None, intent: str, charter: Charter) -> datetime 
 
 
 def triage(
-    text: str, charter: Charter, created: datetime | None = None, language: str | None = None
+    text: str,
+    charter: Charter,
+    created: datetime | None = None,
+    language: str | None = None,
+    brand_heads: dict[str, Any] | None = None,
 ) -> Triage:
-    """Every label of one comment, offline."""
+    """Every label of one comment, offline; with the brand's learned heads (`brand_heads`:
+    what its team's corrections taught), the intent and sentiment they adjust."""
     lang = language or detect(text, charter.language)
     plain = normalise(text)
     escalation, topic = escalation_of(text, plain, charter)
     rule = charter.community.rule(escalation)
     score = sentiment_score(text, lang)
     scores = intent_scores(plain, lang)
+    reading = heads_reading(plain, lang, score, scores)
+    scores = weigh_heads(scores, reading, lang)
     faq = faq_match(plain, charter)
     if faq is not None:  # asking what the FAQ answers is a question, even without "?"
         scores["question"] += float(rules()["faq_weight"])
-    intent = "crisis" if rule is not None and rule.crisis else choose_intent(scores, score)
+    tone = score if reading is None else float(reading.sentiment_label == "positive")
+    intent = "crisis" if rule is not None and rule.crisis else choose_intent(scores, tone)
+    sentiment = sentiment_of(score, intent, reading)
+    # the charter's crisis rules and the safety topics always stand: learned heads adjust
+    # only what nothing escalates
+    if brand_heads and intent != "crisis" and escalation is None:
+        intent, sentiment = _adjusted(brand_heads, plain, lang, reading, intent, sentiment)
     faq = None if intent in ("spam", "abuse") else faq
     return Triage(
         language=lang,
-        sentiment=sentiment_of(score, intent),
+        sentiment=sentiment,
         intent=intent,
         escalation=escalation,
         faq=faq,
@@ -364,6 +410,24 @@ class ModelReading:
     used: bool = False  # the answer changed the labels (it never lowers them)
 
 
+def _adjusted(
+    heads: dict[str, Any],
+    plain: str,
+    language: str,
+    reading: triage_heads.Reading | None,
+    intent: str,
+    sentiment: str,
+) -> tuple[str, str]:
+    """Intent and sentiment as the brand's own heads adjust the base labels."""
+    from .brand_heads import Example
+
+    if "intent" in heads:
+        intent = heads["intent"].predict(Example(plain, language, reading, intent, ""))
+    if "sentiment" in heads:
+        sentiment = heads["sentiment"].predict(Example(plain, language, reading, sentiment, ""))
+    return intent, sentiment
+
+
 def triage_with_model(
     text: str,
     charter: Charter,
@@ -371,6 +435,7 @@ def triage_with_model(
     network: str = "",
     created: datetime | None = None,
     language: str | None = None,
+    brand_heads: dict[str, Any] | None = None,
 ) -> Triage:
     """The offline labels, with a model's second opinion when one is configured.
 
@@ -379,7 +444,7 @@ def triage_with_model(
     escalation always stands, and a less urgent answer leaves the rules' labels. A model that
     fails or answers something unreadable leaves the rules' labels too, and says so in
     `model_error` (logged, and counted by the import)."""
-    return read_with_model(text, charter, provider, network, created, language)[0]
+    return read_with_model(text, charter, provider, network, created, language, brand_heads)[0]
 
 
 def read_with_model(
@@ -389,10 +454,11 @@ def read_with_model(
     network: str = "",
     created: datetime | None = None,
     language: str | None = None,
+    brand_heads: dict[str, Any] | None = None,
 ) -> tuple[Triage, ModelReading | None]:
     """`triage_with_model`'s labels and what the model said (None: it was not asked, as
     without a provider or for a comment the rules escalate)."""
-    labels = triage(text, charter, created, language)
+    labels = triage(text, charter, created, language, brand_heads)
     if provider is None or labels.escalation:
         return labels, None
     reading = _ask_intent(text, charter, provider, network)

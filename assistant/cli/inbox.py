@@ -127,6 +127,37 @@ def inbox_correct(
     typer.echo(f"comment {item.id}: {label} = {getattr(item, label)}")
 
 
+@inbox_app.command("learn")
+def inbox_learn(
+    brand_slug: str = typer.Option(..., "--brand", "-b", help="Brand slug in brand_guides/"),
+    field: str = typer.Option("all", "--label", help="intent | sentiment | all"),
+    fmt: str = typer.Option("text", "--format", help="text or json"),
+) -> None:
+    """Refit the brand's own heads from its reviewed labels (corrected, or closed as they
+    were): later imports of this brand are triaged with them, other brands are not."""
+    from .. import brand_heads
+
+    check_format(fmt)
+    charter = brand(brand_slug)
+    fields = list(brand_heads.FIELDS) if field == "all" else [field]
+    if any(f not in brand_heads.FIELDS for f in fields):
+        from ..errors import InputError
+
+        raise InputError(
+            f"--label cannot be {field[:32]!r}; expected intent, sentiment or all.",
+            key="bad_label_value",
+            label="--label",
+            value=field[:32],
+        )
+    store = open_store()
+    result = {f: brand_heads.learn(store, charter, f).rows for f in fields}
+    if fmt == "json":
+        print_json({"brand": charter.slug, "reviewed": result})
+    else:
+        for name, rows in result.items():
+            typer.echo(f"{charter.slug} {name}: learned from {rows} reviewed comment(s)")
+
+
 @inbox_app.command("stats")
 def inbox_stats(
     brand_slug: str = typer.Option(None, "--brand", "-b"),
