@@ -293,8 +293,12 @@ def add_business_hours(
 
 
 def due_at(created: datetime | None, intent: str, charter: Charter) -> datetime | None:
+    """When the reply is due: a crisis cannot wait for the shop to open, so its target runs on
+    the wall clock; the other intents count the team's business hours."""
     if created is None:
         return None
+    if intent in rules().get("wall_clock", ()):
+        return (created + timedelta(hours=target_hours(intent, charter))).astimezone(UTC)
     return add_business_hours(
         created, target_hours(intent, charter), charter.community.business_hours, charter.timezone
     )
