@@ -38,4 +38,5 @@ def rule_match(
         severity=rule["severity"],
         source=source,
         replacements=replacements,
+        messages={code: text.format(**values) for code, text in rule["message"].items()},
     )
