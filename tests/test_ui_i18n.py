@@ -85,3 +85,16 @@ def test_the_language_chosen_on_the_page_wins_over_the_browsers():
     assert request_language(request(**english_browser, cookie=f"{LANG_COOKIE}=de")) == "en"
     assert request_language(request(**english_browser, cookie='a="b; ;=')) == "en"
     assert request_language(None) == "fr"
+
+
+def test_french_messages_elide_before_a_vowel():
+    """ "le « voir plus » de Instagram" is not French: d'Instagram, de LinkedIn."""
+    from assistant.proofing.rules import rule_match
+
+    after_fold = rule_match("platform.cta_after_fold", "fr", 0, 1, network="Instagram", fold=125)
+    assert "« voir plus » d’Instagram" in after_fold.message
+    assert (
+        "« voir plus » de LinkedIn"
+        in rule_match("platform.cta_after_fold", "fr", 0, 1, network="LinkedIn", fold=210).message
+    )
+    assert after_fold.messages["en"].startswith("The call to action falls after Instagram's")

@@ -13,6 +13,7 @@ import gradio as gr
 import yaml
 
 from ..errors import AssistantError, CharterError
+from ..proofing.rules import fill
 
 UI_DIR = Path(__file__).resolve().parent.parent / "data" / "ui"
 LANGUAGES = ("en", "fr")
@@ -74,7 +75,7 @@ def request_language(request: gr.Request | None) -> str:
 def tr(key: str, lang: str, **params: Any) -> str:
     """A server-built message in one language, `{placeholders}` filled in."""
     texts = table()[key]
-    return (texts.get(lang) or texts["en"]).format(**params)
+    return fill(texts.get(lang) or texts["en"], lang, **params)
 
 
 STATUS_PARAMS = ("status", "to")
