@@ -215,8 +215,17 @@ def option_outputs(options: list[dict], lang: str) -> list[Any]:
         option = options[index] if index < len(options) else None
         label = tr(f"rp_option_{option['option'] if option else style}", lang)
         values.append(gr.update(value=option["text"] if option else "", label=label))
-    values += [checks_html(options[i] if i < len(options) else None, lang) for i in range(3)]
+    values += [
+        checks_html(options[i], lang) if i < len(options) else unused(bool(options))
+        for i in range(3)
+    ]
     return values
+
+
+def unused(drafted: bool) -> str:
+    """An option box that does not apply (an escalated comment gets one internal note): the
+    marker hides its column, box and buttons (styles/replies.css)."""
+    return render_html("reply_unused") if drafted else ""
 
 
 @handled
