@@ -94,8 +94,9 @@ def page_script() -> str:
     }
     language = (UI_DIR / "scripts" / "language.js").read_text(encoding="utf-8")
     language = language.replace("__TOAST_TITLES__", json.dumps(titles, ensure_ascii=False))
-    draft_js = (UI_DIR / "scripts" / "draft.js").read_text(encoding="utf-8")
-    return f"() => {{ ({draft_js.strip()})(); ({language.strip()})(); }}"
+    parts = [(UI_DIR / "scripts" / f"{name}.js").read_text(encoding="utf-8").strip()
+             for name in ("draft", "when")]  # fmt: skip
+    return "() => { " + " ".join(f"({part})();" for part in [*parts, language.strip()]) + " }"
 
 
 TOAST_LEVELS = ("info", "warning", "error", "success")
