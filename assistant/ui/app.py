@@ -90,7 +90,7 @@ def page_script() -> str:
     """The page's scripts as the one function Gradio runs at load, the notification titles
     of every language given to the language script."""
     titles = {
-        lang: {level: tr(f"toast_{level}", lang) for level in TOAST_LEVELS} for lang in LANGUAGES
+        lang: {level: tr(key, lang) for level, key in TOAST_TITLES.items()} for lang in LANGUAGES
     }
     language = (UI_DIR / "scripts" / "language.js").read_text(encoding="utf-8")
     language = language.replace("__TOAST_TITLES__", json.dumps(titles, ensure_ascii=False))
@@ -99,7 +99,15 @@ def page_script() -> str:
     return "() => { " + " ".join(f"({part})();" for part in [*parts, language.strip()]) + " }"
 
 
-TOAST_LEVELS = ("info", "warning", "error", "success")
+# Gradio titles a notification with its level in English whatever title it is given; the
+# page's script shows the title the app gives each level: gr.Info says something was done,
+# gr.Warning that it was refused.
+TOAST_TITLES = {
+    "info": "toast_done",
+    "success": "toast_done",
+    "warning": "toast_refused",
+    "error": "toast_error",
+}
 
 
 def visuals_dir() -> Path:

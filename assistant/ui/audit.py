@@ -208,7 +208,7 @@ def build(store: Store, brands: list[str], tabs: gr.Tabs | None = None, draft: A
             elem_id="audit-filter-kind",
         )
         severity = gr.Dropdown(
-            [(t("audit_all"), ALL), *SEVERITIES],
+            [(t("audit_all"), ALL)],  # the levels found come with the findings, worded
             value=ALL,
             label=t("audit_filter_severity"),
             elem_id="audit-filter-severity",

@@ -88,7 +88,7 @@ def queue_row(item: Any, lang: str) -> list[Any]:
     text = " ".join((item.text or "").split())
     return [
         item.id,
-        local_time(item.publish_at, item.timezone),
+        local_time(item.publish_at, item.timezone, named=True),
         get_platform(item.platform).name,
         status_label(item.status, lang),
         _error_count(item.errors),
