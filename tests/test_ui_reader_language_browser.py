@@ -100,8 +100,11 @@ def test_every_message_of_ours_is_in_the_readers_language(running_app, tmp_path)
             moved = queue_row(page, "-25 %")
             moved.click()
             expect(card).to_contain_text(OURS[lang][1], timeout=15_000)
-            role = page.locator("#review-role input").first
-            assert role.input_value() == tr("review_role_author", lang)
+            page.locator("#review-role input[role=combobox]").first.click()
+            chosen = page.locator("[role=option][aria-selected=true]").first
+            expect(chosen).to_have_attribute("aria-label", tr("review_role_author", lang))
+            page.keyboard.press("Escape")
+            expect(page.locator("#review-role")).to_contain_text(tr("role_declared", lang))
             check_language(page, lang, review)
 
             # Campaign: the calendar in the brief's zone; a notification titled in our words
