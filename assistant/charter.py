@@ -6,6 +6,7 @@ a brand rule silently not applied.
 
 from __future__ import annotations
 
+import re
 import reprlib
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -30,8 +31,19 @@ def _wording() -> dict[str, dict[str, str]]:
     return yaml.safe_load(ERRORS_FILE.read_text(encoding="utf-8"))
 
 
+class OneOf(tuple):
+    """Allowed values, joined in each language's words ("'a' or 'b'", "« a » ou « b »")."""
+
+    def joined(self, lang: str) -> str:
+        quoted = [f"« {v} »" if lang == "fr" else f"'{v}'" for v in self]
+        if len(quoted) < 2:
+            return "".join(quoted)
+        return ", ".join(quoted[:-1]) + _wording()["or"][lang] + quoted[-1]
+
+
 def _say(key: str, lang: str, **params: Any) -> str:
-    return _wording()[key][lang].format(**params)
+    worded = {k: v.joined(lang) if isinstance(v, OneOf) else v for k, v in params.items()}
+    return _wording()[key][lang].format(**worded)
 
 
 def _problem(
@@ -417,7 +429,9 @@ def _part(error: dict) -> tuple[str, dict]:
     if kind == "string_pattern_mismatch":
         return "colour", {"field": field, "value": value}
     if kind == "literal_error":
-        return "literal", {"field": field, "value": value, "expected": ctx.get("expected", "")}
+        expected = str(ctx.get("expected", ""))
+        allowed = re.findall(r"'([^']*)'", expected)
+        return "literal", {"field": field, "value": value, "expected": OneOf(allowed) or expected}
     if kind == "too_short":
         return "too_short", {"field": field, "value": value, "min_length": ctx.get("min_length")}
     if kind == "safety_topic_kept":

@@ -713,6 +713,7 @@ def fact_matches(
                 short_message=_data()["short_messages"][rule][language],
                 category_name="Facts" if language == "en" else "Faits",
                 extra={"kind": f.kind, "status": f.status},
+                messages={code: _message(rule, f, code) for code in ("fr", "en")},
             )
         )
     return matches

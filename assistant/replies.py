@@ -547,9 +547,10 @@ def draft(
         reply.options = [o.to_dict() for o in options]
         reply.provider = options[0].provider
         first = options[0]
-        _add_version(
-            session, item, reply, first.text, first.option, actor, first.source, first.kind
-        )
+        if (reply.text, reply.kind) != (first.text, first.kind):  # the same text is no version
+            _add_version(
+                session, item, reply, first.text, first.option, actor, first.source, first.kind
+            )
         _audit(
             session,
             item,

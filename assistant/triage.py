@@ -23,7 +23,7 @@ import yaml
 from . import abuse, safety, triage_heads
 from .charter import Charter
 from .community import INTENTS, BusinessHours
-from .language import detect
+from .language import _function_words, detect
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "triage.yaml"
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -299,12 +299,75 @@ def faq_match(plain: str, charter: Charter) -> str | None:
         processor=utils.default_process,
         score_cutoff=rules()["faq_score"],
     )
-    if found is None:
+    if found is not None:
+        _question, _score, index = found
+        asked = set(regex.findall(r"\w{3,}", questions[index]))
+        shared = [w for w in words if any(_close(w, q) for q in asked)]
+        if len(shared) >= 2:
+            return ids[index]
+    return _faq_by_subject(plain, charter)
+
+
+@_per_charter
+def _faq_subjects(charter: Charter) -> dict[str, frozenset[str]]:
+    """FAQ entry -> the subject words of its questions (function and filler words left out)."""
+    return {
+        entry.id: frozenset(w for q in entry.questions for w in _subject_words(normalise(q)))
+        for entry in charter.community.faq
+    }
+
+
+@cache
+def _not_subject() -> frozenset[str]:
+    words = {normalise(str(w)) for known in _function_words().values() for w in known}
+    return frozenset(words | {normalise(w) for w in rules().get("faq_filler", ())})
+
+
+def _subject_words(plain: str) -> set[str]:
+    return {w for w in regex.findall(r"\w{3,}", plain) if w not in _not_subject()}
+
+
+def _kin(word: str, other: str) -> bool:
+    """The same word, a typo away, or the same start ("livrez", "livraison"; "ship",
+    "shipping") over enough of the shorter word."""
+    if _close(word, other):
+        return True
+    common = next(
+        (i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b),
+        min(len(word), len(other)),
+    )
+    return common >= 4 and common >= rules()["faq_kin_share"] * min(len(word), len(other))
+
+
+def _faq_by_subject(plain: str, charter: Charter) -> str | None:
+    """The FAQ entry a comment asks about in its own words, place names and all: each of its
+    subject words scores for the entries whose questions hold a kin word (shared among them);
+    the best entry wins when it scores enough (more for a comment that is not a question),
+    ties going to the entry with the closest question."""
+    from rapidfuzz import fuzz
+
+    subjects = _faq_subjects(charter)
+    scores = dict.fromkeys(subjects, 0.0)
+    for word in _subject_words(plain):
+        holders = [
+            e for e, vocabulary in subjects.items() if any(_kin(word, v) for v in vocabulary)
+        ]
+        for entry in holders:
+            scores[entry] += 1 / len(holders)
+    needed = float(rules()["faq_words_needed"]) * (1 if "?" in plain else 2)
+    candidates = [e for e, score in scores.items() if score >= needed]
+    if not candidates:
         return None
-    _question, _score, index = found
-    asked = set(regex.findall(r"\w{3,}", questions[index]))
-    shared = [w for w in words if any(_close(w, q) for q in asked)]
-    return ids[index] if len(shared) >= 2 else None
+    questions, ids = _faq_index(charter)
+
+    def closeness(entry: str) -> float:
+        return max(
+            fuzz.token_set_ratio(plain, q)
+            for q, i in zip(questions, ids, strict=True)
+            if i == entry
+        )
+
+    return max(candidates, key=lambda entry: (scores[entry], closeness(entry)))
 
 
 def _close(word: str, other: str) -> bool:
@@ -349,8 +412,12 @@ def add_business_hours(
 
 
 def due_at(created: datetime | None, intent: str, charter: Charter) -> datetime | None:
+    """When the reply is due: a crisis cannot wait for the shop to open, so its target runs on
+    the wall clock; the other intents count the team's business hours."""
     if created is None:
         return None
+    if intent in rules().get("wall_clock", ()):
+        return (created + timedelta(hours=target_hours(intent, charter))).astimezone(UTC)
     return add_business_hours(
         created, target_hours(intent, charter), charter.community.business_hours, charter.timezone
     )

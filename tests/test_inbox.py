@@ -259,7 +259,11 @@ def test_a_misdecoded_apostrophe_in_an_export_is_put_right_not_refused(tmp_path)
 @pytest.mark.parametrize(
     "text, intent, faq",
     [
-        ("Do you deliver to Ireland? Love your palets!", "question", None),
+        (
+            "Do you deliver to Ireland? Love your palets!",
+            "question",
+            "livraison",
+        ),  # where we deliver
         ("Are your galettes gluten free? I'm coeliac", "question", "allergenes"),
         ("la boutique est elle ouverte le dimanche", "question", "horaires"),
         ("encore une hausse des prix, on nous prend pour des pigeons", "complaint", None),

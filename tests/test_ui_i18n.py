@@ -64,3 +64,37 @@ def test_a_refusal_names_the_status_in_the_readers_words():
     assert error_text(moved, "fr") == (
         "La variante 4 est au statut « publiée » ; elle ne peut pas passer au statut « approuvée »."
     )
+
+
+def test_the_language_chosen_on_the_page_wins_over_the_browsers():
+    """The FR/EN switch keeps the choice in a cookie; the server words its messages with it."""
+    from types import SimpleNamespace
+
+    from assistant.ui.i18n import LANG_COOKIE, request_language
+
+    def request(**headers):
+        return SimpleNamespace(headers=headers)
+
+    english_browser = {"accept-language": "en-US,en;q=0.9"}
+    assert request_language(request(**english_browser)) == "en"
+    chose_french = {**english_browser, "cookie": f"session=abc; {LANG_COOKIE}=fr"}
+    assert request_language(request(**chose_french)) == "fr"
+    french_browser = {"accept-language": "fr-FR", "cookie": f"{LANG_COOKIE}=en"}
+    assert request_language(request(**french_browser)) == "en"
+    # a value that is not one of ours, or a cookie header that cannot be read, is ignored
+    assert request_language(request(**english_browser, cookie=f"{LANG_COOKIE}=de")) == "en"
+    assert request_language(request(**english_browser, cookie='a="b; ;=')) == "en"
+    assert request_language(None) == "fr"
+
+
+def test_french_messages_elide_before_a_vowel():
+    """ "le « voir plus » de Instagram" is not French: d'Instagram, de LinkedIn."""
+    from assistant.proofing.rules import rule_match
+
+    after_fold = rule_match("platform.cta_after_fold", "fr", 0, 1, network="Instagram", fold=125)
+    assert "« voir plus » d’Instagram" in after_fold.message
+    assert (
+        "« voir plus » de LinkedIn"
+        in rule_match("platform.cta_after_fold", "fr", 0, 1, network="LinkedIn", fold=210).message
+    )
+    assert after_fold.messages["en"].startswith("The call to action falls after Instagram's")

@@ -201,3 +201,21 @@ def test_cli_unhide_takes_hidden_comments_back():
     assert get_item(store, spam[0]).status == "new"
     code, _out, err = run(["reply", "unhide", str(question)])
     assert code == 2 and "not hidden" in err
+
+
+def test_an_escalated_comment_shows_only_its_internal_note():
+    """No empty "factual" and "short" boxes with buttons under an escalated comment."""
+    from assistant.ui.replies import option_outputs
+
+    store = open_store()
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    text = "Mon fils a fait une réaction allergique après vos palets"
+    item = import_text(store, charter, text, "facebook", "Marie").ids[0]
+    options = [o.to_dict() for o in draft(store, item, Actor("anne", "author"))]
+    assert [o["option"] for o in options] == ["note"]
+    boxes, checks = option_outputs(options, "fr")[:3], option_outputs(options, "fr")[3:]
+    assert boxes[0]["value"] == options[0]["text"]
+    assert "option-unused" not in checks[0]
+    assert all("option-unused" in c for c in checks[1:])
+    # before any drafting the three options are announced, none hidden
+    assert not any("option-unused" in c for c in option_outputs([], "fr")[3:])

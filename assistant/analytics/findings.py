@@ -20,6 +20,7 @@ from ..proofing import Checker, Match
 from ..proofing.brand import brand_matches
 from ..proofing.network import network_matches
 from .post import Post
+from .words import Worded
 
 X_ATTACHMENT = regex.compile(r"\s*https://t\.co/\w+\s*$")
 X_REPLY_NAMES = regex.compile(r"^(?:@\w+\s+)+")
@@ -150,7 +151,7 @@ class PostAuditor:
                 post.post_id,
                 kind_of(m),
                 m.severity,
-                m.message,
+                Worded(m.message, m.messages),
                 m.rule_id,
                 _excerpt(text, m),
             )

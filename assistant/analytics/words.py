@@ -68,5 +68,23 @@ class Note(str):
         return word(self.key, lang, **self.params)
 
 
+class Worded(str):
+    """A checker's message that is one of ours, in the post's language, keeping its wording in
+    every language: a finding reads in the reader's language, not the post's."""
+
+    messages: dict[str, str]
+
+    def __new__(cls, text: str, messages: dict[str, str] | None = None) -> Worded:
+        made = super().__new__(cls, text)
+        made.messages = dict(messages or {})
+        return made
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str, dict[str, str]], dict[str, Any]]:
+        return (str(self), self.messages), {}
+
+    def in_language(self, lang: str) -> str:
+        return self.messages.get(report_language(lang)) or str(self)
+
+
 def worded(note: str, lang: str) -> str:
-    return note.in_language(lang) if isinstance(note, Note) else note
+    return note.in_language(lang) if isinstance(note, Note | Worded) else note

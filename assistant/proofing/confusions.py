@@ -143,6 +143,7 @@ def _match(rule: dict[str, Any], found: regex.Match, lang: str, fixes: tuple[str
         offset=found.start("w"),
         length=len(wrong),
         message=rule["message"].get(lang) or rule["message"]["en"],
+        messages=dict(rule["message"]),
         rule_id=f"confusions.{rule['id']}",
         category="CONFUSED_WORDS",
         category_name="Confused words" if lang == "en" else "Confusions",

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..settings import get_settings
 from .engine import EngineUnavailable
-from .match import Match
+from .match import Match, spelling_messages
 
 DEBIAN_LOCATION = Path("/usr/lib/python3/dist-packages/grammalecte")
 TYPOGRAPHY_TYPES = {"nbsp", "esp", "typo", "apos", "num", "eif"}
@@ -129,11 +129,12 @@ def _spelling_match(raw: dict[str, Any]) -> Match:
     return Match(
         offset=raw["nStart"],
         length=raw["nEnd"] - raw["nStart"],
-        message=f"Mot inconnu : « {word} ».",
+        message=spelling_messages(word)["fr"],
         rule_id="grammalecte.spelling",
         category="TYPOS",
         category_name="Orthographe",
         severity="error",
         source="grammalecte",
         extra={"type": "spelling", "word": word},
+        messages=spelling_messages(word),
     )

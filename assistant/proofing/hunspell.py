@@ -16,13 +16,12 @@ import regex
 
 from ..settings import get_settings
 from .engine import EngineUnavailable
-from .match import Match
+from .match import Match, spelling_messages
 from .suggestions import SuggestionIndex, index_for
 
 DICTIONARY_DIRS = [Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts")]
 DICTIONARIES = {"fr": ["fr_FR", "fr"], "en": ["en_US", "en_GB"]}
 WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*\p{L}|\p{L}", regex.UNICODE)
-MESSAGES = {"fr": "Mot inconnu : « {word} ».", "en": "Possible spelling mistake: “{word}”."}
 
 
 def _find_dictionary(lang: str, dialect: str | None = None) -> tuple[str, Path]:
@@ -69,12 +68,13 @@ class HunspellEngine:
                 Match(
                     offset=word.start(),
                     length=len(word.group()),
-                    message=MESSAGES[lang].format(word=word.group()),
+                    message=spelling_messages(word.group())[lang],
                     rule_id=f"hunspell.{lang}.spelling",
                     category="TYPOS",
                     category_name="Spelling",
                     severity="error",
                     source="hunspell",
+                    messages=spelling_messages(word.group()),
                     extra={
                         "type": "spelling",
                         "word": word.group(),

@@ -25,6 +25,9 @@ class Match:
     category_name: str = ""
     url: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # our own message in each language (an engine's own words have none): the reader's
+    # language words it, whatever language the checked text is in
+    messages: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def end(self) -> int:
@@ -48,6 +51,7 @@ class Match:
             },
             "severity": self.severity,
             "source": self.source,
+            **({"messages": dict(self.messages)} if self.messages else {}),
         }
 
     @classmethod
@@ -71,6 +75,7 @@ class Match:
             short_message=str(raw.get("shortMessage", "")),
             category_name="" if name == category.get("id") else name,
             url=str(urls[0]["value"]) if urls else "",
+            messages={str(k): str(v) for k, v in (raw.get("messages") or {}).items()},
         )
 
 
@@ -79,3 +84,17 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     before = text[:offset]
     line = before.count("\n") + 1
     return line, offset - (before.rfind("\n") + 1) + 1
+
+
+def worded(match: dict[str, Any], lang: str) -> str:
+    """A stored match's message in the reader's language when it is one of ours, else as its
+    engine wrote it (LanguageTool, Grammalecte and Harper word their own findings)."""
+    return (match.get("messages") or {}).get(lang) or str(match.get("message", ""))
+
+
+SPELLING = {"fr": "Mot inconnu : « {word} ».", "en": "Possible spelling mistake: “{word}”."}
+
+
+def spelling_messages(word: str) -> dict[str, str]:
+    """Our message for a word the dictionary does not know, in each language."""
+    return {lang: text.format(word=word) for lang, text in SPELLING.items()}

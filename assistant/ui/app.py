@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import gradio as gr
@@ -13,10 +14,12 @@ from ..logfile import setup_logging
 from ..settings import get_settings
 from ..store import Store, open_store
 from . import audit, brand, campaign, draft, overheads, replies, review
-from .i18n import I18N, t
+from .first_script import FirstScript
+from .i18n import I18N, LANGUAGES, request_language, t, tr
+from .identity import NAME_FIELDS, ROLE_FIELDS, accounts, locked_identity
 from .live import follow_tabs
 from .page_cache import PageCache
-from .templates import UI_DIR, stylesheet
+from .templates import UI_DIR, render_html, stylesheet
 
 
 def build_app(store: Store | None = None) -> gr.Blocks:
@@ -26,7 +29,9 @@ def build_app(store: Store | None = None) -> gr.Blocks:
     good, bad = load_all(get_settings().brand_dir)
     slugs = [c.slug for c in good]
     with gr.Blocks(title="Assistant éditorial / Editorial assistant") as app:
-        gr.Markdown(t("title"), elem_id="app-title")
+        with gr.Row(elem_id="app-head"):
+            gr.Markdown(t("title"), elem_id="app-title")
+            bar = gr.HTML(render_page_bar("fr", None), elem_id="page-bar")
         for error in bad:
             gr.Textbox(str(error), label=t("broken_charter"), interactive=False)
         replies_work = replies.work_state()  # outside the tabs: read back at load
@@ -54,11 +59,58 @@ def build_app(store: Store | None = None) -> gr.Blocks:
             ]
         )
         # a page load is a cheap read: it never waits behind drafting or decisions
+        app.load(page_bar, None, bar, concurrency_limit=None, show_progress="hidden")
+        if accounts():  # with a login, who acts is shown and locked
+            by_id = {getattr(b, "elem_id", None): b for b in app.blocks.values()}
+            identity = [by_id[i] for i in (*NAME_FIELDS, *ROLE_FIELDS)]
+            app.load(
+                locked_identity, None, identity, concurrency_limit=None, show_progress="hidden"
+            )
         app.load(on_load.fn, on_load.inputs, on_load.outputs, concurrency_limit=None)
         app.load(
             replies_load.fn, replies_load.inputs, replies_load.outputs, concurrency_limit=None
         ).then(None, replies_load.then_inputs, None, js=replies_load.then)
     return app
+
+
+def render_page_bar(lang: str, user: str | None) -> str:
+    return render_html(
+        "page_bar",
+        lang=lang,
+        user=user,
+        switch_label=tr("language_switch", lang),
+        logout=tr("logout", lang, name=user or ""),
+        logout_url="logout",
+    )
+
+
+def page_bar(request: gr.Request) -> str:
+    """The language switch in the reader's language, and a way out for whoever logged in."""
+    return render_page_bar(request_language(request), getattr(request, "username", None))
+
+
+def page_script() -> str:
+    """The page's scripts as the one function Gradio runs at load, the notification titles
+    of every language given to the language script."""
+    titles = {
+        lang: {level: tr(key, lang) for level, key in TOAST_TITLES.items()} for lang in LANGUAGES
+    }
+    language = (UI_DIR / "scripts" / "language.js").read_text(encoding="utf-8")
+    language = language.replace("__TOAST_TITLES__", json.dumps(titles, ensure_ascii=False))
+    parts = [(UI_DIR / "scripts" / f"{name}.js").read_text(encoding="utf-8").strip()
+             for name in ("draft", "when")]  # fmt: skip
+    return "() => { " + " ".join(f"({part})();" for part in [*parts, language.strip()]) + " }"
+
+
+# Gradio titles a notification with its level in English whatever title it is given; the
+# page's script shows the title the app gives each level: gr.Info says something was done,
+# gr.Warning that it was refused.
+TOAST_TITLES = {
+    "info": "toast_done",
+    "success": "toast_done",
+    "warning": "toast_refused",
+    "error": "toast_error",
+}
 
 
 def visuals_dir() -> Path:
@@ -89,11 +141,12 @@ def launch_options() -> dict:
         "theme": gr.themes.Soft(),
         "allowed_paths": [str(visuals_dir())],
         "blocked_paths": private_paths(),
-        "js": (UI_DIR / "scripts" / "draft.js").read_text(encoding="utf-8"),
+        "js": page_script(),
         # Gradio's own footer ("Use via API", "Runs") is English-only and not this tool's
         # interface: the scriptable interface is the CLI
         "footer_links": [],
         # above every worded bound: each tab checks its own and words the refusal
         "max_file_size": limits().upload_ceiling_bytes,
-        "app_kwargs": {"middleware": [Middleware(PageCache)]},
+        # the reader's language first, outside the page cache (which keeps Gradio's page as is)
+        "app_kwargs": {"middleware": [Middleware(FirstScript), Middleware(PageCache)]},
     }

@@ -243,7 +243,7 @@ def build(
             elem_id="audit-filter-kind",
         )
         severity = gr.Dropdown(
-            [(t("audit_all"), ALL), *SEVERITIES],
+            [(t("audit_all"), ALL)],  # the levels found come with the findings, worded
             value=ALL,
             label=t("audit_filter_severity"),
             elem_id="audit-filter-severity",

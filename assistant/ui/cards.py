@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from ..charter import Charter
 from ..platforms import fold_index, get_platform, measure
+from ..proofing.match import worded
 from .i18n import tr
 from .templates import render_html
 
@@ -84,7 +85,7 @@ def logo_data_uri(path: str) -> str:
         return ""
 
 
-def segments(text: str, matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def segments(text: str, matches: list[dict[str, Any]], lang: str = "fr") -> list[dict[str, Any]]:
     """The text cut into plain pieces and matched pieces (with their severity class)."""
     pieces, cursor = [], 0
     for match in sorted(matches, key=lambda m: m["offset"]):
@@ -96,7 +97,7 @@ def segments(text: str, matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
             {
                 "text": text[start:end],
                 "css": SEVERITY_CLASS.get(match["severity"], "m-info"),
-                "message": match["message"],
+                "message": worded(match, lang),
             }
         )
         cursor = end
@@ -104,16 +105,19 @@ def segments(text: str, matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [p for p in pieces if p["text"]]
 
 
-def explanations(text: str, matches: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """One line per mistake: the word, why, and the first suggestion."""
+def explanations(
+    text: str, matches: list[dict[str, Any]], lang: str = "fr"
+) -> list[dict[str, str]]:
+    """One line per mistake: the word (or, for what is missing from the text, a word saying
+    so), why in the reader's language, and the first suggestion."""
     found = []
     for match in sorted(matches, key=lambda m: m["offset"]):
         word = text[match["offset"] : match["offset"] + match["length"]]
         replacements = [r["value"] for r in match.get("replacements") or []]
         found.append(
             {
-                "word": word or "¶",
-                "message": match["message"],
+                "word": word or tr("card_not_in_text", lang),
+                "message": worded(match, lang),
                 "suggestion": replacements[0] if replacements else "",
                 "css": SEVERITY_CLASS.get(match["severity"], "m-info"),
             }
@@ -148,8 +152,8 @@ def card_html(
         network=platform.name,
         brand_name=charter.name,
         avatar=logo_data_uri(str(charter.logo_path)),
-        pieces=segments(view.text, view.matches),
-        explanations=explanations(view.text, view.matches),
+        pieces=segments(view.text, view.matches, lang),
+        explanations=explanations(view.text, view.matches, lang),
         status=status_text(view, lang),
         fold_note=tr("card_fold", lang, network=platform.name, n=platform.see_more) if fold else "",
         counter_state="over" if over else "near" if near else "ok",

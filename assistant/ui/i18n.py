@@ -5,6 +5,7 @@ the server (toasts, errors, card text) through `tr()` with the request's languag
 from __future__ import annotations
 
 from functools import cache
+from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import gradio as gr
 import yaml
 
 from ..errors import AssistantError, CharterError
+from ..proofing.rules import fill
 
 UI_DIR = Path(__file__).resolve().parent.parent / "data" / "ui"
 LANGUAGES = ("en", "fr")
@@ -41,11 +43,28 @@ def t(key: str) -> object:
     return I18N(key)
 
 
+LANG_COOKIE = "assistant-lang"
+
+
+def chosen_language(cookie_header: str) -> str | None:
+    """The language the reader chose with the page's FR/EN switch (a cookie), if any."""
+    cookies = SimpleCookie()
+    try:
+        cookies.load(cookie_header)
+    except CookieError:
+        return None
+    chosen = cookies.get(LANG_COOKIE)
+    return chosen.value if chosen is not None and chosen.value in LANGUAGES else None
+
+
 def request_language(request: gr.Request | None) -> str:
-    """fr or en from the browser's Accept-Language (first supported one), else fr."""
-    header = ""
-    if request is not None:
-        header = (getattr(request, "headers", None) or {}).get("accept-language", "")
+    """fr or en: the reader's choice on the page's switch (remembered in a cookie), else the
+    browser's Accept-Language (first supported one), else fr."""
+    headers = (getattr(request, "headers", None) or {}) if request is not None else {}
+    chosen = chosen_language(headers.get("cookie", ""))
+    if chosen:
+        return chosen
+    header = headers.get("accept-language", "")
     for part in header.split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in LANGUAGES:
@@ -56,7 +75,7 @@ def request_language(request: gr.Request | None) -> str:
 def tr(key: str, lang: str, **params: Any) -> str:
     """A server-built message in one language, `{placeholders}` filled in."""
     texts = table()[key]
-    return (texts.get(lang) or texts["en"]).format(**params)
+    return fill(texts.get(lang) or texts["en"], lang, **params)
 
 
 STATUS_PARAMS = ("status", "to")

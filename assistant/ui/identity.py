@@ -3,6 +3,8 @@ name and role typed in the page when no login is configured."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import gradio as gr
 
 from ..review import ROLES, Actor
@@ -49,6 +51,29 @@ def role_of(typed: str | None) -> str:
         for lang in LANGUAGES
     }
     return shown.get(typed, typed)
+
+
+def role_note() -> object | None:
+    """Under a role chooser without a login: the role is the reader's word, not checked."""
+    from .i18n import t
+
+    return None if accounts() else t("role_declared")
+
+
+# Where the page shows who acts: filled with the login and locked when someone is logged in.
+NAME_FIELDS = ("author", "reviewer", "replies-who", "publisher")
+ROLE_FIELDS = ("review-role", "replies-role")
+
+
+def locked_identity(request: gr.Request) -> list[Any]:
+    """The logged-in user's name and role in every name and role field, read-only (the
+    server acts under the login whatever is typed); nothing changes without a login."""
+    username = getattr(request, "username", None) if request is not None else None
+    if not username:
+        return [gr.skip()] * (len(NAME_FIELDS) + len(ROLE_FIELDS))
+    actor = acting(request, "", "author")
+    names = [gr.update(value=actor.name, interactive=False) for _ in NAME_FIELDS]
+    return names + [gr.update(value=actor.role, interactive=False) for _ in ROLE_FIELDS]
 
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})

@@ -66,7 +66,7 @@ def build(store: Store, seen: gr.State, card: gr.HTML, reviewer: Any, role: Any)
             raise AssistantError("open a variant first", key="choose_variant")
         if not chosen:
             raise AssistantError("choose a flagged word first", key="lexicon_choose_word")
-        actor = acting(request, who or "reviewer", typed_role)
+        actor = acting(request, who, typed_role)
         vid = int(shown["id"])
         try:
             accept_in_variant(store, vid, chosen, actor)

@@ -23,12 +23,13 @@ from ..errors import AssistantError
 from ..inbox_tables import CLOSED, ITEM_STATUSES
 from ..platforms import get_platform, platform_ids
 from ..proofing import Match, apply
+from ..proofing.match import worded
 from ..settings import get_settings
 from ..store import Store
 from .boundary import handled
 from .downloads import download_folder
 from .i18n import request_language, t, tr
-from .identity import acting
+from .identity import acting, role_note
 from .review import outcome_html as outcome
 from .review import refused
 from .templates import render_html
@@ -145,7 +146,7 @@ def current_reply(info: dict, lang: str) -> dict | None:
         return None
     latest = reply["versions"][-1]
     checks = [
-        {"severity": m["severity"], "message": m["message"]}
+        {"severity": m["severity"], "message": worded(m, lang)}
         for m in latest["matches"]
         if m["severity"] in ("error", "warning")
     ]
@@ -213,7 +214,7 @@ def checks_html(option: dict | None, lang: str) -> str:
     checks = [
         {
             "severity": c["severity"],
-            "message": c["message"],
+            "message": worded(c, lang),
             "fix": ", ".join(r["value"] for r in c["replacements"][:3]),
         }
         for c in option["checks"]
@@ -244,8 +245,17 @@ def option_outputs(options: list[dict], lang: str) -> list[Any]:
                 visible=not (note and index > 0),
             )
         )
-    values += [checks_html(options[i] if i < len(options) else None, lang) for i in range(3)]
+    values += [
+        checks_html(options[i], lang) if i < len(options) else unused(bool(options))
+        for i in range(3)
+    ]
     return values
+
+
+def unused(drafted: bool) -> str:
+    """An option box that does not apply (an escalated comment gets one internal note): the
+    marker hides its column, box and buttons (styles/replies.css)."""
+    return render_html("reply_unused") if drafted else ""
 
 
 @handled
@@ -370,7 +380,8 @@ def build(
     with gr.Row():
         who = gr.Textbox(get_settings().user, label=t("rp_who"), elem_id="replies-who")
         role = gr.Dropdown([(t(f"review_role_{r}"), r) for r in ("author", "reviewer", "admin")],
-                           value="reviewer", label=t("rp_role"), elem_id="replies-role")  # fmt: skip
+                           value="author", label=t("rp_role"), info=role_note(),
+                           elem_id="replies-role")  # fmt: skip
         provider = gr.Dropdown([(t("rp_provider_none"), "none"), ("OpenAI", "openai"), ("GGUF", "local")],
                                value="none", label=t("rp_provider"), elem_id="replies-provider")  # fmt: skip
         draft = gr.Button(t("rp_draft"), variant="primary", elem_id="replies-draft", scale=0)

@@ -31,7 +31,7 @@ from ..store import Store
 from . import cards, lexicon
 from .boundary import handled
 from .i18n import error_text, request_language, t, table, tr
-from .identity import acting
+from .identity import acting, role_note
 from .templates import render_html
 
 log = logging.getLogger("assistant.ui")
@@ -88,7 +88,7 @@ def queue_row(item: Any, lang: str) -> list[Any]:
     text = " ".join((item.text or "").split())
     return [
         item.id,
-        local_time(item.publish_at, item.timezone),
+        local_time(item.publish_at, item.timezone, named=True),
         get_platform(item.platform).name,
         status_label(item.status, lang),
         _error_count(item.errors),
@@ -334,7 +334,7 @@ def decision(store: Store, action: str):
         missing = _missing(action, comment_text, why)
         if missing:
             return _refusal(tr(missing, lang), lang)
-        actor = acting(request, who or "reviewer", typed_role)
+        actor = acting(request, who, typed_role)
         try:
             if action == "changes":
                 row = workflow.request_changes(store, vid, actor, comment_text)
@@ -451,11 +451,12 @@ def _shown_panel() -> _Shown:
     seen = gr.State(None)
     with gr.Row(elem_classes=["review-who"]):
         variant_id = gr.Number(label=t("variant_id"), precision=0, elem_id="review-variant")
-        reviewer = gr.Textbox("reviewer", label=t("reviewer"), elem_id="reviewer")
+        reviewer = gr.Textbox(get_settings().user, label=t("reviewer"), elem_id="reviewer")
         role = gr.Dropdown(
-            [(t(f"review_role_{r}"), r) for r in ("reviewer", "admin", "author")],
-            value="reviewer",
+            [(t(f"review_role_{r}"), r) for r in ("author", "reviewer", "admin")],
+            value="author",
             label=t("role"),
+            info=role_note(),
             elem_id="review-role",
         )
         open_button = gr.Button(t("open"), elem_id="review-open", scale=0)
