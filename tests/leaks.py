@@ -14,6 +14,9 @@ import regex
 import yaml
 
 SHINGLE_CHARS = 25  # an evaluation sentence's run of words this long is a copy
+# and of at least this many words: a shorter run is a term a word list may hold
+# ("association de consommateurs"), not a sentence copied into a rule
+SHINGLE_WORDS = 4
 ROW_CHARS = 15  # a benchmark row this long (normalised) must not be in the repository
 WORD = regex.compile(r"[\p{L}\p{N}]+")
 TEXT_SUFFIXES = {".py", ".yaml", ".yml", ".json", ".jsonl", ".csv", ".md", ".txt", ".j2"}
@@ -37,12 +40,14 @@ def yaml_strings(node: object) -> Iterator[str]:
             yield from yaml_strings(value)
 
 
-def shingles(text: str, size: int = SHINGLE_CHARS) -> Iterator[str]:
-    """From each word on, the shortest run of words at least `size` characters long: any
-    shared run of that length contains one of them."""
+def shingles(
+    text: str, size: int = SHINGLE_CHARS, least_words: int = SHINGLE_WORDS
+) -> Iterator[str]:
+    """From each word on, the shortest run of words at least `size` characters and
+    `least_words` words long: any shared run that long contains one of them."""
     words = normalise(text).split()
     for start in range(len(words)):
-        for end in range(start + 1, len(words) + 1):
+        for end in range(start + least_words, len(words) + 1):
             run = " ".join(words[start:end])
             if len(run) >= size:
                 yield run

@@ -39,16 +39,23 @@ class Handler(BaseHTTPRequestHandler):
         traffic: Traffic = self.server.traffic  # type: ignore[attr-defined]
         with traffic.lock:
             traffic.connections += 1
+
+    def _slow_answer(self) -> None:
+        """Hold the request `slow_s`, counted as served at once (`open_now`, `most_open`) from
+        its arrival to just before its answer is written: a client can open its next
+        connection only once an answer arrives, so the count never includes a connection the
+        client already let go but this thread has not closed yet (a loaded machine is slow to
+        run the server's closing code)."""
+        traffic: Traffic = self.server.traffic  # type: ignore[attr-defined]
+        with traffic.lock:
             traffic.open_now += 1
             traffic.most_open = max(traffic.most_open, traffic.open_now)
-
-    def finish(self) -> None:
         try:
-            super().finish()
+            time.sleep(self.slow_s)
         finally:
-            traffic: Traffic = self.server.traffic  # type: ignore[attr-defined]
             with traffic.lock:
                 traffic.open_now -= 1
+        self._answer(200)
 
     def do_GET(self) -> None:
         traffic: Traffic = self.server.traffic  # type: ignore[attr-defined]
@@ -66,8 +73,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path.startswith("/gone"):
             self._answer(410)
         elif path.startswith("/slow"):
-            time.sleep(self.slow_s)
-            self._answer(200)
+            self._slow_answer()
         elif path.startswith("/hang"):
             time.sleep(self.hang_s)
         elif path.startswith("/reset"):

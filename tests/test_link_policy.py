@@ -184,9 +184,10 @@ def test_an_audit_words_the_internal_link_in_the_readers_language(servers):
 
 def test_waiting_for_a_free_connection_does_not_count_as_the_link_timing_out():
     with listener() as public, trusting([("127.0.0.1", public.port)]):
-        urls = [f"{public.url}/slow/{i}" for i in range(10)]  # 0.3 s each, one at a time
-        found = check_links(urls, LinkCache(), timeout=2, per_host=1)
-    assert [found[u].status for u in urls] == ["ok"] * 10
+        # 0.3 s each, one at a time: 6 s of queueing, well past the 4 s a link may take
+        urls = [f"{public.url}/slow/{i}" for i in range(20)]
+        found = check_links(urls, LinkCache(), timeout=4, per_host=1)
+    assert [found[u].status for u in urls] == ["ok"] * 20
     assert public.traffic.most_open == 1
 
 
