@@ -210,3 +210,56 @@ def test_a_redrawn_card_shows_what_was_typed_not_the_saved_text():
     for n in range(UnsavedEdits.MAX + 1):
         unsaved.keep(f"p{n}", n, 1, "x")
     assert unsaved.get("page-a", 7) is None  # bounded: the oldest goes first
+
+
+def _draft_app(store):
+    """The built app, its components by elem_id and the review news poll's handler."""
+    from assistant.ui.app import build_app
+
+    app = build_app(store)
+    named = {getattr(b, "elem_id", None): b for b in app.blocks.values()}
+    [poll] = [
+        f
+        for f in app.fns.values()
+        if any(t[1] == "tick" for t in f.targets) and named["review-news"] in f.outputs
+    ]
+    return app, named, poll
+
+
+def _select_outputs(app, named, tab_id: str):
+    """What showing the tab `tab_id` sets, as (component, value) pairs."""
+    tab = named[tab_id]
+    [shown] = [
+        f
+        for f in app.fns.values()
+        if any(t[0] == tab._id and t[1] == "select" for t in f.targets)
+        and all(isinstance(o, gr.Timer) for o in f.outputs)
+    ]
+    return dict(zip(shown.outputs, shown.fn(), strict=True))
+
+
+def test_the_review_news_poll_runs_only_while_the_draft_tab_is_shown(store):
+    """A browser left on another tab asks the server nothing: the Draft tab's poll stops when
+    another tab is shown and starts again with the Draft tab."""
+    app, named, poll = _draft_app(store)
+    [timer] = [app.blocks[t[0]] for t in poll.targets]
+    assert isinstance(timer, gr.Timer) and timer.active  # the Draft tab is shown first
+    assert _select_outputs(app, named, "tab-review")[timer].active is False
+    assert _select_outputs(app, named, "tab-draft")[timer].active is True
+
+
+def test_the_review_news_poll_reads_nothing_with_no_card_on_screen(store):
+    from sqlalchemy import event
+
+    _app, _named, poll = _draft_app(store)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(store.engine, "before_cursor_execute", listener)
+    try:
+        poll.fn([], "", {}, _Request())
+        assert statements == []
+        variant_id = _variant(store)
+        poll.fn([variant_id], "", {}, _Request())
+        assert len(statements) >= 1  # with a card, the marker is read
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listener)

@@ -57,6 +57,8 @@ def _store(tmp_path):
 
 def _page(browser, url: str, locale: str | None, width: int = 1366):
     """A page of `browser` (or of a context when locale is None: a second person)."""
+    from playwright.sync_api import expect
+
     if locale is None:
         page = browser.new_page()
     else:
@@ -65,7 +67,10 @@ def _page(browser, url: str, locale: str | None, width: int = 1366):
     page.on("dialog", lambda d: (page.alerts.append(d.type), d.accept()))
     page.goto(url)
     page.locator("#generate").wait_for(timeout=30_000)
-    page.wait_for_timeout(800)  # the load event fills the form
+    # the load event fills the form, the campaign's name always: typing before it lands
+    # would be overwritten, however long a fixed wait
+    campaign = page.locator("#campaign-name textarea, #campaign-name input").first
+    expect(campaign).not_to_have_value("", timeout=30_000)
     return page
 
 
