@@ -263,3 +263,21 @@ def test_the_review_news_poll_reads_nothing_with_no_card_on_screen(store):
         assert len(statements) >= 1  # with a card, the marker is read
     finally:
         event.remove(store.engine, "before_cursor_execute", listener)
+
+
+def test_a_visuals_size_is_read_from_the_image_not_its_name(tmp_path):
+    """The card's size label is the image's own, read from its header: a file named
+    `…-1080x1080` that holds 640x360 says 640x360, and a file cut after its header still
+    says its size (nothing beyond the header is read)."""
+    from PIL import Image
+
+    from assistant.ui.cards import size_of
+
+    named = tmp_path / "post-1080x1080.png"
+    Image.new("RGB", (640, 360), "white").save(named)
+    assert size_of(str(named)) == "640x360"
+    cut = tmp_path / "cut.jpg"
+    Image.effect_noise((300, 200), 50).convert("RGB").save(cut, quality=90)
+    cut.write_bytes(cut.read_bytes()[:1024])
+    assert size_of(str(cut)) == "300x200"
+    assert size_of(str(tmp_path / "missing-1080x1080.png")) == ""
