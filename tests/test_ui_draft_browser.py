@@ -394,3 +394,25 @@ def test_a_reviewers_decision_reaches_the_writers_open_draft_tab(running_app, tm
         )
         browser.close()
     assert describe(store, variant_id)["status"] == "changes_requested"
+
+
+def test_a_reload_brings_back_the_tab_the_person_was_on(running_app):
+    """A reviewer who reloads lands on the Review tab they were on, not on Draft; its queue
+    is loaded as after a click."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = _page(browser, running_app, "fr-FR")
+        page.locator("#tab-review-button").click()
+        expect(page.locator("#tab-review-button")).to_have_attribute("aria-selected", "true")
+        page.reload()
+        expect(page.locator("#tab-review-button")).to_have_attribute(
+            "aria-selected", "true", timeout=15_000
+        )
+        expect(page.locator("#review-queue")).to_be_visible()
+        page.locator("#tab-draft-button").click()
+        page.reload()
+        page.locator("#generate").wait_for(timeout=30_000)
+        expect(page.locator("#tab-draft-button")).to_have_attribute("aria-selected", "true")
+        browser.close()

@@ -42,6 +42,23 @@
     if (pending) return;
     pending = setTimeout(() => { pending = null; sync(); }, 150);
   }).observe(document.body, { childList: true, subtree: true });
+  // The tab a person was on comes back after a reload (a reviewer lands on Review, not on
+  // Draft): a click on a tab is remembered, and the remembered tab is clicked once drawn, so
+  // its own select event runs (its poll starts, the others stop) as for a person's click.
+  const TAB_KEY = "assistant-tab";
+  document.addEventListener("click", (event) => {
+    const tab = event.isTrusted && event.target.closest?.("button[role='tab'][id$='-button']");
+    if (tab) localStorage.setItem(TAB_KEY, tab.id);
+  }, true);
+  const reopen = (tries) => {
+    const tab = document.getElementById(localStorage.getItem(TAB_KEY) || "");
+    if (tab && !tab.disabled) {
+      if (tab.getAttribute("aria-selected") !== "true") tab.click();
+    } else if (tries > 0) {
+      setTimeout(() => reopen(tries - 1), 200);
+    }
+  };
+  if (localStorage.getItem(TAB_KEY)) reopen(50);
   window.addEventListener("beforeunload", (event) => {
     const dirty = Object.entries(load()).some(([id, text]) => savedText(id) !== text);
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
