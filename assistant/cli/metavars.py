@@ -21,7 +21,14 @@ def argument_metavar(param: click.Argument) -> str:
     return name.removesuffix("S").rpartition("_")[2] + "…"
 
 
-TYPE_WORDS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH"}
+TYPE_WORDS = {
+    "str": "TEXT",
+    "int": "INTEGER",
+    "int range": "INTEGER",  # its range follows: "INTEGER [1<=x<=5]"
+    "float": "NUMBER",
+    "float range": "NUMBER",
+    "path": "PATH",
+}
 
 
 def option_metavar(param: TyperOption, ctx: click.Context) -> str | None:
