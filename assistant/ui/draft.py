@@ -24,11 +24,14 @@ What a reload relies on, and why each holds whatever the timing:
   server keeps nothing of it across a reload.
 - Nothing on this path depends on the review news poll: the poll only reads the change
   marker while the tab is shown and cards are on it, and its redraw is the writer's click.
+  Each redraw records the statuses it drew (`as_drawn`), so a decision made while a redraw
+  was pending is still news.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -269,7 +272,7 @@ def _review_news(store: Store, ids: gr.State, tick: gr.State) -> gr.Timer:
         lang, now_seen, items = request_language(request), {}, []
         for variant_id in variant_ids:
             info = describe(store, variant_id)
-            now_seen[str(variant_id)] = [info["status"], len(info["comments"])]
+            now_seen[str(variant_id)] = _seen(info)
             old = before.get(str(variant_id))
             if old is not None and old != now_seen[str(variant_id)]:
                 items += _news_item(info, lang, commented=len(info["comments"]) > old[1])
@@ -278,10 +281,27 @@ def _review_news(store: Store, ids: gr.State, tick: gr.State) -> gr.Timer:
         html = render_html("review_news", title=tr("news_title", lang), items=items)
         return current, before, html, gr.update(visible=True)
 
+    @handled
+    def as_drawn(variant_ids: list[int]):
+        """A redraw shows each card as stored now: that is the baseline news are measured
+        from. (Forgetting it instead lost a decision made while visuals were still
+        rendering: the next poll took the decision itself for the baseline.)"""
+        known = change_marker(store) if variant_ids else ""  # first: a later move is news
+        seen = {}
+        for variant_id in variant_ids or []:
+            with contextlib.suppress(NotFound):
+                seen[str(variant_id)] = _seen(describe(store, variant_id))
+        return seen, known
+
     timer.tick(poll, [ids, marker, drawn], [marker, drawn, news, redraw], show_progress="hidden")
     redraw.click(lambda: (_next(), "", gr.update(visible=False)), None, [tick, news, redraw])
-    tick.change(lambda: ({}, ""), None, [drawn, marker], show_progress="hidden")
+    tick.change(as_drawn, ids, [drawn, marker], show_progress="hidden")
     return timer
+
+
+def _seen(info: dict) -> list:
+    """What news are about: a variant's status and how many comments it has."""
+    return [info["status"], len(info["comments"])]
 
 
 def _news_item(info: dict, lang: str, commented: bool) -> list[dict]:

@@ -12,12 +12,27 @@
   };
   const boxOf = (id) => document.querySelector(`#edit-${id} textarea`);
   window.assistantForget = (id) => { const d = load(); delete d[id]; keep(d); };
+  // A redraw (visuals arriving) can put back the text the server last saw while someone
+  // types: the next keystroke first restores what they had typed, at their caret.
+  const carets = {};
+  document.addEventListener("beforeinput", (event) => {
+    const area = event.target;
+    const holder = area?.tagName === "TEXTAREA" && area.closest("[id^='edit-']");
+    if (!holder) return;
+    const id = holder.id.slice(5);
+    const typed = load()[id];
+    if (typed === undefined || area.value === typed) return;
+    const caret = Math.min(carets[id] ?? typed.length, typed.length);
+    area.value = typed;
+    area.setSelectionRange(caret, caret);
+  }, true);
   document.addEventListener("input", (event) => {
     const area = event.target;
     if (!area || area.tagName !== "TEXTAREA") return;
     const holder = area.closest("[id^='edit-']");
     if (!holder) return;
     const id = holder.id.slice(5);
+    carets[id] = area.selectionEnd;
     const drafts = load();
     if (area.value === savedText(id)) delete drafts[id]; else drafts[id] = area.value;
     keep(drafts);
