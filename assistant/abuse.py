@@ -23,6 +23,8 @@ from typing import Any
 
 import regex
 
+from .normal_form import normalise
+
 WORD = regex.compile(r"\w+")
 LEET = regex.compile(r"[0-9@$]")  # the lists' obfuscated spellings: the comment is not
 
@@ -87,8 +89,6 @@ def profanity(text: str) -> float:
 def _insult_lists(language: str, excluded: frozenset[str]) -> tuple:
     """safetext's list of one language (shipped in data/insults, MIT), normalised like the
     comments: single words in a set, phrases by their number of words. A language it has no list for has no insults."""
-    from .triage import normalise
-
     single: set[str] = set()
     phrases: dict[int, set[tuple[str, ...]]] = {}
     listed = files("assistant").joinpath(f"data/insults/{language}.txt")

@@ -32,6 +32,7 @@ from .guardrails import french_spacing
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, Reply, ReplyVersion
 from .limits import clean_text, limits
 from .llm import ChatProvider
+from .normal_form import normalise
 from .platforms import get_platform, measure
 from .prompts import render
 from .proofing import Match, check_text
@@ -39,7 +40,6 @@ from .review import Actor, Ruling, errors_of, require_reviewer
 from .safety import SELF_HARM
 from .settings import get_settings
 from .store import Store, commit_or_conflict, conflicts_refused, get_or_404, now
-from .triage import normalise
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "replies.yaml"
 OPTIONS = ("warm", "factual", "short")

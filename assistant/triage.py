@@ -9,7 +9,6 @@ store), and a configured model can be asked instead (`triage_with_model`).
 from __future__ import annotations
 
 import logging
-import unicodedata
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -24,6 +23,7 @@ from . import abuse, safety, triage_heads
 from .charter import Charter
 from .community import INTENTS, BusinessHours
 from .language import _function_words, detect
+from .normal_form import normalise
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "triage.yaml"
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -83,13 +83,6 @@ def _groups() -> tuple[_Group, ...]:
 @cache
 def _negators() -> frozenset[str]:
     return frozenset(rules()["negators"])
-
-
-def normalise(text: str) -> str:
-    """Lower case, accents and typographic apostrophes removed: the form cues are written in."""
-    text = text.replace("’", "'").replace("ʼ", "'").lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c) or ord(c) > 0x2000)
 
 
 def _per_charter(build: Any) -> Any:

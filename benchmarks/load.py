@@ -678,7 +678,16 @@ def run_once(
     }
 
 
-async def idle_reviewer(base: str, results: Results, stop: float) -> None:
+@dataclass
+class Idle:
+    """The idle tabs' shared clock: how many pages have loaded, and when to stop polling (set
+    once the measure is taken)."""
+
+    loaded: int = 0
+    stop: float = float("inf")
+
+
+async def idle_reviewer(base: str, results: Results, idle: Idle) -> None:
     """A Review tab left open: the queue shown once, then only the page's own poll."""
     from assistant.ui.review import POLL_SECONDS
 
@@ -689,42 +698,78 @@ async def idle_reviewer(base: str, results: Results, stop: float) -> None:
         tab = review_tab(cfg, table)
         await timed(results, "queue", browser, tab, tab["targets"][0][0])
         poll = queue_poll(cfg, table)
+        idle.loaded += 1
         await asyncio.sleep(random.uniform(0, POLL_SECONDS))  # timers started at other times
-        while time.monotonic() < stop:
+        while time.monotonic() < idle.stop:
             await timed(results, "live queue", browser, poll, None)
             await asyncio.sleep(POLL_SECONDS)
 
 
+def news_poll(cfg: Config) -> dict:
+    """The Draft tab's timer event that polls for reviewers' news about its cards."""
+    news = cfg.by_elem("review-news")
+    return next(
+        d
+        for d in cfg.dependencies
+        if any(t[1] == "tick" for t in d["targets"]) and news in d["outputs"]
+    )
+
+
+async def idle_drafter(base: str, results: Results, idle: Idle) -> None:
+    """A Draft tab left open (the page's load brings back the CM's latest cards), then only
+    the page's own poll for reviewers' news."""
+    from assistant.ui.draft import NEWS_SECONDS
+
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        browser = await page_load(http, results)
+        poll = news_poll(browser.config)
+        idle.loaded += 1
+        await asyncio.sleep(random.uniform(0, NEWS_SECONDS))  # timers started at other times
+        while time.monotonic() < idle.stop:
+            await timed(results, "draft news", browser, poll, None)
+            await asyncio.sleep(NEWS_SECONDS)
+
+
 def run_idle(url: str, browsers: int, seconds: float, work: Path, ramp: float) -> None:
-    """N open Review tabs and nobody clicking: the server's CPU over `seconds`, measured once
-    every page has loaded (the goal: at most 5 % of one core for 50 tabs)."""
+    """N open Review tabs, N open Draft tabs and nobody clicking: the server's CPU over
+    `seconds`, measured once every page has loaded (the goal: at most 5 % of one core for 50
+    browsers)."""
     data_dir = work / f"idle-{browsers}-{uuid.uuid4().hex[:4]}"
     data_dir.mkdir()
     with app_server(url, data_dir) as (base, proc):
         results = Results()
 
         async def main() -> float:
-            arrived = ramp + 20  # every page loaded and its first poll sent
-            stop = time.monotonic() + arrived + seconds
+            idle = Idle()
             tabs = [
-                arriving(ramp * n / browsers, idle_reviewer(base, results, stop))
+                arriving(ramp * n / browsers, kind(base, results, idle))
                 for n in range(browsers)
+                for kind in (idle_reviewer, idle_drafter)
             ]
             running = asyncio.gather(*tabs)
-            await asyncio.sleep(arrived)
+            waited = time.monotonic() + 900  # a busy machine loads 100 pages slowly
+            while idle.loaded < len(tabs) and time.monotonic() < waited:
+                await asyncio.sleep(0.5)
+            await asyncio.sleep(10)  # every tab's first poll sent
             cpu0, started = process_cpu(proc), time.perf_counter()
             await asyncio.sleep(seconds)
             cpu = (process_cpu(proc) - cpu0) / (time.perf_counter() - started) * 100
+            idle.stop = time.monotonic()
             await running
             return cpu
 
         cpu = asyncio.run(main())
-    polls = results.times.get("live queue") or [0.0]
     print(
-        f"\n== {browsers} idle Review tabs for {seconds:.0f} s: server CPU {cpu:.1f} % of one "
-        f"core (goal ≤ 5 %), {len(polls)} polls, p50 {statistics.median(polls):.3f} s, "
-        f"p95 {percentile(polls, 0.95):.3f} s, failures {len(results.failures)}"
+        f"\n== {browsers} idle Review tabs and {browsers} idle Draft tabs for {seconds:.0f} s: "
+        f"server CPU {cpu:.1f} % of one core (goal ≤ 5 %), machine load "
+        f"{os.getloadavg()[0]:.1f}, failures {len(results.failures)}"
     )
+    for action in ("page load", "live queue", "draft news"):
+        polls = results.times.get(action) or [0.0]
+        print(
+            f"   {action}: {len(polls)} polls, p50 {statistics.median(polls):.3f} s, "
+            f"p95 {percentile(polls, 0.95):.3f} s"
+        )
 
 
 def verify(url: str, results: Results) -> list[str]:
@@ -832,7 +877,10 @@ def main() -> None:
         help="users arrive one after another over this many seconds (0: all in the same instant)",
     )
     parser.add_argument(
-        "--idle", type=int, default=0, help="also measure this many open, idle Review tabs"
+        "--idle",
+        type=int,
+        default=0,
+        help="also measure this many open, idle Review tabs and as many Draft tabs",
     )
     parser.add_argument(
         "--profile", default="", help="write the server's handler profile to FILE.<users>"

@@ -245,3 +245,74 @@ def test_one_save_stores_one_version_and_renders_once(store, monkeypatch):
     again.save(mine, {}, _Request())
     again.refresh_visuals(_Request())
     assert len(describe(store, variant_id)["versions"]) == 2 and renders == [variant_id]
+
+
+def _draft_app(store):
+    """The built app, its components by elem_id and the review news poll's handler."""
+    from assistant.ui.app import build_app
+
+    app = build_app(store)
+    named = {getattr(b, "elem_id", None): b for b in app.blocks.values()}
+    [poll] = [
+        f
+        for f in app.fns.values()
+        if any(t[1] == "tick" for t in f.targets) and named["review-news"] in f.outputs
+    ]
+    return app, named, poll
+
+
+def _select_outputs(app, named, tab_id: str):
+    """What showing the tab `tab_id` sets, as (component, value) pairs."""
+    tab = named[tab_id]
+    [shown] = [
+        f
+        for f in app.fns.values()
+        if any(t[0] == tab._id and t[1] == "select" for t in f.targets)
+        and all(isinstance(o, gr.Timer) for o in f.outputs)
+    ]
+    return dict(zip(shown.outputs, shown.fn(), strict=True))
+
+
+def test_the_review_news_poll_runs_only_while_the_draft_tab_is_shown(store):
+    """A browser left on another tab asks the server nothing: the Draft tab's poll stops when
+    another tab is shown and starts again with the Draft tab."""
+    app, named, poll = _draft_app(store)
+    [timer] = [app.blocks[t[0]] for t in poll.targets]
+    assert isinstance(timer, gr.Timer) and timer.active  # the Draft tab is shown first
+    assert _select_outputs(app, named, "tab-review")[timer].active is False
+    assert _select_outputs(app, named, "tab-draft")[timer].active is True
+
+
+def test_the_review_news_poll_reads_nothing_with_no_card_on_screen(store):
+    from sqlalchemy import event
+
+    _app, _named, poll = _draft_app(store)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(store.engine, "before_cursor_execute", listener)
+    try:
+        poll.fn([], "", {}, _Request())
+        assert statements == []
+        variant_id = _variant(store)
+        poll.fn([variant_id], "", {}, _Request())
+        assert len(statements) >= 1  # with a card, the marker is read
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listener)
+
+
+def test_a_visuals_size_is_read_from_the_image_not_its_name(tmp_path):
+    """The card's size label is the image's own, read from its header: a file named
+    `…-1080x1080` that holds 640x360 says 640x360, and a file cut after its header still
+    says its size (nothing beyond the header is read)."""
+    from PIL import Image
+
+    from assistant.ui.cards import size_of
+
+    named = tmp_path / "post-1080x1080.png"
+    Image.new("RGB", (640, 360), "white").save(named)
+    assert size_of(str(named)) == "640x360"
+    cut = tmp_path / "cut.jpg"
+    Image.effect_noise((300, 200), 50).convert("RGB").save(cut, quality=90)
+    cut.write_bytes(cut.read_bytes()[:1024])
+    assert size_of(str(cut)) == "300x200"
+    assert size_of(str(tmp_path / "missing-1080x1080.png")) == ""

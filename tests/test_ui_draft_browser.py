@@ -57,6 +57,8 @@ def _store(tmp_path):
 
 def _page(browser, url: str, locale: str | None, width: int = 1366):
     """A page of `browser` (or of a context when locale is None: a second person)."""
+    from playwright.sync_api import expect
+
     if locale is None:
         page = browser.new_page()
     else:
@@ -65,7 +67,10 @@ def _page(browser, url: str, locale: str | None, width: int = 1366):
     page.on("dialog", lambda d: (page.alerts.append(d.type), d.accept()))
     page.goto(url)
     page.locator("#generate").wait_for(timeout=WAIT_MS)
-    page.wait_for_timeout(800)  # the load event fills the form
+    # the load event fills the form, the campaign's name always: typing before it lands
+    # would be overwritten, however long a fixed wait
+    campaign = page.locator("#campaign-name textarea, #campaign-name input").first
+    expect(campaign).not_to_have_value("", timeout=WAIT_MS)
     return page
 
 
@@ -389,3 +394,25 @@ def test_a_reviewers_decision_reaches_the_writers_open_draft_tab(running_app, tm
         )
         browser.close()
     assert describe(store, variant_id)["status"] == "changes_requested"
+
+
+def test_a_reload_brings_back_the_tab_the_person_was_on(running_app):
+    """A reviewer who reloads lands on the Review tab they were on, not on Draft; its queue
+    is loaded as after a click."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = _page(browser, running_app, "fr-FR")
+        page.locator("#tab-review-button").click()
+        expect(page.locator("#tab-review-button")).to_have_attribute("aria-selected", "true")
+        page.reload()
+        expect(page.locator("#tab-review-button")).to_have_attribute(
+            "aria-selected", "true", timeout=15_000
+        )
+        expect(page.locator("#review-queue")).to_be_visible()
+        page.locator("#tab-draft-button").click()
+        page.reload()
+        page.locator("#generate").wait_for(timeout=30_000)
+        expect(page.locator("#tab-draft-button")).to_have_attribute("aria-selected", "true")
+        browser.close()

@@ -236,3 +236,29 @@ def test_showing_the_campaign_tab_to_a_logged_in_user_names_who_publishes(monkey
     shown = tab_select_handler(monkeypatch, "tab-campaign", {"publisher"})
     name = shown(gr.Request(username="rita"))
     assert name["value"] == "rita" and name["interactive"] is False
+
+
+def test_the_lexicon_picker_shows_only_when_a_word_is_flagged(store, monkeypatch):
+    """An empty "add to lexicon" picker under every card was noise: it shows when the card
+    has a flagged word and the person reviews, and hides otherwise."""
+    import gradio as gr
+
+    from assistant.ui import lexicon
+
+    with gr.Blocks() as demo:
+        seen, card = gr.State(None), gr.HTML()
+        reviewer, role = gr.Textbox("rita"), gr.Textbox("reviewer")
+        lexicon.build(store, seen, card, reviewer, role)
+    [offer] = [f for f in demo.fns.values() if any(t[1] == "change" for t in f.targets)]
+    [picker] = [o for o in offer.outputs if isinstance(o, gr.Row)]
+    assert not picker.visible  # no card yet
+    request = SimpleNamespace(headers={}, username=None)
+    variant_id = _submitted(store)
+    shown = {"id": variant_id}
+    for words in (["Kouign"], []):
+        monkeypatch.setattr(lexicon, "flagged_words", lambda _info, words=words: words)
+        choices, row = offer.fn(shown, "reviewer", request)
+        assert row["visible"] is bool(words) and choices["choices"] == words
+    monkeypatch.setattr(lexicon, "flagged_words", lambda _info: ["Kouign"])
+    assert offer.fn(shown, "author", request)[1]["visible"] is False
+    assert offer.fn(None, "reviewer", request)[1]["visible"] is False

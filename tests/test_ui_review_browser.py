@@ -366,3 +366,27 @@ def test_moved_text_is_shown_again_and_a_vanished_variant_is_reported(running_ap
         expect(visible_toasts(page).filter(has_text="Something went wrong")).to_have_count(0)
         shot(page, "review-vanished-en-1366")
         browser.close()
+
+
+def test_the_queues_status_reads_whole_on_a_phone(running_app, tmp_path):
+    """On a 390 px phone the queue's status column showed "en relect…": it wraps between
+    words and every word shows whole."""
+    from playwright.sync_api import expect, sync_playwright
+
+    Seed(tmp_path).variant(CLEAN_FR)
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_page(browser, running_app, "fr-FR", PHONE)
+        show_tab(page, "Relire")
+        row = queue_row(page, "palets au beurre")
+        expect(row).to_be_visible(timeout=15_000)
+        status = row.get_by_role("gridcell").filter(has_text="relecture").first
+        expect(status).to_be_visible()
+        cut = status.evaluate(
+            """cell => [cell, ...cell.querySelectorAll('*')]
+                .filter(e => e.scrollWidth > e.clientWidth + 1).length"""
+        )
+        box = status.bounding_box()
+        shot(page, "review-queue-status-phone")
+        assert cut == 0 and box["x"] + box["width"] <= PHONE["width"]
+        browser.close()

@@ -54,7 +54,10 @@ COMMAND_MODULES = {
 
 def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
     """The Typer app with the commands of `modules` (all by default)."""
+    from .metavars import MetavarGroup
+
     app = typer.Typer(
+        cls=MetavarGroup,
         help="Editorial assistant: draft, check, render, review and export social posts.",
         no_args_is_help=True,
         add_completion=False,

@@ -50,7 +50,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 audit.build(store, slugs, tabs, on_load.form, audit_tab)
         follow_tabs(
             [
-                (draft_tab, None),
+                (draft_tab, on_load.timer),
                 (review_tab, review_timer),
                 (campaign_tab, campaign_timer),
                 (replies_tab, None),

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from PIL import Image
+
 from ..charter import Charter
 from ..platforms import fold_index, get_platform, measure
 from ..proofing.match import worded
@@ -131,9 +133,14 @@ def image_url(path: str) -> str:
 
 
 def size_of(path: str) -> str:
-    """'1080x1080' from a visual's file name (`…-1080x1080.png`), else the name."""
-    stem = Path(path).stem
-    return next((p for p in reversed(stem.split("-")) if "x" in p), stem)
+    """The image's real size ('1080x1080'), read from its header only (Pillow opens lazily:
+    no pixel is decoded); '' when the file cannot be read. A file's name may say anything."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (OSError, ValueError):  # missing, unreadable or not an image
+        return ""
+    return f"{width}x{height}"
 
 
 def card_html(

@@ -1,11 +1,37 @@
 """Rédiger / Draft tab: brief in, one card per network as each variant completes.
 
 Every action on a card acts on the text on screen; the working context (brand, campaign,
-author, time, networks, brief, cards) lives in the browser so a reload brings it back."""
+author, time, networks, brief, cards) lives in the browser so a reload brings it back.
+
+What a reload relies on, and why each holds whatever the timing:
+
+- The context (`REMEMBERED`) is written to the browser (`BrowserState`) whenever any part of
+  it changes, the cards' ids and the brief's id included: drafting streams them in, and
+  each streamed value is remembered as it arrives. (They used to be remembered only by a
+  `.then` after the whole drafting chain, visuals included, so a reload while visuals were
+  still rendering brought back the brief without its cards.)
+- On load, `_Restore` gives back the kept context, or the author's latest brief when the
+  kept ids belong to it; it sets the ids and a new `tick` in one output, and the cards are
+  drawn from `tick.change` only, so one draw sees both.
+- A redraw while someone types (visuals arriving, another card saved) keeps the box they
+  type in: the box is keyed by variant, stored version and conflict, and Gradio keeps the
+  value of a keyed box the user changed. (Without the key, the redraw wrote the text the
+  server had last seen into the box, and the keystrokes typed meanwhile were lost, in the
+  box and in the browser's copy.)
+- An edit not yet saved lives in the browser (`scripts/draft.js`, localStorage keyed by the
+  variant id, matched to a card through `#edit-<id>` and the card's `.saved-text`) and is
+  put back into its box once the card is drawn; the box's `input` then re-checks it. The
+  server keeps nothing of it across a reload.
+- Nothing on this path depends on the review news poll: the poll only reads the change
+  marker while the tab is shown and cards are on it, and its redraw is the writer's click.
+  Each redraw records the statuses it drew (`as_drawn`), so a decision made while a redraw
+  was pending is still news.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -57,6 +83,7 @@ class Loader:
     inputs: list
     outputs: list
     form: Any = None  # the form's components, for tabs that open a brief here
+    timer: gr.Timer | None = None  # the review news poll, running only while the tab is shown
 
 
 def charter_of(slug: str | None) -> Charter | None:
@@ -177,7 +204,10 @@ def build(store: Store, brands: list[str]) -> Loader:
     kept = [form.brand, form.author, form.campaign_name, form.when, form.networks, form.brief]
     remembered = [*kept, ids, brief_id]
     quiet = {"show_progress": "hidden", "trigger_mode": "always_last"}
-    gr.on([c.change for c in kept], remember, remembered, context, **quiet)
+    # the ids and the brief's id too, as drafting streams them in: a reload at any moment
+    # (visuals still rendering) brings the cards back
+    triggers = [c.change for c in kept] + [ids.change, brief_id.change]
+    gr.on(triggers, remember, remembered, context, **quiet)
     drafting = _Drafting(store)
     asked = [form.brand, form.brief, form.networks, form.variants, form.when, form.author]
     form.generate.click(
@@ -185,20 +215,21 @@ def build(store: Store, brands: list[str]) -> Loader:
         [*asked, form.campaign_name],
         [ids, form.progress_note, tick, brief_id, form.resume],
         show_progress="minimal",
-    ).then(remember, remembered, context, show_progress="hidden")
+    )
     form.resume.click(
         drafting.resume,
         [brief_id, ids, form.author],
         [ids, form.progress_note, tick, form.resume],
         show_progress="minimal",
     )
-    _review_news(store, ids, tick)  # above the cards
+    news_timer = _review_news(store, ids, tick)  # above the cards
     _cards(store, ids, tick, form.author, conflicts)
     return Loader(
         _Restore(store, brands),
         [context, form.author],
         [*remembered, form.resume, form.notice, tick],
         form,
+        news_timer,
     )
 
 
@@ -222,10 +253,11 @@ NEWS_SECONDS = 6
 NEWS_STATUSES = {"approved", "changes_requested", "rejected", "published"}
 
 
-def _review_news(store: Store, ids: gr.State, tick: gr.State) -> None:
+def _review_news(store: Store, ids: gr.State, tick: gr.State) -> gr.Timer:
     """What reviewers did to the cards on screen (approved, sent back with a comment) shows
     above them within seconds. The cards redraw only when the writer asks, so an edit in
-    progress is never replaced under their hands. Polls a one-query change marker."""
+    progress is never replaced under their hands. Polls a one-query change marker, only
+    while the tab is shown (the returned timer follows its tab) and cards are on it."""
     news = gr.HTML(elem_id="review-news")
     redraw = gr.Button(t("news_redraw"), size="sm", visible=False, elem_id="review-news-redraw")
     drawn, marker = gr.State({}), gr.State("")
@@ -233,13 +265,15 @@ def _review_news(store: Store, ids: gr.State, tick: gr.State) -> None:
 
     @handled
     def poll(variant_ids: list[int], known: str, before: dict, request: gr.Request):
+        if not variant_ids:  # nothing on screen to bring news of: no read
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         current = change_marker(store)
-        if current == known or not variant_ids:
+        if current == known:
             return current, gr.skip(), gr.skip(), gr.skip()
         lang, now_seen, items = request_language(request), {}, []
         for variant_id in variant_ids:
             info = describe(store, variant_id)
-            now_seen[str(variant_id)] = [info["status"], len(info["comments"])]
+            now_seen[str(variant_id)] = _seen(info)
             old = before.get(str(variant_id))
             if old is not None and old != now_seen[str(variant_id)]:
                 items += _news_item(info, lang, commented=len(info["comments"]) > old[1])
@@ -248,9 +282,27 @@ def _review_news(store: Store, ids: gr.State, tick: gr.State) -> None:
         html = render_html("review_news", title=tr("news_title", lang), items=items)
         return current, before, html, gr.update(visible=True)
 
+    @handled
+    def as_drawn(variant_ids: list[int]):
+        """A redraw shows each card as stored now: that is the baseline news are measured
+        from. (Forgetting it instead lost a decision made while visuals were still
+        rendering: the next poll took the decision itself for the baseline.)"""
+        known = change_marker(store) if variant_ids else ""  # first: a later move is news
+        seen = {}
+        for variant_id in variant_ids or []:
+            with contextlib.suppress(NotFound):
+                seen[str(variant_id)] = _seen(describe(store, variant_id))
+        return seen, known
+
     timer.tick(poll, [ids, marker, drawn], [marker, drawn, news, redraw], show_progress="hidden")
     redraw.click(lambda: (_next(), "", gr.update(visible=False)), None, [tick, news, redraw])
-    tick.change(lambda: ({}, ""), None, [drawn, marker], show_progress="hidden")
+    tick.change(as_drawn, ids, [drawn, marker], show_progress="hidden")
+    return timer
+
+
+def _seen(info: dict) -> list:
+    """What news are about: a variant's status and how many comments it has."""
+    return [info["status"], len(info["comments"])]
 
 
 def _news_item(info: dict, lang: str, commented: bool) -> list[dict]:
@@ -454,6 +506,9 @@ def _variant_card(
             elem_classes=["edit"],
             elem_id=f"edit-{variant_id}",
             interactive=view.status != "published",  # a published post no longer changes
+            # a redraw of the same stored version (visuals arriving) keeps what is being typed
+            # in the box; a new version or a conflict shown or settled gives a new box
+            key=f"edit-{variant_id}-v{view.version}-{'clash' if clash else 'text'}",
         )
         with gr.Row():
             save = gr.Button(t("save"), size="sm", elem_classes=["save"])

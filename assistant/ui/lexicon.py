@@ -44,18 +44,18 @@ def flagged_words(info: dict[str, Any]) -> list[str]:
 
 
 def build(store: Store, seen: gr.State, card: gr.HTML, reviewer: Any, role: Any) -> None:
-    """The word picker and its button, under the card; filled whenever the card is redrawn."""
-    with gr.Row(elem_classes=["lexicon"]) as row:
+    """The word picker and its button, under the card; filled whenever the card is redrawn,
+    shown only when the card has a flagged word and the person may add it (an author's role
+    hides it)."""
+    with gr.Row(elem_classes=["lexicon"], visible=False, elem_id="lexicon") as row:
         word = gr.Dropdown([], label=t("lexicon_word"), elem_id="lexicon-word")
         add = gr.Button(t("lexicon_add"), elem_id="lexicon-add", scale=0)
-    # offered to those who may use it: an author's role hides it
-    role.change(lambda r: gr.update(visible=r in REVIEW_ROLES), role, row, show_progress="hidden")
 
     @handled
-    def words(shown: dict | None, request: gr.Request):
+    def words(shown: dict | None, typed_role: str, request: gr.Request):
         if not shown:
-            return gr.update(choices=[], value=None)
-        return _choices(workflow.describe(store, int(shown["id"])))
+            return gr.update(choices=[], value=None), gr.update(visible=False)
+        return _choices(workflow.describe(store, int(shown["id"])), typed_role)
 
     @handled
     def accept(
@@ -75,22 +75,26 @@ def build(store: Store, seen: gr.State, card: gr.HTML, reviewer: Any, role: Any)
             # picker as they were: one toast, no error badge over what is still true
             log.info("refused lexicon add for %s: %s", actor.name, exc)
             gr.Warning(error_text(exc, lang), title=tr("toast_refused", lang))
-            return gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip()
         info = workflow.describe(store, vid)
         charter = load_brand(info["brand"], get_settings().brand_dir)
         gr.Info(
             tr("lexicon_added", lang, word=chosen, brand=charter.name),
             title=tr("toast_done", lang),
         )
-        return cards.card_html(cards.CardView.from_described(info), charter, lang), _choices(info)
+        drawn = cards.card_html(cards.CardView.from_described(info), charter, lang)
+        return drawn, *_choices(info, typed_role)
 
-    card.change(words, seen, word, show_progress="hidden")
-    add.click(accept, [seen, word, reviewer, role], [card, word], concurrency_limit=4)
+    offer = {"show_progress": "hidden"}
+    gr.on([card.change, role.change], words, [seen, role], [word, row], **offer)
+    add.click(accept, [seen, word, reviewer, role], [card, word, row], concurrency_limit=4)
 
 
-def _choices(info: dict[str, Any]):
+def _choices(info: dict[str, Any], typed_role: str | None):
+    """The flagged words to offer, and the picker shown only when there is one to add."""
     found = flagged_words(info)
-    return gr.update(choices=found, value=found[0] if found else None)
+    offered = gr.update(choices=found, value=found[0] if found else None)
+    return offered, gr.update(visible=bool(found) and typed_role in REVIEW_ROLES)
 
 
 def card_buttons(

@@ -12,12 +12,27 @@
   };
   const boxOf = (id) => document.querySelector(`#edit-${id} textarea`);
   window.assistantForget = (id) => { const d = load(); delete d[id]; keep(d); };
+  // A redraw (visuals arriving) can put back the text the server last saw while someone
+  // types: the next keystroke first restores what they had typed, at their caret.
+  const carets = {};
+  document.addEventListener("beforeinput", (event) => {
+    const area = event.target;
+    const holder = area?.tagName === "TEXTAREA" && area.closest("[id^='edit-']");
+    if (!holder) return;
+    const id = holder.id.slice(5);
+    const typed = load()[id];
+    if (typed === undefined || area.value === typed) return;
+    const caret = Math.min(carets[id] ?? typed.length, typed.length);
+    area.value = typed;
+    area.setSelectionRange(caret, caret);
+  }, true);
   document.addEventListener("input", (event) => {
     const area = event.target;
     if (!area || area.tagName !== "TEXTAREA") return;
     const holder = area.closest("[id^='edit-']");
     if (!holder) return;
     const id = holder.id.slice(5);
+    carets[id] = area.selectionEnd;
     const drafts = load();
     if (area.value === savedText(id)) delete drafts[id]; else drafts[id] = area.value;
     keep(drafts);
@@ -42,6 +57,23 @@
     if (pending) return;
     pending = setTimeout(() => { pending = null; sync(); }, 150);
   }).observe(document.body, { childList: true, subtree: true });
+  // The tab a person was on comes back after a reload (a reviewer lands on Review, not on
+  // Draft): a click on a tab is remembered, and the remembered tab is clicked once drawn, so
+  // its own select event runs (its poll starts, the others stop) as for a person's click.
+  const TAB_KEY = "assistant-tab";
+  document.addEventListener("click", (event) => {
+    const tab = event.isTrusted && event.target.closest?.("button[role='tab'][id$='-button']");
+    if (tab) localStorage.setItem(TAB_KEY, tab.id);
+  }, true);
+  const reopen = (tries) => {
+    const tab = document.getElementById(localStorage.getItem(TAB_KEY) || "");
+    if (tab && !tab.disabled) {
+      if (tab.getAttribute("aria-selected") !== "true") tab.click();
+    } else if (tries > 0) {
+      setTimeout(() => reopen(tries - 1), 200);
+    }
+  };
+  if (localStorage.getItem(TAB_KEY)) reopen(50);
   window.addEventListener("beforeunload", (event) => {
     const dirty = Object.entries(load()).some(([id, text]) => savedText(id) !== text);
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
