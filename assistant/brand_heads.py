@@ -26,6 +26,7 @@ from .community import INTENTS
 from .inbox_tables import BrandHead
 from .store import Store
 from .triage import SENTIMENTS
+from .triage_heads import Example  # a reviewed comment, as the heads read it
 
 FIELDS = {"intent": INTENTS, "sentiment": SENTIMENTS}
 BASE_SHARE = 0.5  # the prior's belief in the base label; the rest is spread over the others
@@ -35,17 +36,6 @@ BASE_SHARE = 0.5  # the prior's belief in the base label; the rest is spread ove
 TEXT_PENALTY = 0.1
 SHARED_PENALTY = 0.5
 HEAD_FEATURES = ("offensive", "complaint", "negative", "neutral", "positive")
-
-
-@dataclass(frozen=True)
-class Example:
-    """A reviewed comment: its text as the triage reads it, its base label and the right one."""
-
-    plain: str
-    language: str
-    reading: triage_heads.Reading | None
-    base: str
-    gold: str
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def _group(spec: list[str] | dict[str, Any], window: int) -> tuple[tuple[str, ..
 def plain(text: str, normalised: str | None = None) -> str:
     """Lower case, accents removed, one apostrophe, "n't" as " not": the form entries use.
     `normalised`: the text already through `triage.normalise` (the triage has it)."""
-    from .triage import normalise
+    from .normal_form import normalise
 
     text = (normalised if normalised is not None else normalise(text)).translate(APOSTROPHES)
     return NOT.sub(lambda m: f"{m.group(1) or ''} not", text)
@@ -128,7 +128,7 @@ def stems(word: str) -> frozenset[tuple[str, str]]:
     """A word's keys: its French and English Snowball stems, and itself. Words are read
     without accents, which the French stemmer needs for participles ("embrasée" but
     "embrasee"), so a final -e, -ee, -es, -ees is also stemmed as -é, -ée, -és, -ées."""
-    from .triage import normalise
+    from .normal_form import normalise
 
     french, english = _stemmers()
     keys = {("fr", french.stemWord(word)), ("en", english.stemWord(word)), ("=", word)}

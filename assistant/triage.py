@@ -12,20 +12,19 @@ import logging
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import regex
-import yaml
 
 from . import abuse, safety, triage_heads
 from .charter import Charter
 from .community import INTENTS, BusinessHours
 from .language import _function_words, detect
 from .normal_form import normalise
+from .triage_rules import insult_settings as _insult_settings
+from .triage_rules import rules
 
-RULES_FILE = Path(__file__).resolve().parent / "data" / "triage.yaml"
 SENTIMENTS = ("negative", "neutral", "positive")
 HOSTILE = ("complaint", "crisis", "abuse")
 CAP = 3  # matches of one cue group counted at most
@@ -56,12 +55,6 @@ class _Group:
     intent: str
     weight: float
     pattern: regex.Pattern
-
-
-@cache
-def rules() -> dict[str, Any]:
-    """The triage data file, read once."""
-    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
 
 
 def _bounded(alternatives: list[str]) -> regex.Pattern:
@@ -156,13 +149,6 @@ def intent_scores(plain: str, language: str | None = None) -> dict[str, float]:
 
 
 @cache
-def _insult_settings() -> tuple[dict[str, frozenset[str]], regex.Pattern | None]:
-    table = rules()
-    excluded = {lang: frozenset(words) for lang, words in table["not_insults"].items()}
-    endings = table["signals"]["insults"].get("endings")
-    return excluded, regex.compile(f"(?:{endings})$") if endings else None
-
-
 def abuse_signal(plain: str, language: str) -> float:
     """The abuse weight the libraries give a (normalised) comment: the English profanity
     model over its threshold, and each listed insult of the comment's language."""
@@ -479,7 +465,7 @@ def _adjusted(
     sentiment: str,
 ) -> tuple[str, str]:
     """Intent and sentiment as the brand's own heads adjust the base labels."""
-    from .brand_heads import Example
+    from .triage_heads import Example
 
     if "intent" in heads:
         intent = heads["intent"].predict(Example(plain, language, reading, intent, ""))

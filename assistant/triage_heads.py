@@ -86,6 +86,17 @@ class Reading:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A reviewed comment: its text as the triage reads it, its base label and the right one."""
+
+    plain: str
+    language: str
+    reading: Reading | None
+    base: str
+    gold: str
+
+
+@dataclass(frozen=True)
 class _Vectoriser:
     """One language's TF-IDF: feature → column, each column's IDF; sublinear counts, L2."""
 
@@ -223,9 +234,9 @@ def lexicon_features(plain: str, language: str, compound: float) -> dict[str, fl
     """The lexicon scores stacked with the text heads: VADER's compound (given: the triage
     computed it already), the English profanity model, the count of listed insults."""
     from . import abuse
-    from .triage import _insult_settings
+    from .triage_rules import insult_settings
 
-    excluded, endings = _insult_settings()
+    excluded, endings = insult_settings()
     insults = abuse.insults(plain, language, excluded.get(language, frozenset()), endings)
     return {
         "vader": compound,
