@@ -50,3 +50,13 @@ def download(page, button: str, files: str, target):
         link.click()
     download_info.value.save_as(target)
     return target
+
+
+def as_reviewer(page, name: str = "rita", lang: str = "fr") -> None:
+    """Declare who decides in the Review tab: without a login the role starts as author
+    (declared, not verified) and the name as ASSISTANT_USER, who also wrote the drafts."""
+    from assistant.ui.i18n import tr
+
+    page.locator("#reviewer input, #reviewer textarea").first.fill(name)
+    page.locator("#review-role input").first.click()
+    page.get_by_role("option", name=tr("review_role_reviewer", lang), exact=True).click()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM_ARGS, WAIT_MS, download, shot
+from .browser import CHROMIUM_ARGS, WAIT_MS, as_reviewer, download, shot
 
 BRIEF = (
     "Les offres de Noël sont limités : coffrets de palets et galettes au beurre salé, "
@@ -76,6 +76,7 @@ def test_draft_fix_review_approve_export(running_app, tmp_path):
         )
 
         page.get_by_role("tab", name="Relire").click()
+        as_reviewer(page)
         page.locator("#review-refresh").click()
         expect(page.locator("#review-queue")).to_contain_text("limitées", timeout=WAIT_MS)
         page.locator("#review-variant input").fill(x_id)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .browser import WAIT_MS, launch_chromium, shot
+from .browser import WAIT_MS, as_reviewer, launch_chromium, shot
 from .conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -124,6 +124,7 @@ def test_live_queue_opens_on_click_and_refuses_with_one_toast(running_app, tmp_p
         browser = launch_chromium(p)
         page = open_page(browser, running_app, "fr-FR", WIDE)
         show_tab(page, "Relire")
+        as_reviewer(page, lang="fr")
         expect(queue_row(page, "palets au beurre")).to_be_visible(timeout=WAIT_MS)
         expect(page.locator("#review-queue")).to_contain_text("en relecture")
         expect(page.locator("#review-queue thead")).to_contain_text("Texte")
@@ -182,6 +183,7 @@ def test_hostile_comment_and_override_reason_show_literally(running_app, tmp_pat
         browser = launch_chromium(p)
         page = open_page(browser, running_app, "en-US", WIDE, requests)
         show_tab(page, "Review")
+        as_reviewer(page, lang="en")
         expect(page.locator("#review-queue")).to_contain_text("in review", timeout=WAIT_MS)
         expect(page.locator("#review-queue thead")).to_contain_text("Text")
 
@@ -331,6 +333,7 @@ def test_moved_text_is_shown_again_and_a_vanished_variant_is_reported(running_ap
         browser = launch_chromium(p)
         page = open_page(browser, running_app, "en-US", WIDE)
         show_tab(page, "Review")
+        as_reviewer(page, lang="en")
         queue_row(page, "palets au beurre").click()
         expect(page.locator("#review-seen")).to_contain_text(
             "Text version 1 shown", timeout=WAIT_MS
