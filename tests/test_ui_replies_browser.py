@@ -80,6 +80,9 @@ def test_inbox_triage_reply_second_approver_export(running_app, tmp_path):
         expect(page.locator("#reply-factual textarea")).to_have_value(re.compile(FAQ_ANSWER))
 
         page.locator("#replies-who input, #replies-who textarea").first.fill("anne")
+        # without a login the role starts as author (declared, not verified): anne reviews
+        page.locator("#replies-role input").first.click()
+        page.get_by_role("option", name="relecteur", exact=True).click()
         row(page, "en miettes").click()
         expect(page.locator("#replies-thread .thread-text")).to_contain_text(
             "miettes", timeout=WAIT_MS
@@ -211,6 +214,8 @@ def test_the_reviewer_approves_the_text_on_screen_and_work_survives_a_reload(run
         shot(rita, "replies-review-v2-fr-1366")
         edit(store, item, "Bonjour Marie, écrivez-nous en privé.", Actor("alex", "author"))
         rita.locator("#replies-who input, #replies-who textarea").first.fill("rita")
+        rita.locator("#replies-role input").first.click()
+        rita.get_by_role("option", name="relecteur", exact=True).click()
         rita.locator("#replies-override input, #replies-override textarea").first.fill("vu")
         rita.locator("#replies-approve").click()
         expect(rita.locator("#replies-outcome .outcome-refused")).to_contain_text(
