@@ -36,7 +36,7 @@ def test_every_help_shows_metavars_not_python_types(monkeypatch):
 def test_ids_read_as_id_and_options_as_words(monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     _code, out, _err = run(["review", "approve", "--help"])
-    assert "Usage: assistant review approve [OPTIONS] ID…" in out
+    assert "Usage: assistant review approve [OPTIONS] [ID…]" in out  # or --import ID
     assert re.search(r"--as\s+TEXT\s", out) and re.search(r"--version\s+INTEGER\s", out)
     _code, out, _err = run(["reply", "hide", "--help"])
     assert "ID…" in out and re.search(r"--yes\s+Confirm", out)  # a flag takes no value
