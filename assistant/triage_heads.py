@@ -8,9 +8,12 @@ gap, load in a fraction of a second, cost tens of microseconds a comment and rem
 inspectable (every feature is a word or a few letters with one weight).
 
 The weights ship in `data/models/` (see its README, the model card): a JSON file holding the
-vocabularies, the stacking weights, the thresholds and the checksum and shape of the arrays
-in `triage_heads.npz` (read with numpy, no pickle). `scripts/train_triage.py` rebuilds both.
-The feature extraction below is the one the training uses, so both always agree.
+stacking weights, the thresholds and the checksum and shape of the arrays in
+`triage_heads.npz` (read with numpy, no pickle): per language the text heads' weights, the
+IDF and the vocabulary as 64-bit BLAKE2b keys of the features. Keys, not the features: the
+vocabulary is made of words and word pairs of third-party tweets, and the package ships no
+fragment of them; `contributions` still shows which words of a given comment weigh how much. `scripts/train_triage.py` rebuilds both. The feature extraction below is the
+one the training uses, so both always agree.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ MENTION = regex.compile(r"@\w+")
 DIGITS = regex.compile(r"\d+")
 TOKEN = regex.compile(r"[#@]?\w+|[!?]+|\p{Extended_Pictographic}")
 CHAR_SIZES = (2, 3, 4, 5)
+FORMAT = 2  # the card's layout: 2 = vocabulary as keys in the weights
 LONGEST_TEXT = 2000  # characters read: a comment longer than this says it in its start
 
 
@@ -62,7 +66,35 @@ def analyse(plain: str) -> list[str]:
     return found
 
 
+def feature_key(feature: str) -> int:
+    """The vocabulary key of one feature: the first 64 bits of its BLAKE2b digest (60,000
+    features a language: the odds that two share a key are about one in ten million)."""
+    return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big")
+
+
+def feature_keys(plain: str) -> list[int]:
+    """`analyse`'s features as vocabulary keys, each word's pieces keyed once for all the
+    comments it appears in."""
+    plain = URL.sub(" url ", plain[:LONGEST_TEXT])
+    plain = DIGITS.sub("0", MENTION.sub("@user", plain))
+    tokens = TOKEN.findall(plain)
+    found = [_key(f"w:{t}") for t in tokens]
+    found.extend(_key(f"b:{a} {b}") for a, b in pairwise(tokens))
+    for token in tokens:
+        found.extend(_piece_keys(token))
+    return found
+
+
+@lru_cache(maxsize=400_000)
+def _key(feature: str) -> int:
+    return feature_key(feature)
+
+
 @lru_cache(maxsize=200_000)
+def _piece_keys(token: str) -> tuple[int, ...]:
+    return tuple(feature_key(piece) for piece in _pieces(token))
+
+
 def _pieces(token: str) -> tuple[str, ...]:
     """A word's letter pieces, kept for the words met again (most of them): the pieces are
     most of the work of reading a comment."""
@@ -98,20 +130,20 @@ class Example:
 
 @dataclass(frozen=True)
 class _Vectoriser:
-    """One language's TF-IDF: feature → column, each column's IDF; sublinear counts, L2."""
+    """One language's TF-IDF: feature key → column, each column's IDF; sublinear counts, L2."""
 
-    columns: dict[str, int]
+    columns: dict[int, int]
     idf: Any  # numpy array
 
-    def transform(self, plain: str, analysed: list[str] | None = None) -> tuple[Any, Any]:
+    def transform(self, plain: str, analysed: list[int] | None = None) -> tuple[Any, Any]:
         """Column indices and TF-IDF values (L2-normalised) of one comment's features
-        (`analysed`: its features when already listed)."""
+        (`analysed`: its feature keys when already listed)."""
         import numpy as np
 
         columns = self.columns
         known = [
             (columns[f], c)
-            for f, c in Counter(analyse(plain) if analysed is None else analysed).items()
+            for f, c in Counter(feature_keys(plain) if analysed is None else analysed).items()
             if f in columns
         ]
         if not known:
@@ -139,7 +171,7 @@ class Heads:
     thresholds: dict[str, float]
 
     def text_scores(
-        self, plain: str, language: str, analysed: list[str] | None = None
+        self, plain: str, language: str, analysed: list[int] | None = None
     ) -> dict[str, float]:
         """Each text head's decision value (log-odds) for the comment, by head name."""
         model = self.languages[language]
@@ -162,6 +194,26 @@ class Heads:
         return [e / sum(exps) for e in exps]
 
 
+def contributions(
+    plain: str, language: str, head: str, heads: Heads | None = None
+) -> list[tuple[str, float]]:
+    """Which features of a comment move one text head, and by how much (TF-IDF value times
+    weight), strongest first: the model stays inspectable on any text without shipping its
+    vocabulary."""
+    model = (heads or shipped()).languages[language]
+    row = model.heads.index(head)
+    vectoriser = model.vectoriser
+    named = {feature_key(f): f for f in analyse(plain)}
+    index, values = vectoriser.transform(plain)
+    by_column = {int(c): float(v) for c, v in zip(index, values, strict=True)}
+    found = [
+        (feature, by_column[vectoriser.columns[key]] * float(model.coef[row, vectoriser.columns[key]]))
+        for key, feature in named.items()
+        if key in vectoriser.columns
+    ]
+    return sorted(found, key=lambda pair: -abs(pair[1]))
+
+
 def _sigmoid(value: float) -> float:
     return 1 / (1 + math.exp(-max(-60.0, min(60.0, value))))
 
@@ -182,6 +234,8 @@ def load(card_file: Path | None = None, weights_file: Path | None = None) -> Hea
         card = json.loads(card_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _corrupt(card_file, str(exc)) from exc
+    if card.get("format") != FORMAT:
+        raise _corrupt(card_file, f"its format is {card.get('format')!r}, this version reads {FORMAT}")
     try:
         data = weights_file.read_bytes()
     except OSError as exc:
@@ -200,17 +254,22 @@ def load(card_file: Path | None = None, weights_file: Path | None = None) -> Hea
             raise _corrupt(weights_file, f"array {name} is {found}, expected {shape}")
     languages = {}
     for lang, spec in card["languages"].items():
-        vocabulary = spec["vocabulary"]
-        if len(vocabulary) != loaded[f"{lang}_idf"].shape[0]:
-            raise _corrupt(card_file, f"{lang} vocabulary has {len(vocabulary)} entries, "
-                                      f"the weights {loaded[f'{lang}_idf'].shape[0]}")  # fmt: skip
+        keys = loaded[f"{lang}_keys"]
+        if keys.shape[0] != loaded[f"{lang}_idf"].shape[0]:
+            raise _corrupt(weights_file, f"{lang} vocabulary has {keys.shape[0]} keys, "
+                                         f"the IDF {loaded[f'{lang}_idf'].shape[0]}")  # fmt: skip
         languages[lang] = _Language(
-            vectoriser=_Vectoriser({f: i for i, f in enumerate(vocabulary)}, loaded[f"{lang}_idf"]),
+            vectoriser=vectoriser(keys, loaded[f"{lang}_idf"]),
             coef=loaded[f"{lang}_coef"],
             intercept=loaded[f"{lang}_intercept"],
             heads=tuple(spec["heads"]),
         )
     return Heads(languages, card["stackers"], card["thresholds"])
+
+
+def vectoriser(keys: Any, idf: Any) -> _Vectoriser:
+    """A vectoriser from its vocabulary keys (uint64, one a column) and its IDF."""
+    return _Vectoriser({int(k): i for i, k in enumerate(keys.tolist())}, idf)
 
 
 @cache
@@ -251,7 +310,7 @@ def base_features(
     """What the stackers read before the sentiment stacker: the language's text heads, the
     English abuse heads on any comment (`xl_`: their letter pieces carry across languages,
     "islam", "migrant", "connard"), the lexicons and the rules' cue scores."""
-    analysed = analyse(plain)
+    analysed = feature_keys(plain)
     scores = heads.text_scores(plain, language, analysed)
     found = {f"text_{k}": v for k, v in scores.items()}
     english = scores if language == "en" else heads.text_scores(plain, "en", analysed)

@@ -119,10 +119,13 @@ def main() -> None:
             coefs.append(model.coef_[0])
             intercepts.append(model.intercept_[0])
         vocabulary = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.get)
+        keys = [triage_heads.feature_key(f) for f in vocabulary]
+        assert len(set(keys)) == len(keys), f"two {lang} features share a key"
+        arrays[f"{lang}_keys"] = np.array(keys, dtype=np.uint64)
         arrays[f"{lang}_idf"] = vectoriser.idf_.astype(np.float32)
         arrays[f"{lang}_coef"] = np.vstack(coefs).astype(np.float32)
         arrays[f"{lang}_intercept"] = np.array(intercepts, dtype=np.float32)
-        languages[lang] = {"heads": heads, "vocabulary": vocabulary}
+        languages[lang] = {"heads": heads}
 
     partial = triage_heads.Heads(
         {lang: _language(arrays, languages, lang) for lang in languages}, {}, {}
@@ -190,7 +193,7 @@ def main() -> None:
     data = buffer.getvalue()
     (args.out / "triage_heads.npz").write_bytes(data)
     card = {
-        "format": 1,
+        "format": triage_heads.FORMAT,
         "sha256": hashlib.sha256(data).hexdigest(),
         "shapes": {name: list(a.shape) for name, a in arrays.items()},
         "languages": languages,
@@ -205,11 +208,8 @@ def main() -> None:
 
 
 def _language(arrays: dict, languages: dict, lang: str) -> triage_heads._Language:
-    vocabulary = languages[lang]["vocabulary"]
     return triage_heads._Language(
-        vectoriser=triage_heads._Vectoriser(
-            {f: i for i, f in enumerate(vocabulary)}, arrays[f"{lang}_idf"]
-        ),
+        vectoriser=triage_heads.vectoriser(arrays[f"{lang}_keys"], arrays[f"{lang}_idf"]),
         coef=arrays[f"{lang}_coef"],
         intercept=arrays[f"{lang}_intercept"],
         heads=tuple(languages[lang]["heads"]),

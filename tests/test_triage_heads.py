@@ -140,3 +140,26 @@ def test_inbox_learn_reports_what_each_label_learned_from():
                                          "reviewed": {"intent": 0, "sentiment": 1}}  # fmt: skip
     code, _out, err = cli(["inbox", "learn", "--brand", "trailforge", "--label", "mood"])
     assert code == 2 and "expected intent, sentiment or all" in err
+
+
+def test_the_features_are_keyed_as_the_training_keyed_its_vocabulary():
+    plain = normalise("Worst service ever!!! @shop refund me now https://x.co/1 2024 😡")
+    assert triage_heads.feature_keys(plain) == [
+        triage_heads.feature_key(f) for f in triage_heads.analyse(plain)
+    ]
+
+
+def test_the_shipped_card_holds_keys_not_the_training_tweets_words():
+    card = (triage_heads.MODEL_DIR / "triage_heads.json").read_text(encoding="utf-8")
+    assert json.loads(card)["format"] == triage_heads.FORMAT
+    assert "vocabulary" not in card and "w:" not in card and "b:" not in card
+    assert triage_heads.shipped().languages["en"].vectoriser.columns  # keys were loaded
+
+
+def test_the_words_that_move_a_head_are_named_for_any_comment():
+    plain = normalise("Shut up you pathetic moron")
+    found = triage_heads.contributions(plain, "en", "offensive")
+    assert found, "no feature of the comment is in the vocabulary"
+    top_features = [feature for feature, _ in found[:8]]
+    assert any("moron" in f or "pathetic" in f for f in top_features), top_features
+    assert sum(weight for _, weight in found) > 0  # the insults push towards offensive
