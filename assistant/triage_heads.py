@@ -207,7 +207,10 @@ def contributions(
     index, values = vectoriser.transform(plain)
     by_column = {int(c): float(v) for c, v in zip(index, values, strict=True)}
     found = [
-        (feature, by_column[vectoriser.columns[key]] * float(model.coef[row, vectoriser.columns[key]]))
+        (
+            feature,
+            by_column[vectoriser.columns[key]] * float(model.coef[row, vectoriser.columns[key]]),
+        )
         for key, feature in named.items()
         if key in vectoriser.columns
     ]
@@ -235,7 +238,9 @@ def load(card_file: Path | None = None, weights_file: Path | None = None) -> Hea
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _corrupt(card_file, str(exc)) from exc
     if card.get("format") != FORMAT:
-        raise _corrupt(card_file, f"its format is {card.get('format')!r}, this version reads {FORMAT}")
+        raise _corrupt(
+            card_file, f"its format is {card.get('format')!r}, this version reads {FORMAT}"
+        )
     try:
         data = weights_file.read_bytes()
     except OSError as exc:
