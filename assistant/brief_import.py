@@ -602,6 +602,17 @@ def progress(store: Store, import_id: int) -> Progress:
         )
 
 
+def drafting_elsewhere(store: Store, import_id: int) -> bool:
+    """Whether some process (the CLI, another app process) is drafting the import now: it is
+    running and its counts were stored less than `live_seconds` ago."""
+    with store.session() as session:
+        row = get_or_404(session, BriefImport, import_id)
+        if row.status != "running":
+            return False
+        age = datetime.now(UTC) - row.updated_at
+    return age.total_seconds() < rules()["live_seconds"]
+
+
 def _counts(session: Any, import_id: int) -> dict[str, int]:
     """Drafted, checked, rendered and error variants of an import, counted from the variants
     themselves (so counts can only grow as units are saved, and a resume starts from them)."""

@@ -480,3 +480,34 @@ def test_a_killed_import_process_resumes_to_exactly_every_variant(tmp_path):
         ).all()
     assert len(units) == len(set(units)) == 70
     assert seen == sorted(seen)
+
+
+def test_the_ui_follows_an_import_drafted_by_another_process_and_names_one_that_stopped():
+    """An import run by the CLI (or another app process) is not this app's thread: while its
+    counts keep moving the panel shows it running and keeps polling; once they stop moving
+    for `live_seconds`, it offers to resume."""
+    from sqlalchemy import update
+
+    from assistant.brief_import import rules
+    from assistant.ui.imports import progress_html
+
+    store = open_store()
+    _plan, import_id = import_briefs(
+        store, _first_rows(2), "deux.csv", BRAND, "Octobre", "cm", visuals=False, now=NOW
+    )
+
+    def moved(seconds_ago: float) -> str:
+        with store.session() as session:
+            session.execute(
+                update(BriefImport)
+                .where(BriefImport.id == import_id)
+                .values(
+                    status="running",
+                    updated_at=datetime.now(UTC) - timedelta(seconds=seconds_ago),
+                )
+            )
+            session.commit()
+        return progress_html(store, import_id, "en")
+
+    assert 'data-status="running"' in moved(5)
+    assert 'data-status="stopped"' in moved(rules()["live_seconds"] + 30)

@@ -43,6 +43,11 @@ def running(import_id: int) -> bool:
         return worker is not None and worker.is_alive()
 
 
+def _live(store: Store, import_id: int) -> bool:
+    """Drafted now, by this app or by another process whose counts keep moving."""
+    return running(import_id) or bulk.drafting_elsewhere(store, import_id)
+
+
 def start_drafting(store: Store, import_id: int, author: str) -> bool:
     """Draft the import's missing units in a background thread, once per import at a time;
     False when it is already running here."""
@@ -120,7 +125,7 @@ def progress_html(store: Store, import_id: int | None, lang: str) -> str:
         )
     counts = bulk.progress(store, import_id)
     status = counts.status
-    if status in ("running", "saved") and not running(import_id):
+    if status in ("running", "saved") and not _live(store, import_id):
         status = "stopped"
     with store.session() as session:
         from ..store import BriefImport
@@ -220,7 +225,7 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         timer = gr.Timer(POLL_SECONDS, active=False)
 
     def _bar(import_id: int | None, lang: str) -> tuple:
-        active = bool(import_id) and running(import_id)
+        active = bool(import_id) and _live(store, import_id)
         stopped = (
             bool(import_id)
             and not active
