@@ -294,11 +294,41 @@ class Store:
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         try:
-            with self.engine.begin() as connection:
+            with self.migration_connection() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except DBAPIError as exc:
             raise store_error(self.url, exc) from None
+
+    @contextmanager
+    def migration_connection(self) -> Iterator[Any]:
+        """A connection in one transaction for Alembic. On SQLite, foreign keys are off while
+        it runs: batch mode changes a table by copying it and dropping the old one, which a
+        populated store's references would refuse; they are checked before the commit."""
+        with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:  # only outside a transaction does this pragma take effect
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    yield connection
+                    broken = (
+                        connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                        if sqlite
+                        else []
+                    )
+                    if broken:
+                        table, row, parent, _key = broken[0]
+                        raise StoreError(
+                            f"upgrading the database {self.url} would leave {len(broken)} "
+                            f"broken reference(s), e.g. row {row} of {table} pointing into "
+                            f"{parent}: nothing was changed."
+                        )
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
 
     def _file_identity(self) -> tuple[int, int] | None:
         path = self.path

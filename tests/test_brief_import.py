@@ -511,3 +511,33 @@ def test_the_ui_follows_an_import_drafted_by_another_process_and_names_one_that_
 
     assert 'data-status="running"' in moved(5)
     assert 'data-status="stopped"' in moved(rules()["live_seconds"] + 30)
+
+
+def test_an_older_store_with_two_variants_in_one_unit_upgrades_and_keeps_both(tmp_path):
+    """Before the one-variant-per-unit key, two drafting runs at once could store two
+    variants with one (brief, network, number): the upgrade renumbers the later one."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from assistant.store import MIGRATIONS
+
+    store = open_store(f"sqlite:///{tmp_path / 'old.db'}")
+    _plan, import_id = import_briefs(
+        store, _first_rows(1), "un.csv", BRAND, "Octobre", "cm", visuals=False, now=NOW
+    )
+    run_import(store, import_id, None, "cm")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.migration_connection() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006_review_links")
+    with store.engine.begin() as connection:  # a twin of x#1, as an older version could write
+        connection.execute(text("UPDATE variants SET platform = 'x' WHERE platform = 'bluesky'"))
+    store.migrate()
+    with store.session() as session:
+        units = session.execute(
+            select(VariantRow.platform, VariantRow.variant_no).order_by(VariantRow.id)
+        ).all()
+    assert len(units) == 7 and len(set(units)) == 7  # none lost, none sharing a unit
+    assert sorted(n for p, n in units if p == "x") == [1, 2]

@@ -45,10 +45,38 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("photo", sa.Text(), nullable=True))
         batch_op.create_index("ix_briefs_import_id", ["import_id"])
         batch_op.create_foreign_key("fk_briefs_import_id", "brief_imports", ["import_id"], ["id"])
+    _renumber_repeated_variants()
     with op.batch_alter_table("variants", schema=None) as batch_op:
         batch_op.create_unique_constraint(
             "uq_variants_brief_platform_no", ["brief_id", "platform", "variant_no"]
         )
+
+
+def _renumber_repeated_variants() -> None:
+    """A store written before this key may hold two variants with one (brief, network,
+    number), e.g. from two drafting runs at once: each later one takes the next free number
+    of its brief and network, so the key can be created and no variant is lost."""
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.text(
+            "SELECT id, brief_id, platform, variant_no FROM variants "
+            "ORDER BY brief_id, platform, variant_no, id"
+        )
+    ).all()
+    highest: dict[tuple[int, str], int] = {}
+    for _id, brief_id, platform, number in rows:
+        key = (brief_id, platform)
+        highest[key] = max(highest.get(key, 0), number or 0)
+    seen: set[tuple[int, str, int]] = set()
+    for variant_id, brief_id, platform, number in rows:
+        if (brief_id, platform, number) in seen:
+            highest[(brief_id, platform)] += 1
+            number = highest[(brief_id, platform)]
+            connection.execute(
+                sa.text("UPDATE variants SET variant_no = :number WHERE id = :id"),
+                {"number": number, "id": variant_id},
+            )
+        seen.add((brief_id, platform, number))
 
 
 def downgrade() -> None:
