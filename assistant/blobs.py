@@ -256,6 +256,14 @@ def visual_paths(images: list[Any] | None, keys: list[Any] | None) -> list[str]:
     return found
 
 
+def local_photo(path: str | None, key: str | None) -> str | None:
+    """A brief's photo as a file here: where it was unpacked when that is this machine, else
+    its blob fetched by key (a worker drawing an import saved by another process)."""
+    if not path or Path(path).is_file() or not key:
+        return path
+    return str(local_file(key, Path(path).suffix.lower() or ".jpg"))
+
+
 def _write_atomically(target: Path, data: bytes) -> None:
     """Write beside the target, then rename: a reader never sees half a file."""
     handle, scratch = tempfile.mkstemp(dir=target.parent, prefix=".part-")

@@ -17,7 +17,7 @@ import emoji
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .blobs import put_file
+from .blobs import local_photo, put_file
 from .charter import Charter, load_brand
 from .clock import local_day, local_text
 from .drafting import (
@@ -398,7 +398,8 @@ def render_variant_visuals(
         row = get_or_404(session, VariantRow, variant_id)
         charter = load_brand(row.brief.campaign.brand, get_settings().brand_dir)
         number = latest_version(session, row.id).number
-        text, platform, photo = row.text, row.platform, row.brief.photo
+        text, platform = row.text, row.platform
+        photo = local_photo(row.brief.photo, row.brief.photo_key)  # drawn on any machine
     headline = headline_of(text)
     if not headline:
         return []

@@ -104,6 +104,7 @@ class Brief(Base):
     link: Mapped[str | None] = mapped_column(Text)
     label: Mapped[str | None] = mapped_column(String(200))
     photo: Mapped[str | None] = mapped_column(Text)
+    photo_key: Mapped[str | None] = mapped_column(String(64))  # the photo as a blob (`blobs`)
     campaign: Mapped[Campaign] = relationship(back_populates="briefs")
     variants: Mapped[list[VariantRow]] = relationship(
         back_populates="brief", order_by="VariantRow.id"

@@ -202,3 +202,44 @@ def test_visuals_kept_in_s3_are_shown_when_the_drawn_file_is_gone(s3_blobs):
     shutil.rmtree(Path(paths[0]).parent)
     shown = describe(open_store(), ids[0])["images"][0]
     assert Path(shown).read_bytes() == drawn and drawn[:8] == PNG
+
+
+@pytest.mark.postgres
+def test_an_imported_photo_is_drawn_by_a_process_that_never_saw_the_zip(
+    team_db,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """The import saved (its photos unpacked) on one machine; its visuals drawn by a unit job
+    on another, whose data folder holds nothing of it: the photo comes by its key."""
+    from sqlalchemy import select
+
+    from assistant import jobs
+    from assistant.brief_import import import_briefs, progress
+    from assistant.store import Brief
+
+    from .test_brief_import import BRAND, NOW, _photos
+
+    data = (
+        "publish_at;brief;networks;photo\r\n"
+        "2030-11-20 10:00;Nos sablés au blé noir sortent du four.;x;vitrine.jpg\r\n"
+    ).encode()
+    photos = _photos(tmp_path / "photos.zip").read_bytes()
+    store = open_store()
+    _plan, import_id = import_briefs(
+        store, data, "photo.csv", BRAND, "Novembre", "cm", photos=photos, now=NOW
+    )
+    with store.session() as session:
+        brief = session.scalars(select(Brief)).one()
+        brief_id, unpacked, key = brief.id, brief.photo, brief.photo_key
+    assert (
+        Path(unpacked).is_file() and key == hashlib.sha256(Path(unpacked).read_bytes()).hexdigest()
+    )
+    shutil.rmtree(tmp_path / "data")  # the importing machine's disk
+    use_env(monkeypatch, ASSISTANT_DATA_DIR=str(tmp_path / "worker"))
+    jobs.draft_unit(store, brief_id, "x", 1, "cm", import_id)
+    final = progress(store, import_id)
+    assert (final.drafted, final.rendered, final.status) == (1, 1, "done")
+    with store.session() as session:
+        images = session.scalars(select(VariantRow.images)).one()
+    assert images and all(p.endswith(".jpg") for p in images)  # drawn around the photo

@@ -1,5 +1,5 @@
 """jobs and blobs: stored files by the SHA-256 of their bytes (visuals, exports), and each
-variant's image keys beside its image paths (older rows keep their paths, read as before)
+variant's image keys beside its image paths, a brief's photo key beside its path (older rows keep their paths, read as before)
 
 Revision ID: 0009_jobs_blobs
 Revises: 0008_brand_heads
@@ -24,9 +24,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("variants", schema=None) as batch_op:
         batch_op.add_column(sa.Column("image_keys", sa.JSON(), nullable=True))
+    with op.batch_alter_table("briefs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("photo_key", sa.String(64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("briefs", schema=None) as batch_op:
+        batch_op.drop_column("photo_key")
     with op.batch_alter_table("variants", schema=None) as batch_op:
         batch_op.drop_column("image_keys")
     op.drop_table("blobs")
