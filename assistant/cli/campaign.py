@@ -284,6 +284,7 @@ def _run_import(
 
         if jobs.queued():  # team mode: the workers draft it, this follows the stored counts
             jobs.defer("import", import_id=import_id, author=author)
+            bar.console.print(f"import {import_id} queued: `assistant worker` processes draft it")
             final = jobs.wait_for_import(store, import_id, follow)
         else:
             final = bulk.run_import(store, import_id, make_provider(provider), author, follow)
