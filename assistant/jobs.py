@@ -117,8 +117,18 @@ def _finish(store: Store, import_id: int | None) -> None:
     bulk.refresh(store, import_id, None if missing or unrendered else "done")
 
 
+def _unit_key(brief_id: int, network: str, index: int, **_rest: Any) -> str:
+    return f"{brief_id}:{network}:{index}"
+
+
+@kind("unit", key=_unit_key)
 def draft_unit(
-    store: Store, brief_id: int, network: str, index: int, author: str, import_id: int | None
+    store: Store,
+    brief_id: int,
+    network: str,
+    index: int,
+    author: str,
+    import_id: int | None = None,
 ) -> int | None:
     """Draft, check and save one (brief, network, variant), then draw its visuals when its
     import asks for them; the variant's id. A unit saved before (by a run that died after
@@ -171,12 +181,6 @@ def render_visuals(store: Store, variant_id: int, import_id: int | None = None) 
     if drawable and not current:
         bulk._render(store, variant_id)
     _finish(store, import_id)
-
-
-kind(
-    "unit",
-    key=lambda brief_id, network, index, author="", import_id=None: f"{brief_id}:{network}:{index}",
-)(draft_unit)
 
 
 def _import_inline(store: Store, import_id: int, author: str) -> None:
