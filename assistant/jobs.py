@@ -283,17 +283,23 @@ def _worker_body(body: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+_schema_ready: set[str] = set()  # the databases this process found the queue's tables in
+
+
 def ensure_schema(store: Store) -> None:
     """Create procrastinate's tables once, under an advisory lock: processes starting at once
     wait for the first, and find the tables there."""
     from procrastinate.schema import SchemaManager
 
+    if store.url in _schema_ready:
+        return
     with store.engine.begin() as connection:
         connection.execute(
             text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": SCHEMA_LOCK}
         )
         if connection.scalar(text("SELECT to_regclass('procrastinate_jobs')")) is None:
             connection.connection.driver_connection.execute(SchemaManager.get_schema())
+    _schema_ready.add(store.url)
 
 
 async def _retry_stalled(app: Any, every: float, stalled_after: float) -> None:

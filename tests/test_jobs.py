@@ -201,3 +201,33 @@ def test_the_cli_import_in_team_mode_waits_for_the_workers(team_db, tmp_path):
     shown = json.loads(out)
     assert (shown["drafted"], shown["variants"], shown["status"]) == (14, 14, "done")
     assert len(_units(open_store())) == 14
+
+
+@pytest.mark.postgres
+def test_four_processes_creating_the_queue_at_once_create_it_once(team_db):
+    """The queue's tables are made under an advisory lock: four starters released together
+    by a barrier all succeed, and the tables exist once. (The store's own schema is migrated
+    first: migrating at once is `db upgrade`'s matter.)"""
+    import multiprocessing
+
+    open_store()
+    context = multiprocessing.get_context("spawn")
+    together = context.Barrier(4)
+    starters = [context.Process(target=_create_queue, args=(team_db, together)) for _ in range(4)]
+    for starter in starters:
+        starter.start()
+    for starter in starters:
+        starter.join(120)
+    assert [starter.exitcode for starter in starters] == [0, 0, 0, 0]
+    found = _jobs_table(
+        open_store(), "SELECT count(*) FROM pg_tables WHERE tablename = 'procrastinate_jobs'"
+    )
+    assert found[0][0] == 1
+
+
+def _create_queue(url: str, together) -> None:
+    from assistant.store import Store
+
+    store = Store(url)
+    together.wait(60)
+    jobs.ensure_schema(store)
