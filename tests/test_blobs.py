@@ -243,3 +243,56 @@ def test_an_imported_photo_is_drawn_by_a_process_that_never_saw_the_zip(
     with store.session() as session:
         images = session.scalars(select(VariantRow.images)).one()
     assert images and all(p.endswith(".jpg") for p in images)  # drawn around the photo
+
+
+def test_the_migration_keeps_the_paths_of_visuals_drawn_before_it(tmp_path):
+    """A database of before blobs (revision 0008) with a variant and its drawn visual:
+    opened by this version it is migrated, the row keeps its path and shows that file."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from assistant.store import MIGRATIONS, Store
+
+    url = f"sqlite:///{tmp_path / 'before.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "0008_brand_heads")
+    drawn = tmp_path / "data" / "visuals" / "1" / "v1" / "x.png"
+    drawn.parent.mkdir(parents=True)
+    drawn.write_bytes(PNG + b"drawn before keys")
+    with create_engine(url).begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO campaigns (id, name, brand, created_at) "
+                "VALUES (1, 'Hiver', 'maison-lemoine', '2026-12-01 09:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO briefs (id, campaign_id, text, language, timezone, networks, "
+                "author, created_at, variants_per_network) VALUES (1, 1, 'Les galettes.', "
+                "'fr', 'Europe/Paris', '[\"x\"]', 'alice', '2026-12-01 09:00:00', 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO variants (id, brief_id, platform, variant_no, text, status, "
+                "draft_status, hashtags, alt_text, images, version, images_version) VALUES "
+                "(1, 1, 'x', 1, 'Les galettes.', 'draft', 'ok', '[]', '', :images, 1, 1)"
+            ),
+            {"images": f'["{drawn}"]'},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO versions (variant_id, number, text, author, cause, changes, "
+                "matches, created_at) VALUES (1, 1, 'Les galettes.', 'alice', 'guardrail', "
+                "'[]', '[]', '2026-12-01 09:00:00')"
+            )
+        )
+    store = Store(url)
+    assert describe(store, 1)["images"] == [str(drawn)]
+    with store.session() as session:
+        row = session.get(VariantRow, 1)
+        assert (row.images, row.image_keys, row.brief.photo_key) == ([str(drawn)], None, None)
