@@ -33,6 +33,7 @@ import yaml
 from sqlalchemy import case, func, select, update
 
 from .archives import check_archive, is_zip, workbook_sheets
+from .blobs import put_file
 from .campaign import (
     brand_timezone,
     create_campaign,
@@ -541,6 +542,7 @@ def save_plan(store: Store, plan: Plan, campaign_id: int, author: str, visuals: 
                     link=planned.link or None,
                     label=planned.label or None,
                     photo=photos.get(planned.photo),
+                    photo_key=put_file(photos[planned.photo]) if planned.photo in photos else None,
                 )
             )
         commit_or_conflict(session, "import")

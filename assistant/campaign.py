@@ -17,6 +17,7 @@ import emoji
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .blobs import local_photo, put_file
 from .charter import Charter, load_brand
 from .clock import local_day, local_text
 from .drafting import (
@@ -397,7 +398,8 @@ def render_variant_visuals(
         row = get_or_404(session, VariantRow, variant_id)
         charter = load_brand(row.brief.campaign.brand, get_settings().brand_dir)
         number = latest_version(session, row.id).number
-        text, platform, photo = row.text, row.platform, row.brief.photo
+        text, platform = row.text, row.platform
+        photo = local_photo(row.brief.photo, row.brief.photo_key)  # drawn on any machine
     headline = headline_of(text)
     if not headline:
         return []
@@ -406,11 +408,17 @@ def render_variant_visuals(
     images = run(
         render_all, charter, headline, [platform], photo=photo, out_dir=folder, alt_text=alt
     )
+    keys = [put_file(i.path) for i in images]  # what a process on another machine reads
     with store.session() as session:
         session.execute(
             update(VariantRow)
             .where(VariantRow.id == variant_id)
-            .values(images=[i.path for i in images], images_version=number, alt_text=alt)
+            .values(
+                images=[i.path for i in images],
+                image_keys=keys,
+                images_version=number,
+                alt_text=alt,
+            )
         )
         commit_or_conflict(session, "visuals")
     return images

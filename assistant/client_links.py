@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from .blobs import visual_paths
 from .charter import load_brand
 from .errors import AssistantError, InputError, NotFound
 from .limits import clean_text, limits
@@ -499,7 +500,7 @@ def page_posts(store: Store, link: ReviewLink) -> list[Post]:
                     see_more=fold_index(sent.text, profile),
                     cut=row.cut_text if latest[row.id] == pinned["version"] else None,
                     alt_text=row.alt_text or "",
-                    images=list(row.images or []) if current_visuals else [],
+                    images=visual_paths(row.images, row.image_keys) if current_visuals else [],
                     publish_at=row.brief.publish_at,
                     timezone=row.brief.timezone,
                     pinned=pinned["version"],

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .blobs import visual_paths
 from .campaign import headline_of
 from .charter import load_brand
 from .clock import reader_time, tz_from_name
@@ -82,7 +83,7 @@ def _post(brief: Any, variant: Any, charter_texts: list[str]) -> dict[str, Any]:
         "hashtags": variant.hashtags,
         "alt_text": variant.alt_text,
         "link": post_link(variant.link, variant.text),
-        "images": variant.images,
+        "images": visual_paths(variant.images, getattr(variant, "image_keys", None)),
         "publish_at": brief.publish_at,
         "timezone": brief.timezone,
         "brief_id": brief.id,

@@ -49,6 +49,7 @@ class Limits(BaseModel):
     brief_import_rows: int
     brief_import_photos_bytes: int
     downloads_kept: int
+    blob_bytes: int
     review_link_days: int
     review_link_max_days: int
     review_link_failures: int

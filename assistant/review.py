@@ -15,6 +15,7 @@ from typing import Any, TypedDict, Unpack
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from .blobs import visual_paths
 from .charter import Charter, load_brand
 from .errors import ConflictError, WorkflowError
 from .facts import compare, fact_matches
@@ -541,7 +542,7 @@ def describe(store: Store, variant_id: int) -> dict[str, Any]:
             "hashtags": row.hashtags,
             "alt_text": row.alt_text,
             "link": row.link,
-            "images": row.images,
+            "images": visual_paths(row.images, row.image_keys),
             "override_reason": row.override_reason,
             "approved_by": row.approved_by,
             "approved_at": row.approved_at,

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     user: str = "cm"  # who acts when no name is given (ASSISTANT_USER)
     public_url: str = ""  # the app's address as clients reach it (client approval links)
     min_lead_minutes: int = 10  # a post is planned at least this far ahead, so it can be reviewed
+    jobs: str = ""  # auto (queue on PostgreSQL, else inline) | inline | queue: see `jobs`
+    blob_url: str = ""  # s3://bucket/prefix: visuals kept in S3 (default: database or data folder)
     openai_api_key: str = Field(default="", validation_alias="OPENAI_API_KEY")
     openai_base_url: str = Field(default="", validation_alias="OPENAI_BASE_URL")
     languagetool_url: str = Field(default="", validation_alias="LANGUAGETOOL_URL")

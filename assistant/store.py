@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -103,6 +104,7 @@ class Brief(Base):
     link: Mapped[str | None] = mapped_column(Text)
     label: Mapped[str | None] = mapped_column(String(200))
     photo: Mapped[str | None] = mapped_column(Text)
+    photo_key: Mapped[str | None] = mapped_column(String(64))  # the photo as a blob (`blobs`)
     campaign: Mapped[Campaign] = relationship(back_populates="briefs")
     variants: Mapped[list[VariantRow]] = relationship(
         back_populates="brief", order_by="VariantRow.id"
@@ -135,6 +137,8 @@ class VariantRow(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     images_version: Mapped[int | None] = mapped_column(Integer)
+    # the images' blob keys (SHA-256), in the order of `images`: what another machine reads
+    image_keys: Mapped[list[Any] | None] = mapped_column(JSON)
     cut_text: Mapped[str | None] = mapped_column(Text)
     brief: Mapped[Brief] = relationship(back_populates="variants")
     versions: Mapped[list[Version]] = relationship(order_by="Version.number")
@@ -166,6 +170,17 @@ class BriefImport(Base):
     status: Mapped[str] = mapped_column(String(16), default="saved")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class Blob(Base):
+    """A stored file (a visual, an export) by the SHA-256 of its bytes: the team-mode place
+    of what would otherwise be a file on one machine's disk (see `blobs`)."""
+
+    __tablename__ = "blobs"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class _OfVariant:

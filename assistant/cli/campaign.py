@@ -264,6 +264,7 @@ def _run_import(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from .. import brief_import as bulk
+    from .. import jobs
 
     start = bulk.progress(store, import_id)
     show = fmt != "json"
@@ -277,13 +278,16 @@ def _run_import(
     )
     with bar:
         task = bar.add_task(f"import {import_id}", total=start.variants, completed=start.drafted)
-        final = bulk.run_import(
-            store,
-            import_id,
-            make_provider(provider),
-            author,
-            lambda counts: bar.update(task, completed=counts.drafted),
-        )
+
+        def follow(counts: bulk.Progress) -> None:
+            bar.update(task, completed=counts.drafted)
+
+        if jobs.queued():  # team mode: the workers draft it, this follows the stored counts
+            jobs.defer("import", import_id=import_id, author=author)
+            bar.console.print(f"import {import_id} queued: `assistant worker` processes draft it")
+            final = jobs.wait_for_import(store, import_id, follow)
+        else:
+            final = bulk.run_import(store, import_id, make_provider(provider), author, follow)
     if fmt == "json":
         shown = report or {"import_id": import_id, "errors": []}
         print_json(

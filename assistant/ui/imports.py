@@ -17,10 +17,10 @@ from typing import Any
 import gradio as gr
 
 from .. import brief_import as bulk
+from .. import jobs
 from ..charter import load_all
 from ..errors import AssistantError
 from ..limits import limits, read_bounded
-from ..llm import make_provider
 from ..platforms import get_platform
 from ..settings import get_settings
 from ..store import Store
@@ -65,7 +65,7 @@ def start_drafting(store: Store, import_id: int, author: str) -> bool:
 
 def _draft(store: Store, import_id: int, author: str) -> None:
     try:
-        bulk.run_import(store, import_id, make_provider(), author)
+        jobs.defer("import", store, import_id=import_id, author=author)
     except Exception:  # a background thread has no page to report to: the log has it
         log.exception("import %s stopped", import_id)
 
