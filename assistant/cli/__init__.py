@@ -32,6 +32,7 @@ MODULES = (
     "inbox",
     "reply",
     "audit",
+    "db",
     "lexicon",
 )
 # the modules a command needs: a command imports only its own, so `assistant count` does not
@@ -49,6 +50,7 @@ COMMAND_MODULES = {
     "inbox": ("inbox",),
     "reply": ("reply",),
     "audit": ("audit",),
+    "db": ("db",),
 }
 
 
