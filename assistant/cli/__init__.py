@@ -33,6 +33,7 @@ MODULES = (
     "reply",
     "audit",
     "db",
+    "users",
     "lexicon",
 )
 # the modules a command needs: a command imports only its own, so `assistant count` does not
@@ -51,6 +52,7 @@ COMMAND_MODULES = {
     "reply": ("reply",),
     "audit": ("audit",),
     "db": ("db",),
+    "users": ("users",),
 }
 
 
