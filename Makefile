@@ -2,10 +2,14 @@
 # (set up with test tools, run the whole suite). Both are idempotent.
 PY ?= python3.11
 
-.PHONY: run test setup setup-test lint bench bench-load clean
+.PHONY: run run-team test setup setup-test lint bench bench-load clean
 
 run: setup
 	.venv/bin/python app.py
+
+# team mode on loopback: a throw-away PostgreSQL, two replicas, haproxy (docs/deployment.md)
+run-team: setup-test
+	bash scripts/team.sh
 
 test: setup-test
 	.venv/bin/python -m pytest -q

@@ -164,7 +164,11 @@ def password_matches(stored: str, password: str) -> bool:
 
 def server_secret(data_dir: Path | None = None) -> bytes:
     """32 random bytes kept in the data folder (readable by this user only), so every
-    process serving the app signs alike: no sticky sessions needed."""
+    process serving the app signs alike: no sticky sessions needed. With
+    `ASSISTANT_SECRET_KEY` (team mode, replicas on several machines) a key derived from it."""
+    shared = get_settings().secret_key
+    if shared and data_dir is None:
+        return hmac.new(shared.encode(), b"client approval links", hashlib.sha256).digest()
     folder = data_dir or get_settings().data_dir
     path = folder / SECRET_FILE
     try:

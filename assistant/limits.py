@@ -56,6 +56,10 @@ class Limits(BaseModel):
     upload_ceiling_bytes: int
     suggested_words: int
     thorough_suggested_words: int
+    login_failures: int
+    login_hours: int
+    password_min_chars: int
+    password_max_chars: int
 
 
 @cache

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     concurrency: int = 12  # one wave for ten networks; local servers queue the rest
     temperature: float = 0.7
     auth: str = ""
+    secret_key: str = ""  # shared by every process: turns on the app's own login
     timezone: str = "Europe/Paris"  # a brand without `timezone:` in its charter plans in this one
     user: str = "cm"  # who acts when no name is given (ASSISTANT_USER)
     public_url: str = ""  # the app's address as clients reach it (client approval links)

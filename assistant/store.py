@@ -7,6 +7,7 @@ counter (optimistic locking) so two reviewers cannot overwrite each other silent
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from sqlalchemy import (
     create_engine,
     event,
     select,
+    text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -45,6 +47,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from .errors import ConflictError, NotFound, StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# the PostgreSQL advisory lock every process takes to upgrade the schema (any fixed 64-bit key)
+MIGRATION_LOCK = 0x617373697374616E  # "assistan"
+log = logging.getLogger("assistant.store")
 
 
 def now() -> datetime:
@@ -300,26 +305,39 @@ class Store:
         self.migrate()
         self._identity = self._file_identity()
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision; a broken file is a clear error."""
+    def migrate(self) -> tuple[str | None, str | None]:
+        """Bring the schema to the newest Alembic revision; a broken file is a clear error.
+
+        On PostgreSQL the upgrade runs in one transaction holding an advisory lock: processes
+        starting at once queue on it, the first upgrades, the others then find the newest
+        revision and do nothing. The revisions before and after, kept in `self.migrated`."""
         from alembic import command
         from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         try:
             with self.migration_connection() as connection:
+                before = MigrationContext.configure(connection).get_current_revision()
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+                after = MigrationContext.configure(connection).get_current_revision()
         except DBAPIError as exc:
             raise store_error(self.url, exc) from None
+        if before != after:
+            log.info("database schema upgraded from %s to %s", before or "empty", after)
+        self.migrated = (before, after)
+        return self.migrated
 
     @contextmanager
     def migration_connection(self) -> Iterator[Any]:
-        """A connection in one transaction for Alembic. On SQLite, foreign keys are off while
-        it runs: batch mode changes a table by copying it and dropping the old one, which a
-        populated store's references would refuse; they are checked before the commit."""
+        """A connection in one transaction for Alembic. On PostgreSQL the transaction holds
+        one advisory lock, so processes starting at once upgrade once (the others wait, then
+        find the schema current). On SQLite, foreign keys are off while it runs: batch mode
+        changes a table by copying it and dropping the old one, which a populated store's
+        references would refuse; they are checked before the commit."""
         with self.engine.connect() as connection:
             sqlite = connection.dialect.name == "sqlite"
             if sqlite:  # only outside a transaction does this pragma take effect
@@ -327,6 +345,10 @@ class Store:
                 connection.commit()
             try:
                 with connection.begin():
+                    if connection.dialect.name == "postgresql":
+                        connection.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                        )
                     yield connection
                     broken = (
                         connection.exec_driver_sql("PRAGMA foreign_key_check").all()

@@ -17,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from .client_page import add_client_pages, mask_tokens_in_logs
+from .login import add_login, login_enabled
 from .store import Store, open_store
 
 
@@ -26,9 +27,13 @@ def parent_app(
     auth: list[tuple[str, str]] | None = None,
     store_of: Callable[[], Store] = open_store,
 ) -> FastAPI:
-    """The client pages, then the UI at `/` with `options` (`launch_options()`)."""
+    """The client pages, then the UI at `/` with `options` (`launch_options()`): behind
+    the app's own login when `ASSISTANT_SECRET_KEY` is set, else Gradio's with `auth`."""
     parent = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     add_client_pages(parent, store_of)
+    if login_enabled():  # the app's own login: a signed cookie any process accepts
+        login = add_login(parent, store_of)
+        return gr.mount_gradio_app(parent, blocks, path="/", auth_dependency=login.user, **options)
     return gr.mount_gradio_app(parent, blocks, path="/", auth=auth, **options)
 
 

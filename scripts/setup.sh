@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh machine: Debian packages (as root), .venv with the project (editable).
-# `--test` adds the test tools: chromium, PostgreSQL, Playwright, llama.cpp's server.
+# `--test` adds the test tools: chromium, PostgreSQL, haproxy (team mode), Playwright,
+# llama.cpp's server.
 # Idempotent: what is already there is not installed again. Downloads only from the
 # package registries (Debian, PyPI).
 set -euo pipefail
@@ -11,7 +12,7 @@ WITH_TEST=0
 
 DEBS=(python3-grammalecte hunspell-fr hunspell-en-us hunspell-en-gb)
 if [[ $WITH_TEST == 1 ]]; then
-  DEBS+=(chromium postgresql fonts-dejavu-core fonts-noto-color-emoji openssl)
+  DEBS+=(chromium postgresql haproxy fonts-dejavu-core fonts-noto-color-emoji openssl)
 fi
 
 missing=()

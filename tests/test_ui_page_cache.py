@@ -177,3 +177,24 @@ def test_with_gradio_the_page_root_follows_x_gradio_server():
         return roots
 
     assert _visit(app, steps) == ["http://a.example:8001", "http://b.example:8002"]
+
+
+def test_behind_the_apps_own_login_each_person_gets_their_own_page():
+    """With `auth_dependency` (the app's own login) the person is whom it names; a cookie it
+    no longer accepts (logout, new password) never gets the page kept for that person."""
+    sessions = {"t1": "alice", "t2": "rita"}
+    page = Page(sessions)
+    cache = PageCache(page)
+    gradio = SimpleNamespace(
+        tokens={}, cookie_id="abc", auth_dependency=lambda r: sessions.get(r.cookies.get(COOKIE))
+    )
+
+    async def app(scope, receive, send):
+        scope["app"] = gradio
+        await cache(scope, receive, send)
+
+    assert _get(app, cookie="t1") == _get(app, cookie="t1") == "page for alice"
+    assert page.built == 1
+    assert _get(app, cookie="t2") == "page for rita" and page.built == 2
+    del sessions["t1"]
+    assert _get(app, cookie="t1") == "page for login page" and page.built == 3

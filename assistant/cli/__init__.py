@@ -33,6 +33,8 @@ MODULES = (
     "reply",
     "audit",
     "worker",
+    "db",
+    "users",
     "lexicon",
 )
 # the modules a command needs: a command imports only its own, so `assistant count` does not
@@ -51,6 +53,8 @@ COMMAND_MODULES = {
     "reply": ("reply",),
     "audit": ("audit",),
     "worker": ("worker",),
+    "db": ("db",),
+    "users": ("users",),
 }
 
 

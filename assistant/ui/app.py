@@ -16,7 +16,7 @@ from ..store import Store, open_store
 from . import audit, brand, campaign, draft, overheads, replies, review
 from .first_script import FirstScript
 from .i18n import I18N, LANGUAGES, request_language, t, tr
-from .identity import NAME_FIELDS, ROLE_FIELDS, accounts, locked_identity
+from .identity import NAME_FIELDS, ROLE_FIELDS, locked_identity, login_configured
 from .live import follow_tabs
 from .page_cache import PageCache
 from .templates import UI_DIR, render_html, stylesheet
@@ -60,7 +60,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
         )
         # a page load is a cheap read: it never waits behind drafting or decisions
         app.load(page_bar, None, bar, concurrency_limit=None, show_progress="hidden")
-        if accounts():  # with a login, who acts is shown and locked
+        if login_configured():  # with a login, who acts is shown and locked
             by_id = {getattr(b, "elem_id", None): b for b in app.blocks.values()}
             identity = [by_id[i] for i in (*NAME_FIELDS, *ROLE_FIELDS)]
             app.load(

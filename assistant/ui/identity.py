@@ -7,6 +7,7 @@ from typing import Any
 
 import gradio as gr
 
+from ..login import login_enabled
 from ..review import ROLES, Actor
 from ..settings import get_settings
 from .i18n import LANGUAGES, table, tr
@@ -30,8 +31,23 @@ def acting(request: gr.Request | None, typed_name: str, typed_role: str) -> Acto
     """The logged-in user wins over what is typed, so nobody approves under another name."""
     username = getattr(request, "username", None) if request is not None else None
     if username:
-        return Actor(username, accounts().get(username, ("", "author"))[1])
+        return Actor(username, logged_in_role(username))
     return Actor((typed_name or "").strip() or get_settings().user, role_of(typed_role))
+
+
+def logged_in_role(username: str) -> str:
+    """A logged-in user's role: their account's (the app's own login reads the `users`
+    table, then `ASSISTANT_AUTH`), author when none names one."""
+    if login_enabled():
+        from ..login import current_role
+
+        return current_role(username) or "author"
+    return accounts().get(username, ("", "author"))[1]
+
+
+def login_configured() -> bool:
+    """Whether someone must log in: the app's own login, or `ASSISTANT_AUTH`'s."""
+    return login_enabled() or bool(accounts())
 
 
 def role_of(typed: str | None) -> str:
@@ -57,7 +73,7 @@ def role_note() -> object | None:
     """Under a role chooser without a login: the role is the reader's word, not checked."""
     from .i18n import t
 
-    return None if accounts() else t("role_declared")
+    return None if login_configured() else t("role_declared")
 
 
 # Where the page shows who acts: filled with the login and locked when someone is logged in.
@@ -82,7 +98,7 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 def public_bind_refusal(host: str, allow_public: bool) -> str | None:
     """Why the app must not listen on `host`, or None: beyond loopback, anyone who reaches the
     port could read and approve posts unless accounts are configured."""
-    if host in LOOPBACK or host.startswith("127.") or accounts() or allow_public:
+    if host in LOOPBACK or host.startswith("127.") or login_configured() or allow_public:
         return None
     return (
         f"Refusing to listen on {host} without ASSISTANT_AUTH: anyone reaching this port could "

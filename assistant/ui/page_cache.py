@@ -137,8 +137,11 @@ def _person(scope: Scope, request: Request) -> object:
     session token read from Starlette's parsed cookies), None for a visitor without one
     (everyone then gets the same login page, or the open app)."""
     gradio = scope.get("app")
-    if gradio is None or getattr(gradio, "auth_dependency", None) is not None:
-        return UNKNOWN  # a custom check decides per request
+    if gradio is None:
+        return UNKNOWN
+    dependency = getattr(gradio, "auth_dependency", None)
+    if dependency is not None:  # the app's own login: its signed cookie names the person
+        return dependency(request)
     tokens = getattr(gradio, "tokens", None)
     cookie_id = getattr(gradio, "cookie_id", None)
     if tokens is None or cookie_id is None:

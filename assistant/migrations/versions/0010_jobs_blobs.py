@@ -1,15 +1,15 @@
 """jobs and blobs: stored files by the SHA-256 of their bytes (visuals, exports), and each
 variant's image keys beside its image paths, a brief's photo key beside its path (older rows keep their paths, read as before)
 
-Revision ID: 0009_jobs_blobs
-Revises: 0008_brand_heads
+Revision ID: 0010_jobs_blobs
+Revises: 0009_users
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_jobs_blobs"
-down_revision = "0008_brand_heads"
+revision = "0010_jobs_blobs"
+down_revision = "0009_users"
 branch_labels = None
 depends_on = None
 

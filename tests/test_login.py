@@ -1,0 +1,256 @@
+"""The app's own login: accounts kept hashed (`assistant users …`), a login page setting a
+signed cookie, its refusals (wrong password, too many tries, another site in `next=`), and
+a password change or a removal ending the sessions made before it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from .command_line import run
+from .conftest import use_env
+
+SECRET = "a-shared-secret-of-the-team"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture()
+def store():
+    from assistant.store import open_store
+
+    return open_store()
+
+
+@pytest.fixture()
+def team_login(monkeypatch):
+    use_env(monkeypatch, ASSISTANT_SECRET_KEY=SECRET)
+
+
+def _add(name: str, role: str = "reviewer", password: str = PASSWORD) -> tuple[int, str, str]:
+    return run(["users", "add", name, "--role", role], stdin=f"{password}\n")
+
+
+# ---- the accounts --------------------------------------------------------------------------
+
+
+def test_users_add_list_passwd_role_remove(store):
+    from assistant import users
+
+    code, out, err = _add("rita")
+    assert (code, out.strip()) == (0, "User rita added (reviewer)."), err
+    stored = users.find(store, "rita")
+    assert stored is not None and stored.role == "reviewer"
+    with store.session() as session:
+        [hashed] = session.scalars(select(users.User.password_hash)).all()
+    assert hashed.startswith("$argon2id$") and PASSWORD not in hashed
+    assert users.verify(store, "rita", PASSWORD) is not None
+    assert users.verify(store, "rita", "wrong password!") is None
+
+    code, out, _err = run(["users", "list", "--format", "json"])
+    listed = json.loads(out)
+    assert code == 0 and [(u["name"], u["role"]) for u in listed] == [("rita", "reviewer")]
+
+    code, _out, err = run(["users", "passwd", "rita"], stdin="another long one\n")
+    assert code == 0, err
+    assert users.verify(store, "rita", PASSWORD) is None
+    assert users.verify(store, "rita", "another long one") is not None
+
+    assert run(["users", "role", "rita", "admin"])[0] == 0
+    assert users.find(store, "rita").role == "admin"
+
+    assert run(["users", "remove", "rita"])[0] == 0
+    assert users.find(store, "rita") is None
+
+
+def test_users_refusals_are_worded_and_change_nothing(store):
+    from assistant import users
+
+    assert _add("rita")[0] == 0
+    code, _out, err = _add("rita", password="another long one")
+    assert code == 2 and "already exists" in err and "users passwd rita" in err
+    assert users.verify(store, "rita", PASSWORD) is not None  # untouched
+    code, _out, err = _add("sam", password="short")
+    assert code == 2 and "at least 10" in err
+    code, _out, err = _add("sam", role="boss")
+    assert code == 2 and "unknown role 'boss'" in err
+    code, _out, err = _add("bad name")
+    assert code == 2 and "cannot be a user name" in err
+    code, _out, err = run(["users", "passwd", "nobody"], stdin=f"{PASSWORD}\n")
+    assert code == 2 and "no user named 'nobody'" in err
+    assert [a.name for a in users.listed(store)] == ["rita"]
+
+
+# ---- the login page, in-process ------------------------------------------------------------
+
+
+class Clock:
+    """This process's view of an account is kept a few seconds: a clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _site(
+    store, clock: Clock | None = None, secret: str = SECRET, base_url: str = "http://testserver"
+) -> TestClient:
+    """The login routes and wall around a page that names who is logged in."""
+    from assistant.login import Accounts, Login, LoginWall
+
+    app = FastAPI()
+    login = Login(lambda: store, secret=secret)
+    login.accounts = Accounts(lambda: store, clock=clock or Clock())
+    app.include_router(login.router())
+    app.add_middleware(LoginWall, login=login)
+
+    @app.get("/")
+    def page(request: Request) -> dict:
+        return {"user": login.user(request)}
+
+    return TestClient(app, base_url=base_url, follow_redirects=False)
+
+
+def _log_in(client: TestClient, name: str = "rita", password: str = PASSWORD, **form):
+    return client.post("/login", data={"name": name, "password": password, **form})
+
+
+def test_the_page_sends_to_the_login_and_the_login_back(store, team_login):
+    from assistant.users import add
+
+    add(store, "rita", PASSWORD, "reviewer")
+    client = _site(store)
+    answer = client.get("/?deep_link=x")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/login?next=%2F%3Fdeep_link%3Dx"
+    page = client.get(answer.headers["location"], headers={"accept-language": "en"})
+    assert page.status_code == 200 and 'name="password"' in page.text
+    assert 'value="/?deep_link=x"' in page.text and "Log in" in page.text
+    assert "Connexion" in client.get("/login", headers={"accept-language": "fr-FR"}).text
+
+    answer = _log_in(client, next="/?deep_link=x")
+    assert answer.status_code == 303 and answer.headers["location"] == "/?deep_link=x"
+    cookie = answer.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    assert client.get("/").json() == {"user": "rita"}
+
+    answer = client.get("/logout")
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login?out=1")
+    assert client.get("/").status_code == 303
+
+
+def test_the_cookie_is_secure_over_https(store, team_login):
+    from assistant.users import add
+
+    add(store, "rita", PASSWORD, "reviewer")
+    client = _site(store)
+    client.base_url = "https://testserver"
+    answer = client.post("https://testserver/login", data={"name": "rita", "password": PASSWORD})
+    assert answer.status_code == 303 and "secure" in answer.headers["set-cookie"].lower()
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "/\r\nLocation: https://evil.example",
+        "",
+    ],
+)
+def test_next_never_leaves_the_site(store, team_login, target):
+    from assistant.users import add
+
+    add(store, "rita", PASSWORD, "reviewer")
+    answer = _log_in(_site(store), next=target)
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+
+
+def test_wrong_passwords_are_refused_then_every_try_for_a_minute(store, team_login):
+    from assistant.limits import limits
+    from assistant.users import add
+
+    add(store, "rita", PASSWORD, "reviewer")
+    client = _site(store)
+    for _ in range(limits().login_failures):
+        refused = _log_in(client, password="not the password")
+        assert refused.status_code == 401 and "Nom ou mot de passe incorrect" in refused.text
+        assert "set-cookie" not in refused.headers
+    blocked = _log_in(client)  # the right password, too late
+    assert blocked.status_code == 429 and "set-cookie" not in blocked.headers
+    assert "attendez une minute" in blocked.text
+    assert _log_in(client, name="nobody").status_code == 401  # another account still may try
+
+
+def test_a_hostile_name_is_shown_escaped(store, team_login):
+    answer = _log_in(_site(store), name='"><script>alert(1)</script>')
+    assert answer.status_code == 401
+    assert "<script>alert(1)" not in answer.text and "&lt;script&gt;" in answer.text
+
+
+def test_a_new_password_or_a_removal_ends_the_sessions(store, team_login):
+    from assistant.users import add, remove, set_password
+
+    add(store, "rita", PASSWORD, "reviewer")
+    clock = Clock()
+    client = _site(store, clock)
+    assert _log_in(client).status_code == 303
+    assert client.get("/").json() == {"user": "rita"}
+    set_password(store, "rita", "a brand new password")
+    clock.now += 10  # past the few seconds a process keeps its view of an account
+    assert client.get("/").status_code == 303
+    assert _log_in(client, password="a brand new password").status_code == 303
+    assert client.get("/").json() == {"user": "rita"}
+    remove(store, "rita")
+    clock.now += 10
+    assert client.get("/").status_code == 303
+
+
+def test_a_cookie_of_another_key_or_altered_is_refused(store, team_login):
+    from assistant.users import add
+
+    add(store, "rita", PASSWORD, "reviewer")
+    signed = _log_in(_site(store)).cookies["assistant-session"]
+    other = _site(store, secret="another team's secret")
+    other.cookies.set("assistant-session", signed)
+    assert other.get("/").status_code == 303
+    same = _site(store)
+    same.cookies.set("assistant-session", signed)
+    assert same.get("/").json() == {"user": "rita"}
+    same.cookies.set("assistant-session", signed[:-2] + ("AA" if signed[-2:] != "AA" else "BB"))
+    assert same.get("/").status_code == 303
+
+
+def test_plain_text_accounts_still_log_in_for_a_trial(store, team_login, monkeypatch):
+    use_env(monkeypatch, ASSISTANT_SECRET_KEY=SECRET, ASSISTANT_AUTH="alice:pw:admin")
+    from assistant.ui.identity import acting
+
+    client = _site(store)
+    assert _log_in(client, name="alice", password="pw").status_code == 303
+    assert client.get("/").json() == {"user": "alice"}
+
+    class LoggedIn:
+        username = "alice"
+
+    assert acting(LoggedIn(), "", "author").role == "admin"
+
+
+def test_a_logged_in_users_role_is_their_accounts(store, team_login):
+    from assistant.ui.identity import acting
+    from assistant.users import add
+
+    add(store, "rita", PASSWORD, "reviewer")
+
+    class LoggedIn:
+        username = "rita"
+
+    actor = acting(LoggedIn(), "someone else", "admin")  # what is typed does not count
+    assert (actor.name, actor.role) == ("rita", "reviewer")
