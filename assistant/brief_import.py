@@ -58,6 +58,7 @@ from .store import (
     commit_or_conflict,
     get_or_404,
 )
+from .visuals.photo import check_photo
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "brief_import.yaml"
 TEMPLATE = Path(__file__).resolve().parent / "data" / "templates" / "briefs-template.csv"
@@ -378,6 +379,7 @@ def read_plan(
         plan.problems.append(Problem(1, "", "empty_file", {}))
     _check_across_rows(plan)
     _check_store_slots(store, plan)
+    _check_photos(plan, photos, names)
     return plan
 
 
@@ -387,6 +389,29 @@ def _photo_names(photos: bytes, where: str) -> set[str]:
     check_archive(photos, where)
     with zipfile.ZipFile(io.BytesIO(photos)) as archive:
         return {i.filename for i in archive.infolist() if not i.is_dir()}
+
+
+def _check_photos(plan: Plan, photos: bytes | None, names: set[str] | None) -> None:
+    """Each photo the rows name, opened once now: one the visuals cannot use (not an image,
+    truncated, a bomb) is the row's error before anything is saved, not an import left
+    without visuals and never done."""
+    if photos is None or not names:
+        return
+    usable: dict[str, bool] = {}
+    with zipfile.ZipFile(io.BytesIO(photos)) as archive:
+        for brief in plan.briefs:
+            if brief.photo not in names or not brief.photo.lower().endswith(PHOTO_SUFFIXES):
+                continue
+            if brief.photo not in usable:
+                try:
+                    check_photo(archive.read(brief.photo), brief.photo)
+                    usable[brief.photo] = True
+                except (VisualError, RuntimeError, zipfile.BadZipFile):  # encrypted, bad CRC
+                    usable[brief.photo] = False
+            if not usable[brief.photo]:
+                plan.problems.append(
+                    Problem(brief.row, "photo", "bad_photo", {"value": brief.photo[:80]})
+                )
 
 
 def _check_across_rows(plan: Plan) -> None:
@@ -942,6 +967,7 @@ def bulk_approve(
             result.left.append(
                 {**_short(item), "reason": exc.key or "refused", "message": str(exc)}
             )
+            result.refusals[item["id"]] = exc  # worded in the reader's language by the UI
             continue
         result.approved.append(item["id"])
     return result

@@ -30,6 +30,7 @@ from assistant.errors import ConflictError
 from assistant.export import HOOTSUITE_MAX_ROWS, hootsuite_files
 from assistant.review import Actor, edit
 from assistant.store import Brief, BriefImport, Campaign, Store, VariantRow, Version, open_store
+from assistant.ui.imports import bulk_outcome
 
 from .command_line import run
 from .conftest import DATA
@@ -319,6 +320,50 @@ def test_photos_from_the_zip_are_rendered_per_network(tmp_path):
     assert images and all(p.endswith(".jpg") for p in images)  # a photo is encoded as JPEG
 
 
+def test_a_photo_the_visuals_cannot_open_is_refused_by_row_before_saving(tmp_path):
+    """A file named .jpg that is no image, or a truncated JPEG, would otherwise be drafted
+    and never illustrated: the import would stay unfinished with no word of why."""
+    store = open_store()
+    whole = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 120, 40)).save(whole, "JPEG")
+    with zipfile.ZipFile(tmp_path / "photos.zip", "w") as archive:
+        archive.writestr("vitrine.jpg", whole.getvalue())
+        archive.writestr("script.jpg", b"#!/bin/sh\necho not a photo\n")
+        archive.writestr("coupee.jpg", whole.getvalue()[: len(whole.getvalue()) // 3])
+        archive.writestr("../../evasion.png", b"\x89PNG not really")
+    data = _csv(
+        [
+            ["publish_at", "brief", "networks", "photo"],
+            ["20/11/2030 10:00", "Nos sablés sortent du four.", "x", "vitrine.jpg"],
+            ["20/11/2030 11:00", "Un script déguisé.", "x", "script.jpg"],
+            ["20/11/2030 12:00", "Une photo tronquée.", "x", "coupee.jpg"],
+            ["20/11/2030 13:00", "Un chemin qui remonte.", "x", "../../evasion.png"],
+            ["20/11/2030 14:00", "Le même script, encore.", "linkedin", "script.jpg"],
+        ],
+        "cp1252",
+    )
+    sheet = tmp_path / "photos.csv"
+    sheet.write_bytes(data)
+    before = _tables(store)
+    args = ["campaign", "import", str(sheet), "--brand", BRAND, "--campaign", "Novembre"]
+    photos = ["--photos", str(tmp_path / "photos.zip")]
+    code, out, err = run([*args, *photos, "--format", "json", "--lang", "fr"])
+    assert code == 2, err
+    report = json.loads(out)
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [
+        (3, "photo"),
+        (4, "photo"),
+        (5, "photo"),
+        (6, "photo"),
+    ]
+    assert "'script.jpg' n’est pas une photo utilisable" in report["errors"][0]["message"]
+    assert "coupee.jpg" in report["errors"][1]["message"]
+    assert _tables(store) == before  # nothing saved
+    code, _out, err = run([*args, *photos, "--lang", "en"])
+    assert code == 2
+    assert "photos.csv, row 3, photo: 'script.jpg' is not a photo the visuals can use" in err
+
+
 # ---- review at that scale -----------------------------------------------------------------
 
 
@@ -348,6 +393,9 @@ def test_bulk_approve_approves_the_clean_and_lists_the_others():
     # separation of duties holds in bulk: the author approves none of it
     mine = bulk_approve(store, import_id, Actor("cm", "reviewer"))
     assert mine.approved == [] and {i["reason"] for i in mine.left} >= {"self_approval"}
+    # and the Import panel says why in the reader's language, not the library's English
+    worded = bulk_outcome(mine, "fr")
+    assert "n’autorise pas l’auto-approbation" in worded and "does not allow" not in worded
     code, out, err = run(
         ["review", "approve", "--import", str(import_id), "--as", "rita", "--format", "json"]
     )
