@@ -503,11 +503,14 @@ def refuse_again(store: Store, plan: Plan, lang: str = "en") -> None:
     )
 
 
-def campaign_for(store: Store, name_or_id: str, brand: str, create: bool = True) -> int | None:
+def campaign_for(
+    store: Store, name_or_id: str, brand: str, create: bool = True, by_id: bool = True
+) -> int | None:
     """A campaign given by id (it must be the brand's) or by name (created when missing and
-    `create`; None when missing and not)."""
+    `create`; None when missing and not). With `by_id` off, digits are a name too: the UI
+    asks for a name, and a campaign called "42" (a week) must not land in campaign 42."""
     with store.session() as session:
-        if name_or_id.strip().isdigit():
+        if by_id and name_or_id.strip().isdigit():
             campaign = get_or_404(session, Campaign, int(name_or_id))
             if campaign.brand != brand:
                 raise WorkflowError(
@@ -880,16 +883,18 @@ def import_briefs(
     visuals: bool = True,
     now: datetime | None = None,
     lang: str = "en",
+    campaign_by_id: bool = True,
 ) -> tuple[Plan, int | None]:
     """Check a file whole and, when clean and not a dry run, save its briefs (one
     transaction); the import's id, or None when nothing was saved. Drafting is
-    `run_import`'s, so a caller can show its progress."""
+    `run_import`'s, so a caller can show its progress. `campaign` is a name or an id, or
+    only a name with `campaign_by_id` off (the UI's box)."""
     plan = read_plan(store, data, file_name, brand, photos, photos_name, now)
     if not again:
         refuse_again(store, plan, lang)
     if plan.problems or dry_run:
         return plan, None
-    campaign_id = campaign_for(store, campaign, brand)
+    campaign_id = campaign_for(store, campaign, brand, by_id=campaign_by_id)
     assert campaign_id is not None
     return plan, save_plan(store, plan, campaign_id, author, visuals)
 

@@ -364,6 +364,22 @@ def test_a_photo_the_visuals_cannot_open_is_refused_by_row_before_saving(tmp_pat
     assert "photos.csv, row 3, photo: 'script.jpg' is not a photo the visuals can use" in err
 
 
+def test_a_campaign_named_with_digits_is_a_name_when_the_ui_asks_for_a_name():
+    """The Import panel's box says "name, created if new": a French team's "42" (week 42)
+    is a new campaign, not campaign 42 (refused in English) nor campaign 1 (joined unseen)."""
+    store = open_store()
+    first = create_campaign(store, "Octobre", BRAND)
+    for name, day in ((str(first.id), 18), ("42", 19)):
+        data = f"publish_at;brief;networks\r\n2030-11-{day} 10:00;Semaine {name}.;x\r\n"
+        _plan, import_id = import_briefs(
+            store, data.encode(), f"s{name}.csv", BRAND, name, "cm", now=NOW, campaign_by_id=False
+        )
+        with store.session() as session:
+            campaign = session.get(Campaign, session.get(BriefImport, import_id).campaign_id)
+            assert (campaign.name, campaign.brand) == (name, BRAND)
+            assert campaign.id != first.id
+
+
 # ---- review at that scale -----------------------------------------------------------------
 
 
