@@ -17,6 +17,8 @@ import hashlib
 import io
 import multiprocessing
 import os
+import string
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -77,6 +79,31 @@ def _formula() -> regex.Pattern:
     return regex.compile(rules()["formula"])
 
 
+class _Grouped(string.Formatter):
+    """`{limit:,}` grouped as the language writes it: 65,536 in English, 65 536 in French
+    (a narrow no-break space), whatever the value's own commas."""
+
+    def __init__(self, separator: str) -> None:
+        self.separator = separator
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        if "," in format_spec and isinstance(value, int | float):
+            return text.replace(",", self.separator)
+        return text
+
+
+GROUPING = {"en": ",", "fr": "\u202f"}
+
+
+def worded(key: str, lang: str, **params: Any) -> str:
+    """One message of the data file in `lang` (English when it has none), numbers grouped
+    in that language's way."""
+    words = rules()["messages"]
+    lang = lang if lang in words else "en"
+    return _Grouped(GROUPING.get(lang, ",")).format(words[lang][key], **params)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem of one cell: its row (the header is row 1; 0 for the whole file), its
@@ -88,8 +115,7 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
-        words = rules()["messages"]
-        return (words.get(lang) or words["en"])[self.key].format(**self.params)
+        return worded(self.key, lang, **self.params)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message(lang)}
@@ -868,6 +894,9 @@ def read_file(path: str | Path, what: str = "a file of briefs") -> tuple[str, by
     return path.name, read_bounded(path, limits().brief_import_bytes, what)
 
 
+_SAVING = threading.Lock()
+
+
 def import_briefs(
     store: Store,
     data: bytes,
@@ -888,15 +917,20 @@ def import_briefs(
     """Check a file whole and, when clean and not a dry run, save its briefs (one
     transaction); the import's id, or None when nothing was saved. Drafting is
     `run_import`'s, so a caller can show its progress. `campaign` is a name or an id, or
-    only a name with `campaign_by_id` off (the UI's box)."""
-    plan = read_plan(store, data, file_name, brand, photos, photos_name, now)
-    if not again:
-        refuse_again(store, plan, lang)
-    if plan.problems or dry_run:
-        return plan, None
-    campaign_id = campaign_for(store, campaign, brand, by_id=campaign_by_id)
-    assert campaign_id is not None
-    return plan, save_plan(store, plan, campaign_id, author, visuals)
+    only a name with `campaign_by_id` off (the UI's box).
+
+    Checking and saving hold one lock of the process: a double click on Start (two requests
+    at once) would otherwise pass the "already imported" and "slot taken" checks twice and
+    save the month twice, two posts in every slot."""
+    with _SAVING:
+        plan = read_plan(store, data, file_name, brand, photos, photos_name, now)
+        if not again:
+            refuse_again(store, plan, lang)
+        if plan.problems or dry_run:
+            return plan, None
+        campaign_id = campaign_for(store, campaign, brand, by_id=campaign_by_id)
+        assert campaign_id is not None
+        return plan, save_plan(store, plan, campaign_id, author, visuals)
 
 
 def reader_language(default: str = "en") -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import zipfile
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -26,7 +27,7 @@ from assistant.brief_import import (
 )
 from assistant.campaign import add_brief, create_campaign, save_variant
 from assistant.drafting import Variant
-from assistant.errors import ConflictError
+from assistant.errors import AssistantError, ConflictError
 from assistant.export import HOOTSUITE_MAX_ROWS, hootsuite_files
 from assistant.review import Actor, edit
 from assistant.store import Brief, BriefImport, Campaign, Store, VariantRow, Version, open_store
@@ -378,6 +379,57 @@ def test_a_campaign_named_with_digits_is_a_name_when_the_ui_asks_for_a_name():
             campaign = session.get(Campaign, session.get(BriefImport, import_id).campaign_id)
             assert (campaign.name, campaign.brand) == (name, BRAND)
             assert campaign.id != first.id
+
+
+def test_the_command_line_report_is_french_throughout_with_french_numbers(tmp_path):
+    """With --lang fr the framing is French too ("ligne", "rien n’a été importé"), and
+    numbers are grouped as French writes them (70 000, not 70,000)."""
+    sheet = tmp_path / "long.csv"
+    sheet.write_bytes(_csv([["publish_at", "brief"], ["20/11/2030 10:00", "y" * 70_000]], "cp1252"))
+    args = ["campaign", "import", str(sheet), "--brand", BRAND, "--campaign", "Novembre"]
+    code, _out, err = run([*args, "--dry-run", "--lang", "fr"])
+    assert code == 2
+    assert (
+        "long.csv, ligne 2, brief : le brief fait 70\u202f000 caractères ; 65\u202f536 au plus"
+        in err
+    )
+    assert "1 erreur(s) : rien n’a été importé." in err
+    assert "row" not in err and "nothing" not in err
+    code, _out, err = run([*args, "--dry-run", "--lang", "en"])
+    assert "long.csv, row 2, brief: the brief is 70,000 characters long; at most 65,536" in err
+
+
+def test_two_starts_at_once_save_the_month_once():
+    """A double click on Start sends two requests together: one import is saved, the other
+    refused as already imported; no slot gets two posts."""
+    store = open_store()
+    data = (
+        "publish_at;brief;networks\r\n"
+        "2030-11-25 10:00;Double clic sur Lancer.;linkedin\r\n"
+        "2030-11-26 10:00;Double clic, deuxième jour.;linkedin\r\n"
+    ).encode()
+    together = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def start() -> None:
+        together.wait()
+        try:
+            outcomes.append(
+                import_briefs(store, data, "double.csv", BRAND, "Double", "cm", now=NOW)[1]
+            )
+        except AssistantError as exc:
+            outcomes.append(exc.key)
+
+    workers = [threading.Thread(target=start) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    saved = [o for o in outcomes if isinstance(o, int)]
+    assert len(saved) == 1 and outcomes.count("already_imported") == 1, outcomes
+    with store.session() as session:
+        slots = session.execute(select(Brief.publish_at).where(Brief.text.like("Double clic%")))
+        assert len(slots.all()) == 2
 
 
 # ---- review at that scale -----------------------------------------------------------------
