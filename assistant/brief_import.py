@@ -17,6 +17,8 @@ import hashlib
 import io
 import multiprocessing
 import os
+import string
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -59,6 +61,7 @@ from .store import (
     commit_or_conflict,
     get_or_404,
 )
+from .visuals.photo import check_photo
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "brief_import.yaml"
 TEMPLATE = Path(__file__).resolve().parent / "data" / "templates" / "briefs-template.csv"
@@ -77,6 +80,31 @@ def _formula() -> regex.Pattern:
     return regex.compile(rules()["formula"])
 
 
+class _Grouped(string.Formatter):
+    """`{limit:,}` grouped as the language writes it: 65,536 in English, 65 536 in French
+    (a narrow no-break space), whatever the value's own commas."""
+
+    def __init__(self, separator: str) -> None:
+        self.separator = separator
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        if "," in format_spec and isinstance(value, int | float):
+            return text.replace(",", self.separator)
+        return text
+
+
+GROUPING = {"en": ",", "fr": "\u202f"}
+
+
+def worded(key: str, lang: str, **params: Any) -> str:
+    """One message of the data file in `lang` (English when it has none), numbers grouped
+    in that language's way."""
+    words = rules()["messages"]
+    lang = lang if lang in words else "en"
+    return _Grouped(GROUPING.get(lang, ",")).format(words[lang][key], **params)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem of one cell: its row (the header is row 1; 0 for the whole file), its
@@ -88,8 +116,7 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
-        words = rules()["messages"]
-        return (words.get(lang) or words["en"])[self.key].format(**self.params)
+        return worded(self.key, lang, **self.params)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message(lang)}
@@ -379,6 +406,7 @@ def read_plan(
         plan.problems.append(Problem(1, "", "empty_file", {}))
     _check_across_rows(plan)
     _check_store_slots(store, plan)
+    _check_photos(plan, photos, names)
     return plan
 
 
@@ -388,6 +416,29 @@ def _photo_names(photos: bytes, where: str) -> set[str]:
     check_archive(photos, where)
     with zipfile.ZipFile(io.BytesIO(photos)) as archive:
         return {i.filename for i in archive.infolist() if not i.is_dir()}
+
+
+def _check_photos(plan: Plan, photos: bytes | None, names: set[str] | None) -> None:
+    """Each photo the rows name, opened once now: one the visuals cannot use (not an image,
+    truncated, a bomb) is the row's error before anything is saved, not an import left
+    without visuals and never done."""
+    if photos is None or not names:
+        return
+    usable: dict[str, bool] = {}
+    with zipfile.ZipFile(io.BytesIO(photos)) as archive:
+        for brief in plan.briefs:
+            if brief.photo not in names or not brief.photo.lower().endswith(PHOTO_SUFFIXES):
+                continue
+            if brief.photo not in usable:
+                try:
+                    check_photo(archive.read(brief.photo), brief.photo)
+                    usable[brief.photo] = True
+                except (VisualError, RuntimeError, zipfile.BadZipFile):  # encrypted, bad CRC
+                    usable[brief.photo] = False
+            if not usable[brief.photo]:
+                plan.problems.append(
+                    Problem(brief.row, "photo", "bad_photo", {"value": brief.photo[:80]})
+                )
 
 
 def _check_across_rows(plan: Plan) -> None:
@@ -479,11 +530,14 @@ def refuse_again(store: Store, plan: Plan, lang: str = "en") -> None:
     )
 
 
-def campaign_for(store: Store, name_or_id: str, brand: str, create: bool = True) -> int | None:
+def campaign_for(
+    store: Store, name_or_id: str, brand: str, create: bool = True, by_id: bool = True
+) -> int | None:
     """A campaign given by id (it must be the brand's) or by name (created when missing and
-    `create`; None when missing and not)."""
+    `create`; None when missing and not). With `by_id` off, digits are a name too: the UI
+    asks for a name, and a campaign called "42" (a week) must not land in campaign 42."""
     with store.session() as session:
-        if name_or_id.strip().isdigit():
+        if by_id and name_or_id.strip().isdigit():
             campaign = get_or_404(session, Campaign, int(name_or_id))
             if campaign.brand != brand:
                 raise WorkflowError(
@@ -842,6 +896,9 @@ def read_file(path: str | Path, what: str = "a file of briefs") -> tuple[str, by
     return path.name, read_bounded(path, limits().brief_import_bytes, what)
 
 
+_SAVING = threading.Lock()
+
+
 def import_briefs(
     store: Store,
     data: bytes,
@@ -857,18 +914,25 @@ def import_briefs(
     visuals: bool = True,
     now: datetime | None = None,
     lang: str = "en",
+    campaign_by_id: bool = True,
 ) -> tuple[Plan, int | None]:
     """Check a file whole and, when clean and not a dry run, save its briefs (one
     transaction); the import's id, or None when nothing was saved. Drafting is
-    `run_import`'s, so a caller can show its progress."""
-    plan = read_plan(store, data, file_name, brand, photos, photos_name, now)
-    if not again:
-        refuse_again(store, plan, lang)
-    if plan.problems or dry_run:
-        return plan, None
-    campaign_id = campaign_for(store, campaign, brand)
-    assert campaign_id is not None
-    return plan, save_plan(store, plan, campaign_id, author, visuals)
+    `run_import`'s, so a caller can show its progress. `campaign` is a name or an id, or
+    only a name with `campaign_by_id` off (the UI's box).
+
+    Checking and saving hold one lock of the process: a double click on Start (two requests
+    at once) would otherwise pass the "already imported" and "slot taken" checks twice and
+    save the month twice, two posts in every slot."""
+    with _SAVING:
+        plan = read_plan(store, data, file_name, brand, photos, photos_name, now)
+        if not again:
+            refuse_again(store, plan, lang)
+        if plan.problems or dry_run:
+            return plan, None
+        campaign_id = campaign_for(store, campaign, brand, by_id=campaign_by_id)
+        assert campaign_id is not None
+        return plan, save_plan(store, plan, campaign_id, author, visuals)
 
 
 def reader_language(default: str = "en") -> str:
@@ -944,6 +1008,7 @@ def bulk_approve(
             result.left.append(
                 {**_short(item), "reason": exc.key or "refused", "message": str(exc)}
             )
+            result.refusals[item["id"]] = exc  # worded in the reader's language by the UI
             continue
         result.approved.append(item["id"])
     return result

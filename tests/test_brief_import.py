@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import zipfile
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -26,10 +27,11 @@ from assistant.brief_import import (
 )
 from assistant.campaign import add_brief, create_campaign, save_variant
 from assistant.drafting import Variant
-from assistant.errors import ConflictError
+from assistant.errors import AssistantError, ConflictError
 from assistant.export import HOOTSUITE_MAX_ROWS, hootsuite_files
 from assistant.review import Actor, edit
 from assistant.store import Brief, BriefImport, Campaign, Store, VariantRow, Version, open_store
+from assistant.ui.imports import bulk_outcome
 
 from .command_line import run
 from .conftest import DATA
@@ -319,6 +321,117 @@ def test_photos_from_the_zip_are_rendered_per_network(tmp_path):
     assert images and all(p.endswith(".jpg") for p in images)  # a photo is encoded as JPEG
 
 
+def test_a_photo_the_visuals_cannot_open_is_refused_by_row_before_saving(tmp_path):
+    """A file named .jpg that is no image, or a truncated JPEG, would otherwise be drafted
+    and never illustrated: the import would stay unfinished with no word of why."""
+    store = open_store()
+    whole = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 120, 40)).save(whole, "JPEG")
+    with zipfile.ZipFile(tmp_path / "photos.zip", "w") as archive:
+        archive.writestr("vitrine.jpg", whole.getvalue())
+        archive.writestr("script.jpg", b"#!/bin/sh\necho not a photo\n")
+        archive.writestr("coupee.jpg", whole.getvalue()[: len(whole.getvalue()) // 3])
+        archive.writestr("../../evasion.png", b"\x89PNG not really")
+    data = _csv(
+        [
+            ["publish_at", "brief", "networks", "photo"],
+            ["20/11/2030 10:00", "Nos sablés sortent du four.", "x", "vitrine.jpg"],
+            ["20/11/2030 11:00", "Un script déguisé.", "x", "script.jpg"],
+            ["20/11/2030 12:00", "Une photo tronquée.", "x", "coupee.jpg"],
+            ["20/11/2030 13:00", "Un chemin qui remonte.", "x", "../../evasion.png"],
+            ["20/11/2030 14:00", "Le même script, encore.", "linkedin", "script.jpg"],
+        ],
+        "cp1252",
+    )
+    sheet = tmp_path / "photos.csv"
+    sheet.write_bytes(data)
+    before = _tables(store)
+    args = ["campaign", "import", str(sheet), "--brand", BRAND, "--campaign", "Novembre"]
+    photos = ["--photos", str(tmp_path / "photos.zip")]
+    code, out, err = run([*args, *photos, "--format", "json", "--lang", "fr"])
+    assert code == 2, err
+    report = json.loads(out)
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [
+        (3, "photo"),
+        (4, "photo"),
+        (5, "photo"),
+        (6, "photo"),
+    ]
+    assert "'script.jpg' n’est pas une photo utilisable" in report["errors"][0]["message"]
+    assert "coupee.jpg" in report["errors"][1]["message"]
+    assert _tables(store) == before  # nothing saved
+    code, _out, err = run([*args, *photos, "--lang", "en"])
+    assert code == 2
+    assert "photos.csv, row 3, photo: 'script.jpg' is not a photo the visuals can use" in err
+
+
+def test_a_campaign_named_with_digits_is_a_name_when_the_ui_asks_for_a_name():
+    """The Import panel's box says "name, created if new": a French team's "42" (week 42)
+    is a new campaign, not campaign 42 (refused in English) nor campaign 1 (joined unseen)."""
+    store = open_store()
+    first = create_campaign(store, "Octobre", BRAND)
+    for name, day in ((str(first.id), 18), ("42", 19)):
+        data = f"publish_at;brief;networks\r\n2030-11-{day} 10:00;Semaine {name}.;x\r\n"
+        _plan, import_id = import_briefs(
+            store, data.encode(), f"s{name}.csv", BRAND, name, "cm", now=NOW, campaign_by_id=False
+        )
+        with store.session() as session:
+            campaign = session.get(Campaign, session.get(BriefImport, import_id).campaign_id)
+            assert (campaign.name, campaign.brand) == (name, BRAND)
+            assert campaign.id != first.id
+
+
+def test_the_command_line_report_is_french_throughout_with_french_numbers(tmp_path):
+    """With --lang fr the framing is French too ("ligne", "rien n’a été importé"), and
+    numbers are grouped as French writes them (70 000, not 70,000)."""
+    sheet = tmp_path / "long.csv"
+    sheet.write_bytes(_csv([["publish_at", "brief"], ["20/11/2030 10:00", "y" * 70_000]], "cp1252"))
+    args = ["campaign", "import", str(sheet), "--brand", BRAND, "--campaign", "Novembre"]
+    code, _out, err = run([*args, "--dry-run", "--lang", "fr"])
+    assert code == 2
+    assert (
+        "long.csv, ligne 2, brief : le brief fait 70\u202f000 caractères ; 65\u202f536 au plus"
+        in err
+    )
+    assert "1 erreur(s) : rien n’a été importé." in err
+    assert "row" not in err and "nothing" not in err
+    code, _out, err = run([*args, "--dry-run", "--lang", "en"])
+    assert "long.csv, row 2, brief: the brief is 70,000 characters long; at most 65,536" in err
+
+
+def test_two_starts_at_once_save_the_month_once():
+    """A double click on Start sends two requests together: one import is saved, the other
+    refused as already imported; no slot gets two posts."""
+    store = open_store()
+    data = (
+        "publish_at;brief;networks\r\n"
+        "2030-11-25 10:00;Double clic sur Lancer.;linkedin\r\n"
+        "2030-11-26 10:00;Double clic, deuxième jour.;linkedin\r\n"
+    ).encode()
+    together = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def start() -> None:
+        together.wait()
+        try:
+            outcomes.append(
+                import_briefs(store, data, "double.csv", BRAND, "Double", "cm", now=NOW)[1]
+            )
+        except AssistantError as exc:
+            outcomes.append(exc.key)
+
+    workers = [threading.Thread(target=start) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    saved = [o for o in outcomes if isinstance(o, int)]
+    assert len(saved) == 1 and outcomes.count("already_imported") == 1, outcomes
+    with store.session() as session:
+        slots = session.execute(select(Brief.publish_at).where(Brief.text.like("Double clic%")))
+        assert len(slots.all()) == 2
+
+
 # ---- review at that scale -----------------------------------------------------------------
 
 
@@ -348,6 +461,9 @@ def test_bulk_approve_approves_the_clean_and_lists_the_others():
     # separation of duties holds in bulk: the author approves none of it
     mine = bulk_approve(store, import_id, Actor("cm", "reviewer"))
     assert mine.approved == [] and {i["reason"] for i in mine.left} >= {"self_approval"}
+    # and the Import panel says why in the reader's language, not the library's English
+    worded = bulk_outcome(mine, "fr")
+    assert "n’autorise pas l’auto-approbation" in worded and "does not allow" not in worded
     code, out, err = run(
         ["review", "approve", "--import", str(import_id), "--as", "rita", "--format", "json"]
     )

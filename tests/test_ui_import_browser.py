@@ -132,3 +132,36 @@ def _check_statuses(tmp_path, faulty: int, clean_ids: set[int]) -> None:
     assert statuses[faulty] != "approved"
     assert {i for i, s in statuses.items() if s == "approved"} == clean_ids
     assert len(clean_ids) >= 20  # most rule-based drafts of these briefs are clean
+
+
+def test_on_a_phone_the_preview_keeps_a_brief_readable(running_app, tmp_path):
+    """At 390 px the preview's table scrolls sideways; its brief column is not squeezed to a
+    syllable a line ("Lan / cem / ent")."""
+    from playwright.sync_api import sync_playwright
+
+    sheet = tmp_path / "telephone.csv"
+    sheet.write_bytes(
+        (
+            HEADER + "14/10/2030 09h00;Lancement de la galette des rois à la frangipane, "
+            "élaborée à Pont-Aven — précommandes ouvertes !;Instagram\r\n"
+        ).encode("cp1252")
+    )
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(locale="fr-FR", viewport={"width": 390, "height": 844})
+        page.goto(running_app)
+        _open_panel(page)
+        page.locator("#import-file input[type=file]").set_input_files(str(sheet))
+        page.locator("#import-check").click()
+        brief = page.locator("#import-preview tbody td").nth(1)
+        brief.wait_for(timeout=60_000)
+        assert "Lancement" in brief.inner_text()
+        word = page.evaluate(
+            "() => { const s = document.createElement('span');"
+            " s.textContent = 'Lancement'; s.style.whiteSpace = 'nowrap';"
+            " document.querySelector('#import-preview tbody td:nth-of-type(2)').appendChild(s);"
+            " const w = s.getBoundingClientRect().width; s.remove(); return w; }"
+        )
+        assert brief.bounding_box()["width"] > word  # a word fits on its line
+        shot(page, "import-phone")
+        browser.close()

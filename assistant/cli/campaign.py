@@ -235,25 +235,33 @@ def campaign_import(
     )
     report = plan.report(import_id, lang)
     if plan.problems or import_id is None:
-        _print_report(report, fmt, name, dry_run)
+        _print_report(report, fmt, name, dry_run, lang)
         if plan.problems:
             raise typer.Exit(2)
         return
     _run_import(store, import_id, provider, author, fmt, report)
 
 
-def _print_report(report: dict, fmt: str, name: str, dry_run: bool) -> None:
+def _print_report(report: dict, fmt: str, name: str, dry_run: bool, lang: str) -> None:
+    """The report in the reader's language, its framing as much as its messages."""
+    from .. import brief_import as bulk
+
     if fmt == "json":
         print_json(report)
         return
     for error in report["errors"]:
-        typer.echo(f"{name}, row {error['row']}, {error['column']}: {error['message']}", err=True)
+        typer.echo(bulk.worded("report_line", lang, file=name, **error), err=True)
     if report["errors"]:
-        typer.echo(f"{len(report['errors'])} error(s); nothing was imported.", err=True)
+        typer.echo(bulk.worded("report_failed", lang, count=len(report["errors"])), err=True)
     elif dry_run:
         typer.echo(
-            f"{name}: {report['briefs']} brief(s), {report['variants']} variant(s) to draft; "
-            "nothing written (--dry-run)."
+            bulk.worded(
+                "report_dry_run",
+                lang,
+                file=name,
+                briefs=report["briefs"],
+                variants=report["variants"],
+            )
         )
 
 

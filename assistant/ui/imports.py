@@ -286,6 +286,7 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
             photos=extra[1] if extra else None,
             photos_name=extra[0] if extra else "photos.zip",
             lang=lang,
+            campaign_by_id=False,  # the box asks for a name: "42" is week 42, not campaign 42
         )
         if import_id is None:
             return (

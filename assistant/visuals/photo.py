@@ -17,6 +17,7 @@ SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 # Bilinear after Pillow's box reduction (reducing_gap) keeps photos sharp at a third of
 # Lanczos' cost; the backgrounds are covered by a band and text anyway.
 PHOTO_RESAMPLING = Image.Resampling.BILINEAR
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")  # what a photo may be, whatever its name says
 
 
 def to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
@@ -49,6 +50,26 @@ def open_photo(path: str | Path) -> Image.Image:
         raise VisualError(f"{path}: no such file.") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise VisualError(f"{path}: not a readable image ({exc}).") from None
+
+
+def check_photo(data: bytes, where: str) -> None:
+    """Refuse bytes the visuals could not use as a photo (not a JPEG, PNG or WebP, truncated,
+    a bomb, absurd proportions), before anything is saved: a photo found unusable only once
+    drafted would leave its variants without visuals and the import unfinished. JPEG is
+    decoded at an eighth of its size, enough to find a truncated stream."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as photo:
+                check_proportions(photo.size, where)
+                photo.draft("RGB", (photo.width // 8 or 1, photo.height // 8 or 1))
+                photo.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise VisualError(
+            f"{where}: image too large ({exc}); at most {Image.MAX_IMAGE_PIXELS:,} pixels."
+        ) from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise VisualError(f"{where}: not a readable image ({exc}).") from None
 
 
 def check_proportions(size: tuple[int, int], where: str) -> None:
