@@ -512,8 +512,9 @@ def previous_import(store: Store, brand: str, sha256: str) -> BriefImport | None
         ).first()
 
 
-def refuse_again(store: Store, plan: Plan, lang: str = "en") -> None:
-    """Refuse a file this brand imported before (the same bytes), unless asked again."""
+def refuse_again(store: Store, plan: Plan, lang: str = "en", key: str = "already_imported") -> None:
+    """Refuse a file this brand imported before (the same bytes), unless asked again; `key`
+    words how to ask again (the command line's flag, or the panel's box)."""
     earlier = previous_import(store, plan.brand, plan.sha256)
     if earlier is None:
         return
@@ -523,8 +524,8 @@ def refuse_again(store: Store, plan: Plan, lang: str = "en") -> None:
         "when": local_text(earlier.created_at, plan.zone),
     }
     raise InputError(
-        f"{plan.file_name}: " + Problem(0, "", "already_imported", params).message(lang),
-        key="already_imported",
+        f"{plan.file_name}: " + Problem(0, "", key, params).message(lang),
+        key=key,
         file=plan.file_name,
         **params,
     )
@@ -911,6 +912,7 @@ def import_briefs(
     photos_name: str = "photos.zip",
     dry_run: bool = False,
     again: bool = False,
+    again_key: str = "already_imported",
     visuals: bool = True,
     now: datetime | None = None,
     lang: str = "en",
@@ -927,7 +929,7 @@ def import_briefs(
     with _SAVING:
         plan = read_plan(store, data, file_name, brand, photos, photos_name, now)
         if not again:
-            refuse_again(store, plan, lang)
+            refuse_again(store, plan, lang, again_key)
         if plan.problems or dry_run:
             return plan, None
         campaign_id = campaign_for(store, campaign, brand, by_id=campaign_by_id)

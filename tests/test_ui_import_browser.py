@@ -94,6 +94,21 @@ def test_import_preview_start_reload_and_bulk_approve(running_app, tmp_path):
         outcome.get_by_text(approved, exact=False).wait_for(timeout=120_000)
         assert f"variant {faulty}" in outcome.inner_text()
         shot(page, "import-approved")
+
+        # the same file again: refused with the panel's own way to ask, which then works
+        page.locator("#import-file input[type=file]").set_input_files(str(clean))
+        page.locator("#import-check").click()
+        toast = page.locator(".toast-body").filter(has_text="already imported")
+        toast.first.wait_for(timeout=60_000)
+        assert "Import again a file imported before" in toast.first.inner_text()
+        assert "--again" not in toast.first.inner_text()
+        assert page.locator("#import-start").is_disabled()
+        # asked again, the file is read as any other: its slots are now the brand's
+        page.locator("#import-again input").check()
+        page.locator("#import-check").click()
+        taken = page.locator("#import-preview .import-errors").filter(has_text="already has a post")
+        taken.wait_for(timeout=60_000)
+        assert page.locator("#import-start").is_disabled()
         browser.close()
     _check_statuses(tmp_path, faulty, clean_ids)
 

@@ -32,6 +32,7 @@ from .templates import render_html
 log = logging.getLogger("assistant.ui")
 POLL_SECONDS = 2
 PREVIEW_ROWS = 1000
+PANEL_AGAIN = "already_imported_panel"  # a file imported before: the panel's box asks again
 _running: dict[int, threading.Thread] = {}
 _lock = threading.Lock()
 
@@ -210,6 +211,7 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
                 elem_id="import-photos",
             )
         with gr.Row():
+            again = gr.Checkbox(False, label=t("import_again"), elem_id="import-again")
             check = gr.Button(t("import_check"), elem_id="import-check")
             start = gr.Button(
                 t("import_start"), variant="primary", elem_id="import-start", interactive=False
@@ -251,21 +253,24 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         return plan, data
 
     @handled
-    def check_file(path: Any, zipped: Any, slug: str, request: gr.Request):
+    def check_file(path: Any, zipped: Any, slug: str, again: bool, request: gr.Request):
         lang = request_language(request)
         if not path:
             gr.Warning(tr("import_no_file", lang), title=tr("toast_refused", lang))
             return "", gr.update(interactive=False)
         plan, data = _plan(path, zipped, slug)
         try:
-            bulk.refuse_again(store, plan, lang)
+            if not again:
+                bulk.refuse_again(store, plan, lang, PANEL_AGAIN)
         except AssistantError as exc:
             gr.Warning(error_text(exc, lang), title=tr("toast_refused", lang))
             return preview_html(plan, data, lang), gr.update(interactive=False)
         return preview_html(plan, data, lang), gr.update(interactive=not plan.problems)
 
     @handled
-    def start_import(path: Any, zipped: Any, slug: str, name: str, request: gr.Request):
+    def start_import(
+        path: Any, zipped: Any, slug: str, name: str, again: bool, request: gr.Request
+    ):
         lang = request_language(request)
         if not path:
             gr.Warning(tr("import_no_file", lang), title=tr("toast_refused", lang))
@@ -286,6 +291,8 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
             photos=extra[1] if extra else None,
             photos_name=extra[0] if extra else "photos.zip",
             lang=lang,
+            again=bool(again),
+            again_key=PANEL_AGAIN,
             campaign_by_id=False,  # the box asks for a name: "42" is week 42, not campaign 42
         )
         if import_id is None:
@@ -335,10 +342,10 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         return bulk_outcome(result, lang)
 
     listing = [bar, timer, resume]
-    check.click(check_file, [sheet, photos, brand], [preview, start], concurrency_limit=2)
+    check.click(check_file, [sheet, photos, brand, again], [preview, start], concurrency_limit=2)
     start.click(
         start_import,
-        [sheet, photos, brand, campaign],
+        [sheet, photos, brand, campaign, again],
         [preview, start, shown, *listing],
         concurrency_limit=2,
     )
