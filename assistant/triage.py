@@ -265,6 +265,14 @@ def _faq_index(charter: Charter) -> tuple[list[str], list[str]]:
     return questions, ids
 
 
+@_per_charter
+def _faq_processed(charter: Charter) -> list[str]:
+    """The FAQ questions as rapidfuzz's default processing leaves them."""
+    from rapidfuzz import utils
+
+    return [utils.default_process(q) for q in _faq_index(charter)[0]]
+
+
 def faq_match(plain: str, charter: Charter) -> str | None:
     """The FAQ entry one of whose questions the comment is close to (rapidfuzz), or None.
 
@@ -276,11 +284,10 @@ def faq_match(plain: str, charter: Charter) -> str | None:
     if not questions:
         return None
     words = set(LONG_WORD.findall(plain))
-    found = process.extractOne(
-        plain,
-        questions,
+    found = process.extractOne(  # the questions processed once, the comment here
+        utils.default_process(plain),
+        _faq_processed(charter),
         scorer=fuzz.token_set_ratio,
-        processor=utils.default_process,
         score_cutoff=rules()["faq_score"],
     )
     if found is not None:

@@ -22,7 +22,7 @@ import hashlib
 import json
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -177,6 +177,14 @@ class _Language:
     coef: Any  # heads × columns: the text heads' weights
     intercept: Any  # heads
     heads: tuple[str, ...]  # names of coef's rows
+    # columns × heads, float64: one comment's columns read as whole rows (a few kB a
+    # comment touches instead of one scattered value per head)
+    by_column: Any = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        object.__setattr__(self, "by_column", np.ascontiguousarray(self.coef.T, dtype=np.float64))
 
 
 @dataclass(frozen=True)
@@ -193,7 +201,7 @@ class Heads:
         """Each text head's decision value (log-odds) for the comment, by head name."""
         model = self.languages[language]
         index, values = model.vectoriser.transform(plain, analysed)
-        decisions = model.coef[:, index] @ values + model.intercept
+        decisions = values @ model.by_column[index] + model.intercept
         return dict(zip(model.heads, (float(d) for d in decisions), strict=True))
 
     def stacked(self, name: str, features: dict[str, float]) -> list[float]:
