@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -62,6 +62,7 @@ def _model() -> _Linear:
     )
 
 
+@lru_cache(maxsize=4096)
 def profanity(text: str) -> float:
     """The probability (0 … 1) that the comment is profane or offensive, as the shipped model
     gives it: TF-IDF with L2 norm, each fold's decision through its sigmoid, averaged."""
@@ -110,6 +111,13 @@ def insults(
 ) -> list[str]:
     """The listed insults and swear words the (normalised) comment holds, in order; a word
     also counts in a plural form (`endings` stripped: "connards", "tocards")."""
+    return list(_insults(plain, language, excluded, endings))
+
+
+@lru_cache(maxsize=4096)  # the triage's rules and its heads both read them, one after the other
+def _insults(
+    plain: str, language: str, excluded: frozenset[str], endings: regex.Pattern | None
+) -> tuple[str, ...]:
     single, phrases = _insult_lists(language, excluded)
     tokens = WORD.findall(plain)
     found = [t for t in tokens if t in single or _singular(t, endings) in single]
@@ -117,7 +125,7 @@ def insults(
         for i in range(len(tokens) - size + 1):
             if tuple(tokens[i : i + size]) in listed:
                 found.append(" ".join(tokens[i : i + size]))
-    return found
+    return tuple(found)
 
 
 def _singular(word: str, endings: regex.Pattern | None) -> str:

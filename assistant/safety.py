@@ -130,6 +130,8 @@ def stems(word: str) -> frozenset[tuple[str, str]]:
     "embrasee"), so a final -e, -ee, -es, -ees is also stemmed as -é, -ée, -és, -ées."""
     from .normal_form import normalise
 
+    if word.isascii() and word.isdigit():  # a number stems to itself in both languages
+        return frozenset({("fr", word), ("en", word), ("=", word)})
     french, english = _stemmers()
     keys = {("fr", french.stemWord(word)), ("en", english.stemWord(word)), ("=", word)}
     accented = PARTICIPLE.sub(r"é\1", word)

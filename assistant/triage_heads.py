@@ -22,8 +22,7 @@ import hashlib
 import json
 import logging
 import math
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -130,28 +129,46 @@ class Example:
 
 @dataclass(frozen=True)
 class _Vectoriser:
-    """One language's TF-IDF: feature key → column, each column's IDF; sublinear counts, L2."""
+    """One language's TF-IDF: feature key → column, each column's IDF; sublinear counts, L2.
+
+    The keys are also kept sorted (`sorted_keys`, with each one's column in `sorted_columns`)
+    so a comment's features are looked up all at once with numpy rather than one by one."""
 
     columns: dict[int, int]
     idf: Any  # numpy array
+    sorted_keys: Any = None  # uint64, ascending
+    sorted_columns: Any = None  # the column of each sorted key
 
-    def transform(self, plain: str, analysed: list[int] | None = None) -> tuple[Any, Any]:
+    def transform(self, plain: str, analysed: list[int] | Counted | None = None) -> tuple[Any, Any]:
         """Column indices and TF-IDF values (L2-normalised) of one comment's features
-        (`analysed`: its feature keys when already listed)."""
+        (`analysed`: its feature keys, or them counted, when already listed: a French
+        comment is read by both languages' heads and counted once)."""
         import numpy as np
 
-        columns = self.columns
-        known = [
-            (columns[f], c)
-            for f, c in Counter(feature_keys(plain) if analysed is None else analysed).items()
-            if f in columns
-        ]
-        if not known:
+        if not isinstance(analysed, Counted):
+            analysed = count(feature_keys(plain) if analysed is None else analysed)
+        keys, counts = analysed
+        found = np.searchsorted(self.sorted_keys, keys)
+        found[found == len(self.sorted_keys)] = 0
+        known = self.sorted_keys[found] == keys
+        if not known.any():
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        index = np.array([i for i, _ in known], dtype=np.int64)
-        values = np.log(np.array([c for _, c in known], dtype=float)) + 1.0
+        index = self.sorted_columns[found[known]]
+        values = np.log(counts[known]) + 1.0
         values *= self.idf[index]
         return index, values / np.sqrt(values @ values)
+
+
+class Counted(tuple):
+    """A comment's distinct feature keys (uint64, ascending) and how often each occurs."""
+
+
+def count(keys: list[int]) -> Counted:
+    """The distinct keys of a comment's features and their counts, as numpy arrays."""
+    import numpy as np
+
+    distinct, counts = np.unique(np.array(keys, dtype=np.uint64), return_counts=True)
+    return Counted((distinct, counts.astype(float)))
 
 
 @dataclass(frozen=True)
@@ -160,6 +177,14 @@ class _Language:
     coef: Any  # heads × columns: the text heads' weights
     intercept: Any  # heads
     heads: tuple[str, ...]  # names of coef's rows
+    # columns × heads, float64: one comment's columns read as whole rows (a few kB a
+    # comment touches instead of one scattered value per head)
+    by_column: Any = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        object.__setattr__(self, "by_column", np.ascontiguousarray(self.coef.T, dtype=np.float64))
 
 
 @dataclass(frozen=True)
@@ -171,12 +196,12 @@ class Heads:
     thresholds: dict[str, float]
 
     def text_scores(
-        self, plain: str, language: str, analysed: list[int] | None = None
+        self, plain: str, language: str, analysed: list[int] | Counted | None = None
     ) -> dict[str, float]:
         """Each text head's decision value (log-odds) for the comment, by head name."""
         model = self.languages[language]
         index, values = model.vectoriser.transform(plain, analysed)
-        decisions = model.coef[:, index] @ values + model.intercept
+        decisions = values @ model.by_column[index] + model.intercept
         return dict(zip(model.heads, (float(d) for d in decisions), strict=True))
 
     def stacked(self, name: str, features: dict[str, float]) -> list[float]:
@@ -274,7 +299,11 @@ def load(card_file: Path | None = None, weights_file: Path | None = None) -> Hea
 
 def vectoriser(keys: Any, idf: Any) -> _Vectoriser:
     """A vectoriser from its vocabulary keys (uint64, one a column) and its IDF."""
-    return _Vectoriser({int(k): i for i, k in enumerate(keys.tolist())}, idf)
+    import numpy as np
+
+    keys = np.asarray(keys, dtype=np.uint64)
+    order = np.argsort(keys, kind="stable")
+    return _Vectoriser({int(k): i for i, k in enumerate(keys.tolist())}, idf, keys[order], order)
 
 
 @cache
@@ -315,7 +344,7 @@ def base_features(
     """What the stackers read before the sentiment stacker: the language's text heads, the
     English abuse heads on any comment (`xl_`: their letter pieces carry across languages,
     "islam", "migrant", "connard"), the lexicons and the rules' cue scores."""
-    analysed = feature_keys(plain)
+    analysed = count(feature_keys(plain))
     scores = heads.text_scores(plain, language, analysed)
     found = {f"text_{k}": v for k, v in scores.items()}
     english = scores if language == "en" else heads.text_scores(plain, "en", analysed)

@@ -20,6 +20,7 @@ def rules() -> dict[str, Any]:
     return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
 
 
+@cache
 def insult_settings() -> tuple[dict[str, frozenset[str]], regex.Pattern | None]:
     """Per language, the listed words never counted as insults; the plural endings stripped
     before a word is looked up."""

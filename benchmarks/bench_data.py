@@ -18,6 +18,8 @@ HOW_TO_GET = {
     "sentences of LanguageTool's grammar.xml rules, from languagetool-org/languagetool",
     "replies-bench": "public human-labelled tweets (complaints, OLID, MLMA, UMSAB) as "
     "inbox-import CSVs with label_* columns",
+    "triage-training": "declared train/val splits of public tweet sets (OLID, HatEval, UMSAB) "
+    "as text,label,split CSVs",
 }
 
 

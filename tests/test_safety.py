@@ -137,6 +137,34 @@ def test_hyperbole_and_questions_that_report_nothing_raise_no_topic(text):
     assert safety.findings(text, Community()) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "self_harm"),
+    [
+        ("Je vais me tuer ce soir, je n'en peux plus", True),
+        ("I am going to kill myself tonight", True),
+        ("Ce fondant au chocolat me tue, j'en reprends une part", False),
+        ("The sale prices are killing me, my basket is full again", False),
+    ],
+)
+def test_what_a_thing_does_to_someone_is_not_what_a_person_means_to_do(text, self_harm):
+    topics = [f.topic for f in safety.findings(text, Community())]
+    assert ("self_harm" in topics) is self_harm, topics
+
+
+@pytest.mark.parametrize(
+    ("text", "taken_over"),
+    [
+        ("Bonjour, comment je change mon mot de passe depuis l'appli ?", False),
+        ("Je change mon adresse de livraison où ?", False),
+        ("Quelqu'un a changé mon mot de passe cette nuit, je ne reconnais pas la commande", True),
+        ("Ils ont changé mon adresse mail sans me prévenir", True),
+    ],
+)
+def test_changing_ones_own_password_is_not_a_taken_over_account(text, taken_over):
+    topics = [f.topic for f in safety.findings(text, Community())]
+    assert ("account_takeover" in topics) is taken_over, topics
+
+
 def test_a_question_that_reports_what_happened_still_raises_the_topic():
     assert [f.topic for f in safety.findings("Does it contain nuts?", Community())] == []
     text = "My son had an allergic reaction after eating it, does it contain nuts?"
@@ -167,6 +195,11 @@ TARGETS = {
     "crisis_dev.yaml": (0.98, 0.05),
     "crisis_holdout.yaml": (0.66, 0.10),
     "crisis_holdout2.yaml": (0.85, 0.05),
+    # written before the layer was changed again; first measure 23 of 24, 3 of 24 false
+    # (hyperbole read as self-harm, a password question routed to a charter's data rule);
+    # 1 of 24 false once "me tue" stopped reading as "me tuer" and "je change mon mot de
+    # passe" as "a changé mon mot de passe": a development set since
+    "crisis_holdout3.yaml": (0.95, 0.05),
 }
 
 

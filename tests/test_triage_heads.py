@@ -163,3 +163,26 @@ def test_the_words_that_move_a_head_are_named_for_any_comment():
     top_features = [feature for feature, _ in found[:8]]
     assert any("moron" in f or "pathetic" in f for f in top_features), top_features
     assert sum(weight for _, weight in found) > 0  # the insults push towards offensive
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [("en", "Worst service ever!!! still no refund, three weeks later 😡"),
+     ("fr", "Colis jamais reçu, toujours aucune réponse du SAV, c'est honteux"),
+     ("fr", "mot_inconnu_xyz")],
+)  # fmt: skip
+def test_the_vectoriser_weighs_exactly_the_features_its_vocabulary_knows(language, text):
+    import numpy as np
+
+    vectoriser = triage_heads.shipped().languages[language].vectoriser
+    plain = normalise(text)
+    counts: dict[int, int] = {}
+    for key in triage_heads.feature_keys(plain):
+        counts[key] = counts.get(key, 0) + 1
+    known = {vectoriser.columns[k]: c for k, c in counts.items() if k in vectoriser.columns}
+    index, values = vectoriser.transform(plain)
+    assert sorted(index.tolist()) == sorted(known)
+    expected = {i: (np.log(c) + 1.0) * float(vectoriser.idf[i]) for i, c in known.items()}
+    norm = np.sqrt(sum(v * v for v in expected.values())) or 1.0
+    found = dict(zip(index.tolist(), values.tolist(), strict=True))
+    assert all(abs(found[i] - v / norm) < 1e-9 for i, v in expected.items())

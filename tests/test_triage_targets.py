@@ -102,3 +102,18 @@ def test_a_question_is_matched_to_its_faq_in_other_words(slug, text, entry):
 @pytest.mark.parametrize("slug, text", NOT_ASKED)
 def test_a_comment_that_does_not_ask_the_faq_matches_none(slug, text):
     assert triage(text, _brand(slug)).faq is None
+
+
+def test_the_faq_kin_lookup_finds_what_comparing_every_word_finds():
+    from assistant.triage import _faq_kin_entries, _faq_subjects, _kin
+
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    subjects = _faq_subjects(charter)
+    words = {w for vocabulary in subjects.values() for w in vocabulary}
+    probes = sorted(words | {w[:-1] for w in words} | {w + "s" for w in words}
+                    | {w[:4] + "zzzz" for w in words} | {"123", "2024", "xyz"})  # fmt: skip
+    lookup = _faq_kin_entries(charter)
+    for word in probes:
+        expected = tuple(e for e, vocabulary in subjects.items()
+                         if any(_kin(word, v) for v in vocabulary))  # fmt: skip
+        assert lookup(word) == expected, word
