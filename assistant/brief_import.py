@@ -102,7 +102,15 @@ def worded(key: str, lang: str, **params: Any) -> str:
     in that language's way."""
     words = rules()["messages"]
     lang = lang if lang in words else "en"
+    if isinstance(params.get("value"), str):
+        params["value"] = _visible(params["value"])
     return _Grouped(GROUPING.get(lang, ",")).format(words[lang][key], **params)
+
+
+def _visible(value: str) -> str:
+    """A cell's text as a message quotes it: control characters written as escapes (a tab
+    shows as \\t, an escape sequence cannot reach a terminal), accents kept."""
+    return regex.sub(r"[\p{Cc}]", lambda m: repr(m.group())[1:-1], value)
 
 
 @dataclass(frozen=True)

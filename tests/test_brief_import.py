@@ -208,7 +208,7 @@ def test_twelve_planted_errors_one_report_nothing_written(tmp_path, encoding):
     # the same report in English, as text on stderr, naming the file, row and column
     code, out, err = run([*args, "--photos", str(photos), "--lang", "en"])
     assert code == 2
-    assert "novembre.csv, row 12, link: 'htp://lemoine' is not a web address" in err
+    assert "novembre.csv, row 12, link: “htp://lemoine” is not a web address" in err
     assert "12 error(s); nothing was imported." in err
     assert _tables(store) == before
     # the clean row's accents are read as written, whichever encoding
@@ -357,12 +357,12 @@ def test_a_photo_the_visuals_cannot_open_is_refused_by_row_before_saving(tmp_pat
         (5, "photo"),
         (6, "photo"),
     ]
-    assert "'script.jpg' n’est pas une photo utilisable" in report["errors"][0]["message"]
+    assert "« script.jpg » n’est pas une photo utilisable" in report["errors"][0]["message"]
     assert "coupee.jpg" in report["errors"][1]["message"]
     assert _tables(store) == before  # nothing saved
     code, _out, err = run([*args, *photos, "--lang", "en"])
     assert code == 2
-    assert "photos.csv, row 3, photo: 'script.jpg' is not a photo the visuals can use" in err
+    assert "photos.csv, row 3, photo: “script.jpg” is not a photo the visuals can use" in err
 
 
 def test_a_campaign_named_with_digits_is_a_name_when_the_ui_asks_for_a_name():
@@ -657,3 +657,43 @@ def test_an_older_store_with_two_variants_in_one_unit_upgrades_and_keeps_both(tm
         ).all()
     assert len(units) == 7 and len(set(units)) == 7  # none lost, none sharing a unit
     assert sorted(n for p, n in units if p == "x") == [1, 2]
+
+
+def test_a_problem_of_the_whole_file_is_told_without_an_empty_column(tmp_path):
+    sheet = tmp_path / "vide.csv"
+    sheet.write_text("publish_at;brief;networks\n", encoding="utf-8")
+    code, _out, err = run(
+        ["campaign", "import", str(sheet), "--brand", BRAND, "--campaign", "Vide",
+         "--lang", "fr"]
+    )  # fmt: skip
+    assert code == 2
+    first = err.strip().splitlines()[0]
+    assert first.startswith("vide.csv, ligne 1 : ") and ", :" not in first, first
+
+
+@pytest.mark.parametrize(
+    "cell, formula",
+    [
+        ("=1+1", True),
+        ("+cmd|' /C calc'!A0", True),
+        ("-2+3+cmd|' /C calc'!A0", True),
+        ("@SUM(A1:A2)", True),
+        ("+33 6 12 34 56 78", False),
+        ("- 20 % sur les galettes !", False),
+        ("@marque merci", False),
+    ],
+)
+def test_a_cell_a_spreadsheet_would_run_is_told_from_text(cell, formula):
+    from assistant.brief_import import _formula
+
+    assert bool(_formula().search(cell)) is formula
+
+
+def test_a_quoted_cell_keeps_its_accents_and_shows_its_control_characters():
+    from assistant.brief_import import worded
+
+    assert worded("unknown_network", "fr", value="réseau", known="x") == (
+        "réseau inconnu « réseau » ; réseaux possibles : x"
+    )
+    shown = worded("unknown_network", "en", value="x\x1b[31m\tz", known="x")
+    assert "\x1b" not in shown and "\t" not in shown and "“x\\x1b[31m\\tz”" in shown

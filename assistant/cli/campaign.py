@@ -250,7 +250,8 @@ def _print_report(report: dict, fmt: str, name: str, dry_run: bool, lang: str) -
         print_json(report)
         return
     for error in report["errors"]:
-        typer.echo(bulk.worded("report_line", lang, file=name, **error), err=True)
+        line = "report_line" if error["column"] else "report_line_row"
+        typer.echo(bulk.worded(line, lang, file=name, **error), err=True)
     if report["errors"]:
         typer.echo(bulk.worded("report_failed", lang, count=len(report["errors"])), err=True)
     elif dry_run:

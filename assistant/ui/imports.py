@@ -103,7 +103,10 @@ def preview_html(plan: bulk.Plan, data: bytes, lang: str) -> str:
                     "bad": any(row == number for row, _c in messages),
                 }
             )
-    errors = [tr("import_error_line", lang, **e) for e in plan.report(None, lang)["errors"]]
+    errors = [
+        tr("import_error_line" if e["column"] else "import_error_line_row", lang, **e)
+        for e in plan.report(None, lang)["errors"]
+    ]
     title = (
         tr("import_errors_title", lang, count=len(errors))
         if errors
