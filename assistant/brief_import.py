@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -64,7 +64,7 @@ from .store import (
 from .visuals.photo import check_photo
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "brief_import.yaml"
-TEMPLATE = Path(__file__).resolve().parent / "data" / "templates" / "briefs-template.csv"
+TEMPLATES = Path(__file__).resolve().parent / "data" / "templates"
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 LANGS = ("en", "fr")
 
@@ -95,6 +95,25 @@ class _Grouped(string.Formatter):
 
 
 GROUPING = {"en": ",", "fr": "\u202f"}
+
+
+def template_text(lang: str, today: date | None = None) -> str:
+    """The template offered for download, in the reader's language, its three sample rows
+    dated Monday to Wednesday of next week (a template whose dates are past would be refused
+    as it is), each in one of the date formats the import reads."""
+    today = today or datetime.now(UTC).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    name = f"briefs-template.{lang if lang == 'fr' else 'en'}.csv"
+    return (
+        (TEMPLATES / name)
+        .read_text(encoding="utf-8")
+        .format(
+            first=monday,
+            second=monday + timedelta(days=1),
+            third=monday + timedelta(days=2),
+            week=monday.isocalendar().week,
+        )
+    )
 
 
 def worded(key: str, lang: str, **params: Any) -> str:
@@ -1045,7 +1064,6 @@ def imports_of(store: Store, campaign_id: int | None = None) -> list[Progress]:
 
 
 __all__ = [
-    "TEMPLATE",
     "Plan",
     "Problem",
     "Progress",
@@ -1054,4 +1072,5 @@ __all__ = [
     "progress",
     "read_plan",
     "run_import",
+    "template_text",
 ]

@@ -531,23 +531,33 @@ def test_the_review_table_filters_by_import():
     assert outside_variant in {int(i) for i in queue_frame(store, "", "", "en").iloc[:, 0]}
 
 
-def test_the_template_offered_for_download_reads_without_error(tmp_path):
-    from assistant.brief_import import TEMPLATE
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_template_offered_for_download_reads_without_error(tmp_path, lang):
+    """Whatever the day it is downloaded, its rows are next week's, in three date formats."""
+    from assistant.brief_import import template_text
 
     photos = tmp_path / "photos.zip"
     with zipfile.ZipFile(photos, "w") as archive:
         image = io.BytesIO()
         Image.new("RGB", (32, 32), (10, 20, 30)).save(image, "JPEG")
-        archive.writestr("baker.jpg", image.getvalue())
-    before = datetime(2026, 11, 1, tzinfo=UTC)
-    plan = read_plan(
-        open_store(), TEMPLATE.read_bytes(), TEMPLATE.name, BRAND, photos.read_bytes(), now=before
-    )
-    assert plan.report(None)["errors"] == []
-    assert [b.row for b in plan.briefs] == [2, 3, 4]
-    assert plan.briefs[0].publish_at == datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)
-    assert plan.briefs[2].publish_at == datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
-    assert plan.briefs[1].variants == 2 and plan.briefs[2].networks == ["facebook"]
+        archive.writestr("baker.jpg" if lang == "en" else "boulanger.jpg", image.getvalue())
+    for today in (NOW, NOW + timedelta(days=400)):
+        text = template_text(lang, today.date())
+        plan = read_plan(open_store(), text.encode(), "modele.csv", BRAND, photos.read_bytes(),
+                         now=today)  # fmt: skip
+        assert plan.report(None)["errors"] == []
+        assert [b.row for b in plan.briefs] == [2, 3, 4]
+        first = plan.briefs[0].publish_at
+        assert first.weekday() == 0 and 0 < (first.date() - today.date()).days <= 7
+        assert (first.hour, first.utcoffset()) == (10, PARIS.utcoffset(first.replace(tzinfo=None)))
+        assert plan.briefs[2].publish_at.utcoffset() == timedelta(hours=1)
+        assert plan.briefs[1].variants == 2 and plan.briefs[2].networks == ["facebook"]
+    assert ("Notre collection" in template_text(lang)) == (lang == "fr")
+
+
+def test_campaign_template_prints_the_readers_template():
+    code, out, _err = run(["campaign", "template", "--lang", "fr"])
+    assert code == 0 and out.startswith("publish_at;brief;networks") and "semaine" in out
 
 
 @pytest.mark.slow

@@ -188,6 +188,18 @@ def campaign_resume(
         typer.echo(f"  #{v['variant_id']} {v['platform']} {v['status']}")
 
 
+@campaign_app.command("template")
+def campaign_template(
+    lang: str = typer.Option(None, "--lang", help="en or fr (default: your locale)"),
+) -> None:
+    """Print the import template (CSV, `;`), its sample rows dated next week:
+    `assistant campaign template --lang fr > briefs.csv`."""
+    from .. import brief_import as bulk
+
+    lang = lang if lang in bulk.LANGS else bulk.reader_language()
+    typer.echo(bulk.template_text(lang), nl=False)
+
+
 @campaign_app.command("import")
 def campaign_import(
     file: Path = typer.Argument(None, help="CSV (, or ;) or XLSX: one brief per row."),

@@ -10,7 +10,10 @@ click; the clean variants are approved in one click, the others listed for one-b
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +45,21 @@ def running(import_id: int) -> bool:
     with _lock:
         worker = _running.get(import_id)
         return worker is not None and worker.is_alive()
+
+
+def template_file(lang: str) -> str:
+    """The template in the reader's language with next week's dates, written once a day per
+    language into the system's temporary folder (a download is a file, and Gradio serves
+    files from there)."""
+    folder = Path(tempfile.gettempdir()) / "assistant-templates"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"briefs-template-{lang}-{datetime.now(UTC):%Y%m%d}.csv"
+    if not path.exists():
+        written = path.with_suffix(f".{os.getpid()}.tmp")
+        # with a BOM, so that Excel reads the accents
+        written.write_text(bulk.template_text(lang), encoding="utf-8-sig")
+        os.replace(written, path)
+    return str(path)
 
 
 def _live(store: Store, import_id: int) -> bool:
@@ -197,8 +215,8 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
                 elem_id="import-brand",
             )
             campaign = gr.Textbox(label=t("import_campaign"), elem_id="import-campaign")
-            gr.DownloadButton(
-                t("import_template"), value=str(bulk.TEMPLATE), elem_id="import-template", scale=0
+            template = gr.DownloadButton(
+                t("import_template"), value=template_file("en"), elem_id="import-template", scale=0
             )
         with gr.Row():
             sheet = gr.File(
@@ -321,7 +339,8 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
     def load(current: int | None, request: gr.Request):
         """On show or reload: the import shown before, else the latest, as the store counts it."""
         import_id = current or latest_import(store)
-        return import_id, *_bar(import_id, request_language(request))
+        lang = request_language(request)
+        return import_id, *_bar(import_id, lang), template_file(lang)
 
     @handled
     def resume_import(import_id: int | None, request: gr.Request):
@@ -356,5 +375,5 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
     resume.click(resume_import, shown, listing, concurrency_limit=2)
     approve.click(approve_clean, [shown, reviewer], outcome, concurrency_limit=2)
     if tab is not None:
-        tab.select(load, shown, [shown, *listing], show_progress="hidden")
+        tab.select(load, shown, [shown, *listing, template], show_progress="hidden")
     return timer
