@@ -85,6 +85,16 @@ def test_import_preview_start_reload_and_bulk_approve(running_app, tmp_path):
         )
         assert _drafted(page) == 30
         shot(page, "import-done")
+        import_id = page.locator("#import-progress .import-progress").get_attribute("data-import")
+
+        # the Review tab asked for that import shows its drafts, not an empty "in review" queue
+        page.get_by_role("tab", name=re.compile("^(Review|Relecture)")).click()
+        page.locator("#review-import input").fill(import_id)
+        page.locator("#review-import input").press("Enter")
+        rows = page.locator("#review-queue").get_by_role("row").filter(has_text="novembre")
+        rows.first.wait_for(timeout=60_000)
+        assert rows.count() >= 7
+        page.get_by_role("tab", name=re.compile("Campaign|Campagne")).click()  # panel still open
 
         faulty, clean_ids = _plant_error(tmp_path)
         page.locator("#import-reviewer textarea, #import-reviewer input").first.fill("rita")

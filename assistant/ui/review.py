@@ -504,12 +504,21 @@ def _wire_queue(store: Store, queue: _Queue, tab: gr.Tab | None) -> None:
         return current, shared.frame(current, shown_status, shown_network, lang, batch)
 
     filters, listing = [queue.status, queue.network, queue.batch], [queue.marker, queue.table]
-    changes = (queue.status.change, queue.network.change, queue.batch.submit)
+    changes = (queue.status.change, queue.network.change)
     for trigger in (queue.refresh.click, *changes):
         trigger(load, filters, listing, **READS)
+    queue.batch.submit(_import_statuses, [queue.status, queue.batch], queue.status).then(
+        load, filters, listing, **READS
+    )
     if tab is not None:
         tab.select(load, filters, listing, **READS)
     queue.timer.tick(poll, [queue.marker, *filters], listing, queue=False, show_progress="hidden")
+
+
+def _import_statuses(status: str, batch: Any) -> str:
+    """An import's variants start as drafts: asking for one import while the queue shows only
+    what is in review would show nothing, so the status filter widens to all."""
+    return "" if batch and status == "in_review" else status
 
 
 def _wire_open(store: Store, queue: _Queue, shown: _Shown, decisions: _Decisions) -> None:
