@@ -97,6 +97,10 @@ def test_import_preview_start_reload_and_bulk_approve(running_app, tmp_path):
         page.get_by_role("tab", name=re.compile("Campaign|Campagne")).click()  # panel still open
 
         faulty, clean_ids = _plant_error(tmp_path)
+        page.locator("#import-approve").click()  # nobody named: nothing approved
+        page.locator(".toast-body").filter(has_text="Name who approves").first.wait_for(
+            timeout=60_000
+        )
         page.locator("#import-reviewer textarea, #import-reviewer input").first.fill("rita")
         page.locator("#import-approve").click()
         outcome = page.locator("#import-outcome")

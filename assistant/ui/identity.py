@@ -77,7 +77,7 @@ def role_note() -> object | None:
 
 
 # Where the page shows who acts: filled with the login and locked when someone is logged in.
-NAME_FIELDS = ("author", "reviewer", "replies-who", "publisher")
+NAME_FIELDS = ("author", "reviewer", "replies-who", "publisher", "import-reviewer")
 ROLE_FIELDS = ("review-role", "replies-role")
 
 

@@ -29,7 +29,7 @@ from ..settings import get_settings
 from ..store import Store
 from .boundary import handled
 from .i18n import error_text, request_language, t, tr
-from .identity import acting
+from .identity import acting, role_note
 from .templates import render_html
 
 log = logging.getLogger("assistant.ui")
@@ -241,7 +241,9 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         bar = gr.HTML(elem_id="import-progress")
         with gr.Row():
             resume = gr.Button(t("import_resume"), elem_id="import-resume", visible=False)
-            reviewer = gr.Textbox("reviewer", label=t("import_reviewer"), elem_id="import-reviewer")
+            reviewer = gr.Textbox(
+                "", label=t("import_reviewer"), info=role_note(), elem_id="import-reviewer"
+            )
             approve = gr.Button(t("import_approve"), elem_id="import-approve")
         outcome = gr.HTML(elem_id="import-outcome")
         shown = gr.State(None)
@@ -357,9 +359,13 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
             return render_html(
                 "campaign_notes", kind="info", title="", items=[], empty=tr("import_none", lang)
             )
+        if not (who or "").strip() and not getattr(request, "username", None):
+            gr.Warning(tr("import_name_reviewer", lang), title=tr("toast_refused", lang))
+            return gr.skip()
         result = bulk.bulk_approve(store, int(import_id), acting(request, who, "reviewer"))
         gr.Info(
-            tr("import_approved", lang, count=len(result.approved)), title=tr("toast_done", lang)
+            tr("import_approved_of", lang, count=len(result.approved), id=import_id),
+            title=tr("toast_done", lang),
         )
         return bulk_outcome(result, lang)
 
