@@ -16,8 +16,8 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 
-from .client_page import add_client_pages, mask_tokens_in_logs
-from .store import Store, open_store
+from .core.store import Store, open_store
+from .publishing.client_page import add_client_pages, mask_tokens_in_logs
 
 
 def parent_app(

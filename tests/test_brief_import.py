@@ -16,7 +16,17 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from assistant.brief_import import (
+from assistant.core.errors import ConflictError
+from assistant.core.store import (
+    Brief,
+    BriefImport,
+    Campaign,
+    Store,
+    VariantRow,
+    Version,
+    open_store,
+)
+from assistant.publishing.brief_import import (
     bulk_approve,
     import_briefs,
     import_variants,
@@ -24,12 +34,10 @@ from assistant.brief_import import (
     read_plan,
     run_import,
 )
-from assistant.campaign import add_brief, create_campaign, save_variant
-from assistant.drafting import Variant
-from assistant.errors import ConflictError
-from assistant.export import HOOTSUITE_MAX_ROWS, hootsuite_files
-from assistant.review import Actor, edit
-from assistant.store import Brief, BriefImport, Campaign, Store, VariantRow, Version, open_store
+from assistant.publishing.campaign import add_brief, create_campaign, save_variant
+from assistant.publishing.drafting import Variant
+from assistant.publishing.export import HOOTSUITE_MAX_ROWS, hootsuite_files
+from assistant.publishing.review import Actor, edit
 
 from .command_line import run
 from .conftest import DATA
@@ -291,8 +299,8 @@ def test_the_store_refuses_a_second_variant_for_one_unit():
         row = session.scalars(select(VariantRow).where(VariantRow.platform == "x")).one()
         twin = Variant(platform="x", variant=1, text=row.text)
         charter_lang = brief.language
-    from assistant.charter import load_brand
-    from assistant.settings import get_settings
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
 
     charter = load_brand(BRAND, get_settings().brand_dir)
     with pytest.raises(ConflictError):
@@ -404,7 +412,7 @@ def test_the_review_table_filters_by_import():
     store, import_id = _imported_for_review()
     other = create_campaign(store, "Autre", BRAND)
     add_brief(store, other.id, "Hors import.", ["x"], datetime(2030, 12, 1, 10, 0, tzinfo=PARIS))
-    from assistant.campaign import draft_brief
+    from assistant.publishing.campaign import draft_brief
 
     with store.session() as session:
         outside = session.scalars(select(Brief.id).where(Brief.import_id.is_(None))).one()
@@ -416,7 +424,7 @@ def test_the_review_table_filters_by_import():
 
 
 def test_the_template_offered_for_download_reads_without_error(tmp_path):
-    from assistant.brief_import import TEMPLATE
+    from assistant.publishing.brief_import import TEMPLATE
 
     photos = tmp_path / "photos.zip"
     with zipfile.ZipFile(photos, "w") as archive:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from assistant import review as workflow
+from assistant.publishing import review as workflow
 from assistant.ui import review as panel
 from assistant.ui.brand import validate_charter_file
 from assistant.ui.campaign import warning_text
@@ -25,16 +25,16 @@ FR = SimpleNamespace(headers={"accept-language": "fr-FR,fr;q=0.9"}, username=Non
 
 @pytest.fixture()
 def store(tmp_path):
-    from assistant.store import Store
+    from assistant.core.store import Store
 
     return Store(f"sqlite:///{tmp_path / 'store.db'}")
 
 
 def _submitted(store, text: str = "Texte sans mention légale.") -> int:
-    from assistant.campaign import add_brief, create_campaign, save_variant
-    from assistant.charter import load_brand
-    from assistant.drafting import Variant
-    from assistant.settings import get_settings
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.campaign import add_brief, create_campaign, save_variant
+    from assistant.publishing.drafting import Variant
 
     charter = load_brand("maison-lemoine", get_settings().brand_dir)
     campaign = create_campaign(store, "Hiver", "maison-lemoine")
@@ -169,7 +169,7 @@ def test_a_broken_charter_names_file_and_field_not_server_paths(tmp_path):
 
 
 def test_an_oversized_upload_is_refused_before_reading(tmp_path, monkeypatch):
-    from assistant import limits as bounds
+    from assistant.core import limits as bounds
 
     upload = tmp_path / "huge.yaml"
     upload.write_text("name: x\n" * 64, encoding="utf-8")
@@ -182,9 +182,9 @@ def test_an_oversized_upload_is_refused_before_reading(tmp_path, monkeypatch):
 
 
 def test_every_warning_the_calendar_gives_is_worded_in_french():
-    from assistant.campaign import CalendarEntry, calendar_warnings
-    from assistant.charter import load_brand
-    from assistant.settings import get_settings
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.campaign import CalendarEntry, calendar_warnings
 
     charter = load_brand("maison-lemoine", get_settings().brand_dir)  # 180 min, daily
     at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -218,7 +218,7 @@ def test_a_logged_in_author_sees_their_own_name_and_role(monkeypatch):
     """With ASSISTANT_AUTH, the Review tab showed "reviewer" preselected to an author."""
     import gradio as gr
 
-    from assistant.settings import get_settings
+    from assistant.core.settings import get_settings
 
     monkeypatch.setenv("ASSISTANT_AUTH", "alice:pw1:author,bob:pw2:reviewer")
     get_settings.cache_clear()

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..archives import is_zip, workbook_sheets
-from ..errors import InputError
-from ..html import html_text
-from ..limits import decode_utf8, limits, read_bounded
-from ..network_json import (
+from ..core.archives import is_zip, workbook_sheets
+from ..core.errors import InputError
+from ..core.html import html_text
+from ..core.limits import decode_utf8, limits, read_bounded
+from ..core.network_json import (
     BlueskyFeedItem,
     JsonProblem,
     MastodonStatus,
@@ -36,7 +36,7 @@ from ..network_json import (
     load_json,
     validated,
 )
-from ..platforms import platform_ids
+from ..core.platforms import platform_ids
 from .columns import ColumnMap, column_rules, header_row, map_columns, network_of
 from .post import Post
 from .values import CellError, cell_error, has_clock, is_empty, parse_number, parse_time

@@ -16,11 +16,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..campaign import brand_timezone
-from ..charter import Charter
-from ..export import neutralised
-from ..html import html_templates
-from ..store import Store
+from ..core.charter import Charter
+from ..core.html import html_templates
+from ..core.store import Store
+from ..publishing.campaign import brand_timezone
+from ..publishing.export import neutralised
 from .cadence import Cadence, cadence, cadence_findings
 from .findings import Finding, audit_posts
 from .imports import Export, read_export

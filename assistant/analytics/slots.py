@@ -22,11 +22,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ..clock import local_text, tz_from_name
-from ..errors import InputError, WorkflowError
-from ..review import Actor, require_reviewer
-from ..settings import get_settings
-from ..store import (
+from ..core.clock import local_text, tz_from_name
+from ..core.errors import InputError, WorkflowError
+from ..core.settings import get_settings
+from ..core.store import (
     AuditEvent,
     Brief,
     Campaign,
@@ -35,6 +34,7 @@ from ..store import (
     commit_or_conflict,
     get_or_404,
 )
+from ..publishing.review import Actor, require_reviewer
 from .measures import Slot
 
 HORIZON_WEEKS = 26  # how far ahead a free slot is looked for

@@ -9,8 +9,14 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
-from .. import review as workflow
-from ..campaign import (
+from ..core.clock import local_text
+from ..core.errors import StoreError
+from ..core.llm import make_provider
+from ..core.platforms import parse_platform_list
+from ..core.settings import get_settings
+from ..core.store import open_store
+from ..publishing import review as workflow
+from ..publishing.campaign import (
     add_brief,
     brand_timezone,
     calendar,
@@ -22,13 +28,7 @@ from ..campaign import (
     parse_when,
     resume_brief,
 )
-from ..clock import local_text
-from ..errors import StoreError
-from ..export import FORMATS, export_campaign
-from ..llm import make_provider
-from ..platforms import parse_platform_list
-from ..settings import get_settings
-from ..store import open_store
+from ..publishing.export import FORMATS, export_campaign
 from .common import TEXT_ARG, TEXT_OPTION, brand, check_format, print_json, read_text_arg
 
 campaign_app = typer.Typer(
@@ -206,7 +206,7 @@ def campaign_import(
     """Import a month of briefs from a spreadsheet: checked whole (every error at once,
     nothing written on any), saved together, then drafted, checked and illustrated per
     network; `--resume ID` drafts only what an interrupted import is missing."""
-    from .. import brief_import as bulk
+    from ..publishing import brief_import as bulk
 
     check_format(fmt)
     lang = lang if lang in bulk.LANGS else bulk.reader_language()
@@ -263,7 +263,7 @@ def _run_import(
     """Draft what the import lacks, with a progress bar on a terminal (stderr)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from .. import brief_import as bulk
+    from ..publishing import brief_import as bulk
 
     start = bulk.progress(store, import_id)
     show = fmt != "json"
@@ -426,7 +426,7 @@ def review_approve(
 
 def _approve_import(store, import_id, reviewer, ids, override, seen, fmt) -> None:
     """Bulk approval: clean variants approved one by one, the others listed, never approved."""
-    from ..brief_import import bulk_approve
+    from ..publishing.brief_import import bulk_approve
 
     if ids or override or seen is not None:
         raise typer.BadParameter(

@@ -23,12 +23,12 @@ from ..analytics import (
 )
 from ..analytics.report import heatmap_svg, ranked_posts, report_view
 from ..analytics.words import number, pct, word, worded
-from ..campaign import brand_timezone
-from ..charter import load_brand
-from ..errors import InputError
-from ..limits import limits
-from ..settings import get_settings
-from ..store import Store
+from ..core.charter import load_brand
+from ..core.errors import InputError
+from ..core.limits import limits
+from ..core.settings import get_settings
+from ..core.store import Store
+from ..publishing.campaign import brand_timezone
 from .boundary import handled
 from .campaign import campaign_choices
 from .downloads import download_folder

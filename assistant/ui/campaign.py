@@ -15,12 +15,12 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from .. import campaign as campaigns
-from .. import review as workflow
-from ..errors import AssistantError
-from ..export import export_campaign
-from ..platforms import get_platform
-from ..store import Store
+from ..core.errors import AssistantError
+from ..core.platforms import get_platform
+from ..core.store import Store
+from ..publishing import campaign as campaigns
+from ..publishing import review as workflow
+from ..publishing.export import export_campaign
 from . import client_links, imports
 from .boundary import handled
 from .downloads import download_folder

@@ -43,7 +43,15 @@ from zoneinfo import ZoneInfo
 
 import gradio as gr
 
-from ..campaign import (
+from ..core.charter import Charter, load_brand
+from ..core.errors import AssistantError, ConflictError, NotFound
+from ..core.llm import default_provider_name, make_provider
+from ..core.platforms import all_platforms
+from ..core.settings import get_settings
+from ..core.store import Store
+from ..proofing import apply
+from ..proofing.match import SEVERITY_RANK
+from ..publishing.campaign import (
     add_brief,
     brand_timezone,
     draft_brief_async,
@@ -55,15 +63,16 @@ from ..campaign import (
     render_variant_visuals,
     resume_brief,
 )
-from ..charter import Charter, load_brand
-from ..errors import AssistantError, ConflictError, NotFound
-from ..llm import default_provider_name, make_provider
-from ..platforms import all_platforms
-from ..proofing import apply
-from ..proofing.match import SEVERITY_RANK
-from ..review import Actor, change_marker, current, describe, edit, save_text, snapshot, submit
-from ..settings import get_settings
-from ..store import Store
+from ..publishing.review import (
+    Actor,
+    change_marker,
+    current,
+    describe,
+    edit,
+    save_text,
+    snapshot,
+    submit,
+)
 from . import lexicon
 from .boundary import handled
 from .cards import CardView, card_html, conflict_html

@@ -4,7 +4,7 @@ reviews or administers (an author never sees them).
 
 The words offered are the spelling matches of the card (an unknown product name, a regional
 word); adding one updates the charter file (comments and order kept, the change logged by
-`assistant/lexicon.py`), checks the variant again and redraws its card without the match.
+`assistant/publishing/lexicon.py`), checks the variant again and redraws its card without the match.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from typing import Any
 
 import gradio as gr
 
-from .. import review as workflow
-from ..charter import load_brand
-from ..errors import AssistantError
-from ..lexicon import accept_in_variant
-from ..review import REVIEW_ROLES, Actor
-from ..settings import get_settings
-from ..store import Store
+from ..core.charter import load_brand
+from ..core.errors import AssistantError
+from ..core.settings import get_settings
+from ..core.store import Store
+from ..publishing import review as workflow
+from ..publishing.lexicon import accept_in_variant
+from ..publishing.review import REVIEW_ROLES, Actor
 from . import cards
 from .boundary import handled
 from .i18n import error_text, request_language, t, tr

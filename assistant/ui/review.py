@@ -21,13 +21,13 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from .. import review as workflow
-from ..charter import load_brand
-from ..clock import tz_from_name
-from ..errors import AssistantError, ConflictError, NotFound
-from ..platforms import get_platform, platform_ids
-from ..settings import get_settings
-from ..store import Store
+from ..core.charter import load_brand
+from ..core.clock import tz_from_name
+from ..core.errors import AssistantError, ConflictError, NotFound
+from ..core.platforms import get_platform, platform_ids
+from ..core.settings import get_settings
+from ..core.store import Store
+from ..publishing import review as workflow
 from . import cards, lexicon
 from .boundary import handled
 from .i18n import error_text, request_language, t, table, tr

@@ -1,0 +1,584 @@
+"""Campaigns: create one, add briefs (saved before any slow step), draft them into the store,
+and read the calendar with its spacing and frequency warnings."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import itertools
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
+
+import emoji
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..core.charter import Charter, load_brand
+from ..core.clock import local_day, local_text
+from ..core.errors import ConflictError, InputError, NotFound, WorkflowError
+from ..core.limits import clean_text, limits
+from ..core.llm import ChatProvider
+from ..core.platforms import get_platform
+from ..core.settings import get_settings
+from ..core.store import (
+    Brief,
+    Campaign,
+    Store,
+    VariantRow,
+    Version,
+    commit_or_conflict,
+    get_or_404,
+    latest_version,
+)
+from ..visuals import RenderedImage, render_all
+from .drafting import (
+    DraftRequest,
+    Variant,
+    detect_language,
+    draft_one,
+    draft_stream,
+)
+from .guardrails import SENTENCE_END
+from .review import snapshot
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+def create_campaign(
+    store: Store,
+    name: str,
+    brand: str,
+    starts_on: datetime | None = None,
+    ends_on: datetime | None = None,
+) -> Campaign:
+    """A new campaign for a brand (the brand must load)."""
+    name = clean_text(name.strip(), "the campaign name", limits().name_chars)
+    if not name:
+        raise InputError("the campaign name is empty.", key="empty_name")
+    load_brand(brand, get_settings().brand_dir)
+    with store.session() as session:
+        campaign = Campaign(name=name, brand=brand, starts_on=starts_on, ends_on=ends_on)
+        session.add(campaign)
+        commit_or_conflict(session, "campaign")
+        return campaign
+
+
+def brand_timezone(charter: Charter | None) -> str:
+    """The IANA zone a brand plans in: its charter's, else the deployment's default."""
+    return (charter.timezone if charter else "") or get_settings().timezone
+
+
+def parse_when(value: str | None, tz: str | None = None) -> datetime | None:
+    """'2026-12-01 10:00' (in tz, default Settings.timezone) or an ISO datetime with offset
+    -> aware datetime."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise WorkflowError(
+            f"cannot read the date {value[:40]!r}; write 2026-12-01T10:00+01:00 or "
+            "2026-12-01 10:00",
+            key="bad_date",
+            value=value[:40],
+        ) from None
+    return (
+        moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz or get_settings().timezone))
+    )
+
+
+def _check_brief_text(text: str) -> str:
+    text = clean_text(text.strip(), "the brief", limits().brief_chars)
+    if not text:
+        raise InputError("the brief is empty; write what the post should say.", key="empty_brief")
+    return text
+
+
+def _check_networks(networks: list[str]) -> list[str]:
+    if not networks:
+        raise InputError("choose at least one network.", key="no_network")
+    for network in networks:
+        get_platform(network)
+    return list(dict.fromkeys(networks))
+
+
+def _check_time(publish_at: datetime | None, zone: str) -> None:
+    """A post is planned at least `min_lead_minutes` ahead: a past time would be published
+    late or never, and there would be no time left to review it."""
+    if publish_at is None:
+        return
+    lead = get_settings().min_lead_minutes
+    if publish_at < datetime.now(UTC) + timedelta(minutes=lead):
+        when = local_text(publish_at, zone)
+        raise WorkflowError(
+            f"the publication time {when} is in the past or less than {lead} minutes "
+            "ahead; choose a later time.",
+            key="time_too_soon",
+            when=when,
+            minutes=lead,
+        )
+
+
+def _check_slot(
+    session: Any, brand: str, networks: list[str], publish_at: datetime | None, zone: str
+) -> None:
+    """One brief per network per time slot for a brand, checked when the brief is saved."""
+    if publish_at is None:
+        return
+    taken = session.scalars(
+        select(Brief.networks)
+        .join(Campaign)
+        .where(Campaign.brand == brand, Brief.publish_at == publish_at)
+    ).all()
+    for used in taken:
+        for network in networks:
+            if network in used:
+                when = local_text(publish_at, zone)
+                name = get_platform(network).name
+                raise WorkflowError(
+                    f"{name} already has a post planned at {when} for this brand; "
+                    "choose another time.",
+                    key="slot_taken",
+                    network=network,
+                    network_name=name,
+                    when=when,
+                )
+
+
+def add_brief(
+    store: Store,
+    campaign_id: int,
+    text: str,
+    networks: list[str],
+    publish_at: datetime | None = None,
+    author: str = "",
+    language: str = "",
+    variants: int = 1,
+    timezone: str | None = None,
+) -> Brief:
+    """Save a brief at once, before drafting starts, so nothing typed is lost.
+
+    Refused before anything is stored: an empty or oversized brief, no or unknown networks,
+    a time in the past or too close, a network's slot the brand already uses.
+    """
+    text = _check_brief_text(text)
+    networks = _check_networks(networks)
+    author = clean_text(author.strip(), "the author name", limits().name_chars)
+    with store.session() as session:
+        campaign = get_or_404(session, Campaign, campaign_id)
+        charter = load_brand(campaign.brand, get_settings().brand_dir)
+        zone = timezone or brand_timezone(charter)
+        if publish_at is not None and publish_at.tzinfo is None:
+            publish_at = publish_at.replace(tzinfo=ZoneInfo(zone))
+        _check_time(publish_at, zone)
+        _check_slot(session, campaign.brand, networks, publish_at, zone)
+        brief = Brief(
+            campaign_id=campaign_id,
+            text=text,
+            networks=networks,
+            language=language or detect_language(text, charter),
+            publish_at=publish_at,
+            author=author,
+            timezone=zone,
+            variants_per_network=max(1, variants),
+        )
+        session.add(brief)
+        commit_or_conflict(session, "brief")
+        return brief
+
+
+# a drafted Variant's attribute for each stored column whose name differs or that is kept
+STORED_AS = {
+    "platform": "platform",
+    "variant_no": "variant",
+    "text": "text",
+    "draft_status": "status",
+    "error": "error",
+    "hashtags": "hashtags",
+    "alt_text": "alt_text",
+    "link": "link",
+    "cut_text": "cut",
+}
+
+
+def _stored_fields(variant: Variant) -> dict[str, Any]:
+    return {column: getattr(variant, name, None) for column, name in STORED_AS.items()}
+
+
+def save_variant(
+    store: Store, brief_id: int, variant: Variant, charter: Charter, lang: str, author: str
+) -> VariantRow:
+    """Store one drafted variant with its first version and that version's checks."""
+    with store.session() as session:
+        brief = get_or_404(session, Brief, brief_id).text
+        matches = (
+            snapshot(variant.text, charter, variant.platform, lang, brief) if variant.text else []
+        )
+        row = VariantRow(brief_id=brief_id, **_stored_fields(variant))
+        session.add(row)
+        try:
+            session.flush()
+        except IntegrityError:  # this brief's network and number were saved meanwhile
+            session.rollback()
+            raise ConflictError(
+                f"variant {variant.platform}#{variant.variant} of brief {brief_id} is already "
+                "saved; nothing was added.",
+                key="variant_exists",
+                brief_id=brief_id,
+            ) from None
+        cause = "model" if variant.provider != "none" else "guardrail"
+        session.add(
+            Version(
+                variant_id=row.id,
+                number=1,
+                text=variant.text,
+                author=author,
+                cause=cause,
+                changes=variant.changes,
+                matches=matches,
+            )
+        )
+        commit_or_conflict(session, "variant")
+        return row
+
+
+def _request(store: Store, brief_id: int, variants: int | None) -> tuple[DraftRequest, Charter]:
+    with store.session() as session:
+        brief = get_or_404(session, Brief, brief_id)
+        charter = load_brand(brief.campaign.brand, get_settings().brand_dir)
+        count = variants or brief.variants_per_network or 1
+        return DraftRequest(
+            brief.text, charter, list(brief.networks), count, brief.language
+        ), charter
+
+
+async def draft_brief_async(
+    store: Store,
+    brief_id: int,
+    provider: ChatProvider | None,
+    author: str,
+    *,
+    variants: int | None = None,
+) -> AsyncIterator[tuple[Variant, int]]:
+    """Draft a stored brief; each variant is saved as it completes (yielded with its id).
+    `variants` per network defaults to the number saved with the brief."""
+    request, charter = _request(store, brief_id, variants)
+    async for variant in draft_stream(request, provider):
+        row = save_variant(store, brief_id, variant, charter, request.lang, author)
+        yield variant, row.id
+
+
+def synchronous(stream: AsyncIterator[T]) -> Iterator[T]:
+    """An async stream for synchronous callers (the CLI), one item per request: stopping
+    early stops the stream, as a killed process would (nothing more is drafted or saved)."""
+    loop = asyncio.new_event_loop()
+    try:
+        while True:
+            try:
+                yield loop.run_until_complete(anext(stream))
+            except StopAsyncIteration:
+                return
+    finally:
+        loop.run_until_complete(stream.aclose())
+        loop.close()
+
+
+def blocking(stream_of: Callable[P, AsyncIterator[T]]) -> Callable[P, Iterator[T]]:
+    """The synchronous twin of an async stream function, same parameters (for the CLI)."""
+
+    @functools.wraps(stream_of)
+    def run(*args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
+        return synchronous(stream_of(*args, **kwargs))
+
+    return run
+
+
+draft_brief = blocking(draft_brief_async)
+
+
+def _missing(brief: Brief, present: set[tuple[str, int]]) -> list[tuple[str, int]]:
+    wanted = [
+        (network, n)
+        for network in brief.networks
+        for n in range(1, (brief.variants_per_network or 1) + 1)
+    ]
+    return [pair for pair in wanted if pair not in present]
+
+
+def missing_variants(store: Store, brief_id: int) -> list[tuple[str, int]]:
+    """The (network, variant number) pairs a brief asked for that were never saved, e.g.
+    after the process was killed or the database stopped mid-drafting."""
+    with store.session() as session:
+        brief = get_or_404(session, Brief, brief_id)
+        present = set(
+            session.execute(
+                select(VariantRow.platform, VariantRow.variant_no).where(
+                    VariantRow.brief_id == brief_id
+                )
+            )
+        )
+        return _missing(brief, present)
+
+
+def incomplete_briefs(store: Store, campaign_id: int) -> list[dict[str, Any]]:
+    """A campaign's briefs with variants missing: `[{"brief_id", "missing": ["x#1", …]}]`."""
+    with store.session() as session:
+        briefs = session.scalars(select(Brief).where(Brief.campaign_id == campaign_id)).all()
+        pairs = session.execute(
+            select(VariantRow.brief_id, VariantRow.platform, VariantRow.variant_no)
+            .join(Brief)
+            .where(Brief.campaign_id == campaign_id)
+        )
+        present: dict[int, set[tuple[str, int]]] = defaultdict(set)
+        for brief_id, platform, number in pairs:
+            present[brief_id].add((platform, number))
+        found = []
+        for brief in briefs:
+            missing = _missing(brief, present[brief.id])
+            if missing:
+                found.append({"brief_id": brief.id, "missing": [f"{p}#{n}" for p, n in missing]})
+        return found
+
+
+async def _draft_pairs(
+    request: DraftRequest, pairs: list[tuple[str, int]], provider: ChatProvider | None
+) -> AsyncIterator[Variant]:
+    limit = asyncio.Semaphore(max(1, get_settings().concurrency))
+
+    async def one(platform: str, index: int) -> Variant:
+        async with limit:
+            return await draft_one(request, platform, index, provider)
+
+    for finished in asyncio.as_completed([one(p, i) for p, i in pairs]):
+        yield await finished
+
+
+async def resume_brief_async(
+    store: Store, brief_id: int, provider: ChatProvider | None, author: str
+) -> AsyncIterator[tuple[Variant, int]]:
+    """Draft only what a brief is missing, saving each variant as it completes."""
+    pairs = missing_variants(store, brief_id)
+    request, charter = _request(store, brief_id, None)
+    async for variant in _draft_pairs(request, pairs, provider):
+        row = save_variant(store, brief_id, variant, charter, request.lang, author)
+        yield variant, row.id
+
+
+resume_brief = blocking(resume_brief_async)
+
+
+def headline_of(text: str, limit: int = 120) -> str:
+    """A visual's headline: the first sentence, without emoji, cut at a word."""
+    first = SENTENCE_END.split(emoji.replace_emoji(" ".join(text.split()), "").strip())[0]
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _here(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return fn(*args, **kwargs)
+
+
+def render_variant_visuals(
+    store: Store, variant_id: int, run: Callable[..., Any] = _here
+) -> list[RenderedImage]:
+    """Render every image size of the variant's network from its CURRENT text.
+
+    Files go under `<data>/visuals/<variant id>/v<text version>/`; the paths, the text
+    version they show and a fresh alt text are written with a plain UPDATE so the row
+    counter does not move: attaching images must not make a reviewer's open edit look stale.
+    `run(fn, *args, **kwargs)` runs the drawing itself (pure CPU, no database): the UI passes
+    one that uses another process, so a render does not hold up everyone else's clicks.
+    """
+    with store.session() as session:
+        row = get_or_404(session, VariantRow, variant_id)
+        charter = load_brand(row.brief.campaign.brand, get_settings().brand_dir)
+        number = latest_version(session, row.id).number
+        text, platform, photo = row.text, row.platform, row.brief.photo
+    headline = headline_of(text)
+    if not headline:
+        return []
+    folder = get_settings().data_dir / "visuals" / str(variant_id) / f"v{number}"
+    alt = headline  # what the image shows; screen readers already announce "image"
+    images = run(
+        render_all, charter, headline, [platform], photo=photo, out_dir=folder, alt_text=alt
+    )
+    with store.session() as session:
+        session.execute(
+            update(VariantRow)
+            .where(VariantRow.id == variant_id)
+            .values(images=[i.path for i in images], images_version=number, alt_text=alt)
+        )
+        commit_or_conflict(session, "visuals")
+    return images
+
+
+def render_brief_visuals(
+    store: Store, brief_id: int, run: Callable[..., Any] = _here
+) -> dict[str, list[RenderedImage]]:
+    """Visuals for each of the brief's variants, each from its own current text."""
+    with store.session() as session:
+        brief = get_or_404(session, Brief, brief_id)
+        variants = [(v.id, v.platform) for v in brief.variants]
+    by_network: dict[str, list[RenderedImage]] = defaultdict(list)
+    for variant_id, platform in variants:
+        by_network[platform] += render_variant_visuals(store, variant_id, run)
+    return dict(by_network)
+
+
+def _campaigns(store: Store, campaign_id: int | None = None) -> list[dict[str, Any]]:
+    """Campaigns with their number of briefs, in one query."""
+    query = (
+        select(
+            Campaign.id,
+            Campaign.name,
+            Campaign.brand,
+            func.count(Brief.id).label("briefs"),
+            Campaign.starts_on,
+            Campaign.ends_on,
+        )
+        .outerjoin(Brief, Brief.campaign_id == Campaign.id)
+        .group_by(Campaign.id)
+        .order_by(Campaign.id)
+    )
+    if campaign_id is not None:
+        query = query.where(Campaign.id == campaign_id)
+    with store.session() as session:
+        return [dict(row) for row in session.execute(query).mappings()]
+
+
+def find_campaign(store: Store, campaign_id: int) -> dict[str, Any]:
+    """One campaign by id, in one query (NotFound if absent)."""
+    found = _campaigns(store, campaign_id)
+    if not found:
+        raise NotFound(
+            f"no campaign with id {campaign_id}", key="not_found", what="campaign", id=campaign_id
+        )
+    return found[0]
+
+
+def list_campaigns(store: Store) -> list[dict[str, Any]]:
+    """Every campaign, oldest first, with its number of briefs."""
+    return _campaigns(store)
+
+
+@dataclass
+class CalendarEntry:
+    """One planned post."""
+
+    variant_id: int
+    platform: str
+    publish_at: datetime | None
+    status: str
+    text: str
+    timezone: str = "UTC"
+
+
+def calendar(store: Store, campaign_id: int) -> tuple[list[CalendarEntry], list[str]]:
+    """A campaign's posts by planned time and network, and the policy warnings."""
+    with store.session() as session:
+        campaign = get_or_404(session, Campaign, campaign_id)
+        charter = load_brand(campaign.brand, get_settings().brand_dir)
+        entries = [
+            CalendarEntry(v.id, v.platform, b.publish_at, v.status, v.text, b.timezone or "UTC")
+            for b in campaign.briefs
+            for v in b.variants
+            if v.status != "rejected"
+        ]
+    entries.sort(
+        key=lambda e: (e.publish_at or datetime.max.replace(tzinfo=ZoneInfo("UTC")), e.platform)
+    )
+    return entries, calendar_warnings(entries, charter)
+
+
+def calendar_warnings(entries: list[CalendarEntry], charter: Charter) -> list[str]:
+    """Posts on one network closer than the brand's spacing; empty days under a frequency."""
+    warnings = []
+    spacing = timedelta(minutes=charter.review.min_spacing_minutes)
+    by_network: dict[str, list[CalendarEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.publish_at:
+            by_network[entry.platform].append(entry)
+    for network, posts in by_network.items():
+        for before, after in itertools.pairwise(posts):
+            if after.publish_at - before.publish_at < spacing:
+                warnings.append(
+                    f"{network}: variants {before.variant_id} and {after.variant_id} are "
+                    f"{int((after.publish_at - before.publish_at).total_seconds() // 60)} min apart "
+                    f"(brand minimum {charter.review.min_spacing_minutes} min)"
+                )
+    if charter.review.posts_per_day:
+        warnings += _empty_days(entries)
+    return warnings
+
+
+def _empty_days(entries: list[CalendarEntry]) -> list[str]:
+    """Days with no post between the first and the last, counted where the brand is (a post
+    at 00:30 in Paris is on that day, not on the day before as in UTC)."""
+    days = sorted({local_day(e.publish_at, e.timezone) for e in entries if e.publish_at})
+    if len(days) < 2:
+        return []
+    missing, day = [], days[0]
+    while day < days[-1]:
+        if day not in days:
+            missing.append(day)
+        day += timedelta(days=1)
+    return [f"no post planned on {d.isoformat()} (the brand posts daily)" for d in missing]
+
+
+def find_or_create_campaign(store: Store, name: str, brand: str) -> int:
+    """The id of the brand's campaign with that name, created when missing."""
+    with store.session() as session:
+        found = session.scalars(
+            select(Campaign).where(Campaign.name == name, Campaign.brand == brand)
+        ).first()
+        if found is not None:
+            return found.id
+    return create_campaign(store, name, brand).id
+
+
+@dataclass
+class WorkInProgress:
+    """An author's most recent brief for a brand: what they were working on before a reload
+    (another person's brief is never restored into their screen)."""
+
+    brief_id: int
+    campaign_id: int
+    campaign_name: str
+    text: str
+    networks: list[str]
+    variant_ids: list[int]
+    publish_at: datetime | None
+    timezone: str
+    author: str
+    variants: int
+
+
+def latest_work(store: Store, brand: str, author: str | None = None) -> WorkInProgress | None:
+    """`author` defaults to the Settings user."""
+    author = author or get_settings().user
+    with store.session() as session:
+        brief = session.scalars(
+            select(Brief)
+            .join(Campaign)
+            .where(Campaign.brand == brand, Brief.author == author)
+            .order_by(Brief.id.desc())
+            .limit(1)
+        ).first()
+        if brief is None:
+            return None
+        return WorkInProgress(
+            brief_id=brief.id,
+            campaign_id=brief.campaign_id,
+            campaign_name=brief.campaign.name,
+            text=brief.text,
+            networks=list(brief.networks),
+            variant_ids=[v.id for v in brief.variants],
+            publish_at=brief.publish_at,
+            timezone=brief.timezone,
+            author=brief.author,
+            variants=brief.variants_per_network or 1,
+        )
