@@ -7,7 +7,8 @@ import string
 
 import yaml
 
-from assistant.publishing.review import ROLES, STATUSES
+from assistant.core.actors import ROLES
+from assistant.publishing.review import STATUSES
 from assistant.ui.i18n import LANGUAGES, UI_DIR, table, tr
 
 

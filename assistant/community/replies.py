@@ -26,17 +26,17 @@ import regex
 import yaml
 from sqlalchemy import func, select
 
+from ..core.actors import Actor, Ruling, errors_of, require_reviewer
 from ..core.charter import Charter, load_brand
 from ..core.errors import InputError, WorkflowError
 from ..core.limits import clean_text, limits
-from ..core.llm import ChatProvider
+from ..core.llm import ChatProvider, failure_reason
 from ..core.platforms import get_platform, measure
 from ..core.prompts import render
 from ..core.settings import get_settings
 from ..core.store import Store, commit_or_conflict, conflicts_refused, get_or_404, now
+from ..core.typography import french_spacing
 from ..proofing import Match, check_text
-from ..publishing.guardrails import french_spacing
-from ..publishing.review import Actor, Ruling, errors_of, require_reviewer
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, Reply, ReplyVersion
 from .normal_form import normalise
 from .safety import SELF_HARM
@@ -408,9 +408,7 @@ async def _model_options(
             if promises(text, charter, lang):
                 reason, text = "model_promised", ""
         except Exception as exc:  # one failed option falls back; the others stand
-            from ..publishing.drafting import _reason
-
-            reason, text = f"model_failed: {_reason(exc)}", ""
+            reason, text = f"model_failed: {failure_reason(exc)}", ""
         if style == "warm" and text and charter.community.signature:
             text = f"{text}\n{charter.community.signature}"
         option = _option(

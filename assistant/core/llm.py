@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import yaml
 from pydantic import BaseModel
 
-from .errors import ProviderError, ReplyError
+from .errors import AssistantError, ProviderError, ReplyError
 from .limits import CONTROL, limits
 from .settings import Settings, get_settings
 
@@ -360,3 +360,27 @@ def make_provider(name: str | None = None, settings: Settings | None = None) -> 
     if name not in PROVIDERS:
         raise ProviderError(f"unknown provider {name!r}; expected none, {', '.join(PROVIDERS)}")
     return PROVIDERS[name](settings)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A model's failure as one sentence for the card that shows it (a variant, a reply
+    option), chosen by the exception's type."""
+    import httpx
+    import openai
+
+    if isinstance(exc, ReplyError):
+        return f"the model's reply is not a usable post: {exc}"
+    if isinstance(exc, TimeoutError | openai.APITimeoutError | httpx.TimeoutException):
+        return f"the model did not answer in time: {exc or type(exc).__name__}"
+    if isinstance(exc, openai.APIConnectionError | httpx.TransportError | ConnectionError):
+        return f"the model server is unreachable ({type(exc).__name__}: {_short(exc)})"
+    if isinstance(exc, openai.APIStatusError):
+        return f"the model server refused the request (HTTP {exc.status_code}): {_short(exc)}"
+    if isinstance(exc, AssistantError):
+        return str(exc)
+    return f"unexpected error ({type(exc).__name__}): {_short(exc)}"
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -15,9 +15,8 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, dataclass, field
 
 from ..core.charter import Charter
-from ..core.errors import AssistantError, ReplyError
 from ..core.language import detect
-from ..core.llm import ChatProvider, DraftReply
+from ..core.llm import ChatProvider, DraftReply, failure_reason
 from ..core.platforms import Platform, get_platform, measure
 from ..core.prompts import platform_template, render
 from ..core.settings import get_settings
@@ -114,14 +113,14 @@ async def draft_one(
             rewrite = _rewriter(provider, charter, platform, lang, failed)
         fitted = await fit(reply.text, charter, platform, lang, reply.hashtags, rewrite)
     except Exception as exc:  # one failed call must not lose the others
-        log.warning("draft for %s #%s failed: %s", platform.id, index, _reason(exc))
+        log.warning("draft for %s #%s failed: %s", platform.id, index, failure_reason(exc))
         return Variant(
             platform=platform.id,
             variant=index,
             status="error",
             provider=name,
             max_length=platform.max_length,
-            error=_reason(exc),
+            error=failure_reason(exc),
         )
     result = measure(fitted.text, platform)
     findings = compare(request.brief, fitted.text, lang, allowed=charter.own_phrases)
@@ -143,29 +142,6 @@ async def draft_one(
         cut=fitted.cut,
         facts=[f.to_dict() for f in findings],
     )
-
-
-def _reason(exc: BaseException) -> str:
-    """A failure as one sentence for the variant card, chosen by the exception's type."""
-    import httpx
-    import openai
-
-    if isinstance(exc, ReplyError):
-        return f"the model's reply is not a usable post: {exc}"
-    if isinstance(exc, TimeoutError | openai.APITimeoutError | httpx.TimeoutException):
-        return f"the model did not answer in time: {exc or type(exc).__name__}"
-    if isinstance(exc, openai.APIConnectionError | httpx.TransportError | ConnectionError):
-        return f"the model server is unreachable ({type(exc).__name__}: {_short(exc)})"
-    if isinstance(exc, openai.APIStatusError):
-        return f"the model server refused the request (HTTP {exc.status_code}): {_short(exc)}"
-    if isinstance(exc, AssistantError):
-        return str(exc)
-    return f"unexpected error ({type(exc).__name__}): {_short(exc)}"
-
-
-def _short(exc: BaseException, limit: int = 200) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 async def _ask(
@@ -209,7 +185,7 @@ def _rewriter(
                 provider.generate(system, user), timeout=get_settings().timeout
             )
         except Exception as exc:  # the draft stands; the failure is recorded, not raised
-            reason = _reason(exc)
+            reason = failure_reason(exc)
             failed.append(reason)
             log.warning("rewrite %s for %s failed: %s", template, platform.id, reason)
             return ""

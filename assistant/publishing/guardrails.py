@@ -17,13 +17,13 @@ import regex
 
 from ..core.charter import Charter
 from ..core.platforms import Platform, measure
-from ..core.tokens import Span, emails, mentions, word_spans
+from ..core.tokens import Span, word_spans
 from ..core.tokens import hashtags as find_hashtags
 from ..core.tokens import urls as find_urls
+from ..core.typography import french_spacing
 
 SENTENCE_END = regex.compile(r"(?<=[.!?…])\s+")
 TRAILING_TAGS = regex.compile(r"(?:\s*#\w+)+\s*$", regex.UNICODE)
-FRENCH_MARK = regex.compile(r"(?<=[\p{L}\p{N})”'’%€])[ \u00a0\u202f]?([;:!?»])")
 LINK_IN_BIO = {"fr": "Lien en bio", "en": "Link in bio"}
 LEAD_IN = regex.compile(r"(?:\s+(?:sur|on|at|via|ici|here|à|to))?\s*:?\s*$", regex.I)
 TIGHT_NETWORKS = {"x", "bluesky", "threads", "mastodon"}
@@ -127,24 +127,6 @@ def limit_emoji(text: str, charter: Charter) -> str:
     for extra in reversed(found[keep:]):
         text = text[: extra["match_start"]] + text[extra["match_end"] :]
     return regex.sub(r"[ ]{2,}", " ", text) if len(found) > keep else text
-
-
-def french_spacing(text: str) -> str:
-    """French typography: narrow no-break space before ; ! ?, no-break space before : and
-    inside « », leaving links, e-mail addresses and handles (a space before the `?` of a
-    query string breaks the link) and times (10:30) alone."""
-    verbatim = [(s.start, s.end) for s in [*find_urls(text), *emails(text), *mentions(text)]]
-
-    def space(match: regex.Match) -> str:
-        mark, following = match.group(1), text[match.end() : match.end() + 1]
-        if any(start <= match.start(1) < end for start, end in verbatim):
-            return match.group(0)
-        if mark == ":" and (following == "/" or following.isdigit()):
-            return match.group(0)
-        return ("\u00a0" if mark in ":»" else "\u202f") + mark
-
-    spaced = FRENCH_MARK.sub(space, text)
-    return regex.sub(r"«[ \u00a0\u202f]?", "«\u00a0", spaced)
 
 
 def _replace_forbidden_chars(text: str, platform: Platform) -> str:

@@ -26,12 +26,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from ..core.actors import REVIEW_ROLES, Actor
 from ..core.charter import Charter, load_brand, load_charter
 from ..core.errors import CharterError, InputError, WorkflowError
 from ..core.limits import clean_text, limits
 from ..core.settings import get_settings
 from ..core.store import Store, VariantRow, get_or_404, latest_version
-from .review import REVIEW_ROLES, Actor, snapshot
+from .review import snapshot
 
 
 @dataclass(frozen=True)

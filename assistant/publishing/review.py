@@ -15,6 +15,7 @@ from typing import Any, TypedDict, Unpack
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..core.actors import Actor, Ruling, errors_of, require_reviewer
 from ..core.charter import Charter, load_brand
 from ..core.errors import ConflictError, WorkflowError
 from ..core.limits import clean_text, limits
@@ -46,26 +47,7 @@ TRANSITIONS = {
     "rejected": {"draft"},
     "published": set(),
 }
-ROLES = ("author", "reviewer", "admin")
-REVIEW_ROLES = ("reviewer", "admin")
 APPROVALS = ("approve", "override")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a name and a role (author, reviewer, admin)."""
-
-    name: str
-    role: str = "reviewer"
-
-    def __post_init__(self) -> None:
-        if self.role not in ROLES:
-            roles = ", ".join(ROLES)
-            raise WorkflowError.keyed("unknown_role", role=self.role[:32], roles=roles)
-        name = clean_text(self.name.strip(), "the name", limits().name_chars)
-        if not name:
-            raise WorkflowError("say who acts: the name is empty.", key="empty_name")
-        object.__setattr__(self, "name", name)
 
 
 def _note(text: str | None, what: str) -> str:
@@ -97,10 +79,6 @@ def snapshot(
 ) -> list[dict[str, Any]]:
     """The checks of one text, stored with its version."""
     return [m.to_dict() for m in checks(text, charter, platform, lang, brief)]
-
-
-def errors_of(matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [m for m in matches if m["severity"] == "error"]
 
 
 def _charter_of(row: VariantRow) -> Charter:
@@ -205,14 +183,6 @@ class TextOnScreen(TypedDict, total=False):
     expected_version: int | None
 
 
-class Ruling(TypedDict, total=False):
-    """What a reviewer decides with: the text version they saw (Version.number) and, to
-    approve despite error matches, the override reason."""
-
-    seen_version: int | None
-    override: str | None
-
-
 def submit(store: Store, variant_id: int, actor: Actor, **sent: Unpack[TextOnScreen]) -> VariantRow:
     """Send a draft (or a changed variant) to review, with the text on screen.
 
@@ -300,11 +270,6 @@ def authors_since_approval(session: Any, row: VariantRow) -> list[str]:
         query = query.where(Version.created_at > last)
     names = session.scalars(query.order_by(Version.number)).all()
     return list(dict.fromkeys(n for n in names if n))
-
-
-def require_reviewer(actor: Actor, what: str) -> None:
-    if actor.role not in REVIEW_ROLES:
-        raise WorkflowError.keyed("reviewers_only", name=actor.name, role=actor.role, what=what)
 
 
 def _check_seen(variant_id: int, version: Version, seen: int | None) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import gradio as gr
 
+from ..core.actors import ROLES, Actor
 from ..core.settings import get_settings
-from ..publishing.review import ROLES, Actor
 from .i18n import LANGUAGES, table, tr
 
 

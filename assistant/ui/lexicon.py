@@ -15,13 +15,13 @@ from typing import Any
 
 import gradio as gr
 
+from ..core.actors import REVIEW_ROLES, Actor
 from ..core.charter import load_brand
 from ..core.errors import AssistantError
 from ..core.settings import get_settings
 from ..core.store import Store
 from ..publishing import review as workflow
 from ..publishing.lexicon import accept_in_variant
-from ..publishing.review import REVIEW_ROLES, Actor
 from . import cards
 from .boundary import handled
 from .i18n import error_text, request_language, t, tr
