@@ -9,11 +9,11 @@ import pytest
 import assistant.analytics.imports
 import assistant.core.limits
 from assistant.analytics import read_export
-from assistant.community import inbox
+from assistant.community import comment_files
 from assistant.core.errors import InputError
 from assistant.core.limits import limits, read_text_file
 
-READERS = {"post": read_text_file, "inbox": inbox.read_file, "analytics": read_export}
+READERS = {"post": read_text_file, "inbox": comment_files.read_file, "analytics": read_export}
 
 
 @pytest.mark.parametrize("reader", READERS.values(), ids=READERS.keys())
@@ -38,7 +38,7 @@ def test_a_file_over_its_bound_is_refused_before_reading(reader, tmp_path, monke
     small = limits().model_copy(
         update={"text_file_bytes": 10, "inbox_bytes": 10, "analytics_bytes": 10}
     )
-    for module in (assistant.core.limits, inbox, assistant.analytics.imports):
+    for module in (assistant.core.limits, comment_files, assistant.analytics.imports):
         monkeypatch.setattr(module, "limits", lambda: small)
     big = tmp_path / "comments.csv"
     big.write_text("network,id,text\nx,1,hello\n", encoding="utf-8")

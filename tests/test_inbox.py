@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.community.inbox import correct, corrections, import_file, list_items, parse
+from assistant.community.corrections import correct, corrections
+from assistant.community.inbox import import_file, list_items, parse
 from assistant.core.charter import load_brand
 from assistant.core.errors import InputError
 from assistant.core.store import open_store

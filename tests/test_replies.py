@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.community.inbox import import_text, list_items, stats
-from assistant.community.replies import answered, approve, close, describe, draft, edit, fit
+from assistant.community.replies import answered, approve, close, describe, draft, edit
+from assistant.community.reply_checks import fit
 from assistant.core.charter import load_brand
 from assistant.core.errors import WorkflowError
 from assistant.core.store import Store, open_store

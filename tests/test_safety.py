@@ -419,7 +419,7 @@ def test_a_model_failure_is_reported_and_the_rules_labels_stand(tmp_path):
 
 
 def test_a_person_can_correct_an_escalation_to_a_safety_topic():
-    from assistant.community.inbox import correct
+    from assistant.community.corrections import correct
 
     store = open_store()
     charter = load_brand("trailforge", BRANDS)

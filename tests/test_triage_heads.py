@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.community import triage_heads
-from assistant.community.inbox import correct, import_text, list_items
+from assistant.community.corrections import correct
+from assistant.community.inbox import import_text, list_items
 from assistant.community.triage import intent_scores, normalise, sentiment_score, triage
 from assistant.core.charter import load_brand
 from assistant.core.store import open_store

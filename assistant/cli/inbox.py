@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..community import inbox
+from ..community import corrections, inbox
 from ..community.alerts import Alert, alerts
 from ..core.store import open_store
 from .campaign import AS, actor
@@ -121,7 +121,7 @@ def inbox_correct(
     who: str = AS,
 ) -> None:
     """Correct one label of a comment (the correction is kept)."""
-    item = inbox.correct(
+    item = corrections.correct(
         open_store(), item_id, label, None if value == "-" else value, actor(who, "author").name
     )
     typer.echo(f"comment {item.id}: {label} = {getattr(item, label)}")

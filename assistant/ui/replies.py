@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from ..community import inbox, replies
+from ..community import inbox, replies, reply_options
 from ..community.charter_section import INTENTS
 from ..community.inbox_tables import CLOSED, ITEM_STATUSES
 from ..core.charter import load_brand
@@ -39,7 +39,7 @@ log = logging.getLogger("assistant.ui")
 # the tone, the network and the escalation's role are on the opened comment's badges; the
 # list keeps what decides the order of work, so it fits a laptop and a phone without scrolling
 COLUMNS = ("id", "priority", "intent", "left", "status", "text")
-OPTIONS = replies.OPTIONS
+OPTIONS = reply_options.OPTIONS
 PREVIEW_CHARS = 140
 WRITES = {"concurrency_limit": 8, "concurrency_id": "reply-decisions"}
 READS = {"concurrency_limit": None, "show_progress": "minimal"}
@@ -524,7 +524,7 @@ def build(
             charter = load_brand(item.brand, get_settings().brand_dir)
             lang_of_reply = replies.reply_language(item, charter)
             fixed = fix_all(text, lang_of_reply, charter, item.network)
-            option = replies._option(
+            option = reply_options.checked_option(
                 OPTIONS[index], "public", fixed, "human", item, charter, lang_of_reply
             )
             return fixed, checks_html(option.to_dict(), lang)
