@@ -21,7 +21,7 @@ from assistant.core.errors import AssistantError  # noqa: E402
 from assistant.core.limits import limits  # noqa: E402
 from assistant.core.platforms import measure  # noqa: E402
 from assistant.proofing import Match, check_text, merge  # noqa: E402
-from assistant.publishing.facts import compare  # noqa: E402
+from assistant.publishing.fact_comparison import compare  # noqa: E402
 
 PARAGRAPH = (
     "Cet hiver, nos palets au beurre salé sont limités : commandez vite sur "

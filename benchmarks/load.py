@@ -65,7 +65,8 @@ def seed(url: str) -> None:
     os.environ["ASSISTANT_DB_URL"] = url
     from assistant.core.settings import get_settings
     from assistant.core.store import Store
-    from assistant.publishing.campaign import add_brief, create_campaign, draft_brief
+    from assistant.publishing.brief_drafts import draft_brief
+    from assistant.publishing.campaign import add_brief, create_campaign
     from assistant.publishing.review import Actor, submit
 
     get_settings.cache_clear()

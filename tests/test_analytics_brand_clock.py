@@ -12,8 +12,10 @@ from assistant.analytics import apply_slots, audit_files, run_audit
 from assistant.core.charter import load_brand
 from assistant.core.settings import get_settings
 from assistant.core.store import open_store
-from assistant.publishing.campaign import add_brief, create_campaign, draft_brief
-from assistant.publishing.review import Actor, describe
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.review import Actor
+from assistant.publishing.review_queue import describe
 
 from .command_line import offline_audit, run
 

@@ -26,6 +26,7 @@ from assistant.core.store import (
     Version,
     open_store,
 )
+from assistant.publishing.brief_drafts import save_variant
 from assistant.publishing.brief_import import (
     bulk_approve,
     import_briefs,
@@ -34,7 +35,7 @@ from assistant.publishing.brief_import import (
     read_plan,
     run_import,
 )
-from assistant.publishing.campaign import add_brief, create_campaign, save_variant
+from assistant.publishing.campaign import add_brief, create_campaign
 from assistant.publishing.drafting import Variant
 from assistant.publishing.export import HOOTSUITE_MAX_ROWS, hootsuite_files
 from assistant.publishing.review import Actor, edit
@@ -412,7 +413,7 @@ def test_the_review_table_filters_by_import():
     store, import_id = _imported_for_review()
     other = create_campaign(store, "Autre", BRAND)
     add_brief(store, other.id, "Hors import.", ["x"], datetime(2030, 12, 1, 10, 0, tzinfo=PARIS))
-    from assistant.publishing.campaign import draft_brief
+    from assistant.publishing.brief_drafts import draft_brief
 
     with store.session() as session:
         outside = session.scalars(select(Brief.id).where(Brief.import_id.is_(None))).one()

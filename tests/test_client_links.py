@@ -20,11 +20,13 @@ from typer.testing import CliRunner
 from assistant.cli import app as cli
 from assistant.core.settings import get_settings
 from assistant.core.store import now, open_store
-from assistant.publishing.campaign import add_brief, create_campaign, draft_brief
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
 from assistant.publishing.client_links import create_link, list_links, revoke_link
 from assistant.publishing.client_page import FailureLimiter, add_client_pages, mask_tokens_in_logs
 from assistant.publishing.link_tables import ReviewLink
-from assistant.publishing.review import Actor, describe, edit, submit
+from assistant.publishing.review import Actor, edit, submit
+from assistant.publishing.review_queue import describe
 
 from .conftest import ROOT, use_env
 from .test_review_store import FUTURE

@@ -13,12 +13,12 @@ from assistant.core.charter import load_brand
 from assistant.core.clock import local_day, reader_time
 from assistant.core.settings import get_settings
 from assistant.core.store import Store
+from assistant.publishing.brief_drafts import draft_brief
 from assistant.publishing.campaign import (
     CalendarEntry,
     add_brief,
     calendar_warnings,
     create_campaign,
-    draft_brief,
 )
 from assistant.publishing.export import export_campaign
 from assistant.publishing.review import Actor, approve, submit

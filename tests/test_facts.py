@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.publishing.facts import compare, fact_matches, facts
+from assistant.publishing.fact_comparison import compare, fact_matches
+from assistant.publishing.facts import facts
 
 from .conftest import ROOT
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.core.charter import load_brand
 from assistant.core.platforms import platform_ids
-from assistant.publishing.facts import compare
+from assistant.publishing.fact_comparison import compare
 
 from .conftest import ROOT, use_llama_server
 

@@ -11,9 +11,11 @@ from assistant.core.charter import load_brand
 from assistant.core.errors import WorkflowError
 from assistant.core.settings import get_settings
 from assistant.core.store import now, open_store
-from assistant.publishing.campaign import add_brief, create_campaign, save_variant
+from assistant.publishing.brief_drafts import save_variant
+from assistant.publishing.campaign import add_brief, create_campaign
 from assistant.publishing.drafting import Variant
-from assistant.publishing.review import Actor, approve, describe, submit
+from assistant.publishing.review import Actor, approve, submit
+from assistant.publishing.review_queue import describe
 
 BRIEF = (
     "Soldes d'hiver : -15 % avec le code HIVER15 jusqu'au 31 décembre, sur lemoine.example/soldes."

@@ -13,9 +13,11 @@ import pytest
 
 from assistant.core.errors import ExportError
 from assistant.core.store import Store, VariantRow
-from assistant.publishing.campaign import add_brief, create_campaign, draft_brief
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
 from assistant.publishing.export import ExportResult, export_campaign
-from assistant.publishing.review import Actor, approve, describe, edit, submit
+from assistant.publishing.review import Actor, approve, edit, submit
+from assistant.publishing.review_queue import describe
 
 from .test_hardening_cli import run
 

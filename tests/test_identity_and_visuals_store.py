@@ -8,13 +8,9 @@ from PIL import Image
 
 from assistant.core.platforms import get_platform
 from assistant.core.store import Store
-from assistant.publishing.campaign import (
-    add_brief,
-    create_campaign,
-    draft_brief,
-    render_brief_visuals,
-)
-from assistant.publishing.review import describe
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign, render_brief_visuals
+from assistant.publishing.review_queue import describe
 from assistant.ui.identity import accounts, acting, auth_users
 
 from .conftest import use_env

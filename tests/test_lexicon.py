@@ -164,7 +164,8 @@ def test_a_reviewer_accepts_a_word_from_a_variant_and_its_checks_follow(brand_di
     from assistant.core.settings import get_settings
     from assistant.core.store import open_store
     from assistant.publishing.lexicon import accept_in_variant
-    from assistant.publishing.review import Actor, describe
+    from assistant.publishing.review import Actor
+    from assistant.publishing.review_queue import describe
 
     from .test_facts_review import _variant
 

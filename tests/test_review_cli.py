@@ -17,8 +17,9 @@ from assistant.cli import app
 from assistant.core.charter import load_brand
 from assistant.core.errors import CharterError
 from assistant.core.store import Brief, VariantRow, open_store
-from assistant.publishing.campaign import add_brief, create_campaign, draft_brief
-from assistant.publishing.review import describe, queue
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.review_queue import describe, queue
 
 from .conftest import ROOT
 from .test_review_store import FUTURE, new_campaign_with_brief

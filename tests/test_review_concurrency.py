@@ -15,7 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from assistant.core.errors import AssistantError, ConflictError, WorkflowError
-from assistant.publishing.review import Actor, approve, describe, edit, request_changes, submit
+from assistant.publishing.review import Actor, approve, edit, request_changes, submit
+from assistant.publishing.review_queue import describe
 
 from .test_review_store import _drafted, store_fixture  # noqa: F401  (SQLite + PostgreSQL)
 

@@ -18,8 +18,10 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.core.errors import ConflictError, StoreError, WorkflowError
 from assistant.core.store import Brief, Store, VariantRow
-from assistant.publishing.campaign import add_brief, create_campaign, draft_brief
-from assistant.publishing.review import Actor, approve, describe, edit, submit
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.review import Actor, approve, edit, submit
+from assistant.publishing.review_queue import describe
 
 from .conftest import ROOT
 

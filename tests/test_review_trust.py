@@ -20,25 +20,19 @@ from assistant.core.errors import (
     WorkflowError,
 )
 from assistant.core.store import AuditEvent, Brief, Campaign, Comment, Store, VariantRow, Version
-from assistant.publishing.campaign import (
-    add_brief,
-    create_campaign,
-    draft_brief,
-    render_variant_visuals,
-)
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign, render_variant_visuals
 from assistant.publishing.review import (
     Actor,
     approve,
-    change_marker,
     comment,
-    describe,
     edit,
     publish,
-    queue,
     reject,
     request_changes,
     submit,
 )
+from assistant.publishing.review_queue import change_marker, describe, queue
 
 from .conftest import ROOT, free_port, use_env
 from .test_review_store import FUTURE, store_fixture  # noqa: F401  (SQLite + PostgreSQL)
@@ -390,7 +384,7 @@ def test_empty_briefs_and_no_network_are_refused(store, text, networks, key):
 
 
 def test_variants_per_network_are_remembered_for_resuming(store):
-    from assistant.publishing.campaign import missing_variants, resume_brief
+    from assistant.publishing.brief_drafts import missing_variants, resume_brief
 
     campaign = create_campaign(store, "Deux", "maison-lemoine")
     saved = add_brief(store, campaign.id, BRIEF, ["x", "linkedin"], FUTURE, "alice", variants=2)

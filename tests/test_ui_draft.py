@@ -31,7 +31,8 @@ class _Request:
 
 
 def _variant(store, text: str = "Nos biscuits sont bons. https://lemoine.example") -> int:
-    from assistant.publishing.campaign import add_brief, draft_brief, find_or_create_campaign
+    from assistant.publishing.brief_drafts import draft_brief
+    from assistant.publishing.campaign import add_brief, find_or_create_campaign
 
     campaign_id = find_or_create_campaign(store, "Test", "maison-lemoine")
     when = datetime.now(UTC) + timedelta(days=2)
@@ -42,7 +43,8 @@ def _variant(store, text: str = "Nos biscuits sont bons. https://lemoine.example
 def _actions(store, variant_id: int):
     from assistant.core.charter import load_brand
     from assistant.core.settings import get_settings
-    from assistant.publishing.review import Actor, describe
+    from assistant.publishing.review import Actor
+    from assistant.publishing.review_queue import describe
     from assistant.ui.cards import CardView
     from assistant.ui.draft import _CardActions
 
@@ -61,7 +63,7 @@ def store():
 def test_card_shows_what_people_wrote_as_text(store):
     from assistant.core.charter import load_brand
     from assistant.core.settings import get_settings
-    from assistant.publishing.review import describe
+    from assistant.publishing.review_queue import describe
     from assistant.ui.cards import CardView, card_html
 
     view = CardView.from_described(describe(store, _variant(store, f"Bonjour {HOSTILE}")))
@@ -75,7 +77,7 @@ def test_card_shows_what_people_wrote_as_text(store):
 def test_truncated_card_says_so_and_shows_the_cut(store):
     from assistant.core.charter import load_brand
     from assistant.core.settings import get_settings
-    from assistant.publishing.review import describe
+    from assistant.publishing.review_queue import describe
     from assistant.ui.cards import CardView, card_html
 
     info = {**describe(store, _variant(store)), "draft_status": "truncated", "cut": "<b>fin</b>"}
@@ -119,7 +121,7 @@ def test_save_after_the_blur_save_is_no_conflict_and_a_real_one_offers_a_choice(
 
 
 def test_send_saves_the_text_on_screen_first(store):
-    from assistant.publishing.review import describe
+    from assistant.publishing.review_queue import describe
 
     variant_id = _variant(store)
     actions = _actions(store, variant_id)
@@ -217,7 +219,7 @@ def test_one_save_stores_one_version_and_renders_once(store, monkeypatch):
     the visuals; the second asks while the first is still drawing. One version is stored
     and the visuals are drawn once; saving the stored text again changes nothing."""
     from assistant.publishing.campaign import render_variant_visuals
-    from assistant.publishing.review import describe
+    from assistant.publishing.review_queue import describe
     from assistant.ui import draft
 
     variant_id = _variant(store)

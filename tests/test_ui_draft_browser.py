@@ -102,7 +102,7 @@ def _variant_id(page, platform: str) -> int:
 def test_edit_then_send_keeps_the_edit_and_visuals_follow(running_app, tmp_path, locale):
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.publishing.review import describe
+    from assistant.publishing.review_queue import describe
 
     words = WORDS[locale]
     with sync_playwright() as p:
@@ -142,7 +142,7 @@ def test_edit_then_send_keeps_the_edit_and_visuals_follow(running_app, tmp_path,
 def test_a_save_from_another_browser_in_between_offers_a_choice(running_app, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.publishing.review import describe
+    from assistant.publishing.review_queue import describe
 
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -241,7 +241,8 @@ def test_a_truncated_variant_shows_the_cut_and_an_interrupted_brief_resumes(runn
 
     from assistant.core.charter import load_brand
     from assistant.core.settings import get_settings
-    from assistant.publishing.campaign import add_brief, find_or_create_campaign, save_variant
+    from assistant.publishing.brief_drafts import save_variant
+    from assistant.publishing.campaign import add_brief, find_or_create_campaign
     from assistant.publishing.drafting import Variant
 
     store = _store(tmp_path)
@@ -331,7 +332,8 @@ def test_a_changed_date_is_flagged_with_the_briefs_value_and_fixed_in_one_click(
     the one-click fix puts the brief's date back."""
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.publishing.review import describe, errors_of
+    from assistant.publishing.review import errors_of
+    from assistant.publishing.review_queue import describe
 
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -369,7 +371,8 @@ def test_a_reviewers_decision_reaches_the_writers_open_draft_tab(running_app, tm
     and the cards redraw on request."""
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.publishing.review import Actor, describe, request_changes
+    from assistant.publishing.review import Actor, request_changes
+    from assistant.publishing.review_queue import describe
 
     with sync_playwright() as p:
         browser = launch_chromium(p)

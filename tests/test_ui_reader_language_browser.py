@@ -32,7 +32,8 @@ def seed(tmp_path) -> Seed:
     from assistant.community.inbox import import_text
     from assistant.core.charter import load_brand
     from assistant.core.settings import get_settings
-    from assistant.publishing.campaign import add_brief, save_variant
+    from assistant.publishing.brief_drafts import save_variant
+    from assistant.publishing.campaign import add_brief
     from assistant.publishing.drafting import Variant
     from assistant.publishing.review import Actor, approve, submit
 

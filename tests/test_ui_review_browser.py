@@ -59,7 +59,8 @@ class Seed:
     ) -> int:
         from assistant.core.charter import load_brand
         from assistant.core.settings import get_settings
-        from assistant.publishing.campaign import add_brief, save_variant
+        from assistant.publishing.brief_drafts import save_variant
+        from assistant.publishing.campaign import add_brief
         from assistant.publishing.drafting import Variant
         from assistant.publishing.review import Actor
         from assistant.publishing.review import submit as send
@@ -82,7 +83,7 @@ class Seed:
         return row.id
 
     def describe(self, variant_id: int) -> dict:
-        from assistant.publishing.review import describe
+        from assistant.publishing.review_queue import describe
 
         return describe(self.store, variant_id)
 

@@ -16,17 +16,16 @@ from ..core.platforms import parse_platform_list
 from ..core.settings import get_settings
 from ..core.store import open_store
 from ..publishing import review as workflow
+from ..publishing import review_queue
+from ..publishing.brief_drafts import draft_brief, incomplete_briefs, resume_brief
 from ..publishing.campaign import (
     add_brief,
     brand_timezone,
     calendar,
     create_campaign,
-    draft_brief,
     find_campaign,
-    incomplete_briefs,
     list_campaigns,
     parse_when,
-    resume_brief,
 )
 from ..publishing.export import FORMATS, export_campaign
 from .common import TEXT_ARG, TEXT_OPTION, brand, check_format, print_json, read_text_arg
@@ -319,7 +318,7 @@ def review_list(
 ) -> None:
     """The review queue, filtered and paginated."""
     check_format(fmt)
-    rows = workflow.queue(open_store(), status, platform, campaign_id, limit, offset, import_id)
+    rows = review_queue.queue(open_store(), status, platform, campaign_id, limit, offset, import_id)
     if fmt == "json":
         print_json([r.__dict__ for r in rows])
         return
@@ -340,7 +339,7 @@ def review_list(
 def review_show(variant_id: int, fmt: str = FMT) -> None:
     """One variant: text, checks, versions, comments, audit log, override reason."""
     check_format(fmt)
-    found = workflow.describe(open_store(), variant_id)
+    found = review_queue.describe(open_store(), variant_id)
     if fmt == "json":
         print_json(found)
         return

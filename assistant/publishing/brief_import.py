@@ -57,12 +57,8 @@ from ..core.store import (
     commit_or_conflict,
     get_or_404,
 )
-from .campaign import (
-    brand_timezone,
-    create_campaign,
-    render_variant_visuals,
-    save_variant,
-)
+from .brief_drafts import save_variant
+from .campaign import brand_timezone, create_campaign, render_variant_visuals
 from .drafting import DraftRequest, detect_language, draft_one
 from .review import Actor, approve, errors_of
 
@@ -893,7 +889,7 @@ def import_variants(store: Store, import_id: int) -> list[dict[str, Any]]:
     """An import's variants awaiting a decision: id, network, text version, error count."""
     with store.session() as session:
         get_or_404(session, BriefImport, import_id)
-    from .review import queue
+    from .review_queue import queue
 
     found, offset = [], 0
     while True:

@@ -37,6 +37,7 @@ from ..core.html import html_templates
 from ..core.limits import limits
 from ..core.store import Store
 from . import client_links as links
+from . import client_review as visit
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 WORDS_FILE = Path(__file__).parent.parent / "data" / "client_page.yaml"
@@ -174,7 +175,7 @@ def _refusal_page(lang: str, key: str, status: int) -> HTMLResponse:
     )
 
 
-def _post_view(post: links.Post, token: str, lang: str, text: dict[str, str]) -> dict[str, Any]:
+def _post_view(post: visit.Post, token: str, lang: str, text: dict[str, str]) -> dict[str, Any]:
     decided = [
         text[f"decided_{d['action']}"].format(n=d["version"], comment=d["comment"] or "")
         for d in post.decisions
@@ -228,7 +229,7 @@ class ClientPages:
         if self.limiter.blocked(address):
             return _refusal_page(lang, "too_many", 429)
         try:
-            return links.usable(self.store_of(), token)
+            return visit.usable(self.store_of(), token)
         except links.LinkRefused as refused:
             if refused.key == "link_unknown":
                 self.limiter.failed(address)
@@ -266,7 +267,7 @@ class ClientPages:
                 ),
                 status,
             )
-        posts = links.page_posts(self.store_of(), link)
+        posts = visit.page_posts(self.store_of(), link)
         brand = posts[0].brand if posts else ""
         zone = posts[0].timezone if posts else "UTC"
         return _respond(
@@ -290,7 +291,7 @@ class ClientPages:
         if isinstance(found, Response):
             return found
         if request.method == "GET" and self._unlocked(request, found):
-            links.mark_opened(self.store_of(), found)
+            visit.mark_opened(self.store_of(), found)
         return self._render(request, token, found)
 
     async def decide(self, request: Request, token: str) -> Response:
@@ -301,7 +302,7 @@ class ClientPages:
         form = await request.form()
         store = self.store_of()
         if not self._form_ok(form, found) or not self._unlocked(request, found):
-            links.refuse(
+            visit.refuse(
                 store, links.LinkRefused("bad form", status=403, key="link_bad_form"), found
             )
             return self._render(request, token, found, words(lang)["link_bad_form"], "error", 403)
@@ -312,7 +313,7 @@ class ClientPages:
                 request, token, found, words(lang)["link_out_of_scope"], "error", 400
             )
         try:
-            links.decide(
+            visit.decide(
                 store, found, variant_id, str(form.get("action", "")), str(form.get("comment", ""))
             )
         except links.LinkRefused as refused:
@@ -336,13 +337,13 @@ class ClientPages:
         form = await request.form()
         store = self.store_of()
         if not self._form_ok(form, found):
-            links.refuse(
+            visit.refuse(
                 store, links.LinkRefused("bad form", status=403, key="link_bad_form"), found
             )
             return self._render(request, token, found, words(lang)["link_bad_form"], "error", 403)
         password = str(form.get("password", ""))
         if found.password_hash is None or not links.password_matches(found.password_hash, password):
-            links.refuse(
+            visit.refuse(
                 store, links.LinkRefused("wrong", status=403, key="link_wrong_password"), found
             )
             self.limiter.failed(_client(request))
@@ -366,7 +367,7 @@ class ClientPages:
         if not self._unlocked(request, found):
             return _refusal_page(page_language(request), "link_out_of_scope", 403)
         try:
-            path = links.visual_path(self.store_of(), found, variant_id, index)
+            path = visit.visual_path(self.store_of(), found, variant_id, index)
         except links.LinkRefused as refused:
             return _refusal_page(page_language(request), "link_out_of_scope", refused.status)
         return FileResponse(path, headers=SAFE_HEADERS)

@@ -20,7 +20,7 @@ from ..core.llm import ChatProvider, DraftReply, failure_reason
 from ..core.platforms import Platform, get_platform, measure
 from ..core.prompts import platform_template, render
 from ..core.settings import get_settings
-from .facts import brief_facts, compare, violation
+from .fact_comparison import brief_facts, compare, violation
 from .guardrails import SENTENCE_END, fit
 
 log = logging.getLogger(__name__)

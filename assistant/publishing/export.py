@@ -27,7 +27,7 @@ from ..core.settings import get_settings
 from ..core.store import Campaign, Store, get_or_404, latest_version
 from ..core.tokens import urls
 from .campaign import headline_of
-from .facts import compare
+from .fact_comparison import compare
 from .review import Actor
 
 HOOTSUITE_MAX_ROWS = 350

@@ -51,28 +51,18 @@ from ..core.settings import get_settings
 from ..core.store import Store
 from ..proofing import apply
 from ..proofing.match import SEVERITY_RANK
+from ..publishing.brief_drafts import draft_brief_async, missing_variants, resume_brief
 from ..publishing.campaign import (
     add_brief,
     brand_timezone,
-    draft_brief_async,
     find_or_create_campaign,
     latest_work,
-    missing_variants,
     parse_when,
     render_brief_visuals,
     render_variant_visuals,
-    resume_brief,
 )
-from ..publishing.review import (
-    Actor,
-    change_marker,
-    current,
-    describe,
-    edit,
-    save_text,
-    snapshot,
-    submit,
-)
+from ..publishing.review import Actor, current, edit, save_text, snapshot, submit
+from ..publishing.review_queue import change_marker, describe
 from . import lexicon
 from .boundary import handled
 from .cards import CardView, card_html, conflict_html
