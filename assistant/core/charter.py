@@ -6,9 +6,7 @@ a brand rule silently not applied.
 
 from __future__ import annotations
 
-import re
-import reprlib
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,70 +14,19 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..community.charter_section import Community
+from .charter_errors import (
+    explain_validation,
+    field_problem,
+    quoted_value,
+    yaml_position,
+    yaml_problem,
+)
 from .errors import CharterError, UnknownBrand
 from .limits import Limits, limits
 from .platforms import platform_ids
 
 HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
 GUIDE = "See brand_guides/README.md for every field."
-LANGUAGES = ("en", "fr")
-ERRORS_FILE = Path(__file__).resolve().parent.parent / "data" / "charter_errors.yaml"
-
-
-@cache
-def _wording() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(ERRORS_FILE.read_text(encoding="utf-8"))
-
-
-class OneOf(tuple):
-    """Allowed values, joined in each language's words ("'a' or 'b'", "« a » ou « b »")."""
-
-    def joined(self, lang: str) -> str:
-        quoted = [f"« {v} »" if lang == "fr" else f"'{v}'" for v in self]
-        if len(quoted) < 2:
-            return "".join(quoted)
-        return ", ".join(quoted[:-1]) + _wording()["or"][lang] + quoted[-1]
-
-
-def _say(key: str, lang: str, **params: Any) -> str:
-    worded = {k: v.joined(lang) if isinstance(v, OneOf) else v for k, v in params.items()}
-    return _wording()[key][lang].format(**worded)
-
-
-def _problem(
-    shown: str,
-    field: tuple[str, dict] | str,
-    key: str | list[tuple[str, dict]],
-    fix: str = "",
-    **params: Any,
-) -> CharterError:
-    """A CharterError worded in every language from `data/charter_errors.yaml`: `key` is one
-    problem (with `params`) or a list of (key, params) joined with "; "; `field` a plain name
-    or a (key, params) pair such as a line and column."""
-    wordings = {}
-    for lang in LANGUAGES:
-        parts = [(key, params)] if isinstance(key, str) else key
-        problem = "; ".join(_say(k, lang, **p) for k, p in parts)
-        where = field if isinstance(field, str) else _say(field[0], lang, **field[1])
-        wordings[lang] = (where, problem, _say(fix, lang) if fix else "")
-    field_en, problem_en, fix_en = wordings["en"]
-    return CharterError(shown, field_en, problem_en, fix_en, wordings)
-
-
-SHOWN_CHARS = 80  # characters of a charter value quoted in an error message
-SHOWN_ERRORS = 5
-
-
-def _bounded_repr() -> reprlib.Repr:
-    """A repr whose cost and length do not grow with the value (Python 3.11 has no kwargs)."""
-    shown = reprlib.Repr()
-    shown.maxstring = shown.maxother = SHOWN_CHARS
-    shown.maxlist = shown.maxdict = shown.maxtuple = shown.maxset = 4
-    shown.maxlevel = 2
-    return shown
-
-
-_REPR = _bounded_repr()
 
 
 class _Strict(BaseModel):
@@ -320,7 +267,7 @@ def _load_charter(path: str | Path, brand_root: str | None, _stamp: int | None) 
     try:
         charter = Charter.model_validate(raw)
     except ValidationError as exc:
-        raise _explain(shown, exc) from None
+        raise explain_validation(shown, exc) from None
     _check_assets(charter, shown, Path(brand_root) if brand_root else path.parent)
     return charter
 
@@ -334,24 +281,24 @@ def _yaml_mapping(path: Path, shown: str) -> dict[str, Any]:
         with path.open("rb") as handle:
             data = handle.read(bound.charter_bytes + 1)
     except FileNotFoundError:
-        raise _problem(shown, "", "not_found") from None
+        raise field_problem(shown, "", "not_found") from None
     except OSError as exc:
-        raise _problem(shown, "", "unreadable", reason=exc.strerror) from None
+        raise field_problem(shown, "", "unreadable", reason=exc.strerror) from None
     if len(data) > bound.charter_bytes:
-        raise _problem(shown, "", "too_big", "fix_short", limit=f"{bound.charter_bytes:,}")
+        raise field_problem(shown, "", "too_big", "fix_short", limit=f"{bound.charter_bytes:,}")
     try:
         raw = yaml.load(data.decode("utf-8"), Loader=_yaml_loader(bound))
     except UnicodeDecodeError:
-        raise _problem(shown, "", "not_utf8", "fix_utf8") from None
+        raise field_problem(shown, "", "not_utf8", "fix_utf8") from None
     except _YamlBound as exc:
         where = ("line_column", exc.where)
-        raise _problem(shown, where, exc.key, "fix_guide", limit=exc.limit) from None
+        raise field_problem(shown, where, exc.key, "fix_guide", limit=exc.limit) from None
     except yaml.YAMLError as exc:
-        raise _problem(
-            shown, _yaml_position(exc), "yaml_syntax", "fix_yaml", problem=_yaml_problem(exc)
+        raise field_problem(
+            shown, yaml_position(exc), "yaml_syntax", "fix_yaml", problem=yaml_problem(exc)
         ) from None
     if not isinstance(raw, dict):
-        raise _problem(shown, "", "not_mapping")
+        raise field_problem(shown, "", "not_mapping")
     return raw
 
 
@@ -390,67 +337,6 @@ def _yaml_loader(bound: Limits) -> type:
     return BoundedLoader
 
 
-def _yaml_position(exc: yaml.YAMLError) -> tuple[str, dict] | str:
-    mark = getattr(exc, "problem_mark", None)
-    return ("line_column", {"line": mark.line + 1, "column": mark.column + 1}) if mark else ""
-
-
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    return _capped(str(getattr(exc, "problem", None) or exc).strip())
-
-
-def _explain(shown: str, exc: ValidationError) -> CharterError:
-    """Turn pydantic's errors into one paragraph: field path, bad value, what was expected.
-
-    Values are shown through a bounded repr, cut to a few dozen characters, and only the
-    first errors are listed: a charter value may be huge, its message must not be."""
-    errors = exc.errors(include_url=False)
-    parts = [_part(error) for error in errors[:SHOWN_ERRORS]]
-    if len(errors) > SHOWN_ERRORS:
-        parts.append(("more", {"count": len(errors) - SHOWN_ERRORS}))
-    first_field = _capped(".".join(str(p) for p in errors[0]["loc"]))
-    error = _problem(shown, first_field, parts, "fix_guide")
-    for lang, (field, problem, fix) in error.wordings.items():
-        error.wordings[lang] = (field, problem + ".", fix)
-    error.problem = error.wordings["en"][1]
-    error.args = (f"{shown}: {first_field}: {error.problem} {error.fix}",)
-    return error
-
-
-def _part(error: dict) -> tuple[str, dict]:
-    """One pydantic error as a (wording key, values) pair."""
-    kind, ctx = error["type"], error.get("ctx") or {}
-    field = _capped(".".join(str(p) for p in error["loc"]))
-    value = _value(error.get("input"))
-    if kind == "extra_forbidden":
-        return "unknown_field", {"field": field}
-    if kind == "missing":
-        return "missing", {"field": field}
-    if kind == "string_pattern_mismatch":
-        return "colour", {"field": field, "value": value}
-    if kind == "literal_error":
-        expected = str(ctx.get("expected", ""))
-        allowed = re.findall(r"'([^']*)'", expected)
-        return "literal", {"field": field, "value": value, "expected": OneOf(allowed) or expected}
-    if kind == "too_short":
-        return "too_short", {"field": field, "value": value, "min_length": ctx.get("min_length")}
-    if kind == "safety_topic_kept":
-        return "safety_topic_kept", {"field": field, "topic": _capped(str(ctx.get("topic", "")))}
-    if kind == "greater_than_equal":
-        return "minimum", {"field": field, "value": value, "ge": ctx.get("ge")}
-    message = _capped(error["msg"].removeprefix("Value error, "))
-    return "other", {"field": field, "value": value, "message": message}
-
-
-def _value(value: Any) -> str:
-    """A value's repr, bounded in cost and length whatever the value's size."""
-    return _capped(_REPR.repr(value))
-
-
-def _capped(text: str) -> str:
-    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
-
-
 def _check_assets(charter: Charter, shown: str, root: Path) -> None:
     """Asset paths must exist and stay inside the brand folder, so a charter cannot read /etc."""
     root = root.resolve()
@@ -460,11 +346,18 @@ def _check_assets(charter: Charter, shown: str, root: Path) -> None:
     ):
         resolved = (charter.folder / relative).resolve()
         if Path(relative).is_absolute() or not resolved.is_relative_to(root):
-            raise _problem(
-                shown, field, "path_leaves", "fix_relative", value=_value(relative), root=root.name
+            raise field_problem(
+                shown,
+                field,
+                "path_leaves",
+                "fix_relative",
+                value=quoted_value(relative),
+                root=root.name,
             )
         if not resolved.is_file():
-            raise _problem(shown, field, "no_such_asset", "fix_asset", value=_value(relative))
+            raise field_problem(
+                shown, field, "no_such_asset", "fix_asset", value=quoted_value(relative)
+            )
 
 
 def brand_files(brand_dir: str | Path) -> list[Path]:
