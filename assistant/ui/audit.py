@@ -21,7 +21,7 @@ from ..analytics import (
     run_audit,
     undo_slots,
 )
-from ..analytics.report import heatmap_svg, ranked_posts, report_view
+from ..analytics.report_view import heatmap_svg, ranked_posts, report_view
 from ..analytics.words import number, pct, word, worded
 from ..core.charter import load_brand
 from ..core.errors import InputError
