@@ -1,3 +1,4 @@
+# Longer than 400 lines: every export format (X and Meta CSV, LinkedIn and Facebook workbooks, saved API JSON) ends in the one row-to-post mapping here.
 """Reading post-level exports: X CSV (legacy and current), Meta Business Suite CSV (Facebook,
 Instagram), LinkedIn XLS/XLSX (title row above the header), legacy Facebook Insights
 workbooks, saved Mastodon and Bluesky API JSON, and the assistant's own posts.csv/posts.json.

@@ -1,3 +1,4 @@
+# Longer than 400 lines: the `campaign`, `review` and `export` commands share their options and the acting person, registered in this order for the help.
 """`assistant campaign …`, `assistant review …` and `assistant export`."""
 
 from __future__ import annotations

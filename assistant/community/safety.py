@@ -1,3 +1,4 @@
+# Longer than 400 lines: one detector whose steps (word classes, stems, topic patterns, idioms, negations) are read and tuned together.
 """The safety layer: the comments a community manager must never miss (injury, choking,
 illness, fire, harm to a child or a pet, threats, self-harm, fraud in the brand's name, a
 taken-over account, exposed personal data, legal action, the press), found in French and

@@ -1,3 +1,4 @@
+# Longer than 400 lines: one comment's triage read in order (language, cues, heads, escalation, FAQ, priority, due time), so a reader follows why a comment ranks first.
 """Triage of one comment, offline: language, sentiment, intent, FAQ entry, escalation rule,
 priority and the time it is due by, from the brand's charter and `data/triage.yaml`.
 

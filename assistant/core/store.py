@@ -1,3 +1,4 @@
+# Longer than 400 lines: the tables Alembic's migrations follow, kept in one place with the session, locking and conflict helpers every write uses.
 """Storage (SQLAlchemy 2): campaigns, briefs, variants, versions, comments, audit log.
 
 SQLite by default, PostgreSQL through `ASSISTANT_DB_URL`; the schema is managed by Alembic.

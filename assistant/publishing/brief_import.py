@@ -1,3 +1,4 @@
+# Longer than 400 lines: one import from file to drafted units: the row checks, the saved briefs and the resumable drafting share the import's keys and counts.
 """A month of briefs from one spreadsheet: read, validated whole, saved in one transaction,
 then drafted, checked and illustrated one (brief, network, variant) at a time.
 

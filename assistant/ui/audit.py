@@ -1,3 +1,4 @@
+# Longer than 400 lines: one tab: upload, progress, figures and findings are wired together in `build` and share its components.
 """Bilan / Audit tab: upload the networks' exports, watch the posts and links being checked,
 read the figures and the weekday × hour heatmap, filter the findings, download the full
 report, and turn a faulty post into a brief in the Draft tab ("draft a corrected version")."""

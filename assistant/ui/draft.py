@@ -1,3 +1,4 @@
+# Longer than 400 lines: one tab whose cards, drafting stream and restore-after-reload share the browser state and components wired in `build`.
 """Rédiger / Draft tab: brief in, one card per network as each variant completes.
 
 Every action on a card acts on the text on screen; the working context (brand, campaign,

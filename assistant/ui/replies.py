@@ -1,3 +1,4 @@
+# Longer than 400 lines: one tab: `build` wires the thread, the three options and the workflow buttons to handlers that share its components.
 """Répondre / Replies tab: the inbox sorted by priority, one comment in its thread with its
 badges, three editable reply options with their checks and one-click fixes, and the
 workflow (use, approve, send for review, copy, answered, no reply), a confirmed bulk "hide

@@ -1,3 +1,4 @@
+# Longer than 400 lines: one tab: the queue, the variant on screen and the decisions are wired together in `build` and share its components.
 """Relire / Review tab: a live queue, one variant with its checks, history and version diff,
 and the decisions (approve, approve with override, request changes).
 
