@@ -82,10 +82,10 @@ def _inflate_bounded(
     return before + size
 
 
-def _unreadable(where: str) -> InputError:
+def _unreadable(where: str, why: str = "a damaged archive") -> InputError:
+    """A workbook zipfile or openpyxl could not read: the file named, why, and what to do."""
     return InputError(
-        f"{where} is not a readable spreadsheet (a damaged archive); export it again as XLSX "
-        "or CSV.",
+        f"{where} is not a readable spreadsheet ({why}); export it again as XLSX or CSV.",
         key="analytics_unreadable",
         file=where,
     )
@@ -128,12 +128,7 @@ def workbook_sheets(
             io.BytesIO(raw), read_only=True, data_only=not formulas, keep_links=False
         )
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise InputError(
-            f"{where} is not a readable spreadsheet ({type(exc).__name__}); export it again "
-            "as XLSX or CSV.",
-            key="analytics_unreadable",
-            file=where,
-        ) from None
+        raise _unreadable(where, type(exc).__name__) from None
     try:
         for sheet in book.worksheets:
             yield _sheet_rows(sheet, where)
@@ -157,9 +152,4 @@ def _sheet_rows(sheet: Any, where: str) -> Iterator[list[Any]]:
     except InputError:
         raise
     except Exception as exc:  # a damaged sheet part
-        raise InputError(
-            f"{where} is not a readable spreadsheet ({type(exc).__name__}); export it again "
-            "as XLSX or CSV.",
-            key="analytics_unreadable",
-            file=where,
-        ) from None
+        raise _unreadable(where, type(exc).__name__) from None

@@ -253,34 +253,25 @@ class ClientPages:
     ) -> HTMLResponse:
         lang = page_language(request)
         text = words(lang)
-        form = links.form_token(link.id, self._secret())
+        shown = {
+            "lang": lang,
+            "words": text,
+            "token": token,
+            "form_token": links.form_token(link.id, self._secret()),
+            "notice": notice,
+            "notice_kind": kind,
+        }
         if not self._unlocked(request, link):
-            return _respond(
-                _page(
-                    lang=lang,
-                    words=text,
-                    locked=True,
-                    form_token=form,
-                    token=token,
-                    notice=notice,
-                    notice_kind=kind,
-                ),
-                status,
-            )
+            return _respond(_page(locked=True, **shown), status)
         posts = visit.page_posts(self.store_of(), link)
         brand = posts[0].brand if posts else ""
         zone = posts[0].timezone if posts else "UTC"
         return _respond(
             _page(
-                lang=lang,
-                words=text,
-                token=token,
-                form_token=form,
                 posts=[_post_view(p, token, lang, text) for p in posts],
                 intro=text["intro"].format(brand=brand, label=link.label),
                 expires=text["expires"].format(when=reader_time(link.expires_at, zone, lang)),
-                notice=notice,
-                notice_kind=kind,
+                **shown,
             ),
             status,
         )
@@ -295,17 +286,12 @@ class ClientPages:
         return self._render(request, token, found)
 
     async def decide(self, request: Request, token: str) -> Response:
-        found = self._link(request, token)
-        if isinstance(found, Response):
-            return found
+        posted = await self._posted(request, token, unlocked=True)
+        if isinstance(posted, Response):
+            return posted
+        found, form = posted
         lang = page_language(request)
-        form = await request.form()
         store = self.store_of()
-        if not self._form_ok(form, found) or not self._unlocked(request, found):
-            visit.refuse(
-                store, links.LinkRefused("bad form", status=403, key="link_bad_form"), found
-            )
-            return self._render(request, token, found, words(lang)["link_bad_form"], "error", 403)
         try:
             variant_id = int(str(form.get("variant_id", "")))
         except ValueError:
@@ -325,22 +311,38 @@ class ClientPages:
             return self._render(request, token, found, message, "error", 400)
         return self._render(request, token, found, words(lang)["done"])
 
+    async def _posted(
+        self, request: Request, token: str, unlocked: bool
+    ) -> tuple[links.ReviewLink, Any] | Response:
+        """The link and the form posted to it, or the page to answer instead: the link's
+        refusal, or a form without its token (or, when `unlocked`, sent to a locked page)."""
+        found = self._link(request, token)
+        if isinstance(found, Response):
+            return found
+        form = await request.form()
+        if not self._form_ok(form, found) or (unlocked and not self._unlocked(request, found)):
+            return self._bad_form(request, token, found)
+        return found, form
+
+    def _bad_form(self, request: Request, token: str, link: links.ReviewLink) -> HTMLResponse:
+        """A form without its token (or posted to a locked page): the refusal recorded, the
+        page shown again with the reason."""
+        refused = links.LinkRefused("bad form", status=403, key="link_bad_form")
+        visit.refuse(self.store_of(), refused, link)
+        lang = page_language(request)
+        return self._render(request, token, link, words(lang)["link_bad_form"], "error", 403)
+
     def _form_ok(self, form: Any, link: links.ReviewLink) -> bool:
         given = str(form.get("form_token", ""))
         return bool(given) and hmac.compare_digest(given, links.form_token(link.id, self._secret()))
 
     async def unlock(self, request: Request, token: str) -> Response:
-        found = self._link(request, token)
-        if isinstance(found, Response):
-            return found
+        posted = await self._posted(request, token, unlocked=False)
+        if isinstance(posted, Response):
+            return posted
+        found, form = posted
         lang = page_language(request)
-        form = await request.form()
         store = self.store_of()
-        if not self._form_ok(form, found):
-            visit.refuse(
-                store, links.LinkRefused("bad form", status=403, key="link_bad_form"), found
-            )
-            return self._render(request, token, found, words(lang)["link_bad_form"], "error", 403)
         password = str(form.get("password", ""))
         if found.password_hash is None or not links.password_matches(found.password_hash, password):
             visit.refuse(
