@@ -129,7 +129,8 @@ def test_brief_and_finished_variants_survive_a_killed_process(tmp_path):
     db = tmp_path / "crash.db"
     script = f"""
 import os, signal
-from assistant.publishing.campaign import add_brief, create_campaign, draft_brief
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
 from assistant.core.store import Store
 store = Store("sqlite:///{db}")
 c = create_campaign(store, "Crash", "maison-lemoine")
