@@ -30,12 +30,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 
-from . import users
-from .client_page import SAFE_HEADERS, FailureLimiter
-from .html import html_templates
-from .limits import limits
-from .settings import get_settings
-from .store import Store
+from .core import users
+from .core.html import html_templates
+from .core.limits import limits
+from .core.settings import get_settings
+from .core.store import Store
+from .publishing.client_page import SAFE_HEADERS, FailureLimiter
 
 COOKIE = "assistant-session"
 SALT = "assistant-login"
@@ -92,9 +92,7 @@ def _plain_stamp(password: str) -> str:
 
 
 def _plain_accounts() -> dict[str, tuple[str, str]]:
-    from .ui.identity import accounts
-
-    return accounts()
+    return users.plain_accounts()
 
 
 class Accounts:
@@ -273,7 +271,7 @@ def add_login(app: FastAPI, store_of: Callable[[], Store]) -> Login:
 
 @cache
 def _accounts(url: str) -> Accounts:
-    from .store import open_store
+    from .core.store import open_store
 
     return Accounts(lambda: open_store(url))
 

@@ -16,9 +16,9 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 
-from .client_page import add_client_pages, mask_tokens_in_logs
+from .core.store import Store, open_store
 from .login import add_login, login_enabled
-from .store import Store, open_store
+from .publishing.client_page import add_client_pages, mask_tokens_in_logs
 
 
 def parent_app(

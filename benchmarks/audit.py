@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.analytics import LinkCache, check_links  # noqa: E402
-from assistant.netpolicy import trusting  # noqa: E402
+from assistant.core.netpolicy import trusting  # noqa: E402
 from tests.command_line import offline_audit  # noqa: E402
 from tests.exports import write_x_legacy  # noqa: E402
 from tests.link_server import listener  # noqa: E402

@@ -16,12 +16,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.charter import load_brand, load_charter  # noqa: E402
-from assistant.errors import AssistantError  # noqa: E402
-from assistant.facts import compare  # noqa: E402
-from assistant.limits import limits  # noqa: E402
-from assistant.platforms import measure  # noqa: E402
+from assistant.core.charter import load_brand, load_charter  # noqa: E402
+from assistant.core.errors import AssistantError  # noqa: E402
+from assistant.core.limits import limits  # noqa: E402
+from assistant.core.platforms import measure  # noqa: E402
 from assistant.proofing import Match, check_text, merge  # noqa: E402
+from assistant.publishing.fact_comparison import compare  # noqa: E402
 
 PARAGRAPH = (
     "Cet hiver, nos palets au beurre salé sont limités : commandez vite sur "

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.facts import compare  # noqa: E402
+from assistant.publishing.fact_comparison import compare  # noqa: E402
 
 GOAL_MS = 5.0
 BRIEFS = {

@@ -36,7 +36,7 @@ def sheet(briefs: int, folder: Path) -> Path:
 
 
 def use(url: str, data: Path, mode: str) -> None:
-    from assistant.settings import get_settings
+    from assistant.core.settings import get_settings
 
     os.environ.update(
         ASSISTANT_DB_URL=url,
@@ -50,8 +50,8 @@ def use(url: str, data: Path, mode: str) -> None:
 def saved_import(path: Path, visuals: bool) -> int:
     from datetime import UTC, datetime
 
-    from assistant.brief_import import import_briefs
-    from assistant.store import open_store
+    from assistant.core.store import open_store
+    from assistant.publishing.brief_import import import_briefs
 
     now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
     plan, import_id = import_briefs(
@@ -62,9 +62,9 @@ def saved_import(path: Path, visuals: bool) -> int:
 
 
 def inline(url: str, path: Path, folder: Path, visuals: bool) -> tuple[int, float]:
-    from assistant import jobs
-    from assistant.brief_import import progress
-    from assistant.store import open_store
+    from assistant.core.store import open_store
+    from assistant.publishing import jobs
+    from assistant.publishing.brief_import import progress
 
     use(url, folder / "data", "inline")
     import_id = saved_import(path, visuals)
@@ -82,9 +82,9 @@ def queued(
     deferring itself took (the workers split the import into units)."""
     from sqlalchemy import text
 
-    from assistant import jobs
-    from assistant.brief_import import progress
-    from assistant.store import open_store
+    from assistant.core.store import open_store
+    from assistant.publishing import jobs
+    from assistant.publishing.brief_import import progress
 
     use(url, folder / "data", "queue")
     import_id = saved_import(path, visuals)
@@ -119,7 +119,7 @@ def queued(
 def fresh_database(server: str) -> str:
     import psycopg
 
-    from assistant.jobs import conninfo
+    from assistant.publishing.jobs import conninfo
 
     name = f"bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(conninfo(f"{server}/postgres"), autocommit=True) as connection:

@@ -63,10 +63,12 @@ BRIEF_TEXT = (
 def seed(url: str) -> None:
     """40 briefs × 4 networks drafted without a model and sent to review, via the library."""
     os.environ["ASSISTANT_DB_URL"] = url
-    from assistant.campaign import add_brief, create_campaign, draft_brief
-    from assistant.review import Actor, submit
-    from assistant.settings import get_settings
-    from assistant.store import Store
+    from assistant.core.actors import Actor
+    from assistant.core.settings import get_settings
+    from assistant.core.store import Store
+    from assistant.publishing.brief_drafts import draft_brief
+    from assistant.publishing.campaign import add_brief, create_campaign
+    from assistant.publishing.review import submit
 
     get_settings.cache_clear()
     store = Store(url)
@@ -776,7 +778,7 @@ def verify(url: str, results: Results) -> list[str]:
     """Every write the UI reported as done is in the store exactly once."""
     from sqlalchemy import func, select
 
-    from assistant.store import AuditEvent, Comment, Store, Version
+    from assistant.core.store import AuditEvent, Comment, Store, Version
 
     store = Store(url)
     problems = []

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import proofing  # noqa: E402
-from assistant.charter import load_brand  # noqa: E402
+from assistant.core.charter import load_brand  # noqa: E402
 from assistant.proofing import Checker  # noqa: E402
 from tests.test_proofing_eval import SETS, _alarms, _report, _score  # noqa: E402
 

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.charter import load_brand  # noqa: E402
+from assistant.core.charter import load_brand  # noqa: E402
 from assistant.proofing import Checker  # noqa: E402
 
 POSTS = {

@@ -15,11 +15,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.charter import load_brand  # noqa: E402
-from assistant.inbox_tables import InboxItem  # noqa: E402
-from assistant.replies import draft_options  # noqa: E402
-from assistant.safety import findings  # noqa: E402
-from assistant.triage import triage  # noqa: E402
+from assistant.community.inbox_tables import InboxItem  # noqa: E402
+from assistant.community.reply_options import draft_options  # noqa: E402
+from assistant.community.safety import findings  # noqa: E402
+from assistant.community.triage import triage  # noqa: E402
+from assistant.core.charter import load_brand  # noqa: E402
 
 COMMENTS = 10_000
 RUNS = 3

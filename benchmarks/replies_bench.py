@@ -15,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.charter import load_brand  # noqa: E402
-from assistant.inbox import import_file, list_items  # noqa: E402
-from assistant.store import Store  # noqa: E402
+from assistant.community.inbox import import_file, list_items  # noqa: E402
+from assistant.core.charter import load_brand  # noqa: E402
+from assistant.core.store import Store  # noqa: E402
 from benchmarks.bench_data import bench_folder  # noqa: E402
 
 # file, brand, gold column, what counts as positive (None: three-class sentiment), anchors

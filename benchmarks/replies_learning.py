@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant import brand_heads  # noqa: E402
-from assistant.charter import load_brand  # noqa: E402
-from assistant.triage import triage  # noqa: E402
+from assistant.community import brand_heads  # noqa: E402
+from assistant.community.triage import triage  # noqa: E402
+from assistant.core.charter import load_brand  # noqa: E402
 from benchmarks.replies_bench import BENCH, macro  # noqa: E402
 
 SIZES = (50, 100, 200, 400)

@@ -19,12 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.charter import load_brand  # noqa: E402
-from assistant.drafting import DraftRequest, draft_all  # noqa: E402
-from assistant.llm import OpenAIProvider  # noqa: E402
-from assistant.platforms import platform_ids  # noqa: E402
+from assistant.core.charter import load_brand  # noqa: E402
+from assistant.core.llm import OpenAIProvider  # noqa: E402
+from assistant.core.platforms import platform_ids  # noqa: E402
+from assistant.core.settings import Settings  # noqa: E402
 from assistant.proofing import check_text  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.publishing.drafting import DraftRequest, draft_all  # noqa: E402
 from assistant.visuals import render_all  # noqa: E402
 from tests.fake_model import ModelHandler, completion  # noqa: E402
 
@@ -166,7 +166,7 @@ def _timed(call, runs: int) -> float:
 
 
 def _refused(call) -> float:
-    from assistant.errors import InputError
+    from assistant.core.errors import InputError
 
     started = time.perf_counter()
     try:
@@ -178,8 +178,8 @@ def _refused(call) -> float:
 
 def bench_large_inputs(runs: int = 3) -> None:
     """`check` and `count` on long texts, beside their goals."""
-    from assistant.limits import limits
-    from assistant.platforms import measure
+    from assistant.core.limits import limits
+    from assistant.core.platforms import measure
 
     charter = load_brand("maison-lemoine", ROOT / "brand_guides")
     check_text(POST, "fr", charter, "facebook")

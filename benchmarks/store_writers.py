@@ -16,10 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.campaign import add_brief, create_campaign, draft_brief
-from assistant.errors import ConflictError
-from assistant.review import Actor, current, describe, edit
-from assistant.store import Store
+from assistant.core.actors import Actor
+from assistant.core.errors import ConflictError
+from assistant.core.store import Store
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.review import current, edit
+from assistant.publishing.review_queue import describe
 
 
 def run(url: str, threads: int, edits: int) -> None:

@@ -23,15 +23,15 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant import triage_heads  # noqa: E402
-from assistant.charter import load_brand  # noqa: E402
-from assistant.triage import (  # noqa: E402
+from assistant.community import triage_heads  # noqa: E402
+from assistant.community.triage import (  # noqa: E402
     heads_reading,
     intent_scores,
     normalise,
     sentiment_score,
     triage,
 )
+from assistant.core.charter import load_brand  # noqa: E402
 from benchmarks.bench_data import bench_folder  # noqa: E402
 from benchmarks.replies_bench import macro  # noqa: E402
 

@@ -31,8 +31,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant import triage_heads  # noqa: E402
-from assistant.triage import intent_scores, normalise, sentiment_score  # noqa: E402
+from assistant.community import triage_heads  # noqa: E402
+from assistant.community.triage import intent_scores, normalise, sentiment_score  # noqa: E402
 
 FEATURES_CAP = {"en": 60_000, "fr": 30_000}
 TEXT_C = 4.0  # inverse regularisation of the text heads

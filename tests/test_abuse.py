@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from profanity_check import predict_prob
 
-from assistant.abuse import profanity
-from assistant.charter import load_brand
-from assistant.triage import normalise, triage
+from assistant.community.abuse import profanity
+from assistant.community.triage import normalise, triage
+from assistant.core.charter import load_brand
 
 from .conftest import ROOT
 

@@ -19,8 +19,8 @@ from assistant.analytics import (
     read_export,
     run_audit,
 )
-from assistant.charter import load_brand
-from assistant.review import Actor
+from assistant.core.actors import Actor
+from assistant.core.charter import load_brand
 
 from .command_line import offline_audit, run
 
@@ -154,8 +154,8 @@ def test_cli_rate_option_and_unreadable_input(tmp_path):
 
 def test_recommended_slots_move_a_campaigns_briefs(tmp_path):
     from assistant.analytics import Slot
-    from assistant.campaign import add_brief, create_campaign
-    from assistant.store import Brief, open_store
+    from assistant.core.store import Brief, open_store
+    from assistant.publishing.campaign import add_brief, create_campaign
 
     store = open_store()
     campaign = create_campaign(store, "Spring", "trailforge")
@@ -258,8 +258,8 @@ def test_applied_slots_never_pull_a_brief_weeks_earlier_and_can_be_undone():
     from zoneinfo import ZoneInfo
 
     from assistant.analytics import Slot, undo_slots
-    from assistant.campaign import add_brief, create_campaign
-    from assistant.store import Brief, open_store
+    from assistant.core.store import Brief, open_store
+    from assistant.publishing.campaign import add_brief, create_campaign
 
     store = open_store()
     campaign = create_campaign(store, "Winter", "trailforge")

@@ -9,11 +9,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from assistant.analytics import apply_slots, audit_files, run_audit
-from assistant.campaign import add_brief, create_campaign, draft_brief
-from assistant.charter import load_brand
-from assistant.review import Actor, describe
-from assistant.settings import get_settings
-from assistant.store import open_store
+from assistant.core.actors import Actor
+from assistant.core.charter import load_brand
+from assistant.core.settings import get_settings
+from assistant.core.store import open_store
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.review_queue import describe
 
 from .command_line import offline_audit, run
 

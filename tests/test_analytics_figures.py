@@ -166,7 +166,7 @@ def test_heatmap_never_shades_a_small_sample_darkest():
         for i in range(2)
     ]
     report = run_audit([_export(posts)], None, "trailforge", network=False)
-    from assistant.analytics.report import heatmap_view
+    from assistant.analytics.report_view import heatmap_view
 
     cells = {(c["y"], c["x"]): c for c in heatmap_view(report.figures["x"], "fr")["cells"]}
     full, small = cells[(10, 40 + 9 * 22)], cells[(32, 40 + 8 * 22)]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.analytics import get_formula, load_posts, measure, post_rate, read_export, save_posts
-from assistant.errors import InputError
-from assistant.store import Store
+from assistant.core.errors import InputError
+from assistant.core.store import Store
 
 from .exports import write_x_legacy
 

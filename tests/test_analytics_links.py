@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.analytics import LinkCache, Post, check_links, link_findings, post_links
-from assistant.netpolicy import trusting
+from assistant.core.netpolicy import trusting
 
 from .link_server import listener
 

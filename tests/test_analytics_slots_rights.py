@@ -10,10 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assistant.analytics import Slot, apply_slots, preview_slots, undo_slots
-from assistant.campaign import add_brief, create_campaign, draft_brief, incomplete_briefs
-from assistant.errors import WorkflowError
-from assistant.review import Actor, approve, describe
-from assistant.store import Brief, open_store
+from assistant.core.actors import Actor
+from assistant.core.errors import WorkflowError
+from assistant.core.store import Brief, open_store
+from assistant.publishing.brief_drafts import draft_brief, incomplete_briefs
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.review import approve
+from assistant.publishing.review_queue import describe
 
 from .command_line import offline_audit, run
 from .test_ui_audit_browser import _mondays_export

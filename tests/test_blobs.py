@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant import blobs
-from assistant.campaign import render_variant_visuals
-from assistant.client_links import create_link
-from assistant.errors import InputError, NotFound
-from assistant.limits import limits
-from assistant.review import describe
-from assistant.store import Blob, VariantRow, open_store
+from assistant.core import blobs
+from assistant.core.errors import InputError, NotFound
+from assistant.core.limits import limits
+from assistant.core.store import Blob, VariantRow, open_store
+from assistant.publishing.campaign import render_variant_visuals
+from assistant.publishing.client_links import create_link
+from assistant.publishing.review_queue import describe
 
 from .conftest import use_env
 from .test_client_links import CM, client_for, path_of, three_variants
@@ -214,9 +214,9 @@ def test_an_imported_photo_is_drawn_by_a_process_that_never_saw_the_zip(
     on another, whose data folder holds nothing of it: the photo comes by its key."""
     from sqlalchemy import select
 
-    from assistant import jobs
-    from assistant.brief_import import import_briefs, progress
-    from assistant.store import Brief
+    from assistant.core.store import Brief
+    from assistant.publishing import jobs
+    from assistant.publishing.brief_import import import_briefs, progress
 
     from .test_brief_import import BRAND, NOW, _photos
 
@@ -252,7 +252,7 @@ def test_the_migration_keeps_the_paths_of_visuals_drawn_before_it(tmp_path):
     from alembic.config import Config
     from sqlalchemy import create_engine, text
 
-    from assistant.store import MIGRATIONS, Store
+    from assistant.core.store import MIGRATIONS, Store
 
     url = f"sqlite:///{tmp_path / 'before.db'}"
     config = Config()

@@ -17,7 +17,19 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from assistant.brief_import import (
+from assistant.core.actors import Actor
+from assistant.core.errors import AssistantError, ConflictError
+from assistant.core.store import (
+    Brief,
+    BriefImport,
+    Campaign,
+    Store,
+    VariantRow,
+    Version,
+    open_store,
+)
+from assistant.publishing.brief_drafts import save_variant
+from assistant.publishing.brief_import import (
     bulk_approve,
     import_briefs,
     import_variants,
@@ -25,12 +37,10 @@ from assistant.brief_import import (
     read_plan,
     run_import,
 )
-from assistant.campaign import add_brief, create_campaign, save_variant
-from assistant.drafting import Variant
-from assistant.errors import AssistantError, ConflictError
-from assistant.export import HOOTSUITE_MAX_ROWS, hootsuite_files
-from assistant.review import Actor, edit
-from assistant.store import Brief, BriefImport, Campaign, Store, VariantRow, Version, open_store
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.drafting import Variant
+from assistant.publishing.export import HOOTSUITE_MAX_ROWS, hootsuite_files
+from assistant.publishing.review import edit
 from assistant.ui.imports import bulk_outcome
 
 from .command_line import run
@@ -293,8 +303,8 @@ def test_the_store_refuses_a_second_variant_for_one_unit():
         row = session.scalars(select(VariantRow).where(VariantRow.platform == "x")).one()
         twin = Variant(platform="x", variant=1, text=row.text)
         charter_lang = brief.language
-    from assistant.charter import load_brand
-    from assistant.settings import get_settings
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
 
     charter = load_brand(BRAND, get_settings().brand_dir)
     with pytest.raises(ConflictError):
@@ -520,7 +530,7 @@ def test_the_review_table_filters_by_import():
     store, import_id = _imported_for_review()
     other = create_campaign(store, "Autre", BRAND)
     add_brief(store, other.id, "Hors import.", ["x"], datetime(2030, 12, 1, 10, 0, tzinfo=PARIS))
-    from assistant.campaign import draft_brief
+    from assistant.publishing.brief_drafts import draft_brief
 
     with store.session() as session:
         outside = session.scalars(select(Brief.id).where(Brief.import_id.is_(None))).one()
@@ -534,7 +544,7 @@ def test_the_review_table_filters_by_import():
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_template_offered_for_download_reads_without_error(tmp_path, lang):
     """Whatever the day it is downloaded, its rows are next week's, in three date formats."""
-    from assistant.brief_import import template_text
+    from assistant.publishing.brief_import import template_text
 
     photos = tmp_path / "photos.zip"
     with zipfile.ZipFile(photos, "w") as archive:
@@ -614,7 +624,7 @@ def test_the_ui_follows_an_import_drafted_by_another_process_and_names_one_that_
     for `live_seconds`, it offers to resume."""
     from sqlalchemy import update
 
-    from assistant.brief_import import rules
+    from assistant.publishing.brief_import import rules
     from assistant.ui.imports import progress_html
 
     store = open_store()
@@ -646,7 +656,7 @@ def test_an_older_store_with_two_variants_in_one_unit_upgrades_and_keeps_both(tm
     from alembic.config import Config
     from sqlalchemy import text
 
-    from assistant.store import MIGRATIONS
+    from assistant.core.store import MIGRATIONS
 
     store = open_store(f"sqlite:///{tmp_path / 'old.db'}")
     _plan, import_id = import_briefs(
@@ -694,13 +704,13 @@ def test_a_problem_of_the_whole_file_is_told_without_an_empty_column(tmp_path):
     ],
 )
 def test_a_cell_a_spreadsheet_would_run_is_told_from_text(cell, formula):
-    from assistant.brief_import import _formula
+    from assistant.publishing.brief_import import _formula
 
     assert bool(_formula().search(cell)) is formula
 
 
 def test_a_quoted_cell_keeps_its_accents_and_shows_its_control_characters():
-    from assistant.brief_import import worded
+    from assistant.publishing.brief_import import worded
 
     assert worded("unknown_network", "fr", value="réseau", known="x") == (
         "réseau inconnu « réseau » ; réseaux possibles : x"

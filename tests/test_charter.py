@@ -8,8 +8,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from assistant.charter import load_brand
 from assistant.cli import app
+from assistant.core.charter import load_brand
 
 from .conftest import ROOT, use_env
 

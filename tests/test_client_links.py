@@ -17,14 +17,17 @@ from sqlalchemy import text, update
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from assistant.campaign import add_brief, create_campaign, draft_brief
 from assistant.cli import app as cli
-from assistant.client_links import create_link, list_links, revoke_link
-from assistant.client_page import FailureLimiter, add_client_pages, mask_tokens_in_logs
-from assistant.link_tables import ReviewLink
-from assistant.review import Actor, describe, edit, submit
-from assistant.settings import get_settings
-from assistant.store import now, open_store
+from assistant.core.actors import Actor
+from assistant.core.settings import get_settings
+from assistant.core.store import now, open_store
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.client_links import create_link, list_links, revoke_link
+from assistant.publishing.client_page import FailureLimiter, add_client_pages, mask_tokens_in_logs
+from assistant.publishing.link_tables import ReviewLink
+from assistant.publishing.review import edit, submit
+from assistant.publishing.review_queue import describe
 
 from .conftest import ROOT, use_env
 from .test_review_store import FUTURE
@@ -391,7 +394,7 @@ def test_the_link_is_on_the_public_address_when_one_is_set(monkeypatch):
 
 
 def test_visuals_are_served_only_for_the_posts_of_the_link():
-    from assistant.campaign import render_variant_visuals
+    from assistant.publishing.campaign import render_variant_visuals
 
     campaign_id, ids = three_variants()
     store = open_store()

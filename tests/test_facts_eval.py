@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.facts import compare
+from assistant.publishing.fact_comparison import compare
 
 EVAL = Path(__file__).parent / "data" / "facts_eval.yaml"
 WRONG = ("changed", "invented")

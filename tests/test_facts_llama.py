@@ -8,10 +8,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from assistant.charter import load_brand
 from assistant.cli import app
-from assistant.facts import compare
-from assistant.platforms import platform_ids
+from assistant.core.charter import load_brand
+from assistant.core.platforms import platform_ids
+from assistant.publishing.fact_comparison import compare
 
 from .conftest import ROOT, use_llama_server
 

@@ -7,13 +7,16 @@ from datetime import timedelta
 
 import pytest
 
-from assistant.campaign import add_brief, create_campaign, save_variant
-from assistant.charter import load_brand
-from assistant.drafting import Variant
-from assistant.errors import WorkflowError
-from assistant.review import Actor, approve, describe, submit
-from assistant.settings import get_settings
-from assistant.store import now, open_store
+from assistant.core.actors import Actor
+from assistant.core.charter import load_brand
+from assistant.core.errors import WorkflowError
+from assistant.core.settings import get_settings
+from assistant.core.store import now, open_store
+from assistant.publishing.brief_drafts import save_variant
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.drafting import Variant
+from assistant.publishing.review import approve, submit
+from assistant.publishing.review_queue import describe
 
 BRIEF = (
     "Soldes d'hiver : -15 % avec le code HIVER15 jusqu'au 31 décembre, sur lemoine.example/soldes."
@@ -70,7 +73,7 @@ def test_a_faithful_rewording_approves_without_override(store):
 
 def test_a_kind_the_charter_requires_is_an_error_when_missing():
     """A dropped promo code is an error by default; `must_keep: []` makes it a warning."""
-    from assistant.review import checks
+    from assistant.publishing.review import checks
 
     strict = load_brand("maison-lemoine", get_settings().brand_dir)
     assert strict.facts.must_keep == ["code"]

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 
 import assistant.analytics.imports
-import assistant.limits
-from assistant import inbox
+import assistant.core.limits
 from assistant.analytics import read_export
-from assistant.errors import InputError
-from assistant.limits import limits, read_text_file
+from assistant.community import comment_files
+from assistant.core.errors import InputError
+from assistant.core.limits import limits, read_text_file
 
-READERS = {"post": read_text_file, "inbox": inbox.read_file, "analytics": read_export}
+READERS = {"post": read_text_file, "inbox": comment_files.read_file, "analytics": read_export}
 
 
 @pytest.mark.parametrize("reader", READERS.values(), ids=READERS.keys())
@@ -38,7 +38,7 @@ def test_a_file_over_its_bound_is_refused_before_reading(reader, tmp_path, monke
     small = limits().model_copy(
         update={"text_file_bytes": 10, "inbox_bytes": 10, "analytics_bytes": 10}
     )
-    for module in (assistant.limits, inbox, assistant.analytics.imports):
+    for module in (assistant.core.limits, comment_files, assistant.analytics.imports):
         monkeypatch.setattr(module, "limits", lambda: small)
     big = tmp_path / "comments.csv"
     big.write_text("network,id,text\nx,1,hello\n", encoding="utf-8")
@@ -51,14 +51,14 @@ def test_a_wrong_bound_in_the_limits_file_is_named(tmp_path, monkeypatch):
     """A misspelt bound, a missing one or one that is not a whole number is refused when the
     file is read, each named, instead of failing later in the middle of a request."""
     wrong = tmp_path / "limits.yaml"
-    text = assistant.limits.LIMITS_FILE.read_text(encoding="utf-8")
+    text = assistant.core.limits.LIMITS_FILE.read_text(encoding="utf-8")
     text = text.replace("brief_chars: 65536", 'brief_chars: "64k"').replace(
         "post_chars", "post_charz"
     )
     wrong.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(assistant.limits, "LIMITS_FILE", wrong)
+    monkeypatch.setattr(assistant.core.limits, "LIMITS_FILE", wrong)
     with pytest.raises(InputError) as caught:
-        assistant.limits.limits.__wrapped__()
+        assistant.core.limits.limits.__wrapped__()
     assert caught.value.key == "bad_limits"
     for named in ("brief_chars", "post_chars", "post_charz", str(wrong)):
         assert named in str(caught.value)

@@ -8,11 +8,11 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-import assistant.charter as charter_module
-from assistant.charter import load_charter
+import assistant.core.charter as charter_module
 from assistant.cli import app
-from assistant.errors import CharterError
-from assistant.limits import limits
+from assistant.core.charter import load_charter
+from assistant.core.errors import CharterError
+from assistant.core.limits import limits
 
 from .conftest import ROOT
 from .work import peak_memory

@@ -8,7 +8,7 @@ import pytest
 
 import assistant.cli.check as check_module
 from assistant.cli import EXIT_SOFTWARE
-from assistant.limits import limits
+from assistant.core.limits import limits
 
 from .command_line import run
 from .conftest import use_env
@@ -114,7 +114,7 @@ def test_campaign_add_refuses_a_missing_brief_file_and_takes_text_with_the_flag(
     from typer.testing import CliRunner
 
     from assistant.cli import app
-    from assistant.errors import InputError
+    from assistant.core.errors import InputError
 
     runner = CliRunner()
     made = runner.invoke(app, ["campaign", "new", "Hiver", "--brand", "maison-lemoine"])

@@ -11,11 +11,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from assistant.campaign import add_brief, create_campaign, draft_brief
-from assistant.errors import ExportError
-from assistant.export import ExportResult, export_campaign
-from assistant.review import Actor, approve, describe, edit, submit
-from assistant.store import Store, VariantRow
+from assistant.core.actors import Actor
+from assistant.core.errors import ExportError
+from assistant.core.store import Store, VariantRow
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.export import ExportResult, export_campaign
+from assistant.publishing.review import approve, edit, submit
+from assistant.publishing.review_queue import describe
 
 from .test_hardening_cli import run
 
@@ -28,7 +31,7 @@ REVIEWER = "@SUM(1+1)"
 @pytest.fixture()
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_DB_URL", f"sqlite:///{tmp_path / 'export.db'}")
-    from assistant.settings import get_settings
+    from assistant.core.settings import get_settings
 
     get_settings.cache_clear()
     return Store(f"sqlite:///{tmp_path / 'export.db'}")

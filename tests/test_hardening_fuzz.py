@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from assistant.charter import load_charter
-from assistant.errors import AssistantError
-from assistant.platforms import measure, platform_ids
+from assistant.core.charter import load_charter
+from assistant.core.errors import AssistantError
+from assistant.core.platforms import measure, platform_ids
 from assistant.proofing import check_text
 
 pytestmark = pytest.mark.slow

@@ -18,9 +18,9 @@ from openpyxl import Workbook
 
 import assistant.analytics.imports as imports
 from assistant.analytics import Post, load_posts, read_export, save_posts
-from assistant.errors import InputError
-from assistant.limits import limits
-from assistant.store import Store, open_store
+from assistant.core.errors import InputError
+from assistant.core.limits import limits
+from assistant.core.store import Store, open_store
 
 from .command_line import offline_audit, run
 from .conftest import ROOT
@@ -165,7 +165,7 @@ def test_declared_sizes_that_lie_are_caught_while_inflating(tmp_path):
     ids=["ratio", "total", "entries"],
 )
 def test_each_archive_bound_is_worded(tmp_path, monkeypatch, bounds, key, words):
-    import assistant.archives as archives
+    import assistant.core.archives as archives
 
     monkeypatch.setattr(archives, "limits", lambda: limits().model_copy(update=bounds))
     path = bomb(tmp_path / "posts.xlsx", megabytes=3)  # under the part bound, 1,000 times packed

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.charter import load_brand
-from assistant.errors import InputError
-from assistant.limits import limits
-from assistant.platforms import measure
+from assistant.core.charter import load_brand
+from assistant.core.errors import InputError
+from assistant.core.limits import limits
+from assistant.core.platforms import measure
 from assistant.proofing import SEVERITY_RANK, SOURCE_RANK, Match, _same_problem, check_text, merge
 
 from .conftest import ROOT
@@ -158,7 +158,7 @@ def test_long_text_weighted_length_equals_twitter_text(seed):
     from twitter_text import parse_tweet
     from twitter_text.config import config
 
-    from assistant.platforms import x_weighted
+    from assistant.core.platforms import x_weighted
 
     rng = random.Random(seed)
     words = [

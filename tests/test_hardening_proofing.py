@@ -7,7 +7,7 @@ import inspect
 
 import pytest
 
-from assistant.charter import load_brand
+from assistant.core.charter import load_brand
 from assistant.proofing import Checker, Match, apply, check_text
 from assistant.proofing.engine import Engine
 from assistant.proofing.grammalecte import GrammalecteEngine, grammalecte_folder
@@ -52,7 +52,7 @@ def test_every_engine_suggests_with_one_signature():
 
 
 def test_grammalecte_path_is_read_from_a_dotenv_file(tmp_path, monkeypatch):
-    from assistant.settings import get_settings
+    from assistant.core.settings import get_settings
 
     monkeypatch.delenv("GRAMMALECTE_PATH", raising=False)
     monkeypatch.chdir(tmp_path)

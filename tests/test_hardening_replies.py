@@ -9,10 +9,10 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from assistant.charter import load_brand
-from assistant.drafting import DraftRequest, draft_all
-from assistant.llm import OpenAIProvider
-from assistant.settings import Settings
+from assistant.core.charter import load_brand
+from assistant.core.llm import OpenAIProvider
+from assistant.core.settings import Settings
+from assistant.publishing.drafting import DraftRequest, draft_all
 
 from .conftest import ROOT, use_env
 from .fake_model import ModelHandler, completion

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.charter import load_brand
+from assistant.core.charter import load_brand
 from assistant.proofing import Checker, check_text
 from assistant.proofing.harper import HarperEngine, english_dialect
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.html import html_text
+from assistant.core.html import html_text
 
 
 @pytest.mark.parametrize(

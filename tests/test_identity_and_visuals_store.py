@@ -6,10 +6,11 @@ from types import SimpleNamespace
 
 from PIL import Image
 
-from assistant.campaign import add_brief, create_campaign, draft_brief, render_brief_visuals
-from assistant.platforms import get_platform
-from assistant.review import describe
-from assistant.store import Store
+from assistant.core.platforms import get_platform
+from assistant.core.store import Store
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign, render_brief_visuals
+from assistant.publishing.review_queue import describe
 from assistant.ui.identity import accounts, acting, auth_users
 
 from .conftest import use_env

@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 import pytest
 from typer.testing import CliRunner
 
-from assistant.charter import load_brand
 from assistant.cli import app
-from assistant.errors import InputError
-from assistant.inbox import correct, corrections, import_file, list_items, parse
-from assistant.store import open_store
+from assistant.community.comment_files import parse
+from assistant.community.corrections import correct, corrections
+from assistant.community.inbox import import_file, list_items
+from assistant.core.charter import load_brand
+from assistant.core.errors import InputError
+from assistant.core.store import open_store
 
 from .conftest import ROOT
 from .test_hardening_cli import run as cli
@@ -272,7 +274,7 @@ def test_a_misdecoded_apostrophe_in_an_export_is_put_right_not_refused(tmp_path)
     ],
 )
 def test_triage_reads_questions_price_rises_and_typos(text, intent, faq):
-    from assistant.triage import triage
+    from assistant.community.triage import triage
 
     found = triage(text, _charter())
     assert (found.intent, found.faq) == (intent, faq)

@@ -15,9 +15,9 @@ import uuid
 import pytest
 from sqlalchemy import func, select, text
 
-from assistant import jobs
-from assistant.brief_import import import_briefs, progress
-from assistant.store import Brief, VariantRow, open_store
+from assistant.core.store import Brief, VariantRow, open_store
+from assistant.publishing import jobs
+from assistant.publishing.brief_import import import_briefs, progress
 
 from .command_line import run
 from .conftest import ROOT, use_env
@@ -226,7 +226,7 @@ def test_four_processes_creating_the_queue_at_once_create_it_once(team_db):
 
 
 def _create_queue(url: str, together) -> None:
-    from assistant.store import Store
+    from assistant.core.store import Store
 
     store = Store(url)
     together.wait(60)

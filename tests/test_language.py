@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import language
+from assistant.core import language
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_the_cached_model_answers_as_the_shipped_one(tmp_path, monkeypatch):
     decompression saved per command); it must classify exactly as the shipped model."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    from assistant.settings import get_settings
+    from assistant.core.settings import get_settings
 
     monkeypatch.setattr(get_settings(), "data_dir", tmp_path)
     shipped = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

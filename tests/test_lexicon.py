@@ -7,11 +7,11 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from assistant.charter import load_brand
 from assistant.cli import app
-from assistant.errors import CharterError, InputError
-from assistant.lexicon import accept_word, history
+from assistant.core.charter import load_brand
+from assistant.core.errors import CharterError, InputError
 from assistant.proofing import Checker
+from assistant.publishing.lexicon import accept_word, history
 
 from .conftest import ROOT
 
@@ -96,7 +96,7 @@ def test_words_yaml_1_1_reads_as_something_else_are_added_as_words(brand_dir, wo
 
 
 def test_a_refused_addition_names_the_charter_not_a_temporary_file(brand_dir):
-    from assistant.limits import limits
+    from assistant.core.limits import limits
     from assistant.ui.i18n import error_text
 
     path = brand_dir / "maison-lemoine.yaml"
@@ -160,11 +160,12 @@ def test_two_reviewers_adding_at_once_lose_neither_word(brand_dir):
 def test_a_reviewer_accepts_a_word_from_a_variant_and_its_checks_follow(brand_dir, monkeypatch):
     """From a variant: an author is refused; a reviewer's word leaves the stored checks, so
     it no longer counts as an error blocking approval."""
-    from assistant.errors import WorkflowError
-    from assistant.lexicon import accept_in_variant
-    from assistant.review import Actor, describe
-    from assistant.settings import get_settings
-    from assistant.store import open_store
+    from assistant.core.actors import Actor
+    from assistant.core.errors import WorkflowError
+    from assistant.core.settings import get_settings
+    from assistant.core.store import open_store
+    from assistant.publishing.lexicon import accept_in_variant
+    from assistant.publishing.review_queue import describe
 
     from .test_facts_review import _variant
 

@@ -47,7 +47,7 @@ def test_a_package_missing_from_the_list_is_named(tmp_path):
 
 
 def test_vendored_french_sentiment_reads_french_without_its_gpl_helpers():
-    from assistant.triage import sentiment_score
+    from assistant.community.triage import sentiment_score
 
     assert sentiment_score("Je suis très déçue, c'est nul", "fr") < -0.3
     assert sentiment_score("Génial, merci, c'est parfait !", "fr") > 0.3

@@ -16,7 +16,7 @@ import pytest
 from assistant.analytics import LinkCache, Post, check_links, link_findings, post_links
 from assistant.analytics.rules import analytics_rules
 from assistant.analytics.words import worded
-from assistant.netpolicy import is_internal, trusting
+from assistant.core.netpolicy import is_internal, trusting
 
 from .link_server import listener
 

@@ -20,7 +20,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture()
 def store():
-    from assistant.store import open_store
+    from assistant.core.store import open_store
 
     return open_store()
 
@@ -38,7 +38,7 @@ def _add(name: str, role: str = "reviewer", password: str = PASSWORD) -> tuple[i
 
 
 def test_users_add_list_passwd_role_remove(store):
-    from assistant import users
+    from assistant.core import users
 
     code, out, err = _add("rita")
     assert (code, out.strip()) == (0, "User rita added (reviewer)."), err
@@ -67,7 +67,7 @@ def test_users_add_list_passwd_role_remove(store):
 
 
 def test_users_refusals_are_worded_and_change_nothing(store):
-    from assistant import users
+    from assistant.core import users
 
     assert _add("rita")[0] == 0
     code, _out, err = _add("rita", password="another long one")
@@ -121,7 +121,7 @@ def _log_in(client: TestClient, name: str = "rita", password: str = PASSWORD, **
 
 
 def test_the_page_sends_to_the_login_and_the_login_back(store, team_login):
-    from assistant.users import add
+    from assistant.core.users import add
 
     add(store, "rita", PASSWORD, "reviewer")
     client = _site(store)
@@ -145,7 +145,7 @@ def test_the_page_sends_to_the_login_and_the_login_back(store, team_login):
 
 
 def test_the_cookie_is_secure_over_https(store, team_login):
-    from assistant.users import add
+    from assistant.core.users import add
 
     add(store, "rita", PASSWORD, "reviewer")
     client = _site(store)
@@ -167,7 +167,7 @@ def test_the_cookie_is_secure_over_https(store, team_login):
     ],
 )
 def test_next_never_leaves_the_site(store, team_login, target):
-    from assistant.users import add
+    from assistant.core.users import add
 
     add(store, "rita", PASSWORD, "reviewer")
     answer = _log_in(_site(store), next=target)
@@ -175,8 +175,8 @@ def test_next_never_leaves_the_site(store, team_login, target):
 
 
 def test_wrong_passwords_are_refused_then_every_try_for_a_minute(store, team_login):
-    from assistant.limits import limits
-    from assistant.users import add
+    from assistant.core.limits import limits
+    from assistant.core.users import add
 
     add(store, "rita", PASSWORD, "reviewer")
     client = _site(store)
@@ -197,7 +197,7 @@ def test_a_hostile_name_is_shown_escaped(store, team_login):
 
 
 def test_a_new_password_or_a_removal_ends_the_sessions(store, team_login):
-    from assistant.users import add, remove, set_password
+    from assistant.core.users import add, remove, set_password
 
     add(store, "rita", PASSWORD, "reviewer")
     clock = Clock()
@@ -215,7 +215,7 @@ def test_a_new_password_or_a_removal_ends_the_sessions(store, team_login):
 
 
 def test_a_cookie_of_another_key_or_altered_is_refused(store, team_login):
-    from assistant.users import add
+    from assistant.core.users import add
 
     add(store, "rita", PASSWORD, "reviewer")
     signed = _log_in(_site(store)).cookies["assistant-session"]
@@ -244,8 +244,8 @@ def test_plain_text_accounts_still_log_in_for_a_trial(store, team_login, monkeyp
 
 
 def test_a_logged_in_users_role_is_their_accounts(store, team_login):
+    from assistant.core.users import add
     from assistant.ui.identity import acting
-    from assistant.users import add
 
     add(store, "rita", PASSWORD, "reviewer")
 

@@ -17,8 +17,8 @@ PASSWORD = "correct horse battery"
 
 
 def _with_user(tmp_path, name: str = "rita", role: str = "reviewer") -> str:
-    from assistant.store import Store
-    from assistant.users import add
+    from assistant.core.store import Store
+    from assistant.core.users import add
 
     url = f"sqlite:///{tmp_path / 'team.db'}"
     store = Store(url)

@@ -9,7 +9,7 @@ import yaml
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.platforms import all_platforms, get_platform, measure
+from assistant.core.platforms import all_platforms, get_platform, measure
 
 from .conftest import DATA
 

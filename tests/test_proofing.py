@@ -14,8 +14,8 @@ import threading
 import pytest
 from typer.testing import CliRunner
 
-from assistant.charter import load_brand
 from assistant.cli import app
+from assistant.core.charter import load_brand
 from assistant.proofing import Checker, apply, check, check_text
 from assistant.proofing.languagetool import matches_from_response
 

@@ -22,7 +22,7 @@ import regex
 import yaml
 
 from assistant import proofing
-from assistant.charter import load_brand
+from assistant.core.charter import load_brand
 from assistant.proofing import Checker, Match
 
 from .conftest import ROOT

@@ -11,13 +11,14 @@ from http.server import ThreadingHTTPServer
 import pytest
 from typer.testing import CliRunner
 
-from assistant.charter import load_brand
 from assistant.cli import app
-from assistant.errors import WorkflowError
-from assistant.inbox import import_text, list_items, stats
-from assistant.replies import answered, approve, close, describe, draft, edit, fit
-from assistant.review import Actor
-from assistant.store import Store, open_store
+from assistant.community.inbox import import_text, list_items, stats
+from assistant.community.replies import answered, approve, close, describe, draft, edit
+from assistant.community.reply_checks import fit
+from assistant.core.actors import Actor
+from assistant.core.charter import load_brand
+from assistant.core.errors import WorkflowError
+from assistant.core.store import Store, open_store
 
 from .conftest import ROOT, use_env, use_llama_server
 from .fake_model import ModelHandler, completion
@@ -221,9 +222,9 @@ def test_model_triage_through_the_llama_cpp_server_is_asked_and_never_talks_a_cr
 ):
     """The crisis is decided by the rules (the model is not asked); the question is asked of
     the model, which answers; its answer is used when it is an intent, else the rules' stand."""
-    from assistant.inbox import import_file
-    from assistant.llm import make_provider
-    from assistant.triage import triage
+    from assistant.community.inbox import import_file
+    from assistant.community.triage import triage
+    from assistant.core.llm import make_provider
 
     use_llama_server(monkeypatch, llama_server)
     path = tmp_path / "comments.csv"
@@ -321,8 +322,8 @@ class _Wordy:
 def test_a_model_option_that_loses_the_faq_answer_to_the_length_cut_falls_back():
     """Appending the approved answer to a long model text, then cutting to the reply length,
     would drop the answer the charter approved: the charter's own wording stands instead."""
-    from assistant.inbox import get_item
-    from assistant.replies import draft_options
+    from assistant.community.inbox import get_item
+    from assistant.community.reply_options import draft_options
 
     store = open_store()
     item = get_item(store, _comment(store, "Bonjour, vous livrez à l'étranger ?", network="x"))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from assistant.charter import load_brand
-from assistant.inbox import import_text
-from assistant.replies import describe, draft
-from assistant.review import Actor
-from assistant.store import open_store
+from assistant.community.inbox import import_text
+from assistant.community.replies import describe, draft
+from assistant.core.actors import Actor
+from assistant.core.charter import load_brand
+from assistant.core.store import open_store
 
 from .conftest import ROOT
 

@@ -13,12 +13,13 @@ from itertools import islice
 import pytest
 from typer.testing import CliRunner
 
-from assistant.campaign import add_brief, create_campaign, draft_brief
-from assistant.charter import load_brand
 from assistant.cli import app
-from assistant.errors import CharterError
-from assistant.review import describe, queue
-from assistant.store import Brief, VariantRow, open_store
+from assistant.core.charter import load_brand
+from assistant.core.errors import CharterError
+from assistant.core.store import Brief, VariantRow, open_store
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.review_queue import describe, queue
 
 from .conftest import ROOT
 from .test_review_store import FUTURE, new_campaign_with_brief

@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from assistant.errors import AssistantError, ConflictError, WorkflowError
-from assistant.review import Actor, approve, describe, edit, request_changes, submit
+from assistant.core.actors import Actor
+from assistant.core.errors import AssistantError, ConflictError, WorkflowError
+from assistant.publishing.review import approve, edit, request_changes, submit
+from assistant.publishing.review_queue import describe
 
 from .test_review_store import _drafted, store_fixture  # noqa: F401  (SQLite + PostgreSQL)
 
@@ -146,11 +148,11 @@ def test_reviewers_and_authors_at_once_get_only_worded_outcomes(store):
 
 def test_a_reply_approved_by_someone_else_first_is_a_worded_conflict(tmp_path):
     """Two reviewers approve the same reply at once: one approves, the other is told."""
-    from assistant import replies
-    from assistant.charter import load_brand
-    from assistant.inbox import import_text
-    from assistant.settings import get_settings
-    from assistant.store import Store
+    from assistant.community import replies
+    from assistant.community.inbox import import_text
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.core.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'inbox.db'}")
 
@@ -166,11 +168,11 @@ def test_a_reply_approved_by_someone_else_first_is_a_worded_conflict(tmp_path):
 def test_a_comment_drafted_by_two_people_at_once_is_a_worded_conflict(tmp_path):
     """The second draft's reply row meets the first's at its explicit flush: told, not a
     server error, and the first draft stays."""
-    from assistant import replies
-    from assistant.charter import load_brand
-    from assistant.inbox import import_text
-    from assistant.settings import get_settings
-    from assistant.store import Store
+    from assistant.community import replies
+    from assistant.community.inbox import import_text
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.core.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'inbox.db'}")
     charter = load_brand("maison-lemoine", get_settings().brand_dir)

@@ -3,7 +3,9 @@ with its author (a one-click fix is not a resubmission); sending it moves it to 
 
 from __future__ import annotations
 
-from assistant.review import Actor, describe, edit, request_changes, submit
+from assistant.core.actors import Actor
+from assistant.publishing.review import edit, request_changes, submit
+from assistant.publishing.review_queue import describe
 
 from .test_facts_review import _variant, store  # noqa: F401  (fixture)
 

@@ -15,11 +15,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from typer.testing import CliRunner
 
-from assistant.campaign import add_brief, create_campaign, draft_brief
 from assistant.cli import app
-from assistant.errors import ConflictError, StoreError, WorkflowError
-from assistant.review import Actor, approve, describe, edit, submit
-from assistant.store import Brief, Store, VariantRow
+from assistant.core.actors import Actor
+from assistant.core.errors import ConflictError, StoreError, WorkflowError
+from assistant.core.store import Brief, Store, VariantRow
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.publishing.review import approve, edit, submit
+from assistant.publishing.review_queue import describe
 
 from .conftest import ROOT
 
@@ -127,8 +130,9 @@ def test_brief_and_finished_variants_survive_a_killed_process(tmp_path):
     db = tmp_path / "crash.db"
     script = f"""
 import os, signal
-from assistant.campaign import add_brief, create_campaign, draft_brief
-from assistant.store import Store
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign
+from assistant.core.store import Store
 store = Store("sqlite:///{db}")
 c = create_campaign(store, "Crash", "maison-lemoine")
 b = add_brief(store, c.id, "Le brief à garder. Deuxième phrase.", ["x", "linkedin", "bluesky", "facebook"])
@@ -249,7 +253,7 @@ def test_export_refuses_past_and_shared_slots(store):
         for _v, vid in draft_brief(store, saved.id, None, "alice"):
             submit(store, vid, Actor("alice", "author"))
             approve(store, vid, Actor("bob", "reviewer"), override="test")
-    from assistant.export import export_campaign
+    from assistant.publishing.export import export_campaign
 
     with pytest.raises(Exception, match="past") as caught:
         export_campaign(store, campaign.id, "csv", "/tmp/never.csv")

@@ -12,28 +12,27 @@ import pytest
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.exc import IntegrityError
 
-from assistant.campaign import add_brief, create_campaign, draft_brief, render_variant_visuals
-from assistant.errors import (
+from assistant.core.actors import Actor
+from assistant.core.errors import (
     AssistantError,
     ConflictError,
     InputError,
     StoreError,
     WorkflowError,
 )
-from assistant.review import (
-    Actor,
+from assistant.core.store import AuditEvent, Brief, Campaign, Comment, Store, VariantRow, Version
+from assistant.publishing.brief_drafts import draft_brief
+from assistant.publishing.campaign import add_brief, create_campaign, render_variant_visuals
+from assistant.publishing.review import (
     approve,
-    change_marker,
     comment,
-    describe,
     edit,
     publish,
-    queue,
     reject,
     request_changes,
     submit,
 )
-from assistant.store import AuditEvent, Brief, Campaign, Comment, Store, VariantRow, Version
+from assistant.publishing.review_queue import change_marker, describe, queue
 
 from .conftest import ROOT, free_port, use_env
 from .test_review_store import FUTURE, store_fixture  # noqa: F401  (SQLite + PostgreSQL)
@@ -385,7 +384,7 @@ def test_empty_briefs_and_no_network_are_refused(store, text, networks, key):
 
 
 def test_variants_per_network_are_remembered_for_resuming(store):
-    from assistant.campaign import missing_variants, resume_brief
+    from assistant.publishing.brief_drafts import missing_variants, resume_brief
 
     campaign = create_campaign(store, "Deux", "maison-lemoine")
     saved = add_brief(store, campaign.id, BRIEF, ["x", "linkedin"], FUTURE, "alice", variants=2)
@@ -404,8 +403,8 @@ def test_variants_per_network_are_remembered_for_resuming(store):
 
 
 def test_a_read_only_sqlite_file_is_worded_in_the_readers_language(tmp_path):
-    from assistant.charter import load_brand
-    from assistant.inbox import import_text
+    from assistant.community.inbox import import_text
+    from assistant.core.charter import load_brand
     from assistant.ui.i18n import error_text
 
     from .conftest import ROOT
@@ -430,7 +429,7 @@ def test_an_unclassified_database_failure_names_the_file_not_the_driver_class(
 
     from sqlalchemy.exc import OperationalError
 
-    from assistant.store import store_error
+    from assistant.core.store import store_error
     from assistant.ui.i18n import error_text
 
     driver = sqlite3.OperationalError("disk I/O error")
@@ -444,7 +443,7 @@ def test_an_unclassified_database_failure_names_the_file_not_the_driver_class(
     assert "inutilisable" in error_text(failure, "fr")
     (tmp_path / "store.db").write_bytes(b"")
     # the same failure on a file this process may not write: the fix is the rights
-    monkeypatch.setattr("assistant.store.os.access", lambda path, mode: False)
+    monkeypatch.setattr("assistant.core.store.os.access", lambda path, mode: False)
     failure = store_error(
         f"sqlite:///{tmp_path}/store.db", OperationalError("INSERT …", {}, driver)
     )

@@ -14,15 +14,15 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from assistant import safety
-from assistant.charter import load_brand
 from assistant.cli import app
-from assistant.community import Community
-from assistant.errors import CharterError
-from assistant.inbox import get_item, import_file, import_text, list_items
-from assistant.replies import draft_options
-from assistant.store import open_store
-from assistant.triage import choose_intent, triage, triage_with_model
+from assistant.community import safety
+from assistant.community.charter_section import Community
+from assistant.community.inbox import get_item, import_file, import_text, list_items
+from assistant.community.reply_options import draft_options
+from assistant.community.triage import choose_intent, triage, triage_with_model
+from assistant.core.charter import load_brand
+from assistant.core.errors import CharterError
+from assistant.core.store import open_store
 
 from .conftest import ROOT
 from .test_charter import _broken
@@ -401,7 +401,7 @@ def test_a_charter_sets_its_own_threshold(tmp_path):
         d["community"]["alerts"] = {"threshold": 3, "window_minutes": 30}
 
     path = _broken(tmp_path, change)
-    from assistant.alerts import alerts_for
+    from assistant.community.alerts import alerts_for
 
     charter = load_brand("maison-lemoine", path.parent)
     items = [
@@ -452,7 +452,7 @@ def test_a_model_failure_is_reported_and_the_rules_labels_stand(tmp_path):
 
 
 def test_a_person_can_correct_an_escalation_to_a_safety_topic():
-    from assistant.inbox import correct
+    from assistant.community.corrections import correct
 
     store = open_store()
     charter = load_brand("trailforge", BRANDS)

@@ -30,21 +30,21 @@ def _slot() -> datetime:
 
 
 def _by_network(store) -> dict[str, int]:
-    from assistant.review import queue
+    from assistant.publishing.review_queue import queue
 
     return {item.platform: item.id for item in queue(store)}
 
 
 def through_library(store, when: datetime) -> None:
-    from assistant import campaign, review
-    from assistant.llm import make_provider
+    from assistant.core.llm import make_provider
+    from assistant.publishing import brief_drafts, campaign, review
 
     author, reviewer = review.Actor(AUTHOR, "author"), review.Actor(REVIEWER, "reviewer")
     created = campaign.create_campaign(store, "Hiver", BRAND)
     brief = campaign.add_brief(store, created.id, BRIEF, ["x", "linkedin"], when, AUTHOR)
     ids = {
         v.platform: vid
-        for v, vid in campaign.draft_brief(store, brief.id, make_provider("none"), AUTHOR)
+        for v, vid in brief_drafts.draft_brief(store, brief.id, make_provider("none"), AUTHOR)
     }
     review.edit(store, ids["x"], review.current(store, ids["x"])[0] + ADDED, author)
     review.submit(store, ids["x"], author)
@@ -55,7 +55,7 @@ def through_library(store, when: datetime) -> None:
 
 def through_cli(store, when: datetime) -> None:
     from assistant.cli import app
-    from assistant.review import current
+    from assistant.publishing.review import current
 
     runner = CliRunner()
 
@@ -78,9 +78,9 @@ def through_cli(store, when: datetime) -> None:
 
 def _card(store, variant_id: int):
     """A card's handlers as the Draft tab draws them for the typed author."""
-    from assistant.charter import load_brand
-    from assistant.review import describe
-    from assistant.settings import get_settings
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.review_queue import describe
     from assistant.ui.cards import CardView
     from assistant.ui.draft import _CardActions
     from assistant.ui.identity import acting
@@ -121,15 +121,15 @@ def through_ui(store, when: datetime) -> None:
 
 
 def _campaign_of(store) -> int:
-    from assistant.campaign import list_campaigns
+    from assistant.publishing.campaign import list_campaigns
 
     return list_campaigns(store)[0]["id"]
 
 
 def outcome(store) -> dict[str, dict]:
     """What the scenario leaves in the store, by network, without ids or times."""
-    from assistant.campaign import find_campaign
-    from assistant.review import describe
+    from assistant.publishing.campaign import find_campaign
+    from assistant.publishing.review_queue import describe
 
     found = {
         "campaign": {
@@ -155,7 +155,7 @@ def outcome(store) -> dict[str, dict]:
 
 @pytest.mark.slow
 def test_the_library_the_cli_and_the_ui_leave_the_same_store(tmp_path, monkeypatch):
-    from assistant.store import open_store
+    from assistant.core.store import open_store
 
     when = _slot()
     stored = {}

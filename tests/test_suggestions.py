@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from assistant import proofing
 from assistant.cli import app
-from assistant.limits import limits
+from assistant.core.limits import limits
 from assistant.proofing import suggestions
 from assistant.proofing.hunspell import HunspellEngine
 

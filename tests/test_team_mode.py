@@ -25,8 +25,8 @@ WIDE = {"width": 1366, "height": 1000}
 @pytest.fixture(scope="module")
 def team(postgres_url, tmp_path_factory):
     """A fresh database with two reviewers, two replicas on it, haproxy in front."""
-    from assistant.store import Store
-    from assistant.users import add
+    from assistant.core.store import Store
+    from assistant.core.users import add
 
     tmp_path = tmp_path_factory.mktemp("team")
     url = fresh_database(postgres_url)
@@ -44,11 +44,13 @@ def team(postgres_url, tmp_path_factory):
 
 def _submitted_variant(store, text: str) -> int:
     """A variant sent to review by its author, written through the library."""
-    from assistant.campaign import add_brief, create_campaign, save_variant
-    from assistant.charter import load_brand
-    from assistant.drafting import Variant
-    from assistant.review import Actor, submit
-    from assistant.settings import get_settings
+    from assistant.core.actors import Actor
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.brief_drafts import save_variant
+    from assistant.publishing.campaign import add_brief, create_campaign
+    from assistant.publishing.drafting import Variant
+    from assistant.publishing.review import submit
 
     charter = load_brand("maison-lemoine", get_settings().brand_dir)
     campaign = create_campaign(store, "Hiver", "maison-lemoine")
@@ -81,7 +83,7 @@ def _queue_row(page, text: str):
 def test_a_decision_on_one_replica_shows_on_the_other(team):
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.review import describe
+    from assistant.publishing.review_queue import describe
 
     variant = _submitted_variant(team.store, TEXT)
     with sync_playwright() as p:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from assistant.charter import load_brand
-from assistant.community import INTENTS
-from assistant.triage import SENTIMENTS, triage
+from assistant.community.charter_section import INTENTS
+from assistant.community.triage import SENTIMENTS, triage
+from assistant.core.charter import load_brand
 
 from .conftest import ROOT
 

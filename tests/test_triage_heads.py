@@ -11,12 +11,13 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from assistant import triage_heads
-from assistant.charter import load_brand
 from assistant.cli import app
-from assistant.inbox import correct, import_text, list_items
-from assistant.store import open_store
-from assistant.triage import intent_scores, normalise, sentiment_score, triage
+from assistant.community import triage_heads
+from assistant.community.corrections import correct
+from assistant.community.inbox import import_text, list_items
+from assistant.community.triage import intent_scores, normalise, sentiment_score, triage
+from assistant.core.charter import load_brand
+from assistant.core.store import open_store
 
 from .command_line import run as cli
 from .conftest import ROOT

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from assistant.charter import load_brand
-from assistant.triage import due_at, triage
+from assistant.community.triage import due_at, triage
+from assistant.core.charter import load_brand
 
 from .conftest import ROOT
 
@@ -35,8 +35,8 @@ def test_other_intents_still_wait_for_the_shop_to_open():
 
 
 def test_a_crisis_imported_on_saturday_night_reads_as_due_that_night(tmp_path):
-    from assistant.inbox import import_file, list_items
-    from assistant.store import open_store
+    from assistant.community.inbox import import_file, list_items
+    from assistant.core.store import open_store
 
     csv = tmp_path / "comments.csv"
     csv.write_text(
@@ -105,7 +105,7 @@ def test_a_comment_that_does_not_ask_the_faq_matches_none(slug, text):
 
 
 def test_the_faq_kin_lookup_finds_what_comparing_every_word_finds():
-    from assistant.triage import _faq_kin_entries, _faq_subjects, _kin
+    from assistant.community.triage import _faq_kin_entries, _faq_subjects, _kin
 
     charter = load_brand("maison-lemoine", ROOT / "brand_guides")
     subjects = _faq_subjects(charter)

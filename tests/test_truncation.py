@@ -7,11 +7,11 @@ import asyncio
 import emoji
 import pytest
 
-from assistant.charter import load_brand
-from assistant.drafting import DraftRequest, draft_all
-from assistant.guardrails import fit
-from assistant.platforms import get_platform, measure
-from assistant.tokens import urls
+from assistant.core.charter import load_brand
+from assistant.core.platforms import get_platform, measure
+from assistant.core.tokens import urls
+from assistant.publishing.drafting import DraftRequest, draft_all
+from assistant.publishing.guardrails import fit
 
 from .conftest import BRIEF_FR, ROOT
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant.analytics import read_export, run_audit
-from assistant.errors import InputError
-from assistant.limits import limits
+from assistant.core.errors import InputError
+from assistant.core.limits import limits
 from assistant.ui.i18n import error_text
 
 DATA = Path(__file__).parent / "data" / "analytics"
@@ -82,8 +82,8 @@ class _Login:
 def _click_handler(monkeypatch, button_id: str):
     """The handler a click on `button_id` runs, in an app with two logins (alex, author;
     rita, reviewer)."""
-    from assistant.settings import get_settings
-    from assistant.store import open_store
+    from assistant.core.settings import get_settings
+    from assistant.core.store import open_store
     from assistant.ui.app import build_app
 
     monkeypatch.setenv("ASSISTANT_AUTH", "alex:pw1:author,rita:pw2:reviewer")
@@ -105,8 +105,8 @@ def test_applying_slots_in_the_tab_is_refused_to_authors_and_to_other_brands(mon
 
     import gradio as gr
 
-    from assistant.campaign import add_brief, create_campaign
-    from assistant.store import open_store
+    from assistant.core.store import open_store
+    from assistant.publishing.campaign import add_brief, create_campaign
 
     store = open_store()
     ours = create_campaign(store, "Spring", "trailforge")

@@ -84,8 +84,8 @@ def test_recommended_slots_applied_to_a_campaign(running_app, tmp_path):
 
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.campaign import add_brief, create_campaign
-    from assistant.store import Brief, Store
+    from assistant.core.store import Brief, Store
+    from assistant.publishing.campaign import add_brief, create_campaign
 
     store = Store(f"sqlite:///{tmp_path / 'ui.db'}")
     campaign = create_campaign(store, "Spring", "trailforge")

@@ -19,7 +19,7 @@ EN = SimpleNamespace(headers={"accept-language": "en-US"}, username=None)
 
 @pytest.fixture()
 def store():
-    from assistant.store import open_store
+    from assistant.core.store import open_store
 
     return open_store()
 
@@ -49,7 +49,7 @@ def test_an_expected_error_is_one_translated_toast_and_one_info_line(store, capl
 def test_an_unexpected_error_is_logged_with_its_traceback_and_named_shortly(
     store, tmp_path, monkeypatch
 ):
-    from assistant import review as workflow
+    from assistant.publishing import review as workflow
     from assistant.ui import review as panel
 
     use_env(monkeypatch, ASSISTANT_DATA_DIR=str(tmp_path / "data"))

@@ -31,7 +31,8 @@ class _Request:
 
 
 def _variant(store, text: str = "Nos biscuits sont bons. https://lemoine.example") -> int:
-    from assistant.campaign import add_brief, draft_brief, find_or_create_campaign
+    from assistant.publishing.brief_drafts import draft_brief
+    from assistant.publishing.campaign import add_brief, find_or_create_campaign
 
     campaign_id = find_or_create_campaign(store, "Test", "maison-lemoine")
     when = datetime.now(UTC) + timedelta(days=2)
@@ -40,9 +41,10 @@ def _variant(store, text: str = "Nos biscuits sont bons. https://lemoine.example
 
 
 def _actions(store, variant_id: int):
-    from assistant.charter import load_brand
-    from assistant.review import Actor, describe
-    from assistant.settings import get_settings
+    from assistant.core.actors import Actor
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.review_queue import describe
     from assistant.ui.cards import CardView
     from assistant.ui.draft import _CardActions
 
@@ -53,15 +55,15 @@ def _actions(store, variant_id: int):
 
 @pytest.fixture()
 def store():
-    from assistant.store import open_store
+    from assistant.core.store import open_store
 
     return open_store()
 
 
 def test_card_shows_what_people_wrote_as_text(store):
-    from assistant.charter import load_brand
-    from assistant.review import describe
-    from assistant.settings import get_settings
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.review_queue import describe
     from assistant.ui.cards import CardView, card_html
 
     view = CardView.from_described(describe(store, _variant(store, f"Bonjour {HOSTILE}")))
@@ -73,9 +75,9 @@ def test_card_shows_what_people_wrote_as_text(store):
 
 
 def test_truncated_card_says_so_and_shows_the_cut(store):
-    from assistant.charter import load_brand
-    from assistant.review import describe
-    from assistant.settings import get_settings
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.review_queue import describe
     from assistant.ui.cards import CardView, card_html
 
     info = {**describe(store, _variant(store)), "draft_status": "truncated", "cut": "<b>fin</b>"}
@@ -87,7 +89,8 @@ def test_truncated_card_says_so_and_shows_the_cut(store):
 
 
 def test_a_fix_from_a_card_drawn_before_a_save_says_the_card_changed(store):
-    from assistant.review import Actor, current, edit
+    from assistant.core.actors import Actor
+    from assistant.publishing.review import current, edit
 
     variant_id = _variant(store, "Nos biscuit sont bons.")
     actions = _actions(store, variant_id)
@@ -99,7 +102,8 @@ def test_a_fix_from_a_card_drawn_before_a_save_says_the_card_changed(store):
 
 
 def test_save_after_the_blur_save_is_no_conflict_and_a_real_one_offers_a_choice(store):
-    from assistant.review import Actor, current, edit
+    from assistant.core.actors import Actor
+    from assistant.publishing.review import current, edit
 
     variant_id = _variant(store)
     actions = _actions(store, variant_id)
@@ -119,7 +123,7 @@ def test_save_after_the_blur_save_is_no_conflict_and_a_real_one_offers_a_choice(
 
 
 def test_send_saves_the_text_on_screen_first(store):
-    from assistant.review import describe
+    from assistant.publishing.review_queue import describe
 
     variant_id = _variant(store)
     actions = _actions(store, variant_id)
@@ -216,8 +220,8 @@ def test_one_save_stores_one_version_and_renders_once(store, monkeypatch):
     """Leaving the box and clicking Save send the same text twice, and each then asks for
     the visuals; the second asks while the first is still drawing. One version is stored
     and the visuals are drawn once; saving the stored text again changes nothing."""
-    from assistant.campaign import render_variant_visuals
-    from assistant.review import describe
+    from assistant.publishing.campaign import render_variant_visuals
+    from assistant.publishing.review_queue import describe
     from assistant.ui import draft
 
     variant_id = _variant(store)

@@ -50,7 +50,7 @@ WATCH_UPDATING = """() => {
 
 
 def _store(tmp_path):
-    from assistant.store import open_store
+    from assistant.core.store import open_store
 
     return open_store(f"sqlite:///{tmp_path / 'ui.db'}")
 
@@ -102,7 +102,7 @@ def _variant_id(page, platform: str) -> int:
 def test_edit_then_send_keeps_the_edit_and_visuals_follow(running_app, tmp_path, locale):
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.review import describe
+    from assistant.publishing.review_queue import describe
 
     words = WORDS[locale]
     with sync_playwright() as p:
@@ -142,7 +142,7 @@ def test_edit_then_send_keeps_the_edit_and_visuals_follow(running_app, tmp_path,
 def test_a_save_from_another_browser_in_between_offers_a_choice(running_app, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.review import describe
+    from assistant.publishing.review_queue import describe
 
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -230,7 +230,7 @@ def test_reload_restores_the_context_and_an_unsaved_edit(running_app, tmp_path):
         )
         shot(page, "draft-restored-fr-FR")
         browser.close()
-    from assistant.campaign import latest_work
+    from assistant.publishing.campaign import latest_work
 
     work = latest_work(_store(tmp_path), "maison-lemoine", "alice")
     assert work.campaign_name == "Soldes" and work.publish_at == when.astimezone(UTC)
@@ -239,10 +239,11 @@ def test_reload_restores_the_context_and_an_unsaved_edit(running_app, tmp_path):
 def test_a_truncated_variant_shows_the_cut_and_an_interrupted_brief_resumes(running_app, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.campaign import add_brief, find_or_create_campaign, save_variant
-    from assistant.charter import load_brand
-    from assistant.drafting import Variant
-    from assistant.settings import get_settings
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.brief_drafts import save_variant
+    from assistant.publishing.campaign import add_brief, find_or_create_campaign
+    from assistant.publishing.drafting import Variant
 
     store = _store(tmp_path)
     campaign_id = find_or_create_campaign(store, "Noël", "maison-lemoine")
@@ -331,7 +332,8 @@ def test_a_changed_date_is_flagged_with_the_briefs_value_and_fixed_in_one_click(
     the one-click fix puts the brief's date back."""
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.review import describe, errors_of
+    from assistant.core.actors import errors_of
+    from assistant.publishing.review_queue import describe
 
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -369,7 +371,9 @@ def test_a_reviewers_decision_reaches_the_writers_open_draft_tab(running_app, tm
     and the cards redraw on request."""
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.review import Actor, describe, request_changes
+    from assistant.core.actors import Actor
+    from assistant.publishing.review import request_changes
+    from assistant.publishing.review_queue import describe
 
     with sync_playwright() as p:
         browser = launch_chromium(p)

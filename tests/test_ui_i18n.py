@@ -7,7 +7,8 @@ import string
 
 import yaml
 
-from assistant.review import ROLES, STATUSES
+from assistant.core.actors import ROLES
+from assistant.publishing.review import STATUSES
 from assistant.ui.i18n import LANGUAGES, UI_DIR, table, tr
 
 
@@ -41,7 +42,7 @@ def test_statuses_and_roles_are_worded_in_both_languages():
 
 
 def test_refusals_of_the_review_workflow_are_worded():
-    from assistant.errors import ConflictError
+    from assistant.core.errors import ConflictError
     from assistant.ui.i18n import error_text
 
     moved = ConflictError("moved", key="text_moved", seen=1, latest=2)
@@ -51,7 +52,7 @@ def test_refusals_of_the_review_workflow_are_worded():
 
 def test_a_refusal_names_the_status_in_the_readers_words():
     """ "déjà au statut in_review" is the code's word, not the reader's."""
-    from assistant.errors import WorkflowError
+    from assistant.core.errors import WorkflowError
     from assistant.ui.i18n import error_text
 
     sent = WorkflowError.keyed("not_submittable", id=4, status="in_review")

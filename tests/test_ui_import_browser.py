@@ -128,7 +128,7 @@ def test_import_preview_start_reload_and_bulk_approve(running_app, tmp_path):
 
 
 def _store(tmp_path):
-    from assistant.store import Store
+    from assistant.core.store import Store
 
     return Store(f"sqlite:///{tmp_path / 'ui.db'}")
 
@@ -136,9 +136,10 @@ def _store(tmp_path):
 def _plant_error(tmp_path) -> tuple[int, set[int]]:
     """A reviewer-visible error on one variant (its date changed from the brief's); the ids
     of the variants with no error, which a bulk approval approves."""
-    from assistant.brief_import import import_variants, latest_import_id
-    from assistant.review import Actor, edit
-    from assistant.store import VariantRow
+    from assistant.core.actors import Actor
+    from assistant.core.store import VariantRow
+    from assistant.publishing.brief_import import import_variants, latest_import_id
+    from assistant.publishing.review import edit
 
     store = _store(tmp_path)
     with store.session() as session:
@@ -153,7 +154,7 @@ def _plant_error(tmp_path) -> tuple[int, set[int]]:
 
 
 def _check_statuses(tmp_path, faulty: int, clean_ids: set[int]) -> None:
-    from assistant.store import VariantRow
+    from assistant.core.store import VariantRow
 
     store = _store(tmp_path)
     with store.session() as session:

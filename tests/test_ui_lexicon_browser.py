@@ -26,7 +26,7 @@ def _serving_on_copied_brands(tmp_path, monkeypatch, **extra: str):
     brands = tmp_path / "brands"
     shutil.copytree(ROOT / "brand_guides", brands)
     monkeypatch.setenv("ASSISTANT_BRAND_DIR", str(brands))
-    from assistant.settings import get_settings
+    from assistant.core.settings import get_settings
 
     get_settings.cache_clear()
     port = free_port()

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from assistant.charter import load_brand
-from assistant.review import snapshot
+from assistant.core.charter import load_brand
+from assistant.publishing.review import snapshot
 from assistant.ui.offload import elsewhere
 
 from .conftest import BRIEF_FR, ROOT

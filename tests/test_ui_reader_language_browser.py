@@ -29,12 +29,14 @@ GRADIO_TITLES = ("Info", "Warning", "Error", "Success")
 def seed(tmp_path) -> Seed:
     """A French post without its legal mention, one whose percentage moved from the brief,
     and a crisis comment."""
-    from assistant.campaign import add_brief, save_variant
-    from assistant.charter import load_brand
-    from assistant.drafting import Variant
-    from assistant.inbox import import_text
-    from assistant.review import Actor, approve, submit
-    from assistant.settings import get_settings
+    from assistant.community.inbox import import_text
+    from assistant.core.actors import Actor
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.brief_drafts import save_variant
+    from assistant.publishing.campaign import add_brief
+    from assistant.publishing.drafting import Variant
+    from assistant.publishing.review import approve, submit
 
     data = Seed(tmp_path)
     data.variant("Texte sans mention légale.")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.charter import load_brand
-from assistant.inbox import import_text
-from assistant.replies import draft
-from assistant.review import Actor
-from assistant.store import open_store
+from assistant.community.inbox import import_text
+from assistant.community.replies import draft
+from assistant.core.actors import Actor
+from assistant.core.charter import load_brand
+from assistant.core.store import open_store
 from assistant.ui.replies import checks_html, fix_all, inbox_frame, thread_html
 
 from .conftest import ROOT
@@ -44,7 +44,7 @@ def test_one_click_fixes_apply_the_suggestions():
 
 def _anne_keeps_v2(store):
     """A complaint whose Warm option anne edited and kept (v2), sent for review."""
-    from assistant.replies import edit, submit
+    from assistant.community.replies import edit, submit
 
     charter = load_brand("maison-lemoine", ROOT / "brand_guides")
     item = import_text(store, charter, "Colis arrivé cassé, déçue", "facebook", "Marie").ids[0]
@@ -55,8 +55,8 @@ def _anne_keeps_v2(store):
 
 
 def test_the_reviewer_sees_the_reply_being_approved_and_approve_names_it():
-    from assistant.errors import WorkflowError
-    from assistant.replies import approve, edit
+    from assistant.community.replies import approve, edit
+    from assistant.core.errors import WorkflowError
     from assistant.ui.replies import thread_view
 
     store = open_store()
@@ -85,8 +85,8 @@ def test_escalations_read_in_the_readers_language():
 
 
 def test_import_errors_name_the_chosen_file_in_the_readers_language(tmp_path):
-    from assistant.errors import InputError
-    from assistant.inbox import import_file
+    from assistant.community.inbox import import_file
+    from assistant.core.errors import InputError
     from assistant.ui.i18n import error_text
 
     store = open_store()
@@ -142,7 +142,7 @@ def _inbox_with_spam(store):
 
 
 def test_hiding_spam_needs_a_brand_and_hides_only_what_is_listed():
-    from assistant.inbox import get_item
+    from assistant.community.inbox import get_item
     from assistant.ui.replies import hide_listed_spam
 
     store = open_store()
@@ -163,8 +163,8 @@ def test_hiding_spam_needs_a_brand_and_hides_only_what_is_listed():
 
 
 def test_the_last_hidden_batch_is_shown_again_in_the_status_it_had():
-    from assistant.inbox import get_item
-    from assistant.replies import close
+    from assistant.community.inbox import get_item
+    from assistant.community.replies import close
     from assistant.ui.replies import hide_listed_spam, unhide_batch
 
     store = open_store()
@@ -188,7 +188,7 @@ def test_the_last_hidden_batch_is_shown_again_in_the_status_it_had():
 
 
 def test_cli_unhide_takes_hidden_comments_back():
-    from assistant.inbox import get_item
+    from assistant.community.inbox import get_item
 
     from .command_line import run
 

@@ -155,11 +155,11 @@ def test_the_reviewer_approves_the_text_on_screen_and_work_survives_a_reload(run
     laptop and a phone; an over-large file is refused in French under its own name."""
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.charter import load_brand
-    from assistant.inbox import import_text
-    from assistant.replies import edit
-    from assistant.review import Actor
-    from assistant.store import Store
+    from assistant.community.inbox import import_text
+    from assistant.community.replies import edit
+    from assistant.core.actors import Actor
+    from assistant.core.charter import load_brand
+    from assistant.core.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'ui.db'}")
     charter = load_brand("maison-lemoine", ROOT / "brand_guides")

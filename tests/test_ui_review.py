@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from assistant import review as workflow
+from assistant.publishing import review as workflow
+from assistant.publishing import review_queue
 from assistant.ui import review as panel
 from assistant.ui.brand import validate_charter_file
 from assistant.ui.campaign import warning_text
@@ -25,16 +26,17 @@ FR = SimpleNamespace(headers={"accept-language": "fr-FR,fr;q=0.9"}, username=Non
 
 @pytest.fixture()
 def store(tmp_path):
-    from assistant.store import Store
+    from assistant.core.store import Store
 
     return Store(f"sqlite:///{tmp_path / 'store.db'}")
 
 
 def _submitted(store, text: str = "Texte sans mention légale.") -> int:
-    from assistant.campaign import add_brief, create_campaign, save_variant
-    from assistant.charter import load_brand
-    from assistant.drafting import Variant
-    from assistant.settings import get_settings
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.brief_drafts import save_variant
+    from assistant.publishing.campaign import add_brief, create_campaign
+    from assistant.publishing.drafting import Variant
 
     charter = load_brand("maison-lemoine", get_settings().brand_dir)
     campaign = create_campaign(store, "Hiver", "maison-lemoine")
@@ -55,14 +57,14 @@ def test_a_decision_updates_its_row_without_reading_the_queue(store, monkeypatch
     def no_queue(*_a, **_k):
         raise AssertionError("the queue was read again")
 
-    monkeypatch.setattr(workflow, "queue", no_queue)
+    monkeypatch.setattr(review_queue, "queue", no_queue)
     seen = {"id": vid, "text_version": 1}
     run = panel.decision(store, "override")
     outcome, *_view, table, marker = run(seen, "bob", "reviewer", HOSTILE, "", frame, "", EN)
     assert "approved with an override" in outcome
     assert list(table.iloc[:, 3]) == ["approved"]  # same row, new status
-    assert marker == workflow.change_marker(store)
-    assert workflow.describe(store, vid)["override_reason"] == HOSTILE
+    assert marker == review_queue.change_marker(store)
+    assert review_queue.describe(store, vid)["override_reason"] == HOSTILE
 
 
 def test_reviewers_polling_one_view_share_one_reading_until_something_changes(store, monkeypatch):
@@ -70,16 +72,18 @@ def test_reviewers_polling_one_view_share_one_reading_until_something_changes(st
     all, and read again as soon as anything changes."""
     vid = _submitted(store)
     shared, reads = panel.SharedQueue(store), []
-    real_queue = workflow.queue
-    monkeypatch.setattr(workflow, "queue", lambda *a, **k: reads.append(1) or real_queue(*a, **k))
-    marker = workflow.change_marker(store)
+    real_queue = review_queue.queue
+    monkeypatch.setattr(
+        review_queue, "queue", lambda *a, **k: reads.append(1) or real_queue(*a, **k)
+    )
+    marker = review_queue.change_marker(store)
     frames = [shared.frame(marker, "in_review", None, "en") for _ in range(25)]
     assert len(reads) == 1
     assert list(frames[-1].iloc[:, 0]) == [vid]
     assert list(shared.frame(marker, "in_review", None, "fr").iloc[:, 3]) == ["en relecture"]
     assert len(reads) == 2  # another language is another view
     workflow.request_changes(store, vid, workflow.Actor("bob", "reviewer"), "Trop long.")
-    moved = workflow.change_marker(store)
+    moved = review_queue.change_marker(store)
     assert moved != marker
     assert shared.frame(moved, "in_review", None, "en").empty  # the row left the view
     assert len(reads) == 3
@@ -90,8 +94,8 @@ def test_open_tabs_share_a_marker_read_but_never_show_an_older_queue(store, monk
     decision) is not sent the older queue that the shared read still describes."""
     vid = _submitted(store)
     shared, reads = panel.SharedQueue(store), []
-    real_marker = workflow.change_marker
-    monkeypatch.setattr(workflow, "change_marker", lambda s: reads.append(1) or real_marker(s))
+    real_marker = review_queue.change_marker
+    monkeypatch.setattr(review_queue, "change_marker", lambda s: reads.append(1) or real_marker(s))
     old = shared.recent_marker()
     assert [shared.recent_marker() for _ in range(50)] == [old] * 50
     assert len(reads) == 1
@@ -108,13 +112,13 @@ def test_a_refusal_names_the_reason_and_redraws_nothing_else(store):
     outcome, *rest = run({"id": vid, "text_version": 1}, "bob", "reviewer", "", "", frame, "", FR)
     assert "faute" in outcome and "dérogation" in outcome  # needs an override, in French
     assert all(r == {"__type__": "update"} for r in rest)  # no value, no visibility: untouched
-    assert workflow.describe(store, vid)["status"] == "in_review"
+    assert review_queue.describe(store, vid)["status"] == "in_review"
 
 
 def test_history_and_diff_keep_what_people_wrote_as_text(store):
     vid = _submitted(store)
     workflow.request_changes(store, vid, workflow.Actor("bob", "reviewer"), HOSTILE)
-    info = workflow.describe(store, vid)
+    info = review_queue.describe(store, vid)
     info["versions"].append({**info["versions"][0], "number": 2, "text": HOSTILE})
     history, diff = panel.history_html(info, "fr"), panel.version_diff(info, "en")
     for html in (history, diff):
@@ -169,7 +173,7 @@ def test_a_broken_charter_names_file_and_field_not_server_paths(tmp_path):
 
 
 def test_an_oversized_upload_is_refused_before_reading(tmp_path, monkeypatch):
-    from assistant import limits as bounds
+    from assistant.core import limits as bounds
 
     upload = tmp_path / "huge.yaml"
     upload.write_text("name: x\n" * 64, encoding="utf-8")
@@ -182,9 +186,9 @@ def test_an_oversized_upload_is_refused_before_reading(tmp_path, monkeypatch):
 
 
 def test_every_warning_the_calendar_gives_is_worded_in_french():
-    from assistant.campaign import CalendarEntry, calendar_warnings
-    from assistant.charter import load_brand
-    from assistant.settings import get_settings
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.campaign import CalendarEntry, calendar_warnings
 
     charter = load_brand("maison-lemoine", get_settings().brand_dir)  # 180 min, daily
     at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -204,21 +208,21 @@ def test_an_export_lists_its_warnings_and_changes_no_status(store):
     from assistant.ui.campaign import export_files
 
     vid = _submitted(store, "=SUM(1) Nos palets au beurre salé, sur lemoine.example")
-    info = workflow.describe(store, vid)
+    info = review_queue.describe(store, vid)
     workflow.approve(store, vid, workflow.Actor("bob", "reviewer"), override="vérifié",
                      seen_version=info["text_version"])  # fmt: skip
     files, left_out, warnings = export_files(store, info["campaign_id"], "hootsuite", "fr")
     assert files and all(f.endswith(".csv") for f in files)
     assert warnings and "=" in " ".join(warnings)
     assert left_out == []  # the campaign's one variant is approved
-    assert workflow.describe(store, vid)["status"] == "approved"
+    assert review_queue.describe(store, vid)["status"] == "approved"
 
 
 def test_a_logged_in_author_sees_their_own_name_and_role(monkeypatch):
     """With ASSISTANT_AUTH, the Review tab showed "reviewer" preselected to an author."""
     import gradio as gr
 
-    from assistant.settings import get_settings
+    from assistant.core.settings import get_settings
 
     monkeypatch.setenv("ASSISTANT_AUTH", "alice:pw1:author,bob:pw2:reviewer")
     get_settings.cache_clear()

@@ -30,14 +30,14 @@ class Seed:
     """Writes into the running app's database through the library, as another user would."""
 
     def __init__(self, tmp_path):
-        from assistant.store import Store
+        from assistant.core.store import Store
 
         self.store = Store(f"sqlite:///{tmp_path / 'ui.db'}")
         self.slot = 0
         self.campaigns: dict[str, int] = {}
 
     def campaign(self, brand: str = "maison-lemoine", name: str = "Hiver") -> int:
-        from assistant.campaign import create_campaign
+        from assistant.publishing.campaign import create_campaign
 
         if (brand, name) not in self.campaigns:
             self.campaigns[brand, name] = create_campaign(self.store, name, brand).id
@@ -57,12 +57,13 @@ class Seed:
         author: str = "alice",
         submit: bool = True,
     ) -> int:
-        from assistant.campaign import add_brief, save_variant
-        from assistant.charter import load_brand
-        from assistant.drafting import Variant
-        from assistant.review import Actor
-        from assistant.review import submit as send
-        from assistant.settings import get_settings
+        from assistant.core.actors import Actor
+        from assistant.core.charter import load_brand
+        from assistant.core.settings import get_settings
+        from assistant.publishing.brief_drafts import save_variant
+        from assistant.publishing.campaign import add_brief
+        from assistant.publishing.drafting import Variant
+        from assistant.publishing.review import submit as send
 
         charter = load_brand(brand, get_settings().brand_dir)
         brief = add_brief(
@@ -82,7 +83,7 @@ class Seed:
         return row.id
 
     def describe(self, variant_id: int) -> dict:
-        from assistant.review import describe
+        from assistant.publishing.review_queue import describe
 
         return describe(self.store, variant_id)
 
@@ -221,7 +222,8 @@ def test_hostile_comment_and_override_reason_show_literally(running_app, tmp_pat
 
 
 def _approve(seed: Seed, variant_id: int) -> None:
-    from assistant.review import Actor, approve
+    from assistant.core.actors import Actor
+    from assistant.publishing.review import approve
 
     info = seed.describe(variant_id)
     approve(seed.store, variant_id, Actor("bob", "reviewer"), override="mention dans le visuel",
@@ -231,7 +233,7 @@ def _approve(seed: Seed, variant_id: int) -> None:
 def test_campaign_calendar_in_paris_time_export_then_confirmed_publish(running_app, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant import export
+    from assistant.publishing import export
 
     seed = Seed(tmp_path)
     planned = seed.variant(CLEAN_FR)
@@ -323,8 +325,9 @@ def test_moved_text_is_shown_again_and_a_vanished_variant_is_reported(running_ap
     from playwright.sync_api import expect, sync_playwright
     from sqlalchemy import delete
 
-    from assistant.review import Actor, edit
-    from assistant.store import AuditEvent, Comment, VariantRow, Version
+    from assistant.core.actors import Actor
+    from assistant.core.store import AuditEvent, Comment, VariantRow, Version
+    from assistant.publishing.review import edit
 
     seed = Seed(tmp_path)
     moving = seed.variant(CLEAN_FR)

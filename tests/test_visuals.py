@@ -10,10 +10,10 @@ import pytest
 from PIL import Image, ImageDraw
 from typer.testing import CliRunner
 
-from assistant.charter import load_brand
 from assistant.cli import app
-from assistant.errors import VisualError
-from assistant.platforms import get_platform
+from assistant.core.charter import load_brand
+from assistant.core.errors import VisualError
+from assistant.core.platforms import get_platform
 from assistant.visuals import draw_canvas, open_photo, render_all, safe_area, salient_crop_box
 
 from .conftest import ROOT

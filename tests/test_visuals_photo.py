@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw, ImageFile
 
-from assistant.charter import load_brand
-from assistant.errors import VisualError
+from assistant.core.charter import load_brand
+from assistant.core.errors import VisualError
 from assistant.visuals import render_all
 
 from .conftest import ROOT

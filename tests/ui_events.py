@@ -8,8 +8,8 @@ from collections.abc import Callable
 def tab_select_handler(monkeypatch, tab_id: str, outputs: set[str]) -> Callable:
     """The one handler run when the tab `tab_id` is shown that fills the `outputs` (elem ids),
     in an app with two logins (alex, author; rita, reviewer)."""
-    from assistant.settings import get_settings
-    from assistant.store import open_store
+    from assistant.core.settings import get_settings
+    from assistant.core.store import open_store
     from assistant.ui.app import build_app
 
     monkeypatch.setenv("ASSISTANT_AUTH", "alex:pw1:author,rita:pw2:reviewer")

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..charter import Charter
+from ..core.charter import Charter
 from .findings import Finding
 from .post import Post
 from .rules import analytics_rules

@@ -13,9 +13,9 @@ from typing import Any
 
 import regex
 
-from ..charter import Charter
-from ..language import SUPPORTED, detect
-from ..platforms import get_platform
+from ..core.charter import Charter
+from ..core.language import SUPPORTED, detect
+from ..core.platforms import get_platform
 from ..proofing import Checker, Match
 from ..proofing.brand import brand_matches
 from ..proofing.network import network_matches

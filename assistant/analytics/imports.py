@@ -1,3 +1,4 @@
+# Longer than 400 lines: every export format (X and Meta CSV, LinkedIn and Facebook workbooks, saved API JSON) ends in the one row-to-post mapping here.
 """Reading post-level exports: X CSV (legacy and current), Meta Business Suite CSV (Facebook,
 Instagram), LinkedIn XLS/XLSX (title row above the header), legacy Facebook Insights
 workbooks, saved Mastodon and Bluesky API JSON, and the assistant's own posts.csv/posts.json.
@@ -22,11 +23,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..archives import is_zip, workbook_sheets
-from ..errors import InputError
-from ..html import html_text
-from ..limits import decode_utf8, limits, read_bounded
-from ..network_json import (
+from ..core.archives import is_zip, workbook_sheets
+from ..core.errors import InputError
+from ..core.html import html_text
+from ..core.limits import decode_utf8, limits, read_bounded
+from ..core.network_json import (
     BlueskyFeedItem,
     JsonProblem,
     MastodonStatus,
@@ -36,7 +37,7 @@ from ..network_json import (
     load_json,
     validated,
 )
-from ..platforms import platform_ids
+from ..core.platforms import platform_ids
 from .columns import ColumnMap, column_rules, header_row, map_columns, network_of
 from .post import Post
 from .values import CellError, cell_error, has_clock, is_empty, parse_number, parse_time

@@ -3,7 +3,7 @@ concurrently, with a timeout per link, a cap on connections per resolved address
 server is not hammered by one audit, whatever spellings of its name the posts use) and a
 cache kept between runs.
 
-The links are a user's input: they are fetched only through `assistant.netpolicy`, which
+The links are a user's input: they are fetched only through `assistant.core.netpolicy`, which
 refuses internal addresses after resolution and on every redirect hop; such a link is
 reported "not checked: internal address", never dead. One audit checks at most `max_links`
 links within `budget_s` seconds (data/analytics.yaml): what is past a bound is reported
@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 import httpx
 import regex
 
-from ..netpolicy import InternalAddressError, request_clock, user_client
-from ..tokens import urls
+from ..core.netpolicy import InternalAddressError, request_clock, user_client
+from ..core.tokens import urls
 from .findings import Finding
 from .post import Post
 from .rules import analytics_rules

@@ -12,9 +12,9 @@ from datetime import datetime
 from statistics import median
 from typing import Any
 
-from ..clock import tz_from_name
-from ..errors import InputError
-from ..tokens import hashtags
+from ..core.clock import tz_from_name
+from ..core.errors import InputError
+from ..core.tokens import hashtags
 from .post import Post
 from .rules import analytics_rules
 

@@ -22,11 +22,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ..clock import local_text, tz_from_name
-from ..errors import InputError, WorkflowError
-from ..review import Actor, require_reviewer
-from ..settings import get_settings
-from ..store import (
+from ..core.actors import Actor, require_reviewer
+from ..core.clock import local_text, tz_from_name
+from ..core.errors import InputError, WorkflowError
+from ..core.settings import get_settings
+from ..core.store import (
     AuditEvent,
     Brief,
     Campaign,

@@ -11,7 +11,7 @@ from typing import Any
 import regex
 from dateutil import parser as dateparser
 
-from ..errors import InputError
+from ..core.errors import InputError
 
 EMPTY = {"", "-", "--", "n/a", "na", "nan", "none", "null", "—"}
 NO_VALUE = {"infinity", "-infinity", "inf", "-inf"}  # a rate over zero impressions

@@ -15,7 +15,7 @@ from functools import cache
 
 import typer
 
-from ..errors import AssistantError
+from ..core.errors import AssistantError
 
 EXIT_INPUT = 2
 EXIT_SOFTWARE = 70
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _log_unexpected() -> str:
     """Write the current exception's traceback to `<data>/logs/assistant.log`; its path."""
-    from ..logfile import setup_logging
+    from ..core.logfile import setup_logging
 
     path = setup_logging()
     if path is None:

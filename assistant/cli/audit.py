@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from ..settings import get_settings
-from ..store import open_store
+from ..core.settings import get_settings
+from ..core.store import open_store
 from .common import brand, check_format, print_json
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def audit(
     from ..analytics import LinkCache, audit_files, get_formula, run_audit
     from ..analytics.imports import clock
     from ..analytics.words import languages
-    from ..review import require_reviewer
+    from ..core.actors import require_reviewer
     from .campaign import actor
 
     check_format(fmt)

@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import CharterError
-from ..limits import limits
+from ..core.errors import CharterError
+from ..core.limits import limits
 from .common import TEXT_ARG, TEXT_OPTION, check_format, print_json, read_text_arg
 
 
@@ -18,8 +18,8 @@ def brands(
     fmt: str = typer.Option("text", "--format", help="text or json"),
 ) -> None:
     """List the brands in brand_guides/, or validate one charter file."""
-    from ..charter import charter_summary, load_all, load_charter
-    from ..settings import get_settings
+    from ..core.charter import charter_summary, load_all, load_charter
+    from ..core.settings import get_settings
 
     check_format(fmt)
     if validate is not None:
@@ -48,7 +48,7 @@ def brands(
 
 def _brand_root_for(path: Path) -> Path:
     """Assets may live anywhere under the configured brand folder, or beside the file."""
-    from ..settings import get_settings
+    from ..core.settings import get_settings
 
     brand_dir = get_settings().brand_dir.resolve()
     return brand_dir if path.resolve().is_relative_to(brand_dir) else path.resolve().parent
@@ -56,7 +56,7 @@ def _brand_root_for(path: Path) -> Path:
 
 def platforms(fmt: str = typer.Option("text", "--format", help="text or json")) -> None:
     """Show the network profiles: limits, counting, fold, hashtags, links, image sizes."""
-    from ..platforms import all_platforms
+    from ..core.platforms import all_platforms
 
     check_format(fmt)
     profiles = list(all_platforms().values())
@@ -86,7 +86,7 @@ def count(
     as_text: bool = TEXT_OPTION,
 ) -> None:
     """Length of a text as one network counts it, and whether it fits."""
-    from ..platforms import get_platform, measure
+    from ..core.platforms import get_platform, measure
 
     check_format(fmt)
     profile = get_platform(platform)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from ..facts import fact_matches
-from ..language import detect
-from ..limits import limits, read_text_file
-from ..platforms import get_platform
+from ..core.language import detect
+from ..core.limits import limits, read_text_file
+from ..core.platforms import get_platform
 from ..proofing import CheckReport, check_text, line_col
+from ..publishing.fact_comparison import fact_matches
 from .common import brand, check_format, print_json, read_text_arg
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 import regex
 import typer
 
-from ..errors import InputError
-from ..limits import clean_text, decode_utf8, limits, read_text_file
+from ..core.errors import InputError
+from ..core.limits import clean_text, decode_utf8, limits, read_text_file
 
 if TYPE_CHECKING:
-    from ..charter import Charter
+    from ..core.charter import Charter
 
 # one word ending in a file extension (`post.txt`, `brief.md`), or holding a path separator
 FILE_EXTENSION = regex.compile(r"\.[A-Za-z0-9]{1,8}$")
@@ -81,8 +81,8 @@ def brand(slug: str | None) -> Charter | None:
     """The brand's charter, or None without a slug (imported here: not every command needs it)."""
     if not slug:
         return None
-    from ..charter import load_brand
-    from ..settings import get_settings
+    from ..core.charter import load_brand
+    from ..core.settings import get_settings
 
     return load_brand(slug, get_settings().brand_dir)
 

@@ -11,8 +11,8 @@ import typer
 
 def upgrade() -> None:
     """Upgrade the database (ASSISTANT_DB_URL, else the SQLite file) to the newest schema."""
-    from ..settings import get_settings
-    from ..store import Store
+    from ..core.settings import get_settings
+    from ..core.store import Store
 
     store = Store(get_settings().database_url())
     try:

@@ -6,10 +6,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ..drafting import DraftRequest, Variant, detect_language, draft_iter
-from ..limits import limits
-from ..llm import make_provider
-from ..platforms import parse_platform_list
+from ..core.limits import limits
+from ..core.llm import make_provider
+from ..core.platforms import parse_platform_list
+from ..publishing.drafting import DraftRequest, Variant, detect_language, draft_iter
 from .common import TEXT_OPTION, brand, check_format, print_json, read_text_arg
 
 

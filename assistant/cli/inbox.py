@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .. import inbox
-from ..alerts import Alert, alerts
-from ..store import open_store
+from ..community import corrections, inbox
+from ..community.alerts import Alert, alerts
+from ..core.store import open_store
 from .campaign import AS, actor
 from .common import brand, check_format, print_json
 
@@ -35,7 +35,7 @@ def inbox_import(
     fmt: str = typer.Option("text", "--format", help="text or json"),
 ) -> None:
     """Import comments: all or nothing, the same comments twice add nothing."""
-    from ..llm import make_provider
+    from ..core.llm import make_provider
 
     check_format(fmt)
     charter = brand(brand_slug)
@@ -121,7 +121,7 @@ def inbox_correct(
     who: str = AS,
 ) -> None:
     """Correct one label of a comment (the correction is kept)."""
-    item = inbox.correct(
+    item = corrections.correct(
         open_store(), item_id, label, None if value == "-" else value, actor(who, "author").name
     )
     typer.echo(f"comment {item.id}: {label} = {getattr(item, label)}")
@@ -135,13 +135,13 @@ def inbox_learn(
 ) -> None:
     """Refit the brand's own heads from its reviewed labels (corrected, or closed as they
     were): later imports of this brand are triaged with them, other brands are not."""
-    from .. import brand_heads
+    from ..community import brand_heads
 
     check_format(fmt)
     charter = brand(brand_slug)
     fields = list(brand_heads.FIELDS) if field == "all" else [field]
     if any(f not in brand_heads.FIELDS for f in fields):
-        from ..errors import InputError
+        from ..core.errors import InputError
 
         raise InputError(
             f"--label cannot be {field[:32]!r}; expected intent, sentiment or all.",

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import typer
 
-from ..lexicon import accept_word
-from ..settings import get_settings
+from ..core.settings import get_settings
+from ..publishing.lexicon import accept_word
 
 
 def accept_word_command(

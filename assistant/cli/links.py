@@ -1,5 +1,5 @@
 """`assistant review link create|list|revoke`: client approval links (see
-`assistant/client_links.py`)."""
+`assistant/publishing/client_links.py`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .. import client_links
-from ..store import open_store
+from ..core.store import open_store
+from ..publishing import client_links
 from .campaign import AS, actor, review_app
 from .common import check_format, print_json
 

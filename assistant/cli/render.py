@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..platforms import parse_platform_list
+from ..core.platforms import parse_platform_list
 from .common import brand, check_format, print_json
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from .. import replies
-from ..llm import make_provider
-from ..store import open_store
+from ..community import replies
+from ..core.llm import make_provider
+from ..core.store import open_store
 from .campaign import AS, OVERRIDE, ROLE, SEEN, actor
 from .common import TEXT_ARG, TEXT_OPTION, check_format, print_json, read_text_arg
 

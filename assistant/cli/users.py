@@ -11,15 +11,15 @@ import sys
 
 import typer
 
-from ..errors import InputError
+from ..core.errors import InputError
 from .common import check_format, print_json
 
 ROLE_HELP = "author, reviewer or admin"
 
 
 def _store():
-    from ..settings import get_settings
-    from ..store import open_store
+    from ..core.settings import get_settings
+    from ..core.store import open_store
 
     return open_store(get_settings().database_url())
 
@@ -41,7 +41,7 @@ def add(
     role: str = typer.Option("author", "--role", help=ROLE_HELP),
 ) -> None:
     """Create an account; the password is asked (or read from stdin)."""
-    from .. import users
+    from ..core import users
 
     account = users.add(_store(), name, _password(name), role)
     typer.echo(f"User {account.name} added ({account.role}).")
@@ -49,7 +49,7 @@ def add(
 
 def passwd(name: str = typer.Argument(..., help="The login name")) -> None:
     """Change an account's password; its open sessions end."""
-    from .. import users
+    from ..core import users
 
     users.existing(_store(), name)  # an unknown name is refused before the password is asked
     account = users.set_password(_store(), name, _password(name))
@@ -61,7 +61,7 @@ def role(
     new_role: str = typer.Argument(..., metavar="ROLE", help=ROLE_HELP),
 ) -> None:
     """Give an account another role."""
-    from .. import users
+    from ..core import users
 
     account = users.set_role(_store(), name, new_role)
     typer.echo(f"User {account.name} is now {account.role}.")
@@ -69,7 +69,7 @@ def role(
 
 def remove(name: str = typer.Argument(..., help="The login name")) -> None:
     """Delete an account; its sessions end, what it did stays under its name."""
-    from .. import users
+    from ..core import users
 
     users.remove(_store(), name)
     typer.echo(f"User {name} removed.")
@@ -79,7 +79,7 @@ def listing(
     output: str = typer.Option("text", "--format", help="text or json"),
 ) -> None:
     """The accounts: name, role, created."""
-    from .. import users
+    from ..core import users
 
     accounts = users.listed(_store())
     if check_format(output) == "json":

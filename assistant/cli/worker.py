@@ -7,7 +7,7 @@ import asyncio
 
 import typer
 
-from ..errors import InputError
+from ..core.errors import InputError
 
 
 def worker(
@@ -25,7 +25,7 @@ def worker(
 ) -> None:
     """Run queued jobs until stopped (Ctrl-C finishes the running ones); a job of a worker
     that died is run again here. Team mode only: ASSISTANT_DB_URL=postgresql…"""
-    from .. import jobs
+    from ..publishing import jobs
 
     if not jobs.queued():
         raise InputError(

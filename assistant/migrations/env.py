@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from assistant.store import Base
+from assistant.core.store import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import yaml
 
-from ..charter import Charter
-from ..limits import clean_text, limits
-from ..platforms import Platform, get_platform
-from ..settings import get_settings
-from ..tokens import SpanIndex, overlaps, social_spans, word_spans
+from ..core.charter import Charter
+from ..core.limits import clean_text, limits
+from ..core.platforms import Platform, get_platform
+from ..core.settings import get_settings
+from ..core.tokens import SpanIndex, overlaps, social_spans, word_spans
 from .brand import brand_matches
 from .confusions import ConfusionsEngine
 from .engine import Engine, EngineUnavailable

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import regex
 
-from ..charter import Charter
-from ..tokens import SpanIndex, emojis, hashtags, overlaps, social_spans, word_spans
+from ..core.charter import Charter
+from ..core.tokens import SpanIndex, emojis, hashtags, overlaps, social_spans, word_spans
 from .match import Match
 from .rules import rule_match
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ..settings import get_settings
+from ..core.settings import get_settings
 from .engine import EngineUnavailable
 from .match import Match, spelling_messages
 

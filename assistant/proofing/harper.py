@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..charter import Charter
+from ..core.charter import Charter
 from .engine import EngineUnavailable
 from .match import Match
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import regex
 
-from ..settings import get_settings
+from ..core.settings import get_settings
 from .engine import EngineUnavailable
 from .match import Match, spelling_messages
 from .suggestions import SuggestionIndex, index_for

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import regex
 
-from ..charter import Charter
-from ..platforms import Platform, fold_index, measure
-from ..tokens import SpanIndex, hashtags, overlaps, urls, word_spans
+from ..core.charter import Charter
+from ..core.platforms import Platform, fold_index, measure
+from ..core.tokens import SpanIndex, hashtags, overlaps, urls, word_spans
 from .match import Match
 from .rules import rule_match
 

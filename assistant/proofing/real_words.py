@@ -15,8 +15,8 @@ from pathlib import Path
 import regex
 import yaml
 
-from ..charter import Charter
-from ..tokens import word_spans
+from ..core.charter import Charter
+from ..core.tokens import word_spans
 from .match import Match
 
 ACRONYM = regex.compile(r"^(?=(?:\p{Lu}.*){2})[\p{Lu}\d&'’-]+$")

@@ -8,11 +8,11 @@ from pathlib import Path
 import gradio as gr
 from starlette.middleware import Middleware
 
-from ..charter import load_all
-from ..limits import limits
-from ..logfile import setup_logging
-from ..settings import get_settings
-from ..store import Store, open_store
+from ..core.charter import load_all
+from ..core.limits import limits
+from ..core.logfile import setup_logging
+from ..core.settings import get_settings
+from ..core.store import Store, open_store
 from . import audit, brand, campaign, draft, overheads, replies, review
 from .first_script import FirstScript
 from .i18n import I18N, LANGUAGES, request_language, t, tr

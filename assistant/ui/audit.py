@@ -1,3 +1,4 @@
+# Longer than 400 lines: one tab: upload, progress, figures and findings are wired together in `build` and share its components.
 """Bilan / Audit tab: upload the networks' exports, watch the posts and links being checked,
 read the figures and the weekday × hour heatmap, filter the findings, download the full
 report, and turn a faulty post into a brief in the Draft tab ("draft a corrected version")."""
@@ -21,14 +22,14 @@ from ..analytics import (
     run_audit,
     undo_slots,
 )
-from ..analytics.report import heatmap_svg, ranked_posts, report_view
+from ..analytics.report_view import heatmap_svg, ranked_posts, report_view
 from ..analytics.words import number, pct, word, worded
-from ..campaign import brand_timezone
-from ..charter import load_brand
-from ..errors import InputError
-from ..limits import limits
-from ..settings import get_settings
-from ..store import Store
+from ..core.charter import load_brand
+from ..core.errors import InputError
+from ..core.limits import limits
+from ..core.settings import get_settings
+from ..core.store import Store
+from ..publishing.campaign import brand_timezone
 from .boundary import handled
 from .campaign import campaign_choices
 from .downloads import download_folder

@@ -19,8 +19,8 @@ from typing import Any
 
 import gradio as gr
 
-from ..errors import AssistantError
-from ..logfile import setup_logging
+from ..core.errors import AssistantError
+from ..core.logfile import setup_logging
 from .i18n import error_text, request_language, tr
 from .profiling import profiled
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..charter import Charter, load_brand, load_charter
-from ..errors import AssistantError, CharterError
-from ..limits import limits
-from ..platforms import get_platform
-from ..settings import get_settings
+from ..core.charter import Charter, load_brand, load_charter
+from ..core.errors import AssistantError, CharterError
+from ..core.limits import limits
+from ..core.platforms import get_platform
+from ..core.settings import get_settings
 from .boundary import handled
 from .cards import logo_data_uri
 from .i18n import error_text, request_language, t, tr

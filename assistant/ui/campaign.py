@@ -15,12 +15,13 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from .. import campaign as campaigns
-from .. import review as workflow
-from ..errors import AssistantError
-from ..export import export_campaign
-from ..platforms import get_platform
-from ..store import Store
+from ..core.errors import AssistantError
+from ..core.platforms import get_platform
+from ..core.store import Store
+from ..publishing import campaign as campaigns
+from ..publishing import review as workflow
+from ..publishing import review_queue
+from ..publishing.export import export_campaign
 from . import client_links, imports
 from .boundary import handled
 from .downloads import download_folder
@@ -77,7 +78,7 @@ def calendar_frame(store: Store, campaign_id: int, lang: str) -> pd.DataFrame:
     """The campaign's planned posts, each time in its brief's zone (10:00 Paris reads 10:00)."""
     items = [
         i
-        for i in workflow.queue(store, campaign_id=campaign_id, limit=CALENDAR_LIMIT)
+        for i in review_queue.queue(store, campaign_id=campaign_id, limit=CALENDAR_LIMIT)
         if i.status != "rejected"
     ]
     items.sort(key=lambda i: (i.publish_at is None, i.publish_at or 0, i.platform))
@@ -130,7 +131,7 @@ def notes(kind: str, message: str, items: list[str] | None = None, title: str = 
 def approved_ids(store: Store, campaign_id: int) -> list[int]:
     return [
         i.id
-        for i in workflow.queue(
+        for i in review_queue.queue(
             store, status="approved", campaign_id=campaign_id, limit=CALENDAR_LIMIT
         )
     ]
@@ -185,7 +186,7 @@ def publishing(store: Store):
         return (
             gr.update(visible=False),
             notes("done" if not failed else "refused", message),
-            workflow.change_marker(store),
+            review_queue.change_marker(store),
             *show(store, campaign_id, lang),
         )
 
@@ -238,11 +239,11 @@ def _calendar_panel(store: Store, tab: gr.Tab | None) -> _Calendar:
     @handled
     def load(current: Any, request: gr.Request):
         lang = request_language(request)
-        return workflow.change_marker(store), *_reload(current, lang)
+        return review_queue.change_marker(store), *_reload(current, lang)
 
     @handled
     def poll(known: str, current: Any, request: gr.Request):
-        moved = workflow.change_marker(store)
+        moved = review_queue.change_marker(store)
         if moved == known:
             return tuple(gr.skip() for _ in range(4))
         return moved, *_reload(current, request_language(request))

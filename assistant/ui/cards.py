@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 from PIL import Image
 
-from ..charter import Charter
-from ..platforms import fold_index, get_platform, measure
+from ..core.charter import Charter
+from ..core.platforms import fold_index, get_platform, measure
 from ..proofing.match import worded
 from .i18n import tr
 from .templates import render_html

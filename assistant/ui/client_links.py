@@ -9,13 +9,13 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from .. import client_links
-from ..campaign import brand_timezone, find_campaign
-from ..charter import load_brand
-from ..clock import reader_time
-from ..errors import AssistantError, InputError
-from ..settings import get_settings
-from ..store import Store
+from ..core.charter import load_brand
+from ..core.clock import reader_time
+from ..core.errors import AssistantError, InputError
+from ..core.settings import get_settings
+from ..core.store import Store
+from ..publishing import client_links
+from ..publishing.campaign import brand_timezone, find_campaign
 from .boundary import handled
 from .i18n import error_text, request_language, t, tr
 from .identity import acting

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import regex
 
-from ..limits import limits
+from ..core.limits import limits
 
 PARENT = "assistant-downloads"
 

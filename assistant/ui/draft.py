@@ -1,3 +1,4 @@
+# Longer than 400 lines: one tab whose cards, drafting stream and restore-after-reload share the browser state and components wired in `build`.
 """Rédiger / Draft tab: brief in, one card per network as each variant completes.
 
 Every action on a card acts on the text on screen; the working context (brand, campaign,
@@ -43,27 +44,27 @@ from zoneinfo import ZoneInfo
 
 import gradio as gr
 
-from ..campaign import (
+from ..core.actors import Actor
+from ..core.charter import Charter, load_brand
+from ..core.errors import AssistantError, ConflictError, NotFound
+from ..core.llm import default_provider_name, make_provider
+from ..core.platforms import all_platforms
+from ..core.settings import get_settings
+from ..core.store import Store
+from ..proofing import apply
+from ..proofing.match import SEVERITY_RANK
+from ..publishing.brief_drafts import draft_brief_async, missing_variants, resume_brief
+from ..publishing.campaign import (
     add_brief,
     brand_timezone,
-    draft_brief_async,
     find_or_create_campaign,
     latest_work,
-    missing_variants,
     parse_when,
     render_brief_visuals,
     render_variant_visuals,
-    resume_brief,
 )
-from ..charter import Charter, load_brand
-from ..errors import AssistantError, ConflictError, NotFound
-from ..llm import default_provider_name, make_provider
-from ..platforms import all_platforms
-from ..proofing import apply
-from ..proofing.match import SEVERITY_RANK
-from ..review import Actor, change_marker, current, describe, edit, save_text, snapshot, submit
-from ..settings import get_settings
-from ..store import Store
+from ..publishing.review import current, edit, save_text, snapshot, submit
+from ..publishing.review_queue import change_marker, describe
 from . import lexicon
 from .boundary import handled
 from .cards import CardView, card_html, conflict_html

@@ -12,7 +12,7 @@ from typing import Any
 import gradio as gr
 import yaml
 
-from ..errors import AssistantError, CharterError
+from ..core.errors import AssistantError, CharterError
 from ..proofing.rules import fill
 
 UI_DIR = Path(__file__).resolve().parent.parent / "data" / "ui"

@@ -7,19 +7,11 @@ from typing import Any
 
 import gradio as gr
 
+from ..core.actors import ROLES, Actor
+from ..core.settings import get_settings
+from ..core.users import plain_accounts as accounts
 from ..login import login_enabled
-from ..review import ROLES, Actor
-from ..settings import get_settings
 from .i18n import LANGUAGES, table, tr
-
-
-def accounts() -> dict[str, tuple[str, str]]:
-    """'alice:secret:reviewer,bob:pw' -> {name: (password, role)}; the role defaults to author."""
-    found = {}
-    for entry in filter(None, (e.strip() for e in get_settings().auth.split(","))):
-        name, password, *role = entry.split(":")
-        found[name] = (password, role[0] if role and role[0] in ROLES else "author")
-    return found
 
 
 def auth_users() -> list[tuple[str, str]] | None:

@@ -19,14 +19,14 @@ from typing import Any
 
 import gradio as gr
 
-from .. import brief_import as bulk
-from .. import jobs
-from ..charter import load_all
-from ..errors import AssistantError
-from ..limits import limits, read_bounded
-from ..platforms import get_platform
-from ..settings import get_settings
-from ..store import Store
+from ..core.charter import load_all
+from ..core.errors import AssistantError
+from ..core.limits import limits, read_bounded
+from ..core.platforms import get_platform
+from ..core.settings import get_settings
+from ..core.store import Store
+from ..publishing import brief_import as bulk
+from ..publishing import jobs
 from .boundary import handled
 from .i18n import error_text, request_language, t, tr
 from .identity import acting, role_note
@@ -150,7 +150,7 @@ def progress_html(store: Store, import_id: int | None, lang: str) -> str:
     if status in ("running", "saved") and not _live(store, import_id):
         status = "stopped"
     with store.session() as session:
-        from ..store import BriefImport
+        from ..core.store import BriefImport
 
         name = session.get(BriefImport, import_id).file_name
     text = tr("import_progress", lang, id=import_id, file=name, **_counts(counts))

@@ -4,7 +4,7 @@ reviews or administers (an author never sees them).
 
 The words offered are the spelling matches of the card (an unknown product name, a regional
 word); adding one updates the charter file (comments and order kept, the change logged by
-`assistant/lexicon.py`), checks the variant again and redraws its card without the match.
+`assistant/publishing/lexicon.py`), checks the variant again and redraws its card without the match.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from typing import Any
 
 import gradio as gr
 
-from .. import review as workflow
-from ..charter import load_brand
-from ..errors import AssistantError
-from ..lexicon import accept_in_variant
-from ..review import REVIEW_ROLES, Actor
-from ..settings import get_settings
-from ..store import Store
+from ..core.actors import REVIEW_ROLES, Actor
+from ..core.charter import load_brand
+from ..core.errors import AssistantError
+from ..core.settings import get_settings
+from ..core.store import Store
+from ..publishing import review_queue
+from ..publishing.lexicon import accept_in_variant
 from . import cards
 from .boundary import handled
 from .i18n import error_text, request_language, t, tr
@@ -55,7 +55,7 @@ def build(store: Store, seen: gr.State, card: gr.HTML, reviewer: Any, role: Any)
     def words(shown: dict | None, typed_role: str, request: gr.Request):
         if not shown:
             return gr.update(choices=[], value=None), gr.update(visible=False)
-        return _choices(workflow.describe(store, int(shown["id"])), typed_role)
+        return _choices(review_queue.describe(store, int(shown["id"])), typed_role)
 
     @handled
     def accept(
@@ -76,7 +76,7 @@ def build(store: Store, seen: gr.State, card: gr.HTML, reviewer: Any, role: Any)
             log.info("refused lexicon add for %s: %s", actor.name, exc)
             gr.Warning(error_text(exc, lang), title=tr("toast_refused", lang))
             return gr.skip(), gr.skip(), gr.skip()
-        info = workflow.describe(store, vid)
+        info = review_queue.describe(store, vid)
         charter = load_brand(info["brand"], get_settings().brand_dir)
         gr.Info(
             tr("lexicon_added", lang, word=chosen, brand=charter.name),
@@ -123,7 +123,7 @@ def _adder(store: Store, variant_id: int, chosen: str, who: Actor):
     def add(request: gr.Request) -> None:
         lang = request_language(request)
         accept_in_variant(store, variant_id, chosen, who)
-        brand = workflow.describe(store, variant_id)["brand"]
+        brand = review_queue.describe(store, variant_id)["brand"]
         name = load_brand(brand, get_settings().brand_dir).name
         gr.Info(tr("lexicon_added", lang, word=chosen, brand=name), title=tr("toast_done", lang))
 

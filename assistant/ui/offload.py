@@ -46,7 +46,7 @@ def _ready(parent: int, lane: str) -> None:
     app's id comes from the app: an app stopped while its worker was still starting leaves
     the worker already adopted by another process, whose id it must not wait on."""
     threading.Thread(target=_follow, args=(parent,), daemon=True).start()
-    import assistant.review
+    import assistant.publishing.review
     import assistant.visuals  # noqa: F401
 
     if lane == "typing":

@@ -1,7 +1,8 @@
+# Longer than 400 lines: one tab: `build` wires the thread, the three options and the workflow buttons to handlers that share its components.
 """Répondre / Replies tab: the inbox sorted by priority, one comment in its thread with its
 badges, three editable reply options with their checks and one-click fixes, and the
 workflow (use, approve, send for review, copy, answered, no reply), a confirmed bulk "hide
-spam" and the export. Every decision goes through the library (`assistant.replies`), so the
+spam" and the export. Every decision goes through the library (`assistant.community.replies`), so the
 rules are the CLI's: a complaint's reply is never approved by its author."""
 
 from __future__ import annotations
@@ -16,16 +17,16 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from .. import inbox, replies
-from ..charter import load_brand
-from ..community import INTENTS
-from ..errors import AssistantError
-from ..inbox_tables import CLOSED, ITEM_STATUSES
-from ..platforms import get_platform, platform_ids
+from ..community import inbox, replies, reply_options
+from ..community.charter_section import INTENTS
+from ..community.inbox_tables import CLOSED, ITEM_STATUSES
+from ..core.charter import load_brand
+from ..core.errors import AssistantError
+from ..core.platforms import get_platform, platform_ids
+from ..core.settings import get_settings
+from ..core.store import Store
 from ..proofing import Match, apply
 from ..proofing.match import worded
-from ..settings import get_settings
-from ..store import Store
 from .boundary import handled
 from .downloads import download_folder
 from .i18n import request_language, t, tr
@@ -39,7 +40,7 @@ log = logging.getLogger("assistant.ui")
 # the tone, the network and the escalation's role are on the opened comment's badges; the
 # list keeps what decides the order of work, so it fits a laptop and a phone without scrolling
 COLUMNS = ("id", "priority", "intent", "left", "status", "text")
-OPTIONS = replies.OPTIONS
+OPTIONS = reply_options.OPTIONS
 PREVIEW_CHARS = 140
 WRITES = {"concurrency_limit": 8, "concurrency_id": "reply-decisions"}
 READS = {"concurrency_limit": None, "show_progress": "minimal"}
@@ -115,7 +116,7 @@ def alerts_html(store: Store, brand: str, lang: str) -> str:
     first sign of a bad buzz is seen before any single row."""
     from html import escape
 
-    from ..alerts import alerts
+    from ..community.alerts import alerts
 
     lines = [
         tr(
@@ -474,7 +475,7 @@ def build(
         lang = request_language(request)
         if not item_id:
             return outcome("refused", tr("rp_choose_comment", lang)), *_skip(8)
-        from ..llm import make_provider
+        from ..core.llm import make_provider
 
         try:
             options = replies.draft(
@@ -524,7 +525,7 @@ def build(
             charter = load_brand(item.brand, get_settings().brand_dir)
             lang_of_reply = replies.reply_language(item, charter)
             fixed = fix_all(text, lang_of_reply, charter, item.network)
-            option = replies._option(
+            option = reply_options.checked_option(
                 OPTIONS[index], "public", fixed, "human", item, charter, lang_of_reply
             )
             return fixed, checks_html(option.to_dict(), lang)

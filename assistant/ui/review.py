@@ -1,3 +1,4 @@
+# Longer than 400 lines: one tab: the queue, the variant on screen and the decisions are wired together in `build` and share its components.
 """Relire / Review tab: a live queue, one variant with its checks, history and version diff,
 and the decisions (approve, approve with override, request changes).
 
@@ -21,13 +22,14 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from .. import review as workflow
-from ..charter import load_brand
-from ..clock import tz_from_name
-from ..errors import AssistantError, ConflictError, NotFound
-from ..platforms import get_platform, platform_ids
-from ..settings import get_settings
-from ..store import Store
+from ..core.charter import load_brand
+from ..core.clock import tz_from_name
+from ..core.errors import AssistantError, ConflictError, NotFound
+from ..core.platforms import get_platform, platform_ids
+from ..core.settings import get_settings
+from ..core.store import Store
+from ..publishing import review as workflow
+from ..publishing import review_queue
 from . import cards, lexicon
 from .boundary import handled
 from .i18n import error_text, request_language, t, table, tr
@@ -106,7 +108,9 @@ def queue_frame(
     """The queue as the table shows it, headers and statuses in the reader's language;
     `import_id` keeps the variants of one spreadsheet import."""
     batch = int(import_id) if import_id else None
-    items = workflow.queue(store, status=status or None, platform=network or None, import_id=batch)
+    items = review_queue.queue(
+        store, status=status or None, platform=network or None, import_id=batch
+    )
     return pd.DataFrame([queue_row(i, lang) for i in items], columns=headers(lang))
 
 
@@ -137,7 +141,7 @@ class SharedQueue:
 
     def fresh_marker(self) -> str:
         read_at = time.monotonic()  # before the read: a change during it is not hidden
-        marker = workflow.change_marker(self.store)
+        marker = review_queue.change_marker(self.store)
         self._marker = (read_at, marker)
         return marker
 
@@ -267,7 +271,7 @@ def render_card(info: dict, charter: Any, lang: str) -> str:
 def variant_view(store: Store, variant_id: int, lang: str) -> tuple[str, str, str, str, dict]:
     """The 'version shown' line, card, diff, history and what the reviewer has seen (the
     order of VIEW_OUTPUTS)."""
-    info = workflow.describe(store, variant_id)
+    info = review_queue.describe(store, variant_id)
     charter = load_brand(info["brand"], get_settings().brand_dir)
     card = render_card(info, charter, lang)
     number = text_version(info)
@@ -366,7 +370,7 @@ def decision(store: Store, action: str):
             outcome_html("done", message),
             *variant_view(store, vid, lang),
             update_row(frame, vid, row.status, shown_status, lang),
-            workflow.change_marker(store),
+            review_queue.change_marker(store),
         )
 
     return run
@@ -487,7 +491,7 @@ def _wire_queue(store: Store, queue: _Queue, tab: gr.Tab | None) -> None:
     @handled
     def load(shown_status: str, shown_network: str, batch: Any, request: gr.Request):
         lang = request_language(request)
-        marker = workflow.change_marker(store)
+        marker = review_queue.change_marker(store)
         return marker, shared.frame(marker, shown_status, shown_network, lang, batch)
 
     @handled

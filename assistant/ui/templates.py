@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..html import html_templates
+from ..core.html import html_templates
 
 UI_DIR = Path(__file__).resolve().parent
 TEMPLATES = UI_DIR / "templates"

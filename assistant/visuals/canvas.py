@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
-from ..charter import Charter
+from ..core.charter import Charter
 from .contrast import MIN_CONTRAST, contrast_ratio
 from .layout import fraction_box, layouts, safe_area, wrap_to_box
 from .photo import PhotoSource

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from ..errors import VisualError
+from ..core.errors import VisualError
 
 JPEG_QUALITIES = (90, 85, 80, 72, 64, 55, 45, 35)
 

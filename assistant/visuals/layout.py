@@ -9,7 +9,7 @@ import regex
 import yaml
 from PIL import ImageDraw, ImageFont
 
-from ..charter import Charter
+from ..core.charter import Charter
 
 LAYOUTS_FILE = Path(__file__).parent.parent / "data" / "layouts.yaml"
 NO_BREAK = "\u00a0"

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageCms, ImageFilter, ImageOps
 
-from ..errors import VisualError
+from ..core.errors import VisualError
 from .layout import layouts
 
 Image.MAX_IMAGE_PIXELS = 40_000_000  # a photo above this is refused as a decompression bomb

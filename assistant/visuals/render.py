@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..charter import Charter
-from ..errors import VisualError
-from ..platforms import get_platform
+from ..core.charter import Charter
+from ..core.errors import VisualError
+from ..core.platforms import get_platform
 from .canvas import Canvas, draw_canvas
 from .encoding import Encodings
 from .photo import PhotoSource, open_photo

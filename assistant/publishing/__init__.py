@@ -1,0 +1,1 @@
+"""The publishing half: briefs drafted into checked variants per network, reviewed, approved by clients, scheduled in campaigns and exported."""
