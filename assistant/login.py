@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import yaml
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 
 from .core import users
-from .core.html import html_templates
+from .core.html import html_templates, words_in
+from .core.html import page_language as html_page_language
 from .core.limits import limits
 from .core.settings import get_settings
 from .core.store import Store
@@ -40,7 +40,6 @@ from .publishing.client_page import SAFE_HEADERS, FailureLimiter
 COOKIE = "assistant-session"
 SALT = "assistant-login"
 LANG_COOKIE = "assistant-lang"  # the UI's FR/EN switch, read here too
-LANGUAGES = ("fr", "en")
 TEMPLATES = Path(__file__).parent / "templates"
 WORDS_FILE = Path(__file__).parent / "data" / "login_page.yaml"
 ACCOUNT_SECONDS = 5.0  # how stale this process's view of an account may be
@@ -52,25 +51,13 @@ def login_enabled() -> bool:
     return bool(get_settings().secret_key)
 
 
-@cache
-def _words() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
-
-
 def words(lang: str) -> dict[str, str]:
-    return {key: texts.get(lang) or texts["en"] for key, texts in _words().items()}
+    return words_in(WORDS_FILE, lang)
 
 
 def page_language(request: Request) -> str:
     """`?lang=`, else the UI's remembered switch, else Accept-Language, else French."""
-    for chosen in (request.query_params.get("lang", ""), request.cookies.get(LANG_COOKIE, "")):
-        if chosen in LANGUAGES:
-            return chosen
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return "fr"
+    return html_page_language(request, LANG_COOKIE)
 
 
 def safe_next(target: str | None) -> str:

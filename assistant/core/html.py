@@ -12,7 +12,37 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+PAGE_LANGUAGES = ("fr", "en")
+
+
+@cache
+def page_words(words_file: Path) -> dict[str, dict[str, str]]:
+    """A server-rendered page's words (`key: {en: …, fr: …}`), read once."""
+    return yaml.safe_load(words_file.read_text(encoding="utf-8"))
+
+
+def words_in(words_file: Path, lang: str) -> dict[str, str]:
+    """A page's words in `lang`, English where a word has no such translation."""
+    return {key: texts.get(lang) or texts["en"] for key, texts in page_words(words_file).items()}
+
+
+def page_language(request: Any, remembered: str = "") -> str:
+    """The language of a server-rendered page: `?lang=` (the page's switch), else the
+    `remembered` cookie's choice, else the browser's Accept-Language, else French."""
+    chosen = [request.query_params.get("lang", "")]
+    if remembered:
+        chosen.append(request.cookies.get(remembered, ""))
+    for choice in chosen:
+        if choice in PAGE_LANGUAGES:
+            return choice
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in PAGE_LANGUAGES:
+            return code
+    return "fr"
 
 
 @cache

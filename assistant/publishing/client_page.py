@@ -23,17 +23,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from ..core.clock import reader_time
 from ..core.errors import InputError
-from ..core.html import html_templates
+from ..core.html import html_templates, words_in
+from ..core.html import page_language as html_page_language
 from ..core.limits import limits
 from ..core.store import Store
 from . import client_links as links
@@ -41,7 +40,6 @@ from . import client_review as visit
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 WORDS_FILE = Path(__file__).parent.parent / "data" / "client_page.yaml"
-LANGUAGES = ("fr", "en")
 SAFE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
@@ -55,25 +53,13 @@ MASKED = "/r/[token]"
 log = logging.getLogger("assistant.publishing.client_page")
 
 
-@cache
-def _words() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
-
-
 def words(lang: str) -> dict[str, str]:
-    return {key: texts.get(lang) or texts["en"] for key, texts in _words().items()}
+    return words_in(WORDS_FILE, lang)
 
 
 def page_language(request: Request) -> str:
     """The switch's choice (`?lang=`), else the browser's Accept-Language, else French."""
-    chosen = request.query_params.get("lang", "")
-    if chosen in LANGUAGES:
-        return chosen
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return "fr"
+    return html_page_language(request)
 
 
 class FailureLimiter:
