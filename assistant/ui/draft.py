@@ -70,6 +70,7 @@ from .boundary import handled
 from .cards import CardView, card_html, conflict_html
 from .i18n import request_language, t, tr
 from .identity import acting
+from .live import RecentMarker
 from .offload import elsewhere, soon_elsewhere
 from .templates import render_html
 
@@ -263,12 +264,15 @@ def _review_news(store: Store, ids: gr.State, tick: gr.State) -> gr.Timer:
     redraw = gr.Button(t("news_redraw"), size="sm", visible=False, elem_id="review-news-redraw")
     drawn, marker = gr.State({}), gr.State("")
     timer = gr.Timer(NEWS_SECONDS)
+    shared = RecentMarker(lambda: change_marker(store))
 
     @handled
     def poll(variant_ids: list[int], known: str, before: dict, request: gr.Request):
         if not variant_ids:  # nothing on screen to bring news of: no read
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        current = change_marker(store)
+        if shared.recent() == known:  # one read a second for every open Draft tab
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        current = shared.fresh()
         if current == known:
             return current, gr.skip(), gr.skip(), gr.skip()
         lang, now_seen, items = request_language(request), {}, []
@@ -295,7 +299,14 @@ def _review_news(store: Store, ids: gr.State, tick: gr.State) -> gr.Timer:
                 seen[str(variant_id)] = _seen(describe(store, variant_id))
         return seen, known
 
-    timer.tick(poll, [ids, marker, drawn], [marker, drawn, news, redraw], show_progress="hidden")
+    # not queued: a poll is one cached read, it need not wait behind drafting
+    timer.tick(
+        poll,
+        [ids, marker, drawn],
+        [marker, drawn, news, redraw],
+        queue=False,
+        show_progress="hidden",
+    )
     redraw.click(lambda: (_next(), "", gr.update(visible=False)), None, [tick, news, redraw])
     tick.change(as_drawn, ids, [drawn, marker], show_progress="hidden")
     return timer

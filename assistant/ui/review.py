@@ -14,7 +14,6 @@ import contextlib
 import difflib
 import logging
 import threading
-import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +33,7 @@ from . import cards, lexicon
 from .boundary import handled
 from .i18n import error_text, request_language, t, table, tr
 from .identity import acting, role_note
+from .live import RecentMarker
 from .templates import render_html
 
 log = logging.getLogger("assistant.ui")
@@ -122,28 +122,18 @@ class SharedQueue:
     read per change per view, not one per person."""
 
     MAX_VIEWS = 64  # filters x languages; a client sending other values cannot grow it
-    MARKER_SECONDS = 1.0  # polls within this of each other share one marker read
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._frames: dict[tuple[str, ...], tuple[str, pd.DataFrame]] = {}
         self._reading = threading.Lock()
-        self._marker: tuple[float, str] = (-self.MARKER_SECONDS, "")
+        self._marker = RecentMarker(lambda: review_queue.change_marker(store))
 
     def recent_marker(self) -> str:
-        """The change marker as of at most a second ago: 50 open tabs polling every few
-        seconds read it about once a second between them, not eight times. A change shows
-        one second later at most, against a poll interval of several."""
-        read_at, marker = self._marker
-        if time.monotonic() - read_at < self.MARKER_SECONDS:
-            return marker
-        return self.fresh_marker()
+        return self._marker.recent()
 
     def fresh_marker(self) -> str:
-        read_at = time.monotonic()  # before the read: a change during it is not hidden
-        marker = review_queue.change_marker(self.store)
-        self._marker = (read_at, marker)
-        return marker
+        return self._marker.fresh()
 
     def frame(
         self, marker: str, status: str | None, network: str | None, lang: str, batch: Any = None
