@@ -25,16 +25,9 @@ from sqlalchemy.orm import Session, selectinload
 from ..core.actors import Actor, require_reviewer
 from ..core.clock import local_text, tz_from_name
 from ..core.errors import InputError, WorkflowError
+from ..core.rows import commit_or_conflict, get_or_404
 from ..core.settings import get_settings
-from ..core.store import (
-    AuditEvent,
-    Brief,
-    Campaign,
-    Store,
-    VariantRow,
-    commit_or_conflict,
-    get_or_404,
-)
+from ..core.store import AuditEvent, Brief, Campaign, Store, VariantRow
 from .measures import Slot
 
 HORIZON_WEEKS = 26  # how far ahead a free slot is looked for

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint, select, tuple_
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.store import Base, Store, UTCDateTime, commit_or_conflict, now
+from ..core.rows import commit_or_conflict
+from ..core.store import Base, Store, UTCDateTime, now
 from .post import Post
 
 CHUNK = 500  # ids per lookup: well under SQLite's bound on query parameters

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from ..core.charter import Charter
 from ..core.errors import InputError
-from ..core.store import Store, commit_or_conflict, get_or_404
+from ..core.rows import commit_or_conflict, get_or_404
+from ..core.store import Store
 from . import brand_heads
 from .charter_section import INTENTS
 from .inbox_tables import InboxEvent, InboxItem, LabelCorrection

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import select
 
 from ..core.charter import Charter
-from ..core.store import Store, commit_or_conflict, conflicts_refused, get_or_404, now
+from ..core.rows import commit_or_conflict, conflicts_refused, get_or_404
+from ..core.store import Store, now
 from . import brand_heads
 from .comment_files import parse, read_file
 from .comment_rows import Incoming, checked_row

@@ -17,8 +17,9 @@ from ..core.charter import Charter, load_brand
 from ..core.errors import InputError, WorkflowError
 from ..core.limits import clean_text, limits
 from ..core.llm import ChatProvider
+from ..core.rows import commit_or_conflict, conflicts_refused, get_or_404
 from ..core.settings import get_settings
-from ..core.store import Store, commit_or_conflict, conflicts_refused, get_or_404, now
+from ..core.store import Store, now
 from .inbox_tables import CLOSED, InboxEvent, InboxItem, Reply, ReplyVersion
 from .reply_checks import reply_checks
 from .reply_options import ReplyOption, draft_options, names_of, reply_language

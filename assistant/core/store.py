@@ -1,4 +1,4 @@
-# Longer than 400 lines: the tables Alembic's migrations follow, kept in one place with the session, locking and conflict helpers every write uses.
+# Longer than 400 lines: the tables Alembic's migrations follow, kept in one place with the session and the locking every write uses (the helpers that read and commit rows: `rows`).
 """Storage (SQLAlchemy 2): campaigns, briefs, variants, versions, comments, audit log.
 
 SQLite by default, PostgreSQL through `ASSISTANT_DB_URL`; the schema is managed by Alembic.
@@ -30,7 +30,6 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
-    select,
     text,
 )
 from sqlalchemy.engine import make_url
@@ -45,7 +44,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.orm.exc import StaleDataError
 
-from .errors import ConflictError, NotFound, StoreError
+from .errors import ConflictError, StoreError
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # the PostgreSQL advisory lock every process takes to upgrade the schema (any fixed 64-bit key)
@@ -537,28 +536,6 @@ def open_store(url: str | None = None) -> Store:
     return _stores[url]
 
 
-def latest_version(session: Session, variant_id: int) -> Version:
-    """A variant's newest version, without loading the whole history."""
-    return session.scalars(
-        select(Version)
-        .where(Version.variant_id == variant_id)
-        .order_by(Version.number.desc())
-        .limit(1)
-    ).one()
-
-
-def get_or_404(session: Session, model: type, ident: int) -> Any:
-    found = session.get(model, ident)
-    if found is None:
-        raise NotFound(
-            f"no {model.__tablename__.rstrip('s')} with id {ident}",
-            key="not_found",
-            what=model.__tablename__.rstrip("s"),
-            id=ident,
-        )
-    return found
-
-
 def conflict_error(what: str) -> ConflictError:
     """The worded refusal of a save that met a newer row than the one it started from."""
     return ConflictError(
@@ -566,52 +543,3 @@ def conflict_error(what: str) -> ConflictError:
         "your edit again.",
         key="conflict",
     )
-
-
-@contextmanager
-def conflicts_refused(session: Session, what: str) -> Iterator[None]:
-    """The whole unit of work, not only its commit: a flush the session makes on its own
-    (autoflush before a lazy load or a query, or an explicit one) can meet a row someone
-    else saved meanwhile; wherever it happens it ends as the worded ConflictError."""
-    try:
-        yield
-    except (StaleDataError, IntegrityError):
-        session.rollback()
-        raise conflict_error(what) from None
-
-
-def commit_or_conflict(session: Session, what: str) -> None:
-    """Commit; a stale version or a version number taken meanwhile becomes a ConflictError
-    naming what was being saved; a file gone since the store opened is refused first."""
-    store = session.info.get("store")
-    try:
-        if store is not None:
-            store.ensure_present()
-        with conflicts_refused(session, what):
-            session.commit()
-    except StoreError:
-        session.rollback()
-        raise
-    except DBAPIError as exc:
-        session.rollback()
-        raise store_error(str(session.bind.url), exc) from None
-
-
-def filter_variants(
-    query: Any,
-    campaign_id: int | None,
-    status: str | None,
-    platform: str | None,
-    import_id: int | None = None,
-) -> Any:
-    """A variants query (joined to briefs) narrowed to a campaign, a status, a network and
-    the spreadsheet import the briefs came from."""
-    if import_id is not None:
-        query = query.where(Brief.import_id == import_id)
-    if campaign_id is not None:
-        query = query.where(Brief.campaign_id == campaign_id)
-    if status:
-        query = query.where(VariantRow.status == status)
-    if platform:
-        query = query.where(VariantRow.platform == platform)
-    return query

@@ -17,15 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from ..core.charter import Charter, load_brand
 from ..core.errors import ConflictError
 from ..core.llm import ChatProvider
+from ..core.rows import commit_or_conflict, get_or_404
 from ..core.settings import get_settings
-from ..core.store import (
-    Brief,
-    Store,
-    VariantRow,
-    Version,
-    commit_or_conflict,
-    get_or_404,
-)
+from ..core.store import Brief, Store, VariantRow, Version
 from .drafting import (
     DraftRequest,
     Variant,

@@ -21,16 +21,9 @@ from ..core.clock import local_day, local_text
 from ..core.errors import InputError, NotFound, WorkflowError
 from ..core.limits import clean_text, limits
 from ..core.platforms import get_platform
+from ..core.rows import commit_or_conflict, get_or_404, latest_version
 from ..core.settings import get_settings
-from ..core.store import (
-    Brief,
-    Campaign,
-    Store,
-    VariantRow,
-    commit_or_conflict,
-    get_or_404,
-    latest_version,
-)
+from ..core.store import Brief, Campaign, Store, VariantRow
 from ..visuals import RenderedImage, render_all
 from .drafting import (
     detect_language,

@@ -33,16 +33,9 @@ from sqlalchemy import func, select
 from ..core.actors import Actor
 from ..core.errors import AssistantError, InputError
 from ..core.limits import clean_text, limits
+from ..core.rows import commit_or_conflict, get_or_404
 from ..core.settings import get_settings
-from ..core.store import (
-    Brief,
-    Store,
-    VariantRow,
-    Version,
-    commit_or_conflict,
-    get_or_404,
-    now,
-)
+from ..core.store import Brief, Store, VariantRow, Version, now
 from .link_tables import ReviewLink, ReviewLinkEvent
 
 DECISIONS = ("approve", "request_changes", "comment")

@@ -19,17 +19,9 @@ from ..core.blobs import visual_paths
 from ..core.charter import load_brand
 from ..core.errors import AssistantError, InputError, NotFound
 from ..core.platforms import get_platform
+from ..core.rows import commit_or_conflict, get_or_404
 from ..core.settings import get_settings
-from ..core.store import (
-    AuditEvent,
-    Comment,
-    Store,
-    VariantRow,
-    Version,
-    commit_or_conflict,
-    get_or_404,
-    now,
-)
+from ..core.store import AuditEvent, Comment, Store, VariantRow, Version, now
 from .client_links import (
     AUDIT_ACTIONS,
     DECISIONS,

@@ -25,8 +25,9 @@ from ..core.charter import load_brand
 from ..core.clock import reader_time, tz_from_name
 from ..core.errors import ExportError
 from ..core.html import html_templates
+from ..core.rows import get_or_404, latest_version
 from ..core.settings import get_settings
-from ..core.store import Campaign, Store, get_or_404, latest_version
+from ..core.store import Campaign, Store
 from ..core.tokens import urls
 from .campaign import headline_of
 from .fact_comparison import compare

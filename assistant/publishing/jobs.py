@@ -32,8 +32,9 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from ..core.errors import ConflictError, InputError
+from ..core.rows import get_or_404
 from ..core.settings import get_settings
-from ..core.store import Brief, BriefImport, Store, VariantRow, get_or_404, open_store
+from ..core.store import Brief, BriefImport, Store, VariantRow, open_store
 
 log = logging.getLogger(__name__)
 QUEUE = "assistant"
@@ -171,7 +172,7 @@ def _visuals(session: Any, brief: Brief) -> bool:
 def render_visuals(store: Store, variant_id: int, import_id: int | None = None) -> None:
     """Draw a variant's visuals unless they already show its current text; a photo or font
     that cannot be used leaves it unrendered (the import counts it), as the import always did."""
-    from ..core.store import latest_version
+    from ..core.rows import latest_version
     from . import brief_import as bulk
 
     with store.session() as session:

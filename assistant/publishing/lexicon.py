@@ -30,8 +30,9 @@ from ..core.actors import REVIEW_ROLES, Actor
 from ..core.charter import Charter, load_brand, load_charter
 from ..core.errors import CharterError, InputError, WorkflowError
 from ..core.limits import clean_text, limits
+from ..core.rows import get_or_404, latest_version
 from ..core.settings import get_settings
-from ..core.store import Store, VariantRow, get_or_404, latest_version
+from ..core.store import Store, VariantRow
 from .review import snapshot
 
 

@@ -18,20 +18,9 @@ from ..core.actors import Actor, Ruling, errors_of, require_reviewer
 from ..core.charter import Charter, load_brand
 from ..core.errors import ConflictError, WorkflowError
 from ..core.limits import clean_text, limits
+from ..core.rows import commit_or_conflict, conflicts_refused, get_or_404, latest_version
 from ..core.settings import get_settings
-from ..core.store import (
-    AuditEvent,
-    Brief,
-    Comment,
-    Store,
-    VariantRow,
-    Version,
-    commit_or_conflict,
-    conflicts_refused,
-    get_or_404,
-    latest_version,
-    now,
-)
+from ..core.store import AuditEvent, Brief, Comment, Store, VariantRow, Version, now
 from ..proofing import Match, check_text
 from .fact_comparison import fact_matches
 

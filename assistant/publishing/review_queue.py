@@ -14,15 +14,8 @@ from sqlalchemy import func, select
 from ..core.actors import errors_of
 from ..core.blobs import visual_paths
 from ..core.platforms import get_platform
-from ..core.store import (
-    AuditEvent,
-    Brief,
-    Comment,
-    Store,
-    VariantRow,
-    Version,
-    filter_variants,
-)
+from ..core.rows import filter_variants
+from ..core.store import AuditEvent, Brief, Comment, Store, VariantRow, Version
 from .fact_comparison import compare
 from .review import _authors_since_approval_loaded, _charter_of, _whole_variant
 
