@@ -6,20 +6,17 @@ unfilled, the network's reply length, French typography, and the same proofreadi
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from ..core.charter import Charter
+from ..core.data_files import data_file
 from ..core.platforms import get_platform, measure
 from ..core.typography import french_spacing
 from ..proofing import Match, check_text
 from .normal_form import normalise
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "replies.yaml"
 # brand rules about a post as a whole, not about a reply to one person
 POST_ONLY_RULES = ("brand.legal_missing", "brand.hashtag_camelcase")
 UNFILLED = regex.compile(r"\[[a-z_]+\]")
@@ -27,10 +24,9 @@ SENTENCE = regex.compile(r"(?<=[.!?…])\s+")
 LINE_DASH = regex.compile(r"(?m)^([—–])[ \t]+")
 
 
-@cache
 def reply_rules() -> dict[str, Any]:
     """Reply lengths and phrases, read once from `data/replies.yaml`."""
-    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    return data_file("replies.yaml")
 
 
 def reply_length(network: str) -> int:

@@ -23,13 +23,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "safety.yaml"
+from ..core.data_files import data_file
+
 SELF_HARM = "self_harm"
 CACHED = 200_000  # distinct words (and pairs of words) whose lookups are kept
 APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
@@ -41,10 +40,9 @@ SENTENCE = re.compile(r"[^.!?…;\n]+[.!?…;]*")
 NOT = regex.compile(r"\b(can|won|ai|sha)n't\b|n't\b")
 
 
-@cache
 def data() -> dict[str, Any]:
     """The safety data file, read once."""
-    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    return data_file("safety.yaml")
 
 
 @dataclass(frozen=True)

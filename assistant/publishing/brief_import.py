@@ -32,7 +32,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import regex
-import yaml
 from sqlalchemy import case, func, select, update
 
 from ..core.actors import Actor, errors_of
@@ -40,6 +39,7 @@ from ..core.archives import check_archive, is_zip, workbook_sheets
 from ..core.blobs import put_file
 from ..core.charter import Charter, load_brand
 from ..core.clock import local_text
+from ..core.data_files import data_file
 from ..core.errors import (
     AssistantError,
     ConflictError,
@@ -51,33 +51,23 @@ from ..core.errors import (
 from ..core.limits import CONTROL, limits, read_bounded, too_large
 from ..core.llm import ChatProvider
 from ..core.platforms import get_platform, platform_ids
+from ..core.rows import commit_or_conflict, get_or_404
 from ..core.settings import get_settings
-from ..core.store import (
-    Brief,
-    BriefImport,
-    Campaign,
-    Store,
-    VariantRow,
-    Version,
-    commit_or_conflict,
-    get_or_404,
-)
+from ..core.store import Brief, BriefImport, Campaign, Store, VariantRow, Version
 from ..visuals.photo import check_photo
 from .brief_drafts import save_variant
 from .campaign import brand_timezone, create_campaign, render_variant_visuals
 from .drafting import DraftRequest, detect_language, draft_one
 from .review import approve
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "brief_import.yaml"
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "templates"
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 LANGS = ("en", "fr")
 
 
-@cache
 def rules() -> dict[str, Any]:
     """Columns, date formats, the formula pattern and the messages (`data/brief_import.yaml`)."""
-    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    return data_file("brief_import.yaml")
 
 
 @cache
