@@ -57,6 +57,18 @@ METRICS = (
 )
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls"}
 SPLIT_BY_PERIOD = "Split it by period and import the parts."
+# the counters of each network's own export, under the names the analysis uses
+BLUESKY_COUNTS = {
+    "likes": "likeCount",
+    "shares": "repostCount",
+    "comments": "replyCount",
+    "quotes": "quoteCount",
+}
+MASTODON_COUNTS = {
+    "likes": "favourites_count",
+    "shares": "reblogs_count",
+    "comments": "replies_count",
+}
 
 
 @dataclass
@@ -362,12 +374,6 @@ def _bluesky_post(source: str, index: int, item: BlueskyFeedItem, tz: Any) -> Po
     post = item.post
     record = post.record
     when = (record.createdAt if record else None) or post.indexedAt
-    metrics = {
-        "likes": post.likeCount,
-        "shares": post.repostCount,
-        "comments": post.replyCount,
-        "quotes": post.quoteCount,
-    }
     return Post(
         network="bluesky",
         post_id=post.uri,
@@ -375,7 +381,7 @@ def _bluesky_post(source: str, index: int, item: BlueskyFeedItem, tz: Any) -> Po
         published_at=_timed(source, index, "post.record.createdAt", when, tz),
         format="repost" if item.reason else "post",
         permalink=post.uri,
-        metrics=_counts(metrics),
+        metrics=_counts(post, BLUESKY_COUNTS),
         source=source,
         row=index,
     )
@@ -384,11 +390,6 @@ def _bluesky_post(source: str, index: int, item: BlueskyFeedItem, tz: Any) -> Po
 def _mastodon_post(source: str, index: int, status: MastodonStatus, tz: Any) -> Post:
     if status.created_at is None:
         raise cell_error(source, index, "created_at", "a date and time", None)
-    metrics = {
-        "likes": status.favourites_count,
-        "shares": status.reblogs_count,
-        "comments": status.replies_count,
-    }
     return Post(
         network="mastodon",
         post_id=status.id,
@@ -396,7 +397,7 @@ def _mastodon_post(source: str, index: int, status: MastodonStatus, tz: Any) -> 
         published_at=_timed(source, index, "created_at", status.created_at, tz),
         format="boost" if status.reblog else "post",
         permalink=status.url or status.uri or "",
-        metrics=_counts(metrics),
+        metrics=_counts(status, MASTODON_COUNTS),
         source=source,
         row=index,
     )
@@ -421,8 +422,10 @@ def _own_post(source: str, index: int, item: OwnPost, tz: Any, network: str | No
     )
 
 
-def _counts(found: dict[str, float | None]) -> dict[str, float]:
-    """The counts a post gives, and their sum as its engagements."""
+def _counts(post: Any, fields: dict[str, str]) -> dict[str, float]:
+    """The counts a post gives (`fields`: our name → the network's), and their sum as its
+    engagements."""
+    found = {name: getattr(post, field) for name, field in fields.items()}
     counts = {name: value for name, value in found.items() if value is not None}
     if counts:
         counts["engagements"] = sum(counts.values())
