@@ -276,26 +276,20 @@ class ClientPages:
         if isinstance(posted, Response):
             return posted
         found, form = posted
-        lang = page_language(request)
-        store = self.store_of()
+        text = words(page_language(request))
         try:
             variant_id = int(str(form.get("variant_id", "")))
         except ValueError:
-            return self._render(
-                request, token, found, words(lang)["link_out_of_scope"], "error", 400
-            )
+            return self._render(request, token, found, text["link_out_of_scope"], "error", 400)
+        action, comment = str(form.get("action", "")), str(form.get("comment", ""))
         try:
-            visit.decide(
-                store, found, variant_id, str(form.get("action", "")), str(form.get("comment", ""))
-            )
+            visit.decide(self.store_of(), found, variant_id, action, comment)
         except links.LinkRefused as refused:
-            return self._render(
-                request, token, found, words(lang)[refused.key], "error", refused.status
-            )
+            return self._render(request, token, found, text[refused.key], "error", refused.status)
         except InputError as bad:
-            message = words(lang).get(bad.key or "", str(bad))
+            message = text.get(bad.key or "", str(bad))
             return self._render(request, token, found, message, "error", 400)
-        return self._render(request, token, found, words(lang)["done"])
+        return self._render(request, token, found, text["done"])
 
     async def _posted(
         self, request: Request, token: str, unlocked: bool
@@ -327,13 +321,11 @@ class ClientPages:
         if isinstance(posted, Response):
             return posted
         found, form = posted
-        lang = page_language(request)
-        store = self.store_of()
         password = str(form.get("password", ""))
+        lang = page_language(request)
         if found.password_hash is None or not links.password_matches(found.password_hash, password):
-            visit.refuse(
-                store, links.LinkRefused("wrong", status=403, key="link_wrong_password"), found
-            )
+            wrong = links.LinkRefused("wrong", status=403, key="link_wrong_password")
+            visit.refuse(self.store_of(), wrong, found)
             self.limiter.failed(_client(request))
             return self._render(request, token, found, words(lang)["wrong_password"], "error", 403)
         answer = RedirectResponse(f"../{token}?lang={lang}", status_code=303, headers=SAFE_HEADERS)
