@@ -23,19 +23,12 @@ setup-test:
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 
+# every benchmark, in this order; `make bench` stops at the first that fails
+BENCHMARKS = run_all proofing_languages proofing_engines proofing_bench facts suggestions \
+	bounds startup replies replies_bench audit brief_import
+
 bench:
-	.venv/bin/python benchmarks/run_all.py
-	.venv/bin/python benchmarks/proofing_languages.py
-	.venv/bin/python benchmarks/proofing_engines.py
-	.venv/bin/python benchmarks/proofing_bench.py
-	.venv/bin/python benchmarks/facts.py
-	.venv/bin/python benchmarks/suggestions.py
-	.venv/bin/python benchmarks/bounds.py
-	.venv/bin/python benchmarks/startup.py
-	.venv/bin/python benchmarks/replies.py
-	.venv/bin/python benchmarks/replies_bench.py
-	.venv/bin/python benchmarks/audit.py
-	.venv/bin/python benchmarks/brief_import.py
+	for name in $(BENCHMARKS); do .venv/bin/python benchmarks/$$name.py || exit 1; done
 
 clean:
 	rm -rf .venv .pytest_cache .ruff_cache artifacts
