@@ -52,6 +52,13 @@ def _refusal(exc: Exception, fn: Callable, args: tuple, kwargs: dict) -> gr.Erro
     )
 
 
+def refusal(message: str, lang: str, outputs: int) -> tuple:
+    """A refusal a handler answers itself (nothing to do yet, or an error it words): one toast
+    titled in the reader's words, and each of its `outputs` left as it is."""
+    gr.Warning(message, title=tr("toast_refused", lang))
+    return tuple(gr.skip() for _ in range(outputs))
+
+
 @contextmanager
 def _boundary(fn: Callable, args: tuple, kwargs: dict) -> Iterator[None]:
     try:

@@ -16,7 +16,7 @@ from ..core.settings import get_settings
 from ..core.store import Store
 from ..publishing import client_links
 from ..publishing.campaign import brand_timezone, find_campaign
-from .boundary import handled
+from .boundary import handled, refusal
 from .i18n import error_text, request_language, t, tr
 from .identity import acting
 
@@ -101,8 +101,7 @@ def build(store: Store, chooser: gr.Dropdown, tab: gr.Tab | None) -> None:
     ):
         lang = request_language(request)
         if not campaign_id:
-            gr.Warning(tr("choose_campaign", lang), title=tr("toast_refused", lang))
-            return gr.skip(), gr.skip(), gr.skip()
+            return refusal(tr("choose_campaign", lang), lang, 3)
         try:
             made = client_links.create_link(
                 store,
@@ -115,8 +114,7 @@ def build(store: Store, chooser: gr.Dropdown, tab: gr.Tab | None) -> None:
                 base_url=base_url(request),
             )
         except AssistantError as exc:
-            gr.Warning(error_text(exc, lang), title=tr("toast_refused", lang))
-            return gr.skip(), gr.skip(), gr.skip()
+            return refusal(error_text(exc, lang), lang, 3)
         when = reader_time(made.expires_at, campaign_zone(store, int(campaign_id)), lang)
         gr.Info(tr("links_created", lang, id=made.id, when=when), title=tr("toast_done", lang))
         return made.url, links_frame(store, campaign_id, lang), ""

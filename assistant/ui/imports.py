@@ -27,7 +27,7 @@ from ..core.settings import get_settings
 from ..core.store import Store
 from ..publishing import brief_import as bulk
 from ..publishing import jobs
-from .boundary import handled
+from .boundary import handled, refusal
 from .i18n import error_text, request_language, t, tr
 from .identity import acting, role_note
 from .templates import render_html
@@ -295,12 +295,9 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         path: Any, zipped: Any, slug: str, name: str, again: bool, request: gr.Request
     ):
         lang = request_language(request)
-        if not path:
-            gr.Warning(tr("import_no_file", lang), title=tr("toast_refused", lang))
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        if not slug or not (name or "").strip():
-            gr.Warning(tr("import_need_brand", lang), title=tr("toast_refused", lang))
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        if not path or not slug or not (name or "").strip():  # a file first, then its brand
+            missing = "import_no_file" if not path else "import_need_brand"
+            return refusal(tr(missing, lang), lang, 6)
         author = acting(request, "", "author").name
         sheet_name, data = _upload(path, "a file of briefs")
         extra = _upload(zipped, "a ZIP of photos") if zipped else None
