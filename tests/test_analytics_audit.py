@@ -11,6 +11,7 @@ import pytest
 
 from assistant.analytics import (
     Post,
+    SlotRequest,
     apply_slots,
     audit_posts,
     best_slots,
@@ -165,14 +166,9 @@ def test_recommended_slots_move_a_campaigns_briefs(tmp_path):
         store, campaign.id, "The north loop is open", ["x", "linkedin"], first + timedelta(hours=1)
     )
     slots = [Slot("x", 0, 9, 0.1, 5), Slot("x", 3, 18, 0.08, 6)]
-    moved = apply_slots(
-        store,
-        campaign.id,
-        slots,
-        now=datetime(2030, 1, 1, tzinfo=UTC),
-        actor=Actor("rita", "reviewer"),
-        brand="trailforge",
-    )
+    rita, now = Actor("rita", "reviewer"), datetime(2030, 1, 1, tzinfo=UTC)
+    asked = SlotRequest(campaign.id, slots, rita, "trailforge", now)
+    moved = apply_slots(store, asked)
     assert [m["networks"] for m in moved] == [["x"], ["x"]] and moved[0]["brief_id"] == a.id
     with store.session() as session:
         times = [session.get(Brief, m["brief_id"]).publish_at for m in moved]
@@ -270,7 +266,7 @@ def test_applied_slots_never_pull_a_brief_weeks_earlier_and_can_be_undone():
     # the best slot is Friday 09:00: 27 Nov would be two weeks early
     rita = Actor("rita", "reviewer")
     slots = [Slot("x", 4, 9, 0.1, 6)]
-    moved = apply_slots(store, campaign.id, slots, now=now, actor=rita, brand="trailforge")
+    moved = apply_slots(store, SlotRequest(campaign.id, slots, rita, "trailforge", now))
     with store.session() as session:
         after = session.get(Brief, brief.id).publish_at.astimezone(london)
     assert after >= planned - timedelta(days=7)

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from assistant.analytics import apply_slots, audit_files, run_audit
+from assistant.analytics import SlotRequest, apply_slots, audit_files, run_audit
 from assistant.core.actors import Actor
 from assistant.core.charter import load_brand
 from assistant.core.settings import get_settings
@@ -82,8 +82,9 @@ def test_applying_a_utc_exports_slot_moves_only_x_to_the_local_hour(tmp_path):
                       planned)  # fmt: skip
     ids = {v.platform: vid for v, vid in draft_brief(store, brief.id, None, "cm")}
     now = datetime(2030, 3, 28, 12, 0, tzinfo=UTC)  # winter time: the slot's own season
-    apply_slots(store, campaign.id, slots, now, actor=Actor("rita", "reviewer"),
-                brand="maison-lemoine")  # fmt: skip
+    apply_slots(
+        store, SlotRequest(campaign.id, slots, Actor("rita", "reviewer"), "maison-lemoine", now)
+    )
     moved = describe(store, ids["x"])["publish_at"]
     # Tuesday 2 April, 00:00 in Paris (summer time now): 22:00 UTC, not the winter 23:00
     assert moved.astimezone(PARIS) == datetime(2030, 4, 2, 0, 0, tzinfo=PARIS)

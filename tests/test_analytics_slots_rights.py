@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from assistant.analytics import Slot, apply_slots, preview_slots, undo_slots
+from assistant.analytics import Slot, SlotRequest, apply_slots, preview_slots, undo_slots
 from assistant.core.actors import Actor
 from assistant.core.errors import WorkflowError
 from assistant.core.store import Brief, open_store
@@ -46,7 +46,7 @@ def test_an_author_cannot_apply_slots_and_nothing_moves():
     store, campaign_id, brief_id, _ids, when = _planned()
     for call in (preview_slots, apply_slots):
         with pytest.raises(WorkflowError) as refused:
-            call(store, campaign_id, SLOTS, NOW, actor=ALICE, brand="trailforge")
+            call(store, SlotRequest(campaign_id, SLOTS, ALICE, "trailforge", NOW))
         assert refused.value.key == "reviewers_only"
         assert "alice is an author: only reviewers apply recommended slots" in str(refused.value)
     assert _time_of(store, brief_id) == when
@@ -56,7 +56,7 @@ def test_another_brands_campaign_is_refused_and_nothing_moves():
     store, campaign_id, brief_id, _ids, when = _planned(brand="maison-lemoine")
     for call in (preview_slots, apply_slots):
         with pytest.raises(WorkflowError) as refused:
-            call(store, campaign_id, SLOTS, NOW, actor=RITA, brand="trailforge")
+            call(store, SlotRequest(campaign_id, SLOTS, RITA, "trailforge", NOW))
         assert refused.value.key == "slots_other_brand"
         assert f"campaign {campaign_id} is maison-lemoine's" in str(refused.value)
     assert _time_of(store, brief_id) == when
@@ -64,15 +64,15 @@ def test_another_brands_campaign_is_refused_and_nothing_moves():
 
 def test_the_preview_names_the_approved_variant_and_only_then_it_moves():
     store, campaign_id, brief_id, ids, when = _planned()
-    [plan] = preview_slots(store, campaign_id, SLOTS, NOW, actor=RITA, brand="trailforge")
+    [plan] = preview_slots(store, SlotRequest(campaign_id, SLOTS, RITA, "trailforge", NOW))
     assert plan["approved"] == [ids["x"]] and _time_of(store, brief_id) == when
     with pytest.raises(WorkflowError) as refused:  # not previewed: not moved
-        apply_slots(store, campaign_id, SLOTS, NOW, actor=RITA, brand="trailforge")
+        apply_slots(store, SlotRequest(campaign_id, SLOTS, RITA, "trailforge", NOW))
     assert refused.value.key == "slots_confirm_approved" and f"{ids['x']} (x)" in str(refused.value)
     assert _time_of(store, brief_id) == when
 
     [moved] = apply_slots(
-        store, campaign_id, SLOTS, NOW, actor=RITA, brand="trailforge", confirm_approved=[ids["x"]]
+        store, SlotRequest(campaign_id, SLOTS, RITA, "trailforge", NOW), [ids["x"]]
     )
     x, linkedin = describe(store, ids["x"]), describe(store, ids["linkedin"])
     after = x["publish_at"]
@@ -90,9 +90,7 @@ def test_the_preview_names_the_approved_variant_and_only_then_it_moves():
 
 def test_undo_is_a_reviewers_act_and_is_recorded_too():
     store, campaign_id, brief_id, ids, when = _planned()
-    moved = apply_slots(
-        store, campaign_id, SLOTS, NOW, actor=RITA, brand="trailforge", confirm_approved=[ids["x"]]
-    )
+    moved = apply_slots(store, SlotRequest(campaign_id, SLOTS, RITA, "trailforge", NOW), [ids["x"]])
     with pytest.raises(WorkflowError) as refused:
         undo_slots(store, moved, actor=ALICE, brand="trailforge")
     assert refused.value.key == "reviewers_only"
@@ -105,9 +103,7 @@ def test_undo_is_a_reviewers_act_and_is_recorded_too():
 
 def test_review_show_lists_who_moved_the_post_from_when_to_when():
     store, campaign_id, _brief_id, ids, _when = _planned()
-    apply_slots(
-        store, campaign_id, SLOTS, NOW, actor=RITA, brand="trailforge", confirm_approved=[ids["x"]]
-    )
+    apply_slots(store, SlotRequest(campaign_id, SLOTS, RITA, "trailforge", NOW), [ids["x"]])
     code, stdout, stderr = run(["review", "show", str(ids["x"])])
     assert code == 0, stderr
     [line] = [line for line in stdout.splitlines() if "reschedule" in line]

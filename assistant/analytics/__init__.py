@@ -22,7 +22,7 @@ from .measures import (
 )
 from .post import Post
 from .report import AuditReport, audit_files, run_audit
-from .slots import apply_slots, preview_slots, undo_slots
+from .slots import SlotRequest, apply_slots, preview_slots, undo_slots
 from .storage import AnalyticsPost, load_posts, save_posts
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Post",
     "PostAuditor",
     "Slot",
+    "SlotRequest",
     "apply_slots",
     "audit_files",
     "audit_posts",

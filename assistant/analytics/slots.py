@@ -172,45 +172,45 @@ def _start(slots: list[Slot], now: datetime | None) -> datetime:
     return (now or datetime.now(UTC)) + timedelta(minutes=get_settings().min_lead_minutes)
 
 
-def preview_slots(
-    store: Store,
-    campaign_id: int,
-    slots: list[Slot],
-    now: datetime | None = None,
-    *,
-    actor: Actor,
-    brand: str,
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SlotRequest:
+    """A campaign's briefs to move onto recommended slots, as one person asks: the preview
+    and the move take the same request, so what moves is what was shown. `brand` is the
+    audited brand (only its campaigns move); `now` defaults to the clock."""
+
+    campaign_id: int
+    slots: list[Slot]
+    actor: Actor
+    brand: str
+    now: datetime | None = None
+
+    def moves(self, session: Session) -> list[_Move]:
+        """The moves planned, once the person may move posts of this campaign."""
+        require_reviewer(self.actor, WHAT)
+        start = _start(self.slots, self.now)
+        campaign = _campaign_of_brand(session, self.campaign_id, self.brand)
+        return _plan(session, campaign, self.slots, start)
+
+
+def preview_slots(store: Store, asked: SlotRequest) -> list[dict[str, Any]]:
     """What `apply_slots` would move, stored nowhere: each move as `apply_slots` reports it,
     with its variants and, in `approved`, the approved ones to list before applying."""
-    require_reviewer(actor, WHAT)
-    start = _start(slots, now)
     with store.session() as session:
-        campaign = _campaign_of_brand(session, campaign_id, brand)
-        return [move.report() for move in _plan(session, campaign, slots, start)]
+        return [move.report() for move in asked.moves(session)]
 
 
 def apply_slots(
-    store: Store,
-    campaign_id: int,
-    slots: list[Slot],
-    now: datetime | None = None,
-    *,
-    actor: Actor,
-    brand: str,
-    confirm_approved: Collection[int] = (),
+    store: Store, asked: SlotRequest, confirm_approved: Collection[int] = ()
 ) -> list[dict[str, Any]]:
     """Move each network of the campaign's unpublished briefs to that network's next free
     recommended slot, never more than EARLIEST before its planned time; returns
     `{"brief_id", "network", "networks", "before", "after", "before_utc", "after_utc",
-    "variants", "approved"}` per move (the UTC times undo it). Reviewers and admins only, on `brand`'s campaigns;
-    an approved variant moves only when listed in `confirm_approved` (it was shown in the
-    preview), else nothing moves and the refusal lists them."""
-    require_reviewer(actor, WHAT)
-    start = _start(slots, now)
+    "variants", "approved"}` per move (the UTC times undo it). Reviewers and admins only, on
+    the audited brand's campaigns; an approved variant moves only when listed in
+    `confirm_approved` (it was shown in the preview), else nothing moves and the refusal
+    lists them."""
     with store.session() as session:
-        campaign = _campaign_of_brand(session, campaign_id, brand)
-        moves = _plan(session, campaign, slots, start)
+        moves = asked.moves(session)
         unseen = [
             v
             for move in moves
@@ -222,9 +222,8 @@ def apply_slots(
             raise WorkflowError.keyed("slots_confirm_approved", listed=listed)
         for move in moves:
             _split_off(session, move)
-            _reschedule(
-                session, move.brief, move.after, actor, f"recommended slot ({move.networks[0]})"
-            )
+            why = f"recommended slot ({move.networks[0]})"
+            _reschedule(session, move.brief, move.after, asked.actor, why)
         reports = [move.report() for move in moves]
         commit_or_conflict(session, "the campaign's calendar")
     return reports

@@ -88,19 +88,12 @@ def audit(
 def _apply(report: AuditReport, campaign_id: int, mover, brand_slug: str, yes: bool) -> list:
     """Preview the moves; approved variants among them move only with --yes (the refusal
     lists them), and they stay approved, each move recorded in the variant's trail."""
-    from ..analytics import apply_slots, preview_slots
+    from ..analytics import SlotRequest, apply_slots, preview_slots
 
-    store, slots = open_store(), report.slots()
-    planned = preview_slots(store, campaign_id, slots, actor=mover, brand=brand_slug)
-    approved = [v for move in planned for v in move["approved"]]
-    return apply_slots(
-        store,
-        campaign_id,
-        slots,
-        actor=mover,
-        brand=brand_slug,
-        confirm_approved=approved if yes else (),
-    )
+    store = open_store()
+    asked = SlotRequest(campaign_id, report.slots(), mover, brand_slug)
+    approved = [v for move in preview_slots(store, asked) for v in move["approved"]]
+    return apply_slots(store, asked, approved if yes else ())
 
 
 def _write(out: Path, report: AuditReport, lang: str) -> None:

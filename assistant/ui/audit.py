@@ -15,6 +15,7 @@ import pandas as pd
 from ..analytics import (
     AuditReport,
     Slot,
+    SlotRequest,
     apply_slots,
     audit_files,
     formula_names,
@@ -338,23 +339,22 @@ def build(
         show_progress_on=[summary],  # one progress bar, where the results will show
     )
 
-    def chosen_campaign(campaign_id, lang: str) -> int:
+    def slot_request(campaign_id, found_slots, slug, name, kind, request) -> SlotRequest:
+        """The campaign chosen, the slots the audit found, asked for the audited brand by
+        the person acting (a campaign must be chosen first)."""
         if not campaign_id:
+            lang = request_language(request)
             raise InputError(tr("audit_no_campaign", lang), key="audit_no_campaign")
-        return int(campaign_id)
+        slots = [Slot(**s) for s in found_slots or []]
+        return SlotRequest(int(campaign_id), slots, acting(request, name, kind), slug or "")
 
     @handled
     def preview_moves(campaign_id, found_slots, slug, name, kind, request: gr.Request):
         """What the recommended slots would move, approved variants listed first; nothing
         is saved before Confirm. Reviewers and admins only, the audited brand's campaigns."""
         lang = request_language(request)
-        plan = preview_slots(
-            store,
-            chosen_campaign(campaign_id, lang),
-            [Slot(**s) for s in found_slots or []],
-            actor=acting(request, name, kind),
-            brand=slug or "",
-        )
+        asked = slot_request(campaign_id, found_slots, slug, name, kind, request)
+        plan = preview_slots(store, asked)
         return moves_html(plan, lang, applied=False), plan, gr.update(visible=bool(plan))
 
     apply.click(preview_moves, [target, slots, audited, who, role], [applied, planned, confirm])
@@ -365,14 +365,8 @@ def build(
         it (one approved since is refused, named); each move is in the variant's trail."""
         lang = request_language(request)
         seen = [v for move in plan or [] for v in move["approved"]]
-        moved = apply_slots(
-            store,
-            chosen_campaign(campaign_id, lang),
-            [Slot(**s) for s in found_slots or []],
-            actor=acting(request, name, kind),
-            brand=slug or "",
-            confirm_approved=seen,
-        )
+        asked = slot_request(campaign_id, found_slots, slug, name, kind, request)
+        moved = apply_slots(store, asked, seen)
         page = moves_html(moved, lang, applied=True)
         return page, moved, [], gr.update(visible=False), gr.update(visible=bool(moved))
 
