@@ -131,25 +131,26 @@ def edit(
     nothing (leaving a box then clicking save is not a conflict); a stale counter with a
     different text is a ConflictError carrying the stored text (`theirs`).
     """
-    return save_text(store, variant_id, text, actor, expected_version, cause)[0]
+    return _save(store, variant_id, text, actor, expected_version, cause)[0]
 
 
 def save_text(
-    store: Store,
-    variant_id: int,
-    text: str,
-    actor: Actor,
-    expected_version: int | None = None,
-    cause: str = "human",
+    store: Store, variant_id: int, text: str, actor: Actor, expected_version: int | None = None
 ) -> tuple[VariantRow, bool]:
-    """`edit`, also saying whether a new version was stored: a caller that starts work after
-    a save (rendering the visuals again) skips it when the text was already stored."""
+    """`edit` by a person, also saying whether a new version was stored: a caller that starts
+    work after a save (rendering the visuals again) skips it when the text was already stored."""
+    return _save(store, variant_id, text, actor, expected_version, "human")
+
+
+def _save(
+    store: Store, variant_id: int, text: str, actor: Actor, expected: int | None, cause: str
+) -> tuple[VariantRow, bool]:
     text = _post(text)
     with _changing(store, variant_id) as (session, row):
         if text == row.text:
             return row, False
-        if expected_version is not None and row.version != expected_version:
-            raise_conflict(variant_id, expected_version, row.version, row.text)
+        if expected is not None and row.version != expected:
+            raise_conflict(variant_id, expected, row.version, row.text)
         _check_text_allowed(row)
         _new_version(session, row, text, actor, cause)
         return row, True
