@@ -51,11 +51,17 @@ def saved_import(path: Path, visuals: bool) -> int:
     from datetime import UTC, datetime
 
     from assistant.core.store import open_store
-    from assistant.publishing.brief_import import import_briefs
+    from assistant.publishing.brief_import import File, import_briefs
 
     now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
     plan, import_id = import_briefs(
-        open_store(), path.read_bytes(), path.name, BRAND, "Bench", "cm", visuals=visuals, now=now
+        open_store(),
+        File(path.name, path.read_bytes()),
+        BRAND,
+        "Bench",
+        "cm",
+        visuals=visuals,
+        now=now,
     )
     assert import_id is not None, plan.report(None)
     return import_id

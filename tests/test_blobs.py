@@ -216,19 +216,12 @@ def test_an_imported_photo_is_drawn_by_a_process_that_never_saw_the_zip(
 
     from assistant.core.store import Brief
     from assistant.publishing import jobs
-    from assistant.publishing.brief_import import import_briefs, progress
+    from assistant.publishing.brief_import import progress
 
-    from .test_brief_import import BRAND, NOW, _photos
+    from .test_brief_import import _photo_import
 
-    data = (
-        "publish_at;brief;networks;photo\r\n"
-        "2030-11-20 10:00;Nos sablés au blé noir sortent du four.;x;vitrine.jpg\r\n"
-    ).encode()
-    photos = _photos(tmp_path / "photos.zip").read_bytes()
     store = open_store()
-    _plan, import_id = import_briefs(
-        store, data, "photo.csv", BRAND, "Novembre", "cm", photos=photos, now=NOW
-    )
+    import_id = _photo_import(store, tmp_path, "x")
     with store.session() as session:
         brief = session.scalars(select(Brief)).one()
         brief_id, unpacked, key = brief.id, brief.photo, brief.photo_key

@@ -30,6 +30,7 @@ from assistant.core.store import (
 )
 from assistant.publishing.brief_drafts import save_variant
 from assistant.publishing.brief_import import (
+    File,
     bulk_approve,
     import_briefs,
     import_variants,
@@ -93,7 +94,7 @@ def test_csv_and_xlsx_import_to_identical_briefs(tmp_path):
     for name in ("briefs-100.csv", "briefs-100.xlsx"):
         store = Store(f"sqlite:///{tmp_path / (name + '.db')}")
         data = (BRIEFS / name).read_bytes()
-        plan, import_id = import_briefs(store, data, name, BRAND, "Octobre", "cm", now=NOW)
+        plan, import_id = import_briefs(store, File(name, data), BRAND, "Octobre", "cm", now=NOW)
         assert plan.report(import_id)["errors"] == []
         assert (plan.report(import_id)["briefs"], plan.report(import_id)["variants"]) == (100, 700)
         stores[name] = _briefs(store)
@@ -188,6 +189,17 @@ def _photos(path):
     return path
 
 
+def _photo_import(store, tmp_path, networks: str) -> int:
+    """A one-brief import on `networks` whose photo column names the ZIP's vitrine.jpg."""
+    data = (
+        "publish_at;brief;networks;photo\r\n"
+        f"2030-11-20 10:00;Nos sablés au blé noir sortent du four.;{networks};vitrine.jpg\r\n"
+    ).encode()
+    photos = File("photos.zip", _photos(tmp_path / "photos.zip").read_bytes())
+    sheet = File("photo.csv", data)
+    return import_briefs(store, sheet, BRAND, "Novembre", "cm", photos=photos, now=NOW)[1]
+
+
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
 def test_twelve_planted_errors_one_report_nothing_written(tmp_path, encoding):
     store = open_store()
@@ -222,7 +234,7 @@ def test_twelve_planted_errors_one_report_nothing_written(tmp_path, encoding):
     assert "12 error(s); nothing was imported." in err
     assert _tables(store) == before
     # the clean row's accents are read as written, whichever encoding
-    plan = read_plan(store, data, "novembre.csv", BRAND, now=NOW)
+    plan = read_plan(store, File("novembre.csv", data), BRAND, now=NOW)
     assert plan.briefs[0].text == "Crêpes dentelle à la fleur de sel."
 
 
@@ -259,7 +271,7 @@ class Stop(Exception):
 def test_an_import_killed_half_way_resumes_drafting_only_what_is_missing():
     store = open_store()
     plan, import_id = import_briefs(
-        store, _first_rows(10), "dix.csv", BRAND, "Octobre", "cm", visuals=False, now=NOW
+        store, File("dix.csv", _first_rows(10)), BRAND, "Octobre", "cm", visuals=False, now=NOW
     )
     assert plan.variants == 70
     seen: list[int] = [progress(store, import_id).drafted]
@@ -295,7 +307,7 @@ def test_an_import_killed_half_way_resumes_drafting_only_what_is_missing():
 def test_the_store_refuses_a_second_variant_for_one_unit():
     store = open_store()
     _plan, import_id = import_briefs(
-        store, _first_rows(1), "un.csv", BRAND, "Octobre", "cm", visuals=False, now=NOW
+        store, File("un.csv", _first_rows(1)), BRAND, "Octobre", "cm", visuals=False, now=NOW
     )
     run_import(store, import_id, None, "cm")
     with store.session() as session:
@@ -314,14 +326,7 @@ def test_the_store_refuses_a_second_variant_for_one_unit():
 
 def test_photos_from_the_zip_are_rendered_per_network(tmp_path):
     store = open_store()
-    data = (
-        "publish_at;brief;networks;photo\r\n"
-        "2030-11-20 10:00;Nos sablés au blé noir sortent du four.;x,linkedin;vitrine.jpg\r\n"
-    ).encode()
-    photos = _photos(tmp_path / "photos.zip").read_bytes()
-    _plan, import_id = import_briefs(
-        store, data, "photo.csv", BRAND, "Novembre", "cm", photos=photos, now=NOW
-    )
+    import_id = _photo_import(store, tmp_path, "x,linkedin")
     final = run_import(store, import_id, None, "cm")
     assert (final.drafted, final.rendered, final.status) == (2, 2, "done")
     with store.session() as session:
@@ -383,7 +388,13 @@ def test_a_campaign_named_with_digits_is_a_name_when_the_ui_asks_for_a_name():
     for name, day in ((str(first.id), 18), ("42", 19)):
         data = f"publish_at;brief;networks\r\n2030-11-{day} 10:00;Semaine {name}.;x\r\n"
         _plan, import_id = import_briefs(
-            store, data.encode(), f"s{name}.csv", BRAND, name, "cm", now=NOW, campaign_by_id=False
+            store,
+            File(f"s{name}.csv", data.encode()),
+            BRAND,
+            name,
+            "cm",
+            now=NOW,
+            campaign_by_id=False,
         )
         with store.session() as session:
             campaign = session.get(Campaign, session.get(BriefImport, import_id).campaign_id)
@@ -425,7 +436,7 @@ def test_two_starts_at_once_save_the_month_once():
         together.wait()
         try:
             outcomes.append(
-                import_briefs(store, data, "double.csv", BRAND, "Double", "cm", now=NOW)[1]
+                import_briefs(store, File("double.csv", data), BRAND, "Double", "cm", now=NOW)[1]
             )
         except AssistantError as exc:
             outcomes.append(exc.key)
@@ -453,7 +464,7 @@ def _imported_for_review():
         "2030-11-21 10:00;Galettes à la fleur de sel, cuites à Pont-Aven.;x,linkedin\r\n"
     ).encode()
     _plan, import_id = import_briefs(
-        store, data, "revue.csv", BRAND, "Novembre", "cm", visuals=False, now=NOW
+        store, File("revue.csv", data), BRAND, "Novembre", "cm", visuals=False, now=NOW
     )
     run_import(store, import_id, None, "cm")
     return store, import_id
@@ -553,8 +564,11 @@ def test_the_template_offered_for_download_reads_without_error(tmp_path, lang):
         archive.writestr("baker.jpg" if lang == "en" else "boulanger.jpg", image.getvalue())
     for today in (NOW, NOW + timedelta(days=400)):
         text = template_text(lang, today.date())
-        plan = read_plan(open_store(), text.encode(), "modele.csv", BRAND, photos.read_bytes(),
-                         now=today)  # fmt: skip
+        sheet, zipped = (
+            File("modele.csv", text.encode()),
+            File("photos.zip", photos.read_bytes()),
+        )
+        plan = read_plan(open_store(), sheet, BRAND, zipped, now=today)
         assert plan.report(None)["errors"] == []
         assert [b.row for b in plan.briefs] == [2, 3, 4]
         first = plan.briefs[0].publish_at
@@ -629,7 +643,7 @@ def test_the_ui_follows_an_import_drafted_by_another_process_and_names_one_that_
 
     store = open_store()
     _plan, import_id = import_briefs(
-        store, _first_rows(2), "deux.csv", BRAND, "Octobre", "cm", visuals=False, now=NOW
+        store, File("deux.csv", _first_rows(2)), BRAND, "Octobre", "cm", visuals=False, now=NOW
     )
 
     def moved(seconds_ago: float) -> str:
@@ -660,7 +674,7 @@ def test_an_older_store_with_two_variants_in_one_unit_upgrades_and_keeps_both(tm
 
     store = open_store(f"sqlite:///{tmp_path / 'old.db'}")
     _plan, import_id = import_briefs(
-        store, _first_rows(1), "un.csv", BRAND, "Octobre", "cm", visuals=False, now=NOW
+        store, File("un.csv", _first_rows(1)), BRAND, "Octobre", "cm", visuals=False, now=NOW
     )
     run_import(store, import_id, None, "cm")
     config = Config()

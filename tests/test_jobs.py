@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 
 from assistant.core.store import Brief, VariantRow, open_store
 from assistant.publishing import jobs
-from assistant.publishing.brief_import import import_briefs, progress
+from assistant.publishing.brief_import import File, import_briefs, progress
 
 from .command_line import run
 from .conftest import ROOT, use_env
@@ -39,7 +39,7 @@ def _units(store) -> list[tuple]:
 def test_on_sqlite_a_deferred_import_is_drafted_at_once_in_this_process():
     store = open_store()
     _plan, import_id = import_briefs(
-        store, _first_rows(2), "deux.csv", BRAND, "Octobre", "cm", visuals=False, now=NOW
+        store, File("deux.csv", _first_rows(2)), BRAND, "Octobre", "cm", visuals=False, now=NOW
     )
     assert not jobs.queued()
     jobs.defer("import", import_id=import_id, author="cm")
@@ -53,7 +53,7 @@ def test_on_sqlite_a_deferred_import_is_drafted_at_once_in_this_process():
 def test_a_unit_deferred_twice_is_drafted_once():
     store = open_store()
     _plan, import_id = import_briefs(
-        store, _first_rows(1), "un.csv", BRAND, "Octobre", "cm", visuals=False, now=NOW
+        store, File("un.csv", _first_rows(1)), BRAND, "Octobre", "cm", visuals=False, now=NOW
     )
     with store.session() as session:
         brief_id = session.scalar(select(func.min(Brief.id)))
@@ -105,7 +105,7 @@ def test_two_workers_one_killed_draw_every_unit_exactly_once(team_db, tmp_path):
     once, each with its visuals, and the killed worker's jobs ended as succeeded."""
     store = open_store()
     _plan, import_id = import_briefs(
-        store, _first_rows(6), "six.csv", BRAND, "Octobre", "cm", visuals=True, now=NOW
+        store, File("six.csv", _first_rows(6)), BRAND, "Octobre", "cm", visuals=True, now=NOW
     )
     assert jobs.queued()
     jobs.defer("import", import_id=import_id, author="cm")

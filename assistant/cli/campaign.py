@@ -229,17 +229,14 @@ def campaign_import(
         return
     if file is None or not brand_slug or not campaign:
         raise typer.BadParameter("give FILE, --brand and --campaign (or --resume ID)")
-    name, data = bulk.read_file(file)
-    zipped = bulk.read_file(photos, "a ZIP of photos")[1] if photos else None
+    sheet = bulk.read_file(file)
     plan, import_id = bulk.import_briefs(
         store,
-        data,
-        name,
+        sheet,
         brand_slug,
         campaign,
         author,
-        photos=zipped,
-        photos_name=photos.name if photos else "photos.zip",
+        photos=bulk.read_file(photos, "a ZIP of photos") if photos else None,
         dry_run=dry_run,
         again=again,
         visuals=not no_visuals,
@@ -247,7 +244,7 @@ def campaign_import(
     )
     report = plan.report(import_id, lang)
     if plan.problems or import_id is None:
-        _print_report(report, fmt, name, dry_run, lang)
+        _print_report(report, fmt, sheet.name, dry_run, lang)
         if plan.problems:
             raise typer.Exit(2)
         return

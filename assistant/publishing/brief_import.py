@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -156,6 +156,13 @@ class PlannedBrief:
     photo: str = ""
     link: str = ""
     label: str = ""
+
+
+class File(NamedTuple):
+    """A file as sent: its name (every message about it names it) and its bytes."""
+
+    name: str
+    data: bytes
 
 
 @dataclass
@@ -389,22 +396,18 @@ def parse_date(text: str) -> datetime | None:
 
 
 def read_plan(
-    store: Store,
-    data: bytes,
-    file_name: str,
-    brand: str,
-    photos: bytes | None = None,
-    photos_name: str = "photos.zip",
-    now: datetime | None = None,
+    store: Store, sheet: File, brand: str, photos: File | None = None, now: datetime | None = None
 ) -> Plan:
     """Read and check a whole file without writing anything: every row's every problem."""
+    file_name, data = sheet
+    photos_name, zipped = photos or ("photos.zip", None)
     bound = limits()
     if len(data) > bound.brief_import_bytes:
         raise too_large(file_name, len(data), bound.brief_import_bytes, "a file of briefs")
     charter = load_brand(brand, get_settings().brand_dir)
     zone = brand_timezone(charter)
-    plan = Plan(file_name, hashlib.sha256(data).hexdigest(), brand, zone, photos=photos)
-    names = _photo_names(photos, photos_name) if photos is not None else None
+    plan = Plan(file_name, hashlib.sha256(data).hexdigest(), brand, zone, photos=zipped)
+    names = _photo_names(zipped, photos_name) if zipped is not None else None
     reader = RowReader(charter, zone, now or datetime.now(UTC), names, photos_name)
     rows = records(data, file_name)
     header = [str(c or "").strip().lower().lstrip("\ufeff") for c in next(rows, [])]
@@ -428,7 +431,7 @@ def read_plan(
         plan.problems.append(Problem(1, "", "empty_file", {}))
     _check_across_rows(plan)
     _check_store_slots(store, plan)
-    _check_photos(plan, photos, names)
+    _check_photos(plan, zipped, names)
     return plan
 
 
@@ -913,10 +916,10 @@ def _report(store: Store, import_id: int, on_progress: Callable[[Progress], None
 # ---- from a file, in one call -------------------------------------------------------------
 
 
-def read_file(path: str | Path, what: str = "a file of briefs") -> tuple[str, bytes]:
+def read_file(path: str | Path, what: str = "a file of briefs") -> File:
     """A file's name and bytes within the import bound (refused before reading it whole)."""
     path = Path(path)
-    return path.name, read_bounded(path, limits().brief_import_bytes, what)
+    return File(path.name, read_bounded(path, limits().brief_import_bytes, what))
 
 
 _SAVING = threading.Lock()
@@ -924,14 +927,12 @@ _SAVING = threading.Lock()
 
 def import_briefs(
     store: Store,
-    data: bytes,
-    file_name: str,
+    sheet: File,
     brand: str,
     campaign: str,
     author: str,
     *,
-    photos: bytes | None = None,
-    photos_name: str = "photos.zip",
+    photos: File | None = None,
     dry_run: bool = False,
     again: bool = False,
     again_key: str = "already_imported",
@@ -949,7 +950,7 @@ def import_briefs(
     at once) would otherwise pass the "already imported" and "slot taken" checks twice and
     save the month twice, two posts in every slot."""
     with _SAVING:
-        plan = read_plan(store, data, file_name, brand, photos, photos_name, now)
+        plan = read_plan(store, sheet, brand, photos, now)
         if not again:
             refuse_again(store, plan, lang, again_key)
         if plan.problems or dry_run:

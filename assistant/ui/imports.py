@@ -89,9 +89,10 @@ def _draft(store: Store, import_id: int, author: str) -> None:
         log.exception("import %s stopped", import_id)
 
 
-def _upload(path: Any, what: str) -> tuple[str, bytes]:
+def _upload(path: Any, what: str) -> bulk.File:
     source = Path(str(path))
-    return source.name, read_bounded(source, limits().brief_import_bytes, what, name=source.name)
+    data = read_bounded(source, limits().brief_import_bytes, what, name=source.name)
+    return bulk.File(source.name, data)
 
 
 def preview_html(plan: bulk.Plan, data: bytes, lang: str) -> str:
@@ -263,17 +264,9 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         )
 
     def _plan(path: Any, zipped: Any, slug: str) -> tuple[bulk.Plan, bytes]:
-        name, data = _upload(path, "a file of briefs")
-        extra = _upload(zipped, "a ZIP of photos") if zipped else None
-        plan = bulk.read_plan(
-            store,
-            data,
-            name,
-            slug,
-            extra[1] if extra else None,
-            extra[0] if extra else "photos.zip",
-        )
-        return plan, data
+        sheet = _upload(path, "a file of briefs")
+        photos = _upload(zipped, "a ZIP of photos") if zipped else None
+        return bulk.read_plan(store, sheet, slug, photos), sheet.data
 
     @handled
     def check_file(path: Any, zipped: Any, slug: str, again: bool, request: gr.Request):
@@ -299,17 +292,14 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
             missing = "import_no_file" if not path else "import_need_brand"
             return refusal(tr(missing, lang), lang, 6)
         author = acting(request, "", "author").name
-        sheet_name, data = _upload(path, "a file of briefs")
-        extra = _upload(zipped, "a ZIP of photos") if zipped else None
+        sheet = _upload(path, "a file of briefs")
         plan, import_id = bulk.import_briefs(
             store,
-            data,
-            sheet_name,
+            sheet,
             slug,
             name.strip(),
             author,
-            photos=extra[1] if extra else None,
-            photos_name=extra[0] if extra else "photos.zip",
+            photos=_upload(zipped, "a ZIP of photos") if zipped else None,
             lang=lang,
             again=bool(again),
             again_key=PANEL_AGAIN,
@@ -317,14 +307,14 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
         )
         if import_id is None:
             return (
-                preview_html(plan, data, lang),
+                preview_html(plan, sheet.data, lang),
                 gr.update(interactive=False),
                 None,
                 *_bar(None, lang),
             )
         start_drafting(store, import_id, author)
         return (
-            preview_html(plan, data, lang),
+            preview_html(plan, sheet.data, lang),
             gr.update(interactive=False),
             import_id,
             *_bar(import_id, lang),
