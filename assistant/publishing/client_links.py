@@ -204,22 +204,13 @@ def _chosen_variants(
     else:
         strangers = [v for v in variant_ids if v not in rows]
         if strangers:
-            listed = ", ".join(map(str, strangers))
-            raise InputError(
-                f"--variants: {listed} not in campaign {campaign_id}.",
-                key="link_not_in_campaign",
-                ids=listed,
-                campaign=campaign_id,
-            )
+            message = "--variants: {ids} not in campaign {campaign}."
+            raise _refused(strangers, message, "link_not_in_campaign", campaign=campaign_id)
         chosen = [rows[v] for v in dict.fromkeys(variant_ids)]
     closed = [r.id for r in chosen if r.status not in OPEN_STATUSES]
     if closed:
-        listed = ", ".join(map(str, closed))
-        raise InputError(
-            f"--variants: {listed} already published or rejected.",
-            key="link_closed_variants",
-            ids=listed,
-        )
+        message = "--variants: {ids} already published or rejected."
+        raise _refused(closed, message, "link_closed_variants")
     if not chosen:
         raise InputError(
             f"campaign {campaign_id} has no variant to send for approval.",
@@ -227,6 +218,12 @@ def _chosen_variants(
             campaign=campaign_id,
         )
     return chosen
+
+
+def _refused(variant_ids: list[int], message: str, key: str, **more: Any) -> InputError:
+    """A refusal naming the variants it is about (`{ids}` in `message`), listed as typed."""
+    listed = ", ".join(map(str, variant_ids))
+    return InputError(message.format(ids=listed, **more), key=key, ids=listed, **more)
 
 
 def _expiry(rows: list[VariantRow], duration: timedelta, at: datetime) -> datetime:
