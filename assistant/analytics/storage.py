@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint, select, tu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.rows import commit_or_conflict
-from ..core.store import Base, Store, UTCDateTime, now
+from ..core.store import Base, FromNetwork, Store, UTCDateTime, now
 from .post import Post
 
 CHUNK = 500  # ids per lookup: well under SQLite's bound on query parameters
@@ -19,14 +19,11 @@ CHUNK = 500  # ids per lookup: well under SQLite's bound on query parameters
 AS_READ = ("network", "post_id", "text", "format", "permalink", "source")
 
 
-class AnalyticsPost(Base):
+class AnalyticsPost(FromNetwork, Base):
     __tablename__ = "analytics_posts"
     __table_args__ = (
         UniqueConstraint("brand", "network", "post_id", name="uq_analytics_brand_network_post"),
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    brand: Mapped[str] = mapped_column(String(100), index=True)
-    network: Mapped[str] = mapped_column(String(32))
     post_id: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

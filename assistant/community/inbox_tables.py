@@ -15,22 +15,19 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.store import Base, StatusEvent, UTCDateTime, now
+from ..core.store import Base, FromNetwork, StatusEvent, UTCDateTime, now
 
 ITEM_STATUSES = ("new", "drafted", "in_review", "approved", "answered", "hidden", "no_reply")
 CLOSED = ("answered", "hidden", "no_reply")
 
 
-class InboxItem(Base):
+class InboxItem(FromNetwork, Base):
     """One comment, message or mention, with its triage labels and where it stands."""
 
     __tablename__ = "inbox_items"
     __table_args__ = (
         UniqueConstraint("brand", "network", "external_id", name="uq_inbox_network_id"),
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    brand: Mapped[str] = mapped_column(String(100), index=True)
-    network: Mapped[str] = mapped_column(String(32))
     external_id: Mapped[str] = mapped_column(String(200))
     author: Mapped[str] = mapped_column(String(200), default="")
     text: Mapped[str] = mapped_column(Text)

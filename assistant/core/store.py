@@ -188,6 +188,15 @@ class Blob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
+class FromNetwork:
+    """What every row brought in from a social network carries: its own id, the brand it was
+    brought in for and the network's name (each table keys them with the network's own id)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand: Mapped[str] = mapped_column(String(100), index=True)
+    network: Mapped[str] = mapped_column(String(32))
+
+
 class _OfVariant:
     """What every row recorded about a variant carries: its own id, the variant's, and when."""
 
