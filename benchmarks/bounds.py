@@ -22,16 +22,7 @@ from assistant.core.limits import limits  # noqa: E402
 from assistant.core.platforms import measure  # noqa: E402
 from assistant.proofing import Match, check_text, merge  # noqa: E402
 from assistant.publishing.fact_comparison import compare  # noqa: E402
-
-PARAGRAPH = (
-    "Cet hiver, nos palets au beurre salé sont limités : commandez vite sur "
-    "lemoine.example/hiver #MaisonLemoine @Lemoine 🎉 Les offres sont valables jusqu'au "
-    "31 décembre. Erreur : les biscuit sont bon.\n"
-)
-
-
-def long_post(size: int) -> str:
-    return (PARAGRAPH * (size // len(PARAGRAPH) + 1))[:size]
+from tests.work import long_post  # noqa: E402
 
 
 def best_of(call, runs: int = 3) -> float:

@@ -14,17 +14,7 @@ from assistant.core.platforms import measure
 from assistant.proofing import SEVERITY_RANK, SOURCE_RANK, Match, _same_problem, check_text, merge
 
 from .conftest import ROOT
-from .work import calls_made, growth
-
-PARAGRAPH = (
-    "Cet hiver, nos palets au beurre salé sont limités : commandez vite sur "
-    "lemoine.example/hiver #MaisonLemoine @Lemoine 🎉 Les offres sont valables jusqu'au "
-    "31 décembre. Erreur : les biscuit sont bon.\n"
-)
-
-
-def long_post(size: int) -> str:
-    return (PARAGRAPH * (size // len(PARAGRAPH) + 1))[:size]
+from .work import calls_made, growth, long_post
 
 
 def quadratic_merge(found: list[Match]) -> list[Match]:

@@ -11,6 +11,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+# a post with a link, a hashtag, a mention, an emoji and a mistake, repeated to any size: the
+# large input whose work the tests bound and whose time `benchmarks/bounds.py` reports
+PARAGRAPH = (
+    "Cet hiver, nos palets au beurre salé sont limités : commandez vite sur "
+    "lemoine.example/hiver #MaisonLemoine @Lemoine 🎉 Les offres sont valables jusqu'au "
+    "31 décembre. Erreur : les biscuit sont bon.\n"
+)
+
+
+def long_post(size: int) -> str:
+    """`size` characters of PARAGRAPH repeated."""
+    return (PARAGRAPH * (size // len(PARAGRAPH) + 1))[:size]
+
 
 def calls_made(call: Callable[[], Any]) -> int:
     """How many Python and C function calls `call()` makes (in every thread it starts)."""
