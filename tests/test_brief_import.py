@@ -140,23 +140,25 @@ LONG = "é" * 65537
 
 
 def _planted(photos_named: str = "vitrine.jpg") -> tuple[list[list[str]], set[tuple[int, str]]]:
-    """Thirteen rows: one clean, twelve each with one planted error, and where each is."""
-    rows = [
-        ["publish_at", "brief", "networks", "variants", "photo", "link", "label"],
-        ["14/11/2030 10:00", "Crêpes dentelle à la fleur de sel.", "x,linkedin", "", "", "", ""],
-        ["31/02/2030 10:00", "Une date qui n’existe pas.", "x", "", "", "", ""],
-        ["01/01/2020 10:00", "Une date passée.", "x", "", "", "", ""],
-        ["14/11/2030 11:00", "Un réseau inconnu.", "x,myspace", "", "", "", ""],
-        ["14/11/2030 12:00", "", "x", "", "", "", ""],
-        ["14/11/2030 13:00", LONG, "x", "", "", "", ""],
-        ["14/11/2030 10:00", "Le même créneau sur X.", "x", "", "", "", ""],
-        ["15/11/2030 10:00", "Un créneau déjà pris par la marque.", "x", "", "", "", ""],
-        ["14/11/2030 15:00", '=HYPERLINK("https://evil.example","clic")', "x", "", "", "", ""],
-        ["14/11/2030 16:00", "Une photo absente.", "x", "", "absente.jpg", "", ""],
-        ["14/11/2030 17:00", "Un lien faux.", "x", "", "", "htp://lemoine", ""],
-        ["14/11/2030 10:00", "Crêpes dentelle à la fleur de sel.", "x,linkedin", "", "", "", ""],
-        ["30/03/2031 02:30", "Une heure sautée au printemps.", "x", "", photos_named, "", ""],
+    """Thirteen rows: one clean, twelve each with one planted error, and where each is. A
+    row lists the cells up to the last it fills; the cells after it are empty."""
+    header = ["publish_at", "brief", "networks", "variants", "photo", "link", "label"]
+    filled = [
+        ["14/11/2030 10:00", "Crêpes dentelle à la fleur de sel.", "x,linkedin"],
+        ["31/02/2030 10:00", "Une date qui n’existe pas.", "x"],
+        ["01/01/2020 10:00", "Une date passée.", "x"],
+        ["14/11/2030 11:00", "Un réseau inconnu.", "x,myspace"],
+        ["14/11/2030 12:00", "", "x"],
+        ["14/11/2030 13:00", LONG, "x"],
+        ["14/11/2030 10:00", "Le même créneau sur X.", "x"],
+        ["15/11/2030 10:00", "Un créneau déjà pris par la marque.", "x"],
+        ["14/11/2030 15:00", '=HYPERLINK("https://evil.example","clic")', "x"],
+        ["14/11/2030 16:00", "Une photo absente.", "x", "", "absente.jpg"],
+        ["14/11/2030 17:00", "Un lien faux.", "x", "", "", "htp://lemoine"],
+        ["14/11/2030 10:00", "Crêpes dentelle à la fleur de sel.", "x,linkedin"],
+        ["30/03/2031 02:30", "Une heure sautée au printemps.", "x", "", photos_named],
     ]
+    rows = [header] + [row + [""] * (len(header) - len(row)) for row in filled]
     where = {
         (3, "publish_at"),
         (4, "publish_at"),
