@@ -138,31 +138,27 @@ def test_hyperbole_and_questions_that_report_nothing_raise_no_topic(text):
 
 
 @pytest.mark.parametrize(
-    ("text", "self_harm"),
+    ("text", "topic", "raised"),
     [
-        ("Je vais me tuer ce soir, je n'en peux plus", True),
-        ("I am going to kill myself tonight", True),
-        ("Ce fondant au chocolat me tue, j'en reprends une part", False),
-        ("The sale prices are killing me, my basket is full again", False),
+        # what a thing does to someone is not what a person means to do
+        ("Je vais me tuer ce soir, je n'en peux plus", "self_harm", True),
+        ("I am going to kill myself tonight", "self_harm", True),
+        ("Ce fondant au chocolat me tue, j'en reprends une part", "self_harm", False),
+        ("The sale prices are killing me, my basket is full again", "self_harm", False),
+        # changing one's own password is not a taken-over account
+        ("Bonjour, comment je change mon mot de passe depuis l'appli ?", "account_takeover", False),
+        ("Je change mon adresse de livraison où ?", "account_takeover", False),
+        (
+            "Quelqu'un a changé mon mot de passe cette nuit, je ne reconnais pas la commande",
+            "account_takeover",
+            True,
+        ),
+        ("Ils ont changé mon adresse mail sans me prévenir", "account_takeover", True),
     ],
 )
-def test_what_a_thing_does_to_someone_is_not_what_a_person_means_to_do(text, self_harm):
+def test_a_topic_is_raised_by_what_happened_not_by_the_same_words(text, topic, raised):
     topics = [f.topic for f in safety.findings(text, Community())]
-    assert ("self_harm" in topics) is self_harm, topics
-
-
-@pytest.mark.parametrize(
-    ("text", "taken_over"),
-    [
-        ("Bonjour, comment je change mon mot de passe depuis l'appli ?", False),
-        ("Je change mon adresse de livraison où ?", False),
-        ("Quelqu'un a changé mon mot de passe cette nuit, je ne reconnais pas la commande", True),
-        ("Ils ont changé mon adresse mail sans me prévenir", True),
-    ],
-)
-def test_changing_ones_own_password_is_not_a_taken_over_account(text, taken_over):
-    topics = [f.topic for f in safety.findings(text, Community())]
-    assert ("account_takeover" in topics) is taken_over, topics
+    assert (topic in topics) is raised, topics
 
 
 def test_a_question_that_reports_what_happened_still_raises_the_topic():
