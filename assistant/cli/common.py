@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -75,6 +76,23 @@ def _read_stdin(what: str) -> str:
 
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def print_listing(
+    fmt: str, data: Any, rows: Iterable[Any], columns: dict[str, Callable[[Any], str]], **shown: Any
+) -> None:
+    """A listing command's answer: `data` as JSON, or `rows` as a table, one column per entry
+    of `columns` (its header, and how a row's cell is written); `shown` goes to rich's print."""
+    if fmt == "json":
+        print_json(data)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*(cell(row) for cell in columns.values()))
+    Console().print(table, **shown)
 
 
 def brand(slug: str | None) -> Charter | None:

@@ -14,7 +14,7 @@ from ..community import corrections, inbox
 from ..community.alerts import Alert, alerts
 from ..core.store import open_store
 from .campaign import AS, actor
-from .common import brand, check_format, print_json
+from .common import brand, check_format, print_json, print_listing
 
 inbox_app = typer.Typer(
     help="Inbox: import comments, list them by priority, correct labels, stats, export.",
@@ -158,6 +158,20 @@ def inbox_learn(
             typer.echo(f"{charter.slug} {name}: learned from {rows} reviewed comment(s)")
 
 
+# `inbox stats`' table: each column's header and how a group's cell is written
+STATS_COLUMNS = {
+    "network": lambda row: row["network"],
+    "intent": lambda row: row["intent"],
+    "answered": lambda row: str(row["answered"]),
+    "median h": lambda row: "" if row["median_hours"] is None else f"{row['median_hours']:.1f}",
+    "within target": lambda row: (
+        "" if row["within_target"] is None else f"{row['within_target']:.0%}"
+    ),
+    "open": lambda row: str(row["open"]),
+    "late": lambda row: str(row["late"]),
+}
+
+
 @inbox_app.command("stats")
 def inbox_stats(
     brand_slug: str = typer.Option(None, "--brand", "-b"),
@@ -166,21 +180,7 @@ def inbox_stats(
     """Response times per network and intent: median hours, share within target, open, late."""
     check_format(fmt)
     result = inbox.stats(open_store(), brand_slug)
-    if fmt == "json":
-        print_json(result)
-        return
-    table = Table("network", "intent", "answered", "median h", "within target", "open", "late")
-    for row in result["groups"]:
-        table.add_row(
-            row["network"],
-            row["intent"],
-            str(row["answered"]),
-            "" if row["median_hours"] is None else f"{row['median_hours']:.1f}",
-            "" if row["within_target"] is None else f"{row['within_target']:.0%}",
-            str(row["open"]),
-            str(row["late"]),
-        )
-    Console().print(table, markup=False, highlight=False)
+    print_listing(fmt, result, result["groups"], STATS_COLUMNS, markup=False, highlight=False)
 
 
 @inbox_app.command("export")

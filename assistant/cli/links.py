@@ -6,13 +6,11 @@ from __future__ import annotations
 import os
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ..core.store import open_store
 from ..publishing import client_links
 from .campaign import AS, actor, review_app
-from .common import check_format, print_json
+from .common import check_format, print_json, print_listing
 
 link_app = typer.Typer(
     help="Client approval links: a client approves the exact versions, without an account.",
@@ -75,6 +73,19 @@ def link_create(
     )
 
 
+# `link list`'s table: each column's header and how a link's cell is written
+LINK_COLUMNS = {
+    "id": lambda link: str(link["id"]),
+    "campaign": lambda link: str(link["campaign_id"]),
+    "label": lambda link: link["label"],
+    "status": lambda link: link["status"],
+    "expires": lambda link: link["expires_at"][:16],
+    "variants": lambda link: ", ".join(
+        f"#{v['variant_id']} v{v['version']}" for v in link["variants"]
+    ),
+}
+
+
 @link_app.command("list")
 def link_list(
     campaign_id: int = typer.Option(None, "--campaign"),
@@ -83,20 +94,7 @@ def link_list(
     """Links with their status: sent, opened, decided, expired, revoked."""
     check_format(fmt)
     found = client_links.list_links(open_store(), campaign_id)
-    if fmt == "json":
-        print_json(found)
-        return
-    table = Table("id", "campaign", "label", "status", "expires", "variants")
-    for link in found:
-        table.add_row(
-            str(link["id"]),
-            str(link["campaign_id"]),
-            link["label"],
-            link["status"],
-            link["expires_at"][:16],
-            ", ".join(f"#{v['variant_id']} v{v['version']}" for v in link["variants"]),
-        )
-    Console().print(table)
+    print_listing(fmt, found, found, LINK_COLUMNS)
 
 
 @link_app.command("revoke")
