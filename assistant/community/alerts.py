@@ -38,14 +38,14 @@ class Alert:
         return self.titles.get(lang) or self.titles.get("en") or self.topic
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "brand": self.brand,
-            "topic": self.topic,
-            "kind": self.kind,
+        """The fields as they are, the titles as `title`, the count, the times in ISO 8601."""
+        shown = {name: getattr(self, name) for name in ("brand", "topic", "kind")}
+        first, last = (t.isoformat() if t else None for t in (self.first_at, self.last_at))
+        return shown | {
             "title": self.titles,
             "count": len(self.ids),
-            "first_at": self.first_at.isoformat() if self.first_at else None,
-            "last_at": self.last_at.isoformat() if self.last_at else None,
+            "first_at": first,
+            "last_at": last,
             "ids": self.ids,
         }
 
