@@ -59,3 +59,58 @@ def test_grammalecte_path_is_read_from_a_dotenv_file(tmp_path, monkeypatch):
     (tmp_path / ".env").write_text("GRAMMALECTE_PATH=/opt/grammar\n", encoding="utf-8")
     get_settings.cache_clear()
     assert str(grammalecte_folder()) == "/opt/grammar/grammalecte"
+
+
+RULES_RACE = """
+import importlib, re, sys, threading, time
+from assistant.proofing import grammalecte
+
+engine = grammalecte.GrammalecteEngine()
+grammalecte._load_module()
+gc_engine = importlib.import_module("grammalecte.fr.gc_engine")
+compiling = threading.Event()
+
+
+class SlowRe:  # Grammalecte's rules compiled slowly: the window another thread may fall in
+    def __getattr__(self, name):
+        return getattr(re, name)
+
+    @staticmethod
+    def compile(pattern, *flags):
+        compiling.set()
+        time.sleep(0.0002)
+        return re.compile(pattern, *flags)
+
+
+gc_engine.re = SlowRe()
+errors = []
+
+
+def check(text):
+    try:
+        engine.check(text, "fr")
+    except Exception as exc:
+        errors.append(repr(exc))
+
+
+first = threading.Thread(target=check, args=("Les enfant sont parti hier.",))
+first.start()
+compiling.wait(60)
+check("Nos galette sont bonne.")
+first.join()
+print("errors:", errors)
+"""
+
+
+def test_two_threads_checking_french_first_at_once_both_get_an_answer():
+    """Grammalecte compiles its rules on its first check, after publishing them: a second
+    check meanwhile (a worker drafting two units at once) read rules still text and failed
+    ('str' object has no attribute 'finditer'). The engine compiles them before sharing."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", RULES_RACE], cwd=ROOT, capture_output=True, text=True, timeout=240
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "errors: []", done.stdout[-2000:]

@@ -1,15 +1,10 @@
 """Slow work as jobs: inline on SQLite (the app and the CLI run it as they always did), queued
-to procrastinate on PostgreSQL and run by `assistant worker` processes, each (brief, network,
-variant) exactly once even when a worker is killed with SIGKILL half way."""
+to procrastinate on PostgreSQL and run by `assistant worker` processes. Each (brief, network,
+variant) exactly once while a worker is killed with SIGKILL half way, and the CLI's import
+waiting for the workers, are test_team_mode's, on the team it starts once for all its tests."""
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
 import uuid
 
 import pytest
@@ -20,10 +15,8 @@ from assistant.publishing import jobs
 from assistant.publishing.brief_import import File, import_briefs, progress
 
 from .command_line import run
-from .conftest import ROOT, use_env
+from .conftest import use_env
 from .test_brief_import import BRAND, NOW, _first_rows
-
-WORKER = [sys.executable, "-c", "from assistant.cli import main; main()", "worker"]
 
 
 def _units(store) -> list[tuple]:
@@ -95,112 +88,6 @@ def team_db(postgres_url, monkeypatch, tmp_path):
 def _jobs_table(store, query: str, **params) -> list[tuple]:
     with store.engine.connect() as connection:
         return connection.execute(text(query), params).all()
-
-
-@pytest.mark.postgres
-@pytest.mark.slow
-def test_two_workers_one_killed_draw_every_unit_exactly_once(team_db, tmp_path):
-    """Six briefs × seven networks queued; two workers; the first is frozen while it holds
-    jobs, killed with SIGKILL, and the other retries its stalled jobs: 42 variants, each
-    once, each with its visuals, and the killed worker's jobs ended as succeeded."""
-    store = open_store()
-    _plan, import_id = import_briefs(
-        store, File("six.csv", _first_rows(6)), BRAND, "Octobre", "cm", visuals=True, now=NOW
-    )
-    assert jobs.queued()
-    jobs.defer("import", import_id=import_id, author="cm")
-    jobs.defer("import", import_id=import_id, author="cm")  # a second click: still one fan-out
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    options = ["--concurrency", "2", "--heartbeat", "0.5", "--stalled-after", "2"]
-    logs = [open(tmp_path / f"worker-{n}.log", "w") for n in range(2)]  # noqa: SIM115
-    workers: list[subprocess.Popen] = []
-    deadline = time.monotonic() + 240  # only a hang reaches this
-
-    def start(number: int) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [*WORKER, *options], env=env, stdout=logs[number], stderr=subprocess.STDOUT
-        )
-        workers.append(process)
-        return process
-
-    def registered() -> list[int]:
-        rows = _jobs_table(store, "SELECT id FROM procrastinate_workers ORDER BY id")
-        return [row[0] for row in rows]
-
-    def wait_until(condition, what: str) -> None:
-        while not condition():
-            assert time.monotonic() < deadline, f"gave up waiting for {what}"
-            for process in workers:
-                assert process.poll() in (None, -signal.SIGKILL), f"a worker died: {what}"
-            time.sleep(0.05)
-
-    try:
-        first = start(0)
-        wait_until(lambda: len(registered()) == 1, "the first worker")
-        first_id = registered()[0]
-        start(1)
-        wait_until(lambda: len(registered()) == 2, "the second worker")
-        held: list[int] = []
-        while not held:
-            wait_until(lambda: len(_units(store)) >= 5, "some variants")
-            first.send_signal(signal.SIGSTOP)
-            held = [
-                row[0]
-                for row in _jobs_table(
-                    store,
-                    "SELECT id FROM procrastinate_jobs WHERE status = 'doing' AND worker_id = :w",
-                    w=first_id,
-                )
-            ]
-            if not held:
-                first.send_signal(signal.SIGCONT)
-                time.sleep(0.05)
-        first.send_signal(signal.SIGKILL)
-        first.wait(30)
-        wait_until(lambda: jobs.pending(import_id) == 0, "the queue to empty")
-    finally:
-        for process in workers:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                process.wait(60)
-        for log in logs:
-            log.close()
-    units = _units(store)
-    assert len(units) == len(set(units)) == 42
-    final = progress(store, import_id)
-    assert (final.drafted, final.rendered, final.status) == (42, 42, "done")
-    states = _jobs_table(
-        store, "SELECT status, attempts FROM procrastinate_jobs WHERE id = ANY(:ids)", ids=held
-    )
-    assert states and all(status == "succeeded" for status, _attempts in states)
-    assert all(attempts >= 1 for _status, attempts in states)  # run again after the kill
-    fan_outs = _jobs_table(
-        store, "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'import'"
-    )
-    assert fan_outs[0][0] == 1
-    log = (tmp_path / "worker-1.log").read_text()
-    assert "put back in the queue" in log, log[-2000:]
-
-
-@pytest.mark.postgres
-@pytest.mark.slow
-def test_the_cli_import_in_team_mode_waits_for_the_workers(team_db, tmp_path):
-    """`campaign import` queues the drafting and reports the same JSON once a worker is done."""
-    sheet = tmp_path / "deux.csv"
-    sheet.write_bytes(_first_rows(2))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = ["campaign", "import", str(sheet), "--brand", BRAND, "--campaign", "Octobre"]
-    with open(tmp_path / "worker.log", "w") as log:
-        worker = subprocess.Popen([*WORKER, "--heartbeat", "0.5"], env=env, stdout=log, stderr=log)
-        try:
-            code, out, err = run([*command, "--no-visuals", "--format", "json"])
-        finally:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(60)
-    assert code == 0, err
-    shown = json.loads(out)
-    assert (shown["drafted"], shown["variants"], shown["status"]) == (14, 14, "done")
-    assert len(_units(open_store())) == 14
 
 
 @pytest.mark.postgres

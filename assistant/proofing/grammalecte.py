@@ -66,7 +66,12 @@ class GrammalecteEngine:
     def _ready(self) -> Any:
         with self._lock:
             if self._checker is None:
-                self._checker = _load_module().GrammarChecker("fr")
+                checker = _load_module().GrammarChecker("fr")
+                # its rules are compiled on its first check, in place, after being published:
+                # another thread checking meanwhile would read rules still text. Compile them
+                # here, before any other thread can have the checker.
+                checker.getParagraphErrors("Bonjour.", bSpellSugg=False)
+                self._checker = checker
         return self._checker
 
     def check(self, text: str, lang: str) -> list[Match]:
