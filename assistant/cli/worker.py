@@ -33,6 +33,12 @@ def worker(
             "CLI. Workers serve team mode: set ASSISTANT_DB_URL=postgresql+psycopg://…",
             key="no_job_queue",
         )
+    from ..proofing import warm_up
+
+    # the checkers load before the first job, as the app loads them before its first save: a
+    # cold load inside a job held this worker's heartbeat back long enough for another worker
+    # to take its running jobs for a dead worker's
+    warm_up()
     typer.echo(f"worker: {concurrency} job(s) at once, queue '{jobs.QUEUE}'", err=True)
     asyncio.run(jobs.work(concurrency, heartbeat, stalled_after, wait=not once))
 
