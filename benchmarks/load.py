@@ -777,6 +777,8 @@ def run_idle(url: str, browsers: int, seconds: float, work: Path, ramp: float) -
         f"server CPU {cpu:.1f} % of one core (goal ≤ 5 %), machine load "
         f"{os.getloadavg()[0]:.1f}, failures {len(results.failures)}"
     )
+    for problem in results.failures[:5]:
+        print("  !", problem[:300])
     for action in ("page load", "marker", "live queue", "draft news"):
         times = results.times.get(action) or []
         shown = times or [0.0]

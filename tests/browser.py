@@ -105,6 +105,6 @@ class LiveChecks:
 
         box = self.page.locator(f"#{self.name}-marker textarea, #{self.name}-marker input")
         deadline = time.monotonic() + WAIT_MS / 1000
-        while box.first.input_value() != self.page.request.get(f"{self.base}/live/marker").text:
+        while box.first.input_value() != self.page.request.get(f"{self.base}/live/marker").text():
             assert time.monotonic() < deadline, f"{self.name} never caught up"
             self.page.wait_for_timeout(300)
