@@ -3,7 +3,8 @@ review UI mounted under it (`gr.mount_gradio_app`), run by uvicorn as Gradio's o
 would (same log level, same options: login, page cache, served visuals, theme, language).
 
 A parent app is where routes of our own live without going through Gradio: the client's page
-needs no Gradio, no login and no session."""
+needs no Gradio, no login and no session; the live panels' marker (`/live/marker`) needs no
+Gradio event, only the UI's own login check."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from typing import Any
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI
+from starlette.routing import Mount
 
 from .core.store import Store, open_store
 from .login import add_login, login_enabled
 from .publishing.client_page import add_client_pages, mask_tokens_in_logs
+from .publishing.live_marker import add_marker_route
 
 
 def parent_app(
@@ -27,14 +30,19 @@ def parent_app(
     auth: list[tuple[str, str]] | None = None,
     store_of: Callable[[], Store] = open_store,
 ) -> FastAPI:
-    """The client pages, then the UI at `/` with `options` (`launch_options()`): behind
-    the app's own login when `ASSISTANT_SECRET_KEY` is set, else Gradio's with `auth`."""
+    """The client pages, the live marker, then the UI at `/` with `options`
+    (`launch_options()`): behind the app's own login when `ASSISTANT_SECRET_KEY` is set, else
+    Gradio's with `auth`; the marker answers whoever the UI lets in."""
     parent = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     add_client_pages(parent, store_of)
+    marker = add_marker_route(parent, store_of)
     if login_enabled():  # the app's own login: a signed cookie any process accepts
         login = add_login(parent, store_of)
-        return gr.mount_gradio_app(parent, blocks, path="/", auth_dependency=login.user, **options)
-    return gr.mount_gradio_app(parent, blocks, path="/", auth=auth, **options)
+        gr.mount_gradio_app(parent, blocks, path="/", auth_dependency=login.user, **options)
+    else:
+        gr.mount_gradio_app(parent, blocks, path="/", auth=auth, **options)
+    [marker.ui] = [r.app for r in parent.routes if isinstance(r, Mount) and r.path == ""]
+    return parent
 
 
 def serve(app: FastAPI, host: str, port: int, when_up: Callable[[], None] | None = None) -> None:

@@ -6,9 +6,9 @@
 For each N the app (`python app.py`) is started on 127.0.0.1 on a fresh copy of a seeded store
 (40 briefs × 4 networks, all in review) and N simulated browsers join its event queue as the
 page does (POST queue/join, then the queue/data event stream). Reviewers load the queue, open
-a row, poll the live queue and approve or request changes; every fifth user is also a CM who
-drafts a brief (rule-based, no model), lets the cards draw, live-checks an edit, saves and
-sends it. Each user runs at most `--iterations` rounds and stops starting new ones after
+a row, check the live queue (the marker route, then a refresh if the marker moved) and
+approve or request changes; every fifth user is also a CM who drafts a brief (rule-based, no
+model), lets the cards draw, live-checks an edit, saves and sends it. Each user runs at most `--iterations` rounds and stops starting new ones after
 `--seconds`. Prints p50/p95/max per action (seconds, as the user waits), requests/s, the
 server's CPU and memory, then checks in the store that every write reported as done is stored
 exactly once. Everything stays on 127.0.0.1; no model is called. Users arrive one after
@@ -439,15 +439,6 @@ def review_tab(cfg: Config, table: int) -> dict:
     )
 
 
-def queue_poll(cfg: Config, table: int) -> dict:
-    """The timer event that polls the queue's change marker."""
-    return next(
-        d
-        for d in cfg.dependencies
-        if any(t[1] == "tick" for t in d["targets"]) and table in d["outputs"]
-    )
-
-
 async def reviewer(base: str, n: int, results: Results, iterations: int, stop: float) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         browser = await page_load(http, results)
@@ -478,8 +469,7 @@ async def reviewer(base: str, n: int, results: Results, iterations: int, stop: f
             )
             if out is None:
                 continue
-            poll = queue_poll(cfg, table)
-            await timed(results, "live queue", browser, poll, None)
+            await live_round(results, browser, "review", "live queue", live_refresh(cfg, "review"))
             await asyncio.sleep(random.uniform(0.2, 0.6))  # reading the card
             if (n + i) % 2:
                 note = f"load {name} {i} {uuid.uuid4().hex[:6]}"
@@ -689,9 +679,40 @@ class Idle:
     stop: float = float("inf")
 
 
+async def live_round(
+    results: Results, browser: Browser, name: str, action: str, refresh: dict
+) -> None:
+    """What the page's script does for one shown live panel every few seconds: ask the
+    marker route (a plain GET, no Gradio event), and press the panel's hidden refresh
+    button only when the marker differs from the one the panel was drawn at."""
+    from assistant.ui.live import MARKER_PATH
+
+    drawn = browser.values.get(browser.config.by_elem(f"{name}-marker")) or ""
+    if not drawn:  # the panel has not loaded: the page asks nothing yet
+        return
+    started = time.perf_counter()
+    try:
+        answer = await browser.http.get(MARKER_PATH)
+    except httpx.HTTPError as exc:
+        results.failures.append(f"marker: {type(exc).__name__} {exc}")
+        return
+    results.requests += 1
+    results.times["marker"].append(time.perf_counter() - started)
+    if answer.status_code != 200:
+        results.failures.append(f"marker: HTTP {answer.status_code}")
+        return
+    if answer.text.strip() != drawn:
+        await timed(results, action, browser, refresh, refresh["targets"][0][0])
+
+
+def live_refresh(cfg: Config, name: str) -> dict:
+    """The event of a live panel's hidden refresh button (`#<name>-live`)."""
+    return cfg.dep(cfg.by_elem(f"{name}-live"), "click")
+
+
 async def idle_reviewer(base: str, results: Results, idle: Idle) -> None:
-    """A Review tab left open: the queue shown once, then only the page's own poll."""
-    from assistant.ui.review import POLL_SECONDS
+    """A Review tab left open: the queue shown once, then only the page's own live check."""
+    from assistant.ui.live import LIVE_SECONDS
 
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         browser = await page_load(http, results)
@@ -699,37 +720,27 @@ async def idle_reviewer(base: str, results: Results, idle: Idle) -> None:
         table = cfg.by_elem("review-queue")
         tab = review_tab(cfg, table)
         await timed(results, "queue", browser, tab, tab["targets"][0][0])
-        poll = queue_poll(cfg, table)
+        refresh = live_refresh(cfg, "review")
         idle.loaded += 1
-        await asyncio.sleep(random.uniform(0, POLL_SECONDS))  # timers started at other times
+        await asyncio.sleep(random.uniform(0, LIVE_SECONDS))  # pages opened at other times
         while time.monotonic() < idle.stop:
-            await timed(results, "live queue", browser, poll, None)
-            await asyncio.sleep(POLL_SECONDS)
-
-
-def news_poll(cfg: Config) -> dict:
-    """The Draft tab's timer event that polls for reviewers' news about its cards."""
-    news = cfg.by_elem("review-news")
-    return next(
-        d
-        for d in cfg.dependencies
-        if any(t[1] == "tick" for t in d["targets"]) and news in d["outputs"]
-    )
+            await live_round(results, browser, "review", "live queue", refresh)
+            await asyncio.sleep(LIVE_SECONDS)
 
 
 async def idle_drafter(base: str, results: Results, idle: Idle) -> None:
     """A Draft tab left open (the page's load brings back the CM's latest cards), then only
-    the page's own poll for reviewers' news."""
-    from assistant.ui.draft import NEWS_SECONDS
+    the page's own live check for reviewers' news about its cards."""
+    from assistant.ui.live import LIVE_SECONDS
 
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         browser = await page_load(http, results)
-        poll = news_poll(browser.config)
+        refresh = live_refresh(browser.config, "review-news")
         idle.loaded += 1
-        await asyncio.sleep(random.uniform(0, NEWS_SECONDS))  # timers started at other times
+        await asyncio.sleep(random.uniform(0, LIVE_SECONDS))  # pages opened at other times
         while time.monotonic() < idle.stop:
-            await timed(results, "draft news", browser, poll, None)
-            await asyncio.sleep(NEWS_SECONDS)
+            await live_round(results, browser, "review-news", "draft news", refresh)
+            await asyncio.sleep(LIVE_SECONDS)
 
 
 def run_idle(url: str, browsers: int, seconds: float, work: Path, ramp: float) -> None:
@@ -766,11 +777,14 @@ def run_idle(url: str, browsers: int, seconds: float, work: Path, ramp: float) -
         f"server CPU {cpu:.1f} % of one core (goal ≤ 5 %), machine load "
         f"{os.getloadavg()[0]:.1f}, failures {len(results.failures)}"
     )
-    for action in ("page load", "live queue", "draft news"):
-        polls = results.times.get(action) or [0.0]
+    for problem in results.failures[:5]:
+        print("  !", problem[:300])
+    for action in ("page load", "marker", "live queue", "draft news"):
+        times = results.times.get(action) or []
+        shown = times or [0.0]
         print(
-            f"   {action}: {len(polls)} polls, p50 {statistics.median(polls):.3f} s, "
-            f"p95 {percentile(polls, 0.95):.3f} s"
+            f"   {action}: {len(times)} requests, p50 {statistics.median(shown):.3f} s, "
+            f"p95 {percentile(shown, 0.95):.3f} s"
         )
 
 
@@ -824,6 +838,7 @@ ACTIONS = [
     "page load",
     "queue",
     "open",
+    "marker",
     "live queue",
     "approve",
     "override",

@@ -60,3 +60,51 @@ def as_reviewer(page, name: str = "rita", lang: str = "fr") -> None:
     page.locator("#reviewer input, #reviewer textarea").first.fill(name)
     page.locator("#review-role input").first.click()
     page.get_by_role("option", name=tr("review_role_reviewer", lang), exact=True).click()
+
+
+class LiveChecks:
+    """What a page asks for its live panel `name` (see assistant/ui/live.py): its marker
+    checks (`GET /live/marker`) and the presses of the panel's refresh (the Gradio event of
+    `#<name>-live`), counted from the requests the browser sends."""
+
+    def __init__(self, page, base: str, name: str) -> None:
+        config = page.request.get(f"{base}/config").json()
+        button = next(c["id"] for c in config["components"]
+                      if c.get("props", {}).get("elem_id") == f"{name}-live")  # fmt: skip
+        self.refresh = next(d["id"] for d in config["dependencies"]
+                            if [button, "click"] in d["targets"])  # fmt: skip
+        self.page, self.base, self.name = page, base, name
+        self.markers = self.presses = 0
+        page.on("request", self._sent)
+
+    def _sent(self, request) -> None:
+        if request.url.endswith("/live/marker"):
+            self.markers += 1
+        elif request.method == "POST" and "/gradio_api/" in request.url:
+            body = request.post_data_json
+            if isinstance(body, dict) and body.get("fn_index") == self.refresh:
+                self.presses += 1
+
+    def check_now(self) -> None:
+        """One check by the page's script now, as when the browser tab comes to the front."""
+        with self.page.expect_response(lambda r: r.url.endswith("/live/marker")):
+            self.page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+
+    def asks_nothing(self) -> bool:
+        """Whether a check now sends nothing: a sentinel request sent after it arrives with
+        no marker check before it."""
+        before = self.markers
+        self.page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+        with self.page.expect_request(lambda r: "live-sentinel" in r.url):
+            self.page.evaluate("() => fetch('config?live-sentinel=1')")
+        return self.markers == before
+
+    def caught_up(self) -> None:
+        """Wait until the panel shows the store's current marker (its last draw is done)."""
+        import time
+
+        box = self.page.locator(f"#{self.name}-marker textarea, #{self.name}-marker input")
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while box.first.input_value() != self.page.request.get(f"{self.base}/live/marker").text():
+            assert time.monotonic() < deadline, f"{self.name} never caught up"
+            self.page.wait_for_timeout(300)

@@ -252,39 +252,15 @@ def test_one_save_stores_one_version_and_renders_once(store, monkeypatch):
 
 
 def _draft_app(store):
-    """The built app, its components by elem_id and the review news poll's handler."""
+    """The built app, its components by elem_id and the review news refresh's handler."""
     from assistant.ui.app import build_app
 
     app = build_app(store)
     named = {getattr(b, "elem_id", None): b for b in app.blocks.values()}
-    [poll] = [
-        f
-        for f in app.fns.values()
-        if any(t[1] == "tick" for t in f.targets) and named["review-news"] in f.outputs
-    ]
+    live = named["review-news-live"]
+    [poll] = [f for f in app.fns.values() if (live._id, "click") in f.targets]
+    assert named["review-news"] in poll.outputs
     return app, named, poll
-
-
-def _select_outputs(app, named, tab_id: str):
-    """What showing the tab `tab_id` sets, as (component, value) pairs."""
-    tab = named[tab_id]
-    [shown] = [
-        f
-        for f in app.fns.values()
-        if any(t[0] == tab._id and t[1] == "select" for t in f.targets)
-        and all(isinstance(o, gr.Timer) for o in f.outputs)
-    ]
-    return dict(zip(shown.outputs, shown.fn(), strict=True))
-
-
-def test_the_review_news_poll_runs_only_while_the_draft_tab_is_shown(store):
-    """A browser left on another tab asks the server nothing: the Draft tab's poll stops when
-    another tab is shown and starts again with the Draft tab."""
-    app, named, poll = _draft_app(store)
-    [timer] = [app.blocks[t[0]] for t in poll.targets]
-    assert isinstance(timer, gr.Timer) and timer.active  # the Draft tab is shown first
-    assert _select_outputs(app, named, "tab-review")[timer].active is False
-    assert _select_outputs(app, named, "tab-draft")[timer].active is True
 
 
 def test_the_review_news_poll_reads_nothing_with_no_card_on_screen(store):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .browser import WAIT_MS, launch_chromium, shot
+from .browser import WAIT_MS, LiveChecks, launch_chromium, shot
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -378,17 +378,20 @@ def test_a_reviewers_decision_reaches_the_writers_open_draft_tab(running_app, tm
     with sync_playwright() as p:
         browser = launch_chromium(p)
         page = _page(browser, running_app, "fr-FR")
+        live = LiveChecks(page, running_app, "review-news")
         _generate(page, BRIEF, "LinkedIn")
         card = _card(page, "linkedin")
         card.locator("button.send").click()
         expect(card.locator(".card .status")).to_contain_text("en relecture", timeout=WAIT_MS)
         variant_id = _variant_id(page, "linkedin")
         store = _store(tmp_path)
-        page.wait_for_timeout(7_000)  # one poll sees the card as drawn
+        live.caught_up()  # the card as drawn is the baseline of news
+        presses = live.presses
         note = "Ajoutez le prix <b>svp</b>"
         request_changes(store, variant_id, Actor("bob", "reviewer"), note)
         news = page.locator("#review-news")
         expect(news).to_contain_text("modifications demandées", timeout=WAIT_MS)
+        assert live.presses == presses + 1  # one refresh for one decision
         expect(news).to_contain_text(note)  # shown as text, markup included
         assert news.locator("q b").count() == 0
         shot(page, "draft-review-news")

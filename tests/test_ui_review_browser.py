@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .browser import WAIT_MS, as_reviewer, launch_chromium, shot
+from .browser import WAIT_MS, LiveChecks, as_reviewer, launch_chromium, shot
 from .conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -119,11 +119,15 @@ def visible_toasts(page):
 def test_live_queue_opens_on_click_and_refuses_with_one_toast(running_app, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
+    from assistant.core.actors import Actor
+    from assistant.publishing.review import request_changes
+
     seed = Seed(tmp_path)
     first = seed.variant(CLEAN_FR)
     with sync_playwright() as p:
         browser = launch_chromium(p)
         page = open_page(browser, running_app, "fr-FR", WIDE)
+        live = LiveChecks(page, running_app, "review")
         show_tab(page, "Relire")
         as_reviewer(page, lang="fr")
         expect(queue_row(page, "palets au beurre")).to_be_visible(timeout=WAIT_MS)
@@ -166,6 +170,20 @@ def test_live_queue_opens_on_click_and_refuses_with_one_toast(running_app, tmp_p
         expect(page.locator(".error:visible", has_text=re.compile("^Error$"))).to_have_count(0)
         assert seed.describe(second)["status"] == "in_review"
         shot(page, "review-refused-fr-1366")
+
+        # left open, the queue asks only for the store's marker: no Gradio event until
+        # another reviewer decides, then one refresh
+        live.caught_up()
+        presses, markers = live.presses, live.markers
+        for _ in range(3):
+            live.check_now()
+        assert live.markers >= markers + 3 and live.presses == presses
+        request_changes(seed.store, second, Actor("bob", "reviewer"), "Le prix manque.")
+        expect(queue_row(page, "galettes de Pont-Aven")).to_have_count(0)  # left "in review"
+        live.check_now()
+        assert live.presses == presses + 1
+        show_tab(page, "Charte")  # a tab with no live panel asks nothing
+        assert live.asks_nothing()
         browser.close()
 
 

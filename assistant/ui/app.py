@@ -17,7 +17,7 @@ from . import audit, brand, campaign, draft, overheads, replies, review
 from .first_script import FirstScript
 from .i18n import I18N, LANGUAGES, request_language, t, tr
 from .identity import NAME_FIELDS, ROLE_FIELDS, locked_identity, login_configured
-from .live import follow_tabs
+from .live import script_settings
 from .page_cache import PageCache
 from .templates import UI_DIR, render_html, stylesheet
 
@@ -36,28 +36,18 @@ def build_app(store: Store | None = None) -> gr.Blocks:
             gr.Textbox(str(error), label=t("broken_charter"), interactive=False)
         replies_work = replies.work_state()  # outside the tabs: read back at load
         with gr.Tabs(overflow_behavior="wrap") as tabs:  # on a phone every tab stays one tap away
-            with gr.Tab(t("tab_draft"), elem_id="tab-draft", id="draft") as draft_tab:
+            with gr.Tab(t("tab_draft"), elem_id="tab-draft", id="draft"):
                 on_load = draft.build(store, slugs)
             with gr.Tab(t("tab_review"), elem_id="tab-review") as review_tab:
-                review_timer = review.build(store, review_tab)
+                review.build(store, review_tab)
             with gr.Tab(t("tab_campaign"), elem_id="tab-campaign") as campaign_tab:
-                campaign_timer = campaign.build(store, campaign_tab)
+                campaign.build(store, campaign_tab)
             with gr.Tab(t("tab_replies"), elem_id="tab-replies", id="replies") as replies_tab:
                 replies_load = replies.build(store, slugs, replies_tab, tabs, replies_work)
             with gr.Tab(t("tab_brand"), elem_id="tab-brand") as brand_tab:
                 brand.build(slugs, brand_tab)
             with gr.Tab(t("tab_audit"), elem_id="tab-audit") as audit_tab:
                 audit.build(store, slugs, tabs, on_load.form, audit_tab)
-        follow_tabs(
-            [
-                (draft_tab, on_load.timer),
-                (review_tab, review_timer),
-                (campaign_tab, campaign_timer),
-                (replies_tab, None),
-                (brand_tab, None),
-                (audit_tab, None),
-            ]
-        )
         # a page load is a cheap read: it never waits behind drafting or decisions
         app.load(page_bar, None, bar, concurrency_limit=None, show_progress="hidden")
         if login_configured():  # with a login, who acts is shown and locked
@@ -98,7 +88,8 @@ def page_script() -> str:
     language = (UI_DIR / "scripts" / "language.js").read_text(encoding="utf-8")
     language = language.replace("__TOAST_TITLES__", json.dumps(titles, ensure_ascii=False))
     parts = [(UI_DIR / "scripts" / f"{name}.js").read_text(encoding="utf-8").strip()
-             for name in ("draft", "when")]  # fmt: skip
+             for name in ("draft", "when", "live")]  # fmt: skip
+    parts[-1] = parts[-1].replace("__LIVE__", json.dumps(script_settings()))
     return "() => { " + " ".join(f"({part})();" for part in [*parts, language.strip()]) + " }"
 
 

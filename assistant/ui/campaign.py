@@ -2,7 +2,8 @@
 download (an export changes no status), and "mark as published" behind a confirmation.
 
 Like the review queue, the campaign list and calendar load when the tab is shown, after
-every action, and again only when the store's change marker moved while the tab is visible.
+every action, and again only when the store's change marker moved while the tab is visible
+(the page's script asks for it, `live.py`).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from ..publishing import campaign as campaigns
 from ..publishing import review as workflow
 from ..publishing import review_queue
 from ..publishing.export import export_campaign
+from ..publishing.live_marker import opaque
 from . import client_links, imports
 from .boundary import handled
 from .downloads import download_folder
 from .i18n import error_text, request_language, t, tr
 from .identity import acting
+from .live import live_panel
 from .review import local_time, refused, status_label
 from .templates import render_html
 
@@ -41,7 +44,6 @@ EXPORTS = {
 }
 EXTENSIONS = {"buffer": "json", "csv": "csv", "json": "json", "zip": "zip"}
 CALENDAR_LIMIT = 1000
-POLL_SECONDS = 8
 # The library words its calendar warnings in English; these read them back into their parts
 # so the page can word them in the reader's language.
 WARNING_PATTERNS = {
@@ -186,7 +188,7 @@ def publishing(store: Store):
         return (
             gr.update(visible=False),
             notes("done" if not failed else "refused", message),
-            review_queue.change_marker(store),
+            opaque(review_queue.change_marker(store)),
             *show(store, campaign_id, lang),
         )
 
@@ -198,14 +200,14 @@ READS = {"concurrency_limit": None, "show_progress": "minimal"}
 
 @dataclass
 class _Calendar:
-    """The chosen campaign, its calendar and warnings, and the marker and poll that keep
-    them fresh."""
+    """The chosen campaign, its calendar and warnings, the marker they were read at and the
+    hidden button the page's script presses when the store's marker moved."""
 
     chooser: gr.Dropdown
     table: gr.Dataframe
     warnings: gr.HTML
-    marker: gr.State
-    timer: gr.Timer
+    marker: gr.Textbox
+    live: gr.Button
 
     def listing(self) -> list:
         return [self.marker, self.chooser, self.table, self.warnings]
@@ -222,13 +224,9 @@ def _calendar_panel(store: Store, tab: gr.Tab | None) -> _Calendar:
         elem_id="calendar",
         column_widths=["17%", "10%", "8%", "14%", "51%"],
     )
-    calendar = _Calendar(
-        chooser,
-        table,
-        gr.HTML(elem_id="calendar-warnings"),
-        gr.State(""),
-        gr.Timer(POLL_SECONDS, active=False),
-    )
+    warnings = gr.HTML(elem_id="calendar-warnings")
+    live = live_panel("calendar")
+    calendar = _Calendar(chooser, table, warnings, live.marker, live.refresh)
 
     def _reload(current: Any, lang: str) -> tuple:
         choices = campaign_choices(store)
@@ -239,11 +237,11 @@ def _calendar_panel(store: Store, tab: gr.Tab | None) -> _Calendar:
     @handled
     def load(current: Any, request: gr.Request):
         lang = request_language(request)
-        return review_queue.change_marker(store), *_reload(current, lang)
+        return opaque(review_queue.change_marker(store)), *_reload(current, lang)
 
     @handled
     def poll(known: str, current: Any, request: gr.Request):
-        moved = review_queue.change_marker(store)
+        moved = opaque(review_queue.change_marker(store))
         if moved == known:
             return tuple(gr.skip() for _ in range(4))
         return moved, *_reload(current, request_language(request))
@@ -256,7 +254,7 @@ def _calendar_panel(store: Store, tab: gr.Tab | None) -> _Calendar:
     refresh.click(load, chooser, listing, **READS)
     if tab is not None:
         tab.select(load, chooser, listing, **READS)
-    calendar.timer.tick(
+    calendar.live.click(
         poll, [calendar.marker, chooser], listing, queue=False, show_progress="hidden"
     )
     chooser.input(pick, chooser, [table, calendar.warnings], **READS)
@@ -336,9 +334,8 @@ def _publish_panel(store: Store, calendar: _Calendar) -> gr.Textbox:
     return publisher
 
 
-def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
-    """The Campaign panel: calendar, exports, publishing; returns its poll timer (active only
-    while the tab is shown)."""
+def build(store: Store, tab: gr.Tab | None = None) -> None:
+    """The Campaign panel: calendar, exports, publishing."""
     calendar = _calendar_panel(store, tab)
     _export_panel(store, calendar.chooser)
     publisher = _publish_panel(store, calendar)
@@ -346,7 +343,6 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
     client_links.build(store, calendar.chooser, tab)
     if tab is not None:  # with a login, who publishes is who is logged in
         tab.select(_logged_in_name, None, publisher, show_progress="hidden", queue=False)
-    return calendar.timer
 
 
 @handled

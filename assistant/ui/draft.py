@@ -23,8 +23,9 @@ What a reload relies on, and why each holds whatever the timing:
   variant id, matched to a card through `#edit-<id>` and the card's `.saved-text`) and is
   put back into its box once the card is drawn; the box's `input` then re-checks it. The
   server keeps nothing of it across a reload.
-- Nothing on this path depends on the review news poll: the poll only reads the change
-  marker while the tab is shown and cards are on it, and its redraw is the writer's click.
+- Nothing on this path depends on the review news: they are read only when the page's
+  script saw the change marker move while cards are shown, and their redraw is the
+  writer's click.
   Each redraw records the statuses it drew (`as_drawn`), so a decision made while a redraw
   was pending is still news.
 """
@@ -63,6 +64,7 @@ from ..publishing.campaign import (
     render_brief_visuals,
     render_variant_visuals,
 )
+from ..publishing.live_marker import opaque, shared_marker
 from ..publishing.review import current, edit, save_text, snapshot, submit
 from ..publishing.review_queue import change_marker, describe
 from . import lexicon
@@ -70,7 +72,7 @@ from .boundary import handled
 from .cards import CardView, card_html, conflict_html
 from .i18n import request_language, t, tr
 from .identity import acting
-from .live import RecentMarker
+from .live import live_panel
 from .offload import elsewhere, soon_elsewhere
 from .templates import render_html
 
@@ -85,7 +87,6 @@ class Loader:
     inputs: list
     outputs: list
     form: Any = None  # the form's components, for tabs that open a brief here
-    timer: gr.Timer | None = None  # the review news poll, running only while the tab is shown
 
 
 def charter_of(slug: str | None) -> Charter | None:
@@ -224,14 +225,13 @@ def build(store: Store, brands: list[str]) -> Loader:
         [ids, form.progress_note, tick, form.resume],
         show_progress="minimal",
     )
-    news_timer = _review_news(store, ids, tick)  # above the cards
+    _review_news(store, ids, tick)  # above the cards
     _cards(store, ids, tick, form.author, conflicts)
     return Loader(
         _Restore(store, brands),
         [context, form.author],
         [*remembered, form.resume, form.notice, tick],
         form,
-        news_timer,
     )
 
 
@@ -251,28 +251,28 @@ def _cards(
             _variant_card(store, variant_id, lang, who, tick, conflicts, pending or {}, typed)
 
 
-NEWS_SECONDS = 6
 NEWS_STATUSES = {"approved", "changes_requested", "rejected", "published"}
 
 
-def _review_news(store: Store, ids: gr.State, tick: gr.State) -> gr.Timer:
+def _review_news(store: Store, ids: gr.State, tick: gr.State) -> None:
     """What reviewers did to the cards on screen (approved, sent back with a comment) shows
     above them within seconds. The cards redraw only when the writer asks, so an edit in
-    progress is never replaced under their hands. Polls a one-query change marker, only
-    while the tab is shown (the returned timer follows its tab) and cards are on it."""
+    progress is never replaced under their hands. Read only when the page's script saw the
+    change marker move while the tab shows cards (`live.py`)."""
     news = gr.HTML(elem_id="review-news")
     redraw = gr.Button(t("news_redraw"), size="sm", visible=False, elem_id="review-news-redraw")
-    drawn, marker = gr.State({}), gr.State("")
-    timer = gr.Timer(NEWS_SECONDS)
-    shared = RecentMarker(lambda: change_marker(store))
+    drawn = gr.State({})
+    live = live_panel("review-news")
+    marker = live.marker
+    shared = shared_marker(store)
 
     @handled
     def poll(variant_ids: list[int], known: str, before: dict, request: gr.Request):
         if not variant_ids:  # nothing on screen to bring news of: no read
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        if shared.recent() == known:  # one read a second for every open Draft tab
+        if opaque(shared.recent()) == known:  # one read a second for every open Draft tab
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        current = shared.fresh()
+        current = opaque(shared.fresh())
         if current == known:
             return current, gr.skip(), gr.skip(), gr.skip()
         lang, now_seen, items = request_language(request), {}, []
@@ -292,15 +292,15 @@ def _review_news(store: Store, ids: gr.State, tick: gr.State) -> gr.Timer:
         """A redraw shows each card as stored now: that is the baseline news are measured
         from. (Forgetting it instead lost a decision made while visuals were still
         rendering: the next poll took the decision itself for the baseline.)"""
-        known = change_marker(store) if variant_ids else ""  # first: a later move is news
+        known = opaque(change_marker(store)) if variant_ids else ""  # first: later is news
         seen = {}
         for variant_id in variant_ids or []:
             with contextlib.suppress(NotFound):
                 seen[str(variant_id)] = _seen(describe(store, variant_id))
         return seen, known
 
-    # not queued: a poll is one cached read, it need not wait behind drafting
-    timer.tick(
+    # not queued: one cached read when nothing moved, it need not wait behind drafting
+    live.refresh.click(
         poll,
         [ids, marker, drawn],
         [marker, drawn, news, redraw],
@@ -309,7 +309,6 @@ def _review_news(store: Store, ids: gr.State, tick: gr.State) -> gr.Timer:
     )
     redraw.click(lambda: (_next(), "", gr.update(visible=False)), None, [tick, news, redraw])
     tick.change(as_drawn, ids, [drawn, marker], show_progress="hidden")
-    return timer
 
 
 def _seen(info: dict) -> list:

@@ -1,48 +1,51 @@
-"""Live panels: each panel's poll timer runs only while its tab is shown, so a browser left
-on another tab (or on the Draft tab all day) asks the server nothing."""
+"""Live panels (the Review queue, the Draft tab's review news, the Campaign calendar) stay
+fresh without Gradio events while nothing changes.
+
+The page's script (`scripts/live.js`) asks `GET /live/marker` for the store's change marker
+(opaque, `publishing/live_marker.py`) every `LIVE_SECONDS`, only while a live panel is shown
+and the browser tab is visible, and compares it with the marker the panel was drawn at (a
+hidden box the panel's handlers fill). Only when they differ does it press the panel's hidden
+refresh button, whose handler re-reads what moved. An idle browser costs one tiny GET every
+few seconds (no Gradio queue, no event stream, no session state); a browser on another tab,
+or hidden, asks nothing.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import gradio as gr
 
-from .boundary import handled
+from ..publishing.live_marker import MARKER_PATH
+
+LIVE_SECONDS = 4  # how often a shown live panel asks; a change shows within this (+1 s)
+
+# What the page's script follows: the panel `name` is live while `shown` matches a visible
+# element; it reads `#<name>-marker` and presses `#<name>-live`.
+PANELS = [
+    {"shown": "#review-queue", "name": "review"},
+    {"shown": "#tab-draft .card", "name": "review-news"},  # news only about cards on screen
+    {"shown": "#calendar", "name": "calendar"},
+]
 
 
-class RecentMarker:
-    """The store's change marker as of at most a second ago: fifty open tabs polling every
-    few seconds read it about once a second between them, not eight times. A change shows
-    one second later at most, against a poll interval of several."""
+@dataclass
+class LivePanel:
+    """A panel's hidden marker box (the opaque marker its content was read at) and hidden
+    refresh button (pressed by the page's script when the store's marker moved)."""
 
-    SECONDS = 1.0  # polls within this of each other share one read
-
-    def __init__(self, read: Callable[[], str]) -> None:
-        self._read = read
-        self._marker: tuple[float, str] = (-self.SECONDS, "")
-
-    def recent(self) -> str:
-        read_at, marker = self._marker
-        if time.monotonic() - read_at < self.SECONDS:
-            return marker
-        return self.fresh()
-
-    def fresh(self) -> str:
-        read_at = time.monotonic()  # before the read: a change during it is not hidden
-        marker = self._read()
-        self._marker = (read_at, marker)
-        return marker
+    marker: gr.Textbox
+    refresh: gr.Button
 
 
-def follow_tabs(tabs: list[tuple[gr.Tab, gr.Timer | None]]) -> None:
-    """Showing a tab starts its own timer and stops every other one."""
-    timers = [timer for _tab, timer in tabs if timer is not None]
-    if not timers:
-        return
-    for tab, own in tabs:
+def live_panel(name: str) -> LivePanel:
+    """`#<name>-marker` and `#<name>-live`, in the page but not shown."""
+    marker = gr.Textbox("", visible="hidden", elem_id=f"{name}-marker", interactive=False)
+    return LivePanel(marker, gr.Button(visible="hidden", elem_id=f"{name}-live"))
 
-        def switch(own: gr.Timer | None = own) -> list:
-            return [gr.Timer(active=timer is own) for timer in timers]
 
-        tab.select(handled(switch), None, timers, queue=False, show_progress="hidden")
+def script_settings() -> dict[str, Any]:
+    """The page script's settings: where to ask (relative to the page, so a proxy's path
+    prefix is kept), how often, and which panels to follow."""
+    return {"url": MARKER_PATH.lstrip("/"), "every_ms": LIVE_SECONDS * 1000, "panels": PANELS}

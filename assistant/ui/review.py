@@ -3,7 +3,8 @@
 and the decisions (approve, approve with override, request changes).
 
 The queue is read in one query when the tab is shown and again only when the store's change
-marker moved (a cheap poll while the tab is visible), so idle reviewers cost almost nothing.
+marker moved (the page's script asks for it while the tab is visible, `live.py`), so idle
+reviewers cost almost nothing.
 A decision updates the affected row of the table the reviewer already has, never re-reads the
 whole queue, and an approval names the text version that was on screen.
 """
@@ -29,18 +30,18 @@ from ..core.settings import get_settings
 from ..core.store import Store
 from ..publishing import review as workflow
 from ..publishing import review_queue
+from ..publishing.live_marker import opaque, shared_marker
 from . import cards, lexicon
 from .boundary import handled
 from .i18n import error_text, request_language, t, table, tr
 from .identity import acting, role_note
-from .live import RecentMarker
+from .live import live_panel
 from .templates import render_html
 
 log = logging.getLogger("assistant.ui")
 
 COLUMNS = ("id", "when", "network", "status", "errors", "text")
 PREVIEW_CHARS = 160
-POLL_SECONDS = 6
 DECISION_CONCURRENCY = 8  # writes are short; more wait on the database lock than gain
 
 
@@ -127,7 +128,7 @@ class SharedQueue:
         self.store = store
         self._frames: dict[tuple[str, ...], tuple[str, pd.DataFrame]] = {}
         self._reading = threading.Lock()
-        self._marker = RecentMarker(lambda: review_queue.change_marker(store))
+        self._marker = shared_marker(store)
 
     def recent_marker(self) -> str:
         return self._marker.recent()
@@ -307,7 +308,7 @@ def decision(store: Store, action: str):
 
     Outputs: outcome, seen line, card, diff, history, seen state, queue table, marker. The
     table comes back with the decided row updated (the queue is not read again) and the
-    marker is moved to the store's, so this reviewer's poll does not reload for their own
+    marker is moved to the store's, so this reviewer's queue does not reload for their own
     decision."""
 
     @handled
@@ -360,7 +361,7 @@ def decision(store: Store, action: str):
             outcome_html("done", message),
             *variant_view(store, vid, lang),
             update_row(frame, vid, row.status, shown_status, lang),
-            review_queue.change_marker(store),
+            opaque(review_queue.change_marker(store)),
         )
 
     return run
@@ -375,15 +376,16 @@ def _skip(n: int) -> tuple:
 
 @dataclass
 class _Queue:
-    """The filters and the queue table, with the marker and poll that keep it fresh."""
+    """The filters and the queue table, with the marker it was read at and the hidden
+    button the page's script presses when the store's marker moved."""
 
     status: gr.Dropdown
     network: gr.Dropdown
     batch: gr.Number
     refresh: gr.Button
     table: gr.Dataframe
-    marker: gr.State
-    timer: gr.Timer
+    marker: gr.Textbox
+    live: gr.Button
 
 
 @dataclass
@@ -435,10 +437,8 @@ def _queue_panel() -> _Queue:
         elem_id="review-queue",
         column_widths=["6%", "14%", "9%", "12%", "7%", "52%"],
     )
-    marker = gr.State("")
-    return _Queue(
-        status, network, batch, refresh, table, marker, gr.Timer(POLL_SECONDS, active=False)
-    )
+    live = live_panel("review")
+    return _Queue(status, network, batch, refresh, table, live.marker, live.refresh)
 
 
 def _shown_panel() -> _Shown:
@@ -474,7 +474,8 @@ def _decisions_panel() -> _Decisions:
 
 
 def _wire_queue(store: Store, queue: _Queue, tab: gr.Tab | None) -> None:
-    """Load the queue when asked or shown; the poll reloads it only when the marker moved."""
+    """Load the queue when asked or shown; the live refresh reloads it only when the marker
+    moved."""
 
     shared = SharedQueue(store)
 
@@ -482,20 +483,22 @@ def _wire_queue(store: Store, queue: _Queue, tab: gr.Tab | None) -> None:
     def load(shown_status: str, shown_network: str, batch: Any, request: gr.Request):
         lang = request_language(request)
         marker = review_queue.change_marker(store)
-        return marker, shared.frame(marker, shown_status, shown_network, lang, batch)
+        return opaque(marker), shared.frame(marker, shown_status, shown_network, lang, batch)
 
     @handled
     def poll(known: str, shown_status: str, shown_network: str, batch: Any, request: gr.Request):
-        """Cheap while nothing moved: at most one marker query a second, nothing sent back.
-        A marker that differs is read again first: the tab may know a newer one (its own
-        decision) than the second-old one."""
-        if shared.recent_marker() == known:
+        """Pressed when the page saw the marker move: at most one marker query a second,
+        nothing sent back when this tab's queue is current. A marker that differs is read
+        again first: the tab may know a newer one (its own decision) than the second-old
+        one."""
+        if opaque(shared.recent_marker()) == known:
             return _skip(2)
         current = shared.fresh_marker()
-        if current == known:
+        if opaque(current) == known:
             return _skip(2)
         lang = request_language(request)
-        return current, shared.frame(current, shown_status, shown_network, lang, batch)
+        frame = shared.frame(current, shown_status, shown_network, lang, batch)
+        return opaque(current), frame
 
     filters, listing = [queue.status, queue.network, queue.batch], [queue.marker, queue.table]
     changes = (queue.status.change, queue.network.change)
@@ -506,7 +509,8 @@ def _wire_queue(store: Store, queue: _Queue, tab: gr.Tab | None) -> None:
     )
     if tab is not None:
         tab.select(load, filters, listing, **READS)
-    queue.timer.tick(poll, [queue.marker, *filters], listing, queue=False, show_progress="hidden")
+    # not queued: one cached read when nothing moved, it need not wait behind decisions
+    queue.live.click(poll, [queue.marker, *filters], listing, queue=False, show_progress="hidden")
 
 
 def _import_statuses(status: str, batch: Any) -> str:
@@ -577,9 +581,8 @@ def _wire_decisions(store: Store, queue: _Queue, shown: _Shown, decisions: _Deci
 READS = {"concurrency_limit": None, "show_progress": "minimal"}
 
 
-def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
-    """The Review panel; `tab` (the enclosing tab) reloads the queue whenever it is shown.
-    Returns the poll timer, active only while the tab is visible."""
+def build(store: Store, tab: gr.Tab | None = None) -> None:
+    """The Review panel; `tab` (the enclosing tab) reloads the queue whenever it is shown."""
     queue = _queue_panel()
     shown = _shown_panel()
     lexicon.build(store, shown.seen, shown.card, shown.reviewer, shown.role)
@@ -591,7 +594,6 @@ def build(store: Store, tab: gr.Tab | None = None) -> gr.Timer:
     _wire_decisions(store, queue, shown, decisions)
     if tab is not None:
         tab.select(logged_in_identity, None, [shown.reviewer, shown.role], **READS)
-    return queue.timer
 
 
 @handled

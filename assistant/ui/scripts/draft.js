@@ -59,7 +59,7 @@
   }).observe(document.body, { childList: true, subtree: true });
   // The tab a person was on comes back after a reload (a reviewer lands on Review, not on
   // Draft): a click on a tab is remembered, and the remembered tab is clicked once drawn, so
-  // its own select event runs (its poll starts, the others stop) as for a person's click.
+  // its own select event runs (its panel loads) as for a person's click.
   const TAB_KEY = "assistant-tab";
   document.addEventListener("click", (event) => {
     const tab = event.isTrusted && event.target.closest?.("button[role='tab'][id$='-button']");
