@@ -5,6 +5,7 @@ triage, and only its own."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
@@ -187,3 +188,31 @@ def test_the_vectoriser_weighs_exactly_the_features_its_vocabulary_knows(languag
     norm = np.sqrt(sum(v * v for v in expected.values())) or 1.0
     found = dict(zip(index.tolist(), values.tolist(), strict=True))
     assert all(abs(found[i] - v / norm) < 1e-9 for i, v in expected.items())
+
+
+def test_a_corrupt_word_vector_table_is_refused_in_words():
+    import io
+
+    import numpy as np
+
+    from assistant.community import word_vectors
+
+    table = word_vectors.WordVectors(
+        {lang: np.array([3, 7], dtype=np.uint64) for lang in word_vectors.LANGUAGES},
+        {lang: np.array([0, 1], dtype=np.int32) for lang in word_vectors.LANGUAGES},
+        np.eye(2, 4, dtype=np.float32),
+    )
+    stored = io.BytesIO()
+    np.savez_compressed(stored, **word_vectors.arrays(table))
+    data = stored.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    shapes = {n: list(a.shape) for n, a in word_vectors.arrays(table).items()}
+    sound = word_vectors.from_bytes(data, digest, shapes)
+    found = sound.embed(np.array([1, 7, 9], dtype=np.uint64), np.array([1.0, 2.0, 1.0]), "fr")
+    assert found.tolist() == [0.0, 1.0, 0.0, 0.0]  # only the known word, normalised
+    broken = bytearray(data)
+    broken[len(broken) // 2] ^= 0xFF
+    with pytest.raises(ValueError, match="SHA-256"):
+        word_vectors.from_bytes(bytes(broken), digest, shapes)
+    with pytest.raises(ValueError, match=r"array vectors is \[2, 4\], expected \[2, 8\]"):
+        word_vectors.from_bytes(data, digest, {**shapes, "vectors": [2, 8]})

@@ -31,6 +31,8 @@ from typing import Any
 import regex
 
 from ..core.errors import AssistantError
+from . import word_vectors
+from .word_vectors import WordVectors
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
 CARD_FILE = MODEL_DIR / "triage_heads.json"
@@ -194,6 +196,25 @@ class Heads:
     languages: dict[str, _Language]
     stackers: dict[str, dict[str, Any]]  # name → {"features": [...], "coef", "intercept"}
     thresholds: dict[str, float]
+    # the word vectors and the heads read on them (`vector_scores`), None without a table
+    vectors: WordVectors | None = None
+    vector_heads: tuple[str, ...] = ()
+    vector_coef: Any = None  # heads × dimensions
+    vector_intercept: Any = None  # heads
+    # per language, the mean vector of its training comments, taken away before the heads:
+    # the two languages sit apart in the space, and an English-trained head would read that
+    # offset (not the words) as "not offensive" in every French comment
+    vector_centres: dict[str, Any] = field(default_factory=dict)
+
+    def vector_scores(self, analysed: Counted, language: str) -> dict[str, float]:
+        """Each vector head's decision value (log-odds) for the comment, as `vec_<head>`:
+        the same heads for both languages (the space is shared), empty without a table."""
+        if self.vectors is None:
+            return {}
+        embedded = self.vectors.embed(analysed[0], analysed[1], language)
+        embedded = embedded - self.vector_centres[language]
+        decisions = self.vector_coef @ embedded + self.vector_intercept
+        return {f"vec_{n}": float(d) for n, d in zip(self.vector_heads, decisions, strict=True)}
 
     def text_scores(
         self, plain: str, language: str, analysed: list[int] | Counted | None = None
@@ -294,7 +315,21 @@ def load(card_file: Path | None = None, weights_file: Path | None = None) -> Hea
             intercept=loaded[f"{lang}_intercept"],
             heads=tuple(spec["heads"]),
         )
-    return Heads(languages, card["stackers"], card["thresholds"])
+    spec = card.get("vectors")
+    if not spec:
+        return Heads(languages, card["stackers"], card["thresholds"])
+    table_file = weights_file.parent / spec["file"]
+    try:
+        table = word_vectors.read(table_file, spec["sha256"], spec["shapes"])
+    except OSError as exc:
+        raise _corrupt(table_file, str(exc)) from exc
+    except ValueError as exc:
+        raise _corrupt(table_file, str(exc)) from exc
+    return Heads(
+        languages, card["stackers"], card["thresholds"], table, tuple(spec["heads"]),
+        loaded["vec_coef"].astype(np.float32), loaded["vec_intercept"].astype(np.float32),
+        {lang: loaded[f"vec_centre_{lang}"].astype(np.float32) for lang in word_vectors.LANGUAGES},
+    )  # fmt: skip
 
 
 def vectoriser(keys: Any, idf: Any) -> _Vectoriser:
@@ -349,6 +384,7 @@ def base_features(
     found = {f"text_{k}": v for k, v in scores.items()}
     english = scores if language == "en" else heads.text_scores(plain, "en", analysed)
     found.update(xl_offensive=english["offensive"], xl_hate=english["hate"])
+    found.update(heads.vector_scores(analysed, language))
     found.update(lexicon_features(plain, language, compound))
     found.update({f"cue_{k}": min(v, 6.0) for k, v in cues.items()})
     found["asks"] = 1.0 if "?" in plain else 0.0
