@@ -19,7 +19,7 @@ from assistant.community import safety
 from assistant.community.charter_section import Community
 from assistant.community.inbox import get_item, import_file, import_text, list_items
 from assistant.community.reply_options import draft_options
-from assistant.community.triage import choose_intent, triage, triage_with_model
+from assistant.community.triage import choose_intent, read_with_model, triage
 from assistant.core.charter import load_brand
 from assistant.core.errors import CharterError
 from assistant.core.store import open_store
@@ -408,6 +408,11 @@ def test_a_charter_sets_its_own_threshold(tmp_path):
     assert [a.ids for a in alerts_for(items, charter)] == [[0, 1, 2]]
 
 
+def _with_model(text: str, charter, model):
+    """The labels of `read_with_model`, without what the model said."""
+    return read_with_model(text, charter, model)[0]
+
+
 # ---- a model's second opinion ------------------------------------------------------------------
 
 
@@ -415,9 +420,9 @@ def test_a_model_can_raise_a_priority_or_add_an_escalation():
     charter = load_brand("trailforge", BRANDS)
     text = "Do you ship to Canada?"
     assert triage(text, charter).priority == 3
-    raised = triage_with_model(text, charter, _Model("complaint"))
+    raised = _with_model(text, charter, _Model("complaint"))
     assert raised.intent == "complaint" and raised.priority == 2
-    escalated = triage_with_model(text, charter, _Model("crisis fraud"))
+    escalated = _with_model(text, charter, _Model("crisis fraud"))
     assert escalated.escalation == "privacy" and escalated.topic == "fraud"
     assert escalated.intent == "crisis" and escalated.priority == 1
 
@@ -425,18 +430,18 @@ def test_a_model_can_raise_a_priority_or_add_an_escalation():
 def test_a_model_never_lowers_a_priority_nor_talks_a_crisis_down():
     charter = load_brand("trailforge", BRANDS)
     complaint = "The zip broke after two weeks, absolutely useless"
-    kept = triage_with_model(complaint, charter, _Model("praise"))
+    kept = _with_model(complaint, charter, _Model("praise"))
     assert kept.intent == "complaint" and kept.priority == 2
     model = _Model("praise")
-    crisis = triage_with_model("I fractured my wrist when the strap snapped", charter, model)
+    crisis = _with_model("I fractured my wrist when the strap snapped", charter, model)
     assert crisis.intent == "crisis" and crisis.priority == 1 and model.asked == 0
 
 
 def test_a_model_failure_is_reported_and_the_rules_labels_stand(tmp_path):
     charter = load_brand("trailforge", BRANDS)
-    failed = triage_with_model("Do you ship to Canada?", charter, _Model(fail=True))
+    failed = _with_model("Do you ship to Canada?", charter, _Model(fail=True))
     assert failed.intent == "question" and "did not answer" in failed.model_error
-    unreadable = triage_with_model("Do you ship to Canada?", charter, _Model("banana"))
+    unreadable = _with_model("Do you ship to Canada?", charter, _Model("banana"))
     assert unreadable.intent == "question" and "banana" in unreadable.model_error
     path = tmp_path / "c.csv"
     path.write_text("network,id,text\nx,1,Do you ship to Canada?\n", encoding="utf-8")

@@ -4,7 +4,7 @@ priority and the time it is due by, from the brand's charter and `data/triage.ya
 
 Rules rather than a trained model because the team must be able to read why a comment was
 ranked first, and fix it in a data file; a person can correct every label (kept in the
-store), and a configured model can be asked instead (`triage_with_model`).
+store), and a configured model can be asked instead (`read_with_model`).
 """
 
 from __future__ import annotations
@@ -514,25 +514,6 @@ def _adjusted(
     return intent, sentiment
 
 
-def triage_with_model(
-    text: str,
-    charter: Charter,
-    provider: Any,
-    network: str = "",
-    created: datetime | None = None,
-    language: str | None = None,
-    brand_heads: dict[str, Any] | None = None,
-) -> Triage:
-    """The offline labels, with a model's second opinion when one is configured.
-
-    The model may raise the priority (an intent at least as urgent as the rules' one) or add
-    an escalation (a crisis and one of the safety topics); it never lowers either: the rules'
-    escalation always stands, and a less urgent answer leaves the rules' labels. A model that
-    fails or answers something unreadable leaves the rules' labels too, and says so in
-    `model_error` (logged, and counted by the import)."""
-    return read_with_model(text, charter, provider, network, created, language, brand_heads)[0]
-
-
 def read_with_model(
     text: str,
     charter: Charter,
@@ -542,8 +523,15 @@ def read_with_model(
     language: str | None = None,
     brand_heads: dict[str, Any] | None = None,
 ) -> tuple[Triage, ModelReading | None]:
-    """`triage_with_model`'s labels and what the model said (None: it was not asked, as
-    without a provider or for a comment the rules escalate)."""
+    """The offline labels, with a model's second opinion when one is configured, and what the
+    model said (None: it was not asked, as without a provider or for a comment the rules
+    escalate).
+
+    The model may raise the priority (an intent at least as urgent as the rules' one) or add
+    an escalation (a crisis and one of the safety topics); it never lowers either: the rules'
+    escalation always stands, and a less urgent answer leaves the rules' labels. A model that
+    fails or answers something unreadable leaves the rules' labels too, and says so in
+    `model_error` (logged, and counted by the import)."""
     labels = triage(text, charter, created, language, brand_heads)
     if provider is None or labels.escalation:
         return labels, None
