@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from .conftest import ROOT, free_port, wait_for_port
+from .processes import ROOT, free_port, stop_group, wait_for_port
 
 HAPROXY_CONFIG = ROOT / "scripts" / "team" / "haproxy.cfg"
 START_SECONDS = 180  # a hang guard: the machine may be busy, the wait ends once it listens
@@ -45,16 +45,6 @@ def app_environment(tmp_path: Path, **values: str) -> dict[str, str]:
     }
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(15)
-
-
 @contextmanager
 def replicas(tmp_path: Path, environments: dict[str, dict[str, str]]) -> Iterator[dict]:
     """`python app.py` once per named environment, all started at once; each listening
@@ -71,6 +61,7 @@ def replicas(tmp_path: Path, environments: dict[str, dict[str, str]]) -> Iterato
                     env=env,
                     stdout=handle,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its visual workers are stopped with it
                 )
             started[name] = Replica(name, port, process, log)
         for replica in started.values():
@@ -81,7 +72,7 @@ def replicas(tmp_path: Path, environments: dict[str, dict[str, str]]) -> Iterato
         yield started
     finally:
         for replica in started.values():
-            _stop(replica.process)
+            stop_group(replica.process)
 
 
 @contextmanager
@@ -99,13 +90,17 @@ def haproxy(tmp_path: Path, first: Replica, second: Replica) -> Iterator[str]:
     log = tmp_path / "haproxy.log"
     with open(log, "w") as handle:
         process = subprocess.Popen(
-            [binary, "-db", "-f", str(HAPROXY_CONFIG)], env=env, stdout=handle, stderr=handle
+            [binary, "-db", "-f", str(HAPROXY_CONFIG)],
+            env=env,
+            stdout=handle,
+            stderr=handle,
+            start_new_session=True,
         )
     try:
         wait_for_port(port, 30, process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        _stop(process)
+        stop_group(process)
 
 
 def fresh_database(postgres_url: str) -> str:
