@@ -43,7 +43,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -263,7 +263,17 @@ def team_server(url: str, data_dir: Path, count: int, cluster: Cluster):
                     p for p in psutil.Process().children() if p.name() == "haproxy"
                 ]
             time.sleep(3)  # let the replicas settle (their visual workers start)
-            yield Served(front, bases, processes, logs, others)
+            try:
+                yield Served(front, bases, processes, logs, others)
+            finally:  # a replica haproxy found down had its users sent to the other
+                log = data_dir / "haproxy.log"
+                states = [
+                    line
+                    for line in (log.read_text().splitlines() if log.exists() else [])
+                    if " is DOWN" in line or " is UP" in line
+                ]
+                for line in states[:10]:
+                    print("  haproxy:", line[:200])
 
 
 # ---- the protocol --------------------------------------------------------------------------
@@ -607,6 +617,9 @@ async def community_manager(
                     for c, comp in cfg.components.items()
                     if str(comp.get("props", {}).get("elem_id", "")).startswith("edit-")
                 ]
+            if not boxes:
+                results.failures.append("draft: no card drawn")
+                continue
             box = max(boxes)  # the newest card
             vid = int(cfg.components[box]["props"]["elem_id"].removeprefix("edit-"))
             text = f"{cfg.value(box)} Edited by {name} round {i} {uuid.uuid4().hex[:6]}."
@@ -683,9 +696,17 @@ def settle(procs: list[psutil.Process], seconds: float = 180) -> float:
     return time.monotonic() - started
 
 
-async def arriving(delay: float, user) -> None:
+async def arriving(delay: float, user, results: Results | None = None) -> None:
+    """A user starting after `delay`; with `results`, a user whose script breaks is counted
+    as a failure instead of ending everyone's run."""
     await asyncio.sleep(delay)
-    await user
+    if results is None:
+        await user
+        return
+    try:
+        await user
+    except Exception as exc:  # the run goes on; the failure is reported
+        results.failures.append(f"user stopped: {type(exc).__name__} {exc}")
 
 
 def user_name(n: int) -> str:
@@ -790,7 +811,7 @@ def run_once(
             for n in range(users):
                 kind = community_manager if n % CM_EVERY == CM_EVERY - 1 else reviewer
                 user = kind(base, n, results, iterations, stop, cookies(n))
-                tasks.append(arriving(ramp * n / users, user))
+                tasks.append(arriving(ramp * n / users, user, results))
             await asyncio.gather(*tasks)
             done.set()
             await watcher
@@ -808,7 +829,12 @@ def run_once(
     exceptions = text.count("Traceback")
     if exceptions:  # the first one, so a failure can be diagnosed after the data is gone
         first = text.index("Traceback")
-        print(text[max(0, text.rfind("\n", 0, first - 200)) : first + 4000], file=sys.stderr)
+        print(
+            text[max(0, text.rfind("\n", 0, max(0, first - 200))) : first + 4000], file=sys.stderr
+        )
+        kinds = re.findall(r"^Traceback.*?\n(\S[^\n]*)", text, re.M | re.S)
+        for kind, count in sorted(Counter(kinds).items(), key=lambda kc: -kc[1])[:5]:
+            print(f"  {count} × {kind[:200]}", file=sys.stderr)
     return {
         "users": users,
         "ramp": ramp,
