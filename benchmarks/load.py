@@ -1,7 +1,7 @@
 """Team load: N people using the review UI at once, through its own Gradio protocol.
 
-`python benchmarks/load.py [--users 1,10,25,50] [--postgres] [--iterations 3] [--seconds 90]
-[--ramp 5]`
+`python benchmarks/load.py [--users 1,10,25,50] [--postgres | --team] [--iterations 3]
+[--seconds 90] [--ramp 5] [--idle N]`
 
 For each N the app (`python app.py`) is started on 127.0.0.1 on a fresh copy of a seeded store
 (40 briefs × 4 networks, all in review) and N simulated browsers join its event queue as the
@@ -14,6 +14,16 @@ server's CPU and memory, then checks in the store that every write reported as d
 exactly once. Everything stays on 127.0.0.1; no model is called. Users arrive one after
 another over `--ramp` seconds, as a team opening the tool at the start of a review session
 does (`--ramp 0`: every page load in the same instant, the harshest case).
+
+`--team` (users 50,100 unless given): team mode as `scripts/team.sh` runs it, in one run on
+one throw-away PostgreSQL. Each simulated user has an account (created once in the seeded
+template) and logs in once through `/login` (Argon2 is slow on purpose; the cookie is kept
+for every run, as a browser keeps it); then each N is measured on one replica, addressed
+directly, and on two replicas behind haproxy with the repository's configuration (the
+users' clients keep its sticky cookie). Prints the same per-action figures for each, the
+requests/s ratio two / one, CPU milliseconds per request of the replicas (workers
+included), of PostgreSQL, of haproxy and of this load generator (what sizes N machines),
+and the write check; then one Markdown table of it all.
 """
 
 from __future__ import annotations
@@ -27,14 +37,13 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -47,10 +56,18 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# the servers import this checkout first, then whatever this process was given
+PYTHONPATH = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+
+from tests.processes import Cluster, free_port, postgres_cluster, stop_group  # noqa: E402
+from tests.team import app_environment, haproxy, replicas  # noqa: E402
+
 BRAND = "trailforge"
 NETWORKS = ["mastodon", "bluesky", "linkedin", "instagram"]
 BRIEFS = 40
 CM_EVERY = 5
+PASSWORD = "load-benchmark-password"  # every simulated user's (`--team`: the app's own login)
+SECRET_KEY = "load-benchmark-secret-key-shared-by-every-replica"
 BRIEF_TEXT = (
     "Trail shoes #{n} are back in store on {day}: the Ridge {n} costs 129 € until Sunday. "
     "Come and try them at our Annecy shop, 12 rue du Lac. Offer valid while stocks last."
@@ -60,8 +77,9 @@ BRIEF_TEXT = (
 # ---- the store ---------------------------------------------------------------------------
 
 
-def seed(url: str) -> None:
-    """40 briefs × 4 networks drafted without a model and sent to review, via the library."""
+def seed(url: str, accounts: dict[str, str] | None = None) -> None:
+    """40 briefs × 4 networks drafted without a model and sent to review, via the library;
+    and the login accounts (name -> role) the simulated users log in with (`--team`)."""
     os.environ["ASSISTANT_DB_URL"] = url
     from assistant.core.actors import Actor
     from assistant.core.settings import get_settings
@@ -81,70 +99,27 @@ def seed(url: str) -> None:
         brief = add_brief(store, campaign.id, text, NETWORKS, when, "seed")
         for _variant, vid in draft_brief(store, brief.id, None, "seed"):
             submit(store, vid, author)
+    if accounts:
+        from assistant.core.users import add
+
+        for name, role in accounts.items():  # one Argon2 hash each, once for every run
+            add(store, name, PASSWORD, role)
     store.engine.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def postgres_cluster():
-    """A throwaway PostgreSQL cluster on 127.0.0.1 (Debian's server, run as user postgres)."""
-    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-    if not bins:
-        sys.exit("PostgreSQL is not installed (apt-get install postgresql)")
-    bin_dir = bins[-1]
-    data = Path(tempfile.mkdtemp(prefix="pg-load-"))
-    port = free_port()
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres")
-    db = str(data / "db")
-    subprocess.run(
-        [*as_postgres, str(bin_dir / "initdb"), "-D", db, "-A", "trust", "-U", "postgres"],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {data} -h 127.0.0.1 -c max_connections=300"
-    subprocess.run(
-        [
-            *as_postgres,
-            str(bin_dir / "pg_ctl"),
-            "-D",
-            db,
-            "-l",
-            str(data / "log"),
-            "-o",
-            options,
-            "-w",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(
-            [*as_postgres, str(bin_dir / "pg_ctl"), "-D", db, "-m", "immediate", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(data, ignore_errors=True)
 
 
 class Stores:
     """A seeded template and a fresh copy of it for each run (a file copy, or a database
     created from the template on PostgreSQL)."""
 
-    def __init__(self, work: Path, server: str | None) -> None:
+    def __init__(
+        self, work: Path, server: str | None, accounts: dict[str, str] | None = None
+    ) -> None:
         self.work, self.server, self.count = work, server, 0
         started = time.perf_counter()
-        seed(self._template())
+        seed(self._template(), accounts)
         print(
-            f"seeded {BRIEFS} briefs × {len(NETWORKS)} networks in "
+            f"seeded {BRIEFS} briefs × {len(NETWORKS)} networks"
+            f"{f' and {len(accounts)} accounts' if accounts else ''} in "
             f"{time.perf_counter() - started:.0f}s"
         )
         if server:
@@ -178,6 +153,19 @@ class Stores:
 # ---- the server ----------------------------------------------------------------------------
 
 
+@dataclass
+class Served:
+    """What a run's users reach: the address they open, each replica's own address (warm-up,
+    logins), the replica processes (their children counted with them), other processes whose
+    CPU is counted apart (haproxy, PostgreSQL), and the logs to search for tracebacks."""
+
+    base: str
+    replicas: list[str]
+    processes: list[psutil.Process]
+    logs: list[Path]
+    others: dict[str, list[psutil.Process]] = field(default_factory=dict)
+
+
 @contextmanager
 def app_server(url: str, data_dir: Path, profile: str = ""):
     port = free_port()
@@ -188,7 +176,7 @@ def app_server(url: str, data_dir: Path, profile: str = ""):
         "ASSISTANT_DATA_DIR": str(data_dir),
         "ASSISTANT_PROVIDER": "none",
         "GRADIO_ANALYTICS_ENABLED": "False",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": PYTHONPATH,
     }
     log = open(data_dir / "server.out", "w")  # noqa: SIM115
     process = subprocess.Popen(
@@ -197,6 +185,7 @@ def app_server(url: str, data_dir: Path, profile: str = ""):
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its visual workers are stopped with it
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -213,14 +202,78 @@ def app_server(url: str, data_dir: Path, profile: str = ""):
                 sys.exit("the app did not start in 120 s")
             time.sleep(0.3)
         time.sleep(3)  # let the server settle (its visuals worker starts) before users arrive
-        yield base, psutil.Process(process.pid)
+        logs = [data_dir / "logs" / "assistant.log", data_dir / "server.out"]
+        yield Served(base, [base], [psutil.Process(process.pid)], logs)
     finally:
         process.send_signal(signal.SIGINT)  # a clean stop: the profile (if any) is written
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_group(process)  # what is left of it, workers included
         log.close()
+
+
+def answering(base: str, path: str, seconds: float = 180) -> None:
+    """Wait until `base` answers `path` with 200 (the replica or haproxy is serving)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{base}{path}", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{base}{path} did not answer in {seconds:.0f} s")
+        time.sleep(0.3)
+
+
+@contextmanager
+def team_server(url: str, data_dir: Path, count: int, cluster: Cluster):
+    """`count` app replicas on one database with the app's own login (one shared secret
+    key), started and stopped as the team-mode tests do; with two, haproxy in front with
+    the repository's configuration (cookie stickiness), users going through it."""
+    names = "ab"[:count]
+    environments = {
+        name: app_environment(
+            data_dir / name,
+            ASSISTANT_DB_URL=url,
+            ASSISTANT_SECRET_KEY=SECRET_KEY,
+            ASSISTANT_PROVIDER="none",
+            PYTHONPATH=PYTHONPATH,
+        )
+        for name in names
+    }
+    postgres = psutil.Process(cluster.pid())
+    with replicas(data_dir, environments) as started:
+        for replica in started.values():
+            answering(replica.url, "/login")
+        processes = [psutil.Process(r.process.pid) for r in started.values()]
+        logs = [data_dir / f"replica-{n}.log" for n in names]
+        logs += [data_dir / n / "data" / "logs" / "assistant.log" for n in names]
+        bases = [r.url for r in started.values()]
+        front_of = (
+            haproxy(data_dir, started["a"], started["b"])
+            if count == 2
+            else contextlib.nullcontext(bases[0])
+        )
+        with front_of as front:
+            others = {"postgres": [postgres]}
+            if count == 2:
+                answering(front, "/login", 30)
+                others["haproxy"] = [
+                    p for p in psutil.Process().children() if p.name() == "haproxy"
+                ]
+            time.sleep(3)  # let the replicas settle (their visual workers start)
+            try:
+                yield Served(front, bases, processes, logs, others)
+            finally:  # a replica haproxy found down had its users sent to the other
+                log = data_dir / "haproxy.log"
+                states = [
+                    line
+                    for line in (log.read_text().splitlines() if log.exists() else [])
+                    if " is DOWN" in line or " is UP" in line
+                ]
+                for line in states[:10]:
+                    print("  haproxy:", line[:200])
 
 
 # ---- the protocol --------------------------------------------------------------------------
@@ -439,13 +492,21 @@ def review_tab(cfg: Config, table: int) -> dict:
     )
 
 
-async def reviewer(base: str, n: int, results: Results, iterations: int, stop: float) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+async def reviewer(
+    base: str,
+    n: int,
+    results: Results,
+    iterations: int,
+    stop: float,
+    cookies: dict[str, str] | None = None,
+) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=120, cookies=cookies) as http:
         browser = await page_load(http, results)
         cfg = browser.config
         table, refresh = cfg.by_elem("review-queue"), cfg.by_elem("review-refresh")
-        name = f"reviewer{n}"
+        name = user_name(n)
         browser.values[cfg.by_elem("reviewer")] = name
+        browser.values[cfg.by_elem("review-role")] = "reviewer"  # a login's role wins
         tab = review_tab(cfg, table)
         await timed(results, "queue", browser, tab, tab["targets"][0][0])
         for i in range(iterations):
@@ -492,12 +553,17 @@ async def reviewer(base: str, n: int, results: Results, iterations: int, stop: f
 
 
 async def community_manager(
-    base: str, n: int, results: Results, iterations: int, stop: float
+    base: str,
+    n: int,
+    results: Results,
+    iterations: int,
+    stop: float,
+    cookies: dict[str, str] | None = None,
 ) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+    async with httpx.AsyncClient(base_url=base, timeout=120, cookies=cookies) as http:
         browser = await page_load(http, results)
         cfg = browser.config
-        name = f"cm{n}"
+        name = user_name(n)
         generate = cfg.by_elem("generate")
         when = cfg.by_elem("publish-at")
         networks = cfg.by_elem("networks")
@@ -541,6 +607,9 @@ async def community_manager(
                     for c, comp in cfg.components.items()
                     if str(comp.get("props", {}).get("elem_id", "")).startswith("edit-")
                 ]
+            if not boxes:
+                results.failures.append("draft: no card drawn")
+                continue
             box = max(boxes)  # the newest card
             vid = int(cfg.components[box]["props"]["elem_id"].removeprefix("edit-"))
             text = f"{cfg.value(box)} Edited by {name} round {i} {uuid.uuid4().hex[:6]}."
@@ -575,21 +644,102 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def process_cpu(proc: psutil.Process) -> float:
-    """CPU seconds of the server and its worker processes (visuals are drawn in one)."""
+def process_cpu(procs: list[psutil.Process]) -> float:
+    """CPU seconds of the servers and their worker processes (visuals are drawn in one)."""
     total = 0.0
-    for p in [proc, *proc.children(recursive=True)]:
+    for proc in procs:
         try:
-            times = p.cpu_times()
+            tree = [proc, *proc.children(recursive=True)]
         except psutil.NoSuchProcess:
             continue
-        total += times.user + times.system
+        for p in tree:
+            try:
+                times = p.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
     return total
 
 
-async def arriving(delay: float, user) -> None:
+def rss(procs: list[psutil.Process]) -> int:
+    """Resident memory of the server processes (their parents, as one replica counted it)."""
+    total = 0
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += proc.memory_info().rss
+    return total
+
+
+def settle(procs: list[psutil.Process], seconds: float = 180) -> float:
+    """Wait until the servers are quiet (under a fifth of a core over a second): a fresh
+    replica loads its checkers in itself and its workers after it answers, about a second
+    on a quiet machine, a minute on a loaded one, and users must not queue behind that.
+    Returns the seconds waited."""
+    started = time.monotonic()
+    before = process_cpu(procs)
+    while time.monotonic() - started < seconds:
+        time.sleep(1)
+        now = process_cpu(procs)
+        if now - before < 0.2:
+            break
+        before = now
+    return time.monotonic() - started
+
+
+async def arriving(delay: float, user, results: Results | None = None) -> None:
+    """A user starting after `delay`; with `results`, a user whose script breaks is counted
+    as a failure instead of ending everyone's run."""
     await asyncio.sleep(delay)
-    await user
+    if results is None:
+        await user
+        return
+    try:
+        await user
+    except Exception as exc:  # the run goes on; the failure is reported
+        results.failures.append(f"user stopped: {type(exc).__name__} {exc}")
+
+
+def user_name(n: int) -> str:
+    """The n-th simulated user: every fifth a CM (an author), the others reviewers."""
+    return f"cm{n}" if n % CM_EVERY == CM_EVERY - 1 else f"reviewer{n}"
+
+
+@dataclass
+class Sessions:
+    """The simulated users' login cookies, each got once through `/login` (Argon2 is slow
+    on purpose) and kept for every run: the accounts are in the seeded template, so a
+    cookie is valid on every fresh copy and on every replica sharing the secret key."""
+
+    cookies: dict[str, dict[str, str]] = field(default_factory=dict)
+    times: list[float] = field(default_factory=list)
+
+    async def log_in(self, base: str, names: list[str]) -> None:
+        """Log in, a few at a time, whoever has no cookie yet."""
+        from assistant.login import COOKIE
+
+        gate = asyncio.Semaphore(4)
+
+        async def one(name: str) -> None:
+            async with gate, httpx.AsyncClient(base_url=base, timeout=120) as http:
+                started = time.perf_counter()
+                form = {"name": name, "password": PASSWORD, "next": "/"}
+                reply = await http.post("/login", data=form)
+                self.times.append(time.perf_counter() - started)
+                if reply.status_code != 303 or COOKIE not in reply.cookies:
+                    raise RuntimeError(f"{name} could not log in: HTTP {reply.status_code}")
+                self.cookies[name] = {COOKIE: reply.cookies[COOKIE]}
+
+        await asyncio.gather(*(one(n) for n in names if n not in self.cookies))
+
+
+@dataclass
+class TeamRun:
+    """How a `--team` run serves its users: `replicas` app processes (two: behind haproxy)
+    on the throw-away PostgreSQL, everyone logged in."""
+
+    cluster: Cluster
+    replicas: int
+    sessions: Sessions
 
 
 def run_once(
@@ -600,33 +750,48 @@ def run_once(
     work: Path,
     profile: str = "",
     ramp: float = 0.0,
+    team: TeamRun | None = None,
 ) -> dict:
     data_dir = work / f"data-{users}-{uuid.uuid4().hex[:4]}"
     data_dir.mkdir()
     target = f"{profile}.{users}" if profile else ""
-    with app_server(url, data_dir, target) as (base, proc):
+    serving = (
+        team_server(url, data_dir, team.replicas, team.cluster)
+        if team
+        else app_server(url, data_dir, target)
+    )
+    with serving as served:
+        procs, base = served.processes, served.base
+        if team:  # before the measure: logins are not what this benchmark times
+            names = [user_name(n) for n in range(users)]
+            asyncio.run(team.sessions.log_in(served.replicas[0], names))
+
+        def cookies(n: int) -> dict[str, str] | None:
+            return team.sessions.cookies[user_name(n)] if team else None
+
         results = Results()
-        cpu0, started = process_cpu(proc), time.perf_counter()
         me0 = psutil.Process().cpu_times()
-        mem0 = proc.memory_info().rss
-        peak = [mem0]
+        peak = [rss(procs)]
 
         async def watch(done: asyncio.Event) -> None:
             while not done.is_set():
-                peak[0] = max(peak[0], proc.memory_info().rss)
+                peak[0] = max(peak[0], rss(procs))
                 await asyncio.sleep(0.5)
 
-        async def warm_up() -> float:
+        async def warm_up(replica: str) -> float:
             """One visitor before the team: a server that has run for a while has its
             templates compiled and its modules loaded; the first visit's time is shown apart."""
             started = time.perf_counter()
-            async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+            async with httpx.AsyncClient(base_url=replica, timeout=120, cookies=cookies(0)) as http:
                 await page_load(http, Results())
             return time.perf_counter() - started
 
-        cold = asyncio.run(warm_up())
-        print(f"first page load on a fresh server (not counted below): {cold:.2f} s")
-        cpu0, started = process_cpu(proc), time.perf_counter()
+        for replica in served.replicas:
+            cold = asyncio.run(warm_up(replica))
+            print(f"first page load on a fresh server (not counted below): {cold:.2f} s")
+        print(f"servers quiet after {settle(procs):.0f} s more")
+        cpu0, started = [process_cpu([p]) for p in procs], time.perf_counter()
+        others0 = {name: process_cpu(ps) for name, ps in served.others.items()}
 
         async def main() -> None:
             stop = time.monotonic() + seconds
@@ -635,38 +800,48 @@ def run_once(
             tasks = []
             for n in range(users):
                 kind = community_manager if n % CM_EVERY == CM_EVERY - 1 else reviewer
-                user = kind(base, n, results, iterations, stop)
-                tasks.append(arriving(ramp * n / users, user))
+                user = kind(base, n, results, iterations, stop, cookies(n))
+                tasks.append(arriving(ramp * n / users, user, results))
             await asyncio.gather(*tasks)
             done.set()
             await watcher
 
         asyncio.run(main())
         wall = time.perf_counter() - started
-        cpu = (process_cpu(proc) - cpu0) / wall * 100
+        each = [process_cpu([p]) - c0 for p, c0 in zip(procs, cpu0, strict=True)]
+        others = {name: process_cpu(ps) - others0[name] for name, ps in served.others.items()}
         me1 = psutil.Process().cpu_times()
-        client = (me1.user + me1.system - me0.user - me0.system) / wall * 100
+        client_seconds = me1.user + me1.system - me0.user - me0.system
+        # read while the servers run: a stopped uvicorn re-raises the signal it was sent
+        text = "".join(log.read_text() for log in served.logs if log.exists())
     planned = users * iterations
     lost = verify(url, results)
-    server_log = data_dir / "logs" / "assistant.log"
-    text = server_log.read_text() if server_log.exists() else ""
-    text += (data_dir / "server.out").read_text()
     exceptions = text.count("Traceback")
     if exceptions:  # the first one, so a failure can be diagnosed after the data is gone
         first = text.index("Traceback")
-        print(text[max(0, text.rfind("\n", 0, first - 200)) : first + 4000], file=sys.stderr)
+        print(
+            text[max(0, text.rfind("\n", 0, max(0, first - 200))) : first + 4000], file=sys.stderr
+        )
+        kinds = re.findall(r"^Traceback.*?\n(\S[^\n]*)", text, re.M | re.S)
+        for kind, count in sorted(Counter(kinds).items(), key=lambda kc: -kc[1])[:5]:
+            print(f"  {count} × {kind[:200]}", file=sys.stderr)
     return {
         "users": users,
         "ramp": ramp,
         "results": results,
         "wall": wall,
-        "cpu": cpu,
-        "client": client,
+        "cpu": sum(each) / wall * 100,
+        "cpu_seconds": sum(each),
+        "cpu_each": [c / wall * 100 for c in each],
+        "others": others,
+        "client": client_seconds / wall * 100,
+        "client_seconds": client_seconds,
         "load": os.getloadavg()[0],
         "mem": peak[0],
         "planned": planned,
         "lost": lost,
         "exceptions": exceptions,
+        "replicas": team.replicas if team else 1,
     }
 
 
@@ -749,7 +924,8 @@ def run_idle(url: str, browsers: int, seconds: float, work: Path, ramp: float) -
     browsers)."""
     data_dir = work / f"idle-{browsers}-{uuid.uuid4().hex[:4]}"
     data_dir.mkdir()
-    with app_server(url, data_dir) as (base, proc):
+    with app_server(url, data_dir) as served:
+        base, procs = served.base, served.processes
         results = Results()
 
         async def main() -> float:
@@ -764,9 +940,9 @@ def run_idle(url: str, browsers: int, seconds: float, work: Path, ramp: float) -
             while idle.loaded < len(tabs) and time.monotonic() < waited:
                 await asyncio.sleep(0.5)
             await asyncio.sleep(10)  # every tab's first poll sent
-            cpu0, started = process_cpu(proc), time.perf_counter()
+            cpu0, started = process_cpu(procs), time.perf_counter()
             await asyncio.sleep(seconds)
-            cpu = (process_cpu(proc) - cpu0) / (time.perf_counter() - started) * 100
+            cpu = (process_cpu(procs) - cpu0) / (time.perf_counter() - started) * 100
             idle.stop = time.monotonic()
             await running
             return cpu
@@ -855,11 +1031,13 @@ ACTIONS = [
 
 def report(run: dict) -> None:
     r: Results = run["results"]
+    replicas = f" on {run['replicas']} replicas" if run["replicas"] > 1 else ""
     print(
-        f"\n== {run['users']} users arriving over {run['ramp']:.0f} s: {r.iterations}/{run['planned']} iterations in "
+        f"\n== {run['users']} users{replicas} arriving over {run['ramp']:.0f} s: {r.iterations}/{run['planned']} iterations in "
         f"{run['wall']:.0f}s, {r.requests / run['wall']:.1f} req/s, server CPU {run['cpu']:.0f}% "
         f"(of one core, workers included), peak RSS {run['mem'] / 2**20:.0f} MB; this client {run['client']:.0f}%, "
-        f"machine load {run['load']:.1f}"
+        f"machine load {run['load']:.1f}; server CPU "
+        f"{cpu_ms(run['cpu_seconds'], r.requests)} ms a request"
     )
     print(f"{'action':<16}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}{'work p50':>10}{'refused':>9}")
     for action in ACTIONS + sorted(set(r.times) - set(ACTIONS)):
@@ -881,12 +1059,130 @@ def report(run: dict) -> None:
         print("  !", problem)
 
 
+def cpu_ms(seconds: float, requests: int) -> str:
+    return f"{seconds / requests * 1000:.1f}" if requests else "-"
+
+
+def team_report(runs: list[dict], sessions: Sessions, loads: tuple[float, float]) -> None:
+    """One table for the load results note: each N on one replica and on two behind
+    haproxy, p50 / p95 per action, requests/s and their ratio, CPU per request."""
+    heads = [
+        f"{run['replicas']} replica{'s' if run['replicas'] > 1 else ''}, {run['users']} users"
+        for run in runs
+    ]
+    lines = [f"| action | {' | '.join(heads)} |", "|---" * (len(runs) + 1) + "|"]
+
+    def row(label: str, cells: list[str]) -> None:
+        lines.append(f"| {label} | {' | '.join(cells)} |")
+
+    seen = set().union(*(r["results"].times for r in runs))
+    every = [a for a in ACTIONS if a in seen] + sorted(seen - set(ACTIONS))
+    for action in every:
+        cells = []
+        for run in runs:
+            times = run["results"].times.get(action)
+            cells.append(
+                f"{statistics.median(times):.2f} / {percentile(times, 0.95):.2f}" if times else "-"
+            )
+        row(action.strip(), cells)
+    rate = {id(r): r["results"].requests / r["wall"] for r in runs}
+    row("requests/s", [f"{rate[id(r)]:.1f}" for r in runs])
+    one = {r["users"]: rate[id(r)] for r in runs if r["replicas"] == 1}
+    row(
+        "requests/s, two / one",
+        [
+            f"{rate[id(r)] / one[r['users']]:.2f}"
+            if r["replicas"] == 2 and one.get(r["users"])
+            else ""
+            for r in runs
+        ],
+    )
+    row(
+        "replicas' CPU (% of one core)",
+        [
+            f"{r['cpu']:.0f} %"
+            + (f" ({' + '.join(f'{c:.0f}' for c in r['cpu_each'])})" if r["replicas"] > 1 else "")
+            for r in runs
+        ],
+    )
+    row(
+        "replicas' CPU ms / request",
+        [cpu_ms(r["cpu_seconds"], r["results"].requests) for r in runs],
+    )
+    for name in ("postgres", "haproxy"):
+        row(
+            f"{name} CPU ms / request",
+            [
+                cpu_ms(r["others"][name], r["results"].requests) if name in r["others"] else "-"
+                for r in runs
+            ],
+        )
+    row(
+        "load generator CPU ms / request",
+        [cpu_ms(r["client_seconds"], r["results"].requests) for r in runs],
+    )
+    row("rounds done", [f"{r['results'].iterations}/{r['planned']}" for r in runs])
+    row(
+        "writes done; lost or duplicated",
+        [
+            f"{len(r['results'].decisions) + len(r['results'].saves) + len(r['results'].sends)}; "
+            f"{len(r['lost'])}"
+            for r in runs
+        ],
+    )
+    row(
+        "tracebacks; failed requests",
+        [f"{r['exceptions']}; {len(r['results'].failures)}" for r in runs],
+    )
+    row("machine load at the end", [f"{r['load']:.1f}" for r in runs])
+    print("\n" + "\n".join(lines))
+    logins = sessions.times or [0.0]
+    print(
+        f"\nlogins through /login (before the measures, not counted): {len(sessions.times)}, "
+        f"p50 {statistics.median(logins):.2f} s, p95 {percentile(logins, 0.95):.2f} s; "
+        f"load average {loads[0]:.1f} at the start, {loads[1]:.1f} at the end"
+    )
+
+
+def run_team(counts: list[int], args: argparse.Namespace, work: Path) -> None:
+    """Each N on one replica, then on two behind haproxy, in one run on one throw-away
+    PostgreSQL: same seeded store (a fresh copy each time), same accounts, same scenario."""
+    start_load = os.getloadavg()[0]
+    print(f"load average at the start: {start_load:.1f} (1 min)")
+    accounts = {
+        user_name(n): "author" if user_name(n).startswith("cm") else "reviewer"
+        for n in range(max(counts))
+    }
+    sessions, runs = Sessions(), []
+    with postgres_cluster(max_connections=300) as cluster:
+        stores = Stores(work, cluster.url, accounts)
+        for n in counts:
+            for replicas_count in (1, 2):
+                run = run_once(
+                    stores.fresh(),
+                    n,
+                    args.iterations,
+                    args.seconds,
+                    work,
+                    ramp=args.ramp,
+                    team=TeamRun(cluster, replicas_count, sessions),
+                )
+                report(run)
+                runs.append(run)
+    team_report(runs, sessions, (start_load, os.getloadavg()[0]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", default="1,10,25,50")
+    parser.add_argument("--users", default=None, help="default 1,10,25,50; with --team 50,100")
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=90.0)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument(
+        "--team",
+        action="store_true",
+        help="PostgreSQL, logged-in users, each N on one replica then two behind haproxy",
+    )
     parser.add_argument(
         "--ramp",
         type=float,
@@ -903,11 +1199,16 @@ def main() -> None:
         "--profile", default="", help="write the server's handler profile to FILE.<users>"
     )
     args = parser.parse_args()
-    counts = [int(n) for n in args.users.split(",") if n.strip()]
+    users = args.users if args.users is not None else ("50,100" if args.team else "1,10,25,50")
+    counts = [int(n) for n in users.split(",") if n.strip()]
     work = Path(tempfile.mkdtemp(prefix="load-"))
     try:
-        with postgres_cluster() if args.postgres else contextlib.nullcontext() as server:
-            stores = Stores(work, server)
+        if args.team:
+            run_team(counts, args, work)
+            return
+        database = postgres_cluster(max_connections=300) if args.postgres else None
+        with database or contextlib.nullcontext() as cluster:
+            stores = Stores(work, cluster.url if cluster else None)
             if args.idle:
                 run_idle(stores.fresh(), args.idle, 60.0, work, args.ramp)
             for n in counts:

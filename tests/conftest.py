@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .processes import ROOT, free_port, postgres_cluster, wait_for_port
+
 # every file a test reads is in the repository, under tests/data
 DATA = Path(__file__).resolve().parent / "data"
 BRIEF_FR = (
@@ -49,24 +47,6 @@ def isolated_settings(tmp_path, monkeypatch):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"nothing listening on {port} after {timeout}s")
 
 
 @contextmanager
@@ -133,59 +113,8 @@ def llama_server():
 @pytest.fixture(scope="session")
 def postgres_url():
     """A throwaway PostgreSQL cluster on 127.0.0.1 (Debian's server, run as user postgres)."""
-    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-    assert bins, "the test command installs Debian's postgresql"
-    bin_dir = bins[-1]
-    data = Path(tempfile.mkdtemp(prefix="pg-"))
-    port = free_port()
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    shutil.chown(data, "postgres") if os.geteuid() == 0 else None
-    subprocess.run(
-        [
-            *as_postgres,
-            str(bin_dir / "initdb"),
-            "-D",
-            str(data / "db"),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            *as_postgres,
-            str(bin_dir / "pg_ctl"),
-            "-D",
-            str(data / "db"),
-            "-l",
-            str(data / "log"),
-            "-o",
-            f"-p {port} -k {data} -h 127.0.0.1",
-            "-w",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [
-                *as_postgres,
-                str(bin_dir / "pg_ctl"),
-                "-D",
-                str(data / "db"),
-                "-m",
-                "immediate",
-                "stop",
-            ],
-            capture_output=True,
-        )
-        shutil.rmtree(data, ignore_errors=True)
+    with postgres_cluster() as cluster:
+        yield f"{cluster.url}/postgres"
 
 
 @pytest.fixture()

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
-from .conftest import ROOT, free_port, wait_for_port
+from .processes import ROOT, free_port, stop_group, wait_for_port
 
 HAPROXY_CONFIG = ROOT / "scripts" / "team" / "haproxy.cfg"
 START_SECONDS = 180  # a hang guard: the machine may be busy, the wait ends once it listens
@@ -49,16 +49,6 @@ def app_environment(tmp_path: Path, **values: str) -> dict[str, str]:
     }
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(15)
-
-
 @contextmanager
 def replicas(
     tmp_path: Path,
@@ -80,6 +70,7 @@ def replicas(
                     env=env,
                     stdout=handle,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its visual workers are stopped with it
                 )
             started[name] = Replica(name, port, process, log)
         if meanwhile is not None:
@@ -92,7 +83,7 @@ def replicas(
         yield started
     finally:
         for replica in started.values():
-            _stop(replica.process)
+            stop_group(replica.process)
 
 
 @contextmanager
@@ -110,13 +101,17 @@ def haproxy(tmp_path: Path, first: Replica, second: Replica) -> Iterator[str]:
     log = tmp_path / "haproxy.log"
     with open(log, "w") as handle:
         process = subprocess.Popen(
-            [binary, "-db", "-f", str(HAPROXY_CONFIG)], env=env, stdout=handle, stderr=handle
+            [binary, "-db", "-f", str(HAPROXY_CONFIG)],
+            env=env,
+            stdout=handle,
+            stderr=handle,
+            start_new_session=True,
         )
     try:
         wait_for_port(port, 30, process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        _stop(process)
+        stop_group(process)
 
 
 def fresh_database(postgres_url: str) -> str:
@@ -136,13 +131,18 @@ def start_worker(env: dict[str, str], log: Path, *options: str) -> subprocess.Po
     """`assistant worker OPTIONS` in the background, its output in `log`; the caller stops it."""
     with open(log, "w") as handle:
         return subprocess.Popen(
-            [*WORKER, *options], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT
+            [*WORKER, *options],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its drawing processes are stopped with it
         )
 
 
 def stop(process: subprocess.Popen) -> None:
     """SIGTERM (a worker finishes its running jobs), then SIGKILL if it hangs."""
-    _stop(process)
+    stop_group(process)
 
 
 def logged_in(base: str, name: str, password: str, **cookies: str) -> httpx.Client:
