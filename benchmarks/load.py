@@ -44,7 +44,8 @@ import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -492,16 +493,29 @@ def review_tab(cfg: Config, table: int) -> dict:
     )
 
 
-async def reviewer(
-    base: str,
-    n: int,
-    results: Results,
-    iterations: int,
-    stop: float,
-    cookies: dict[str, str] | None = None,
-) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=120, cookies=cookies) as http:
-        browser = await page_load(http, results)
+@dataclass
+class Visit:
+    """One simulated person's run: where, who (their number), where the figures go, how many
+    rounds and until when, and their login cookies (None without a login)."""
+
+    base: str
+    n: int
+    results: Results
+    iterations: int
+    stop: float
+    cookies: dict[str, str] | None = None
+
+
+@asynccontextmanager
+async def visiting(visit: Visit) -> AsyncIterator[Browser]:
+    """The person's page, loaded as a browser loads it, on a client of their own."""
+    async with httpx.AsyncClient(base_url=visit.base, timeout=120, cookies=visit.cookies) as http:
+        yield await page_load(http, visit.results)
+
+
+async def reviewer(visit: Visit) -> None:
+    n, results, iterations, stop = visit.n, visit.results, visit.iterations, visit.stop
+    async with visiting(visit) as browser:
         cfg = browser.config
         table, refresh = cfg.by_elem("review-queue"), cfg.by_elem("review-refresh")
         name = user_name(n)
@@ -552,16 +566,9 @@ async def reviewer(
             results.iterations += 1
 
 
-async def community_manager(
-    base: str,
-    n: int,
-    results: Results,
-    iterations: int,
-    stop: float,
-    cookies: dict[str, str] | None = None,
-) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=120, cookies=cookies) as http:
-        browser = await page_load(http, results)
+async def community_manager(visit: Visit) -> None:
+    n, results, iterations, stop = visit.n, visit.results, visit.iterations, visit.stop
+    async with visiting(visit) as browser:
         cfg = browser.config
         name = user_name(n)
         generate = cfg.by_elem("generate")
@@ -800,7 +807,7 @@ def run_once(
             tasks = []
             for n in range(users):
                 kind = community_manager if n % CM_EVERY == CM_EVERY - 1 else reviewer
-                user = kind(base, n, results, iterations, stop, cookies(n))
+                user = kind(Visit(base, n, results, iterations, stop, cookies(n)))
                 tasks.append(arriving(ramp * n / users, user, results))
             await asyncio.gather(*tasks)
             done.set()
