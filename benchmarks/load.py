@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import random
 import re
@@ -61,7 +60,7 @@ sys.path.insert(0, str(ROOT))
 PYTHONPATH = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 from tests.processes import Cluster, free_port, postgres_cluster, stop_group  # noqa: E402
-from tests.team import app_environment, haproxy, replicas  # noqa: E402
+from tests.team import app_environment, event_message, haproxy, replicas  # noqa: E402
 
 BRAND = "trailforge"
 NETWORKS = ["mastodon", "bluesky", "linkedin", "instagram"]
@@ -190,18 +189,10 @@ def app_server(url: str, data_dir: Path, profile: str = ""):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                sys.exit(f"the app exited: see {data_dir / 'server.out'}")
-            try:
-                if httpx.get(f"{base}/config", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit("the app did not start in 120 s")
-            time.sleep(0.3)
+        try:
+            answering(base, "/config", 120, process)
+        except RuntimeError as exc:
+            sys.exit(f"{exc}: see {data_dir / 'server.out'}")
         time.sleep(3)  # let the server settle (its visuals worker starts) before users arrive
         logs = [data_dir / "logs" / "assistant.log", data_dir / "server.out"]
         yield Served(base, [base], [psutil.Process(process.pid)], logs)
@@ -213,10 +204,15 @@ def app_server(url: str, data_dir: Path, profile: str = ""):
         log.close()
 
 
-def answering(base: str, path: str, seconds: float = 180) -> None:
-    """Wait until `base` answers `path` with 200 (the replica or haproxy is serving)."""
+def answering(
+    base: str, path: str, seconds: float = 180, process: subprocess.Popen | None = None
+) -> None:
+    """Wait until `base` answers `path` with 200 (the replica or haproxy is serving); a
+    `process` that ends meanwhile is not waited for."""
     deadline = time.monotonic() + seconds
     while True:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the app exited with {process.returncode}")
         try:
             if httpx.get(f"{base}{path}", timeout=5).status_code == 200:
                 return
@@ -358,10 +354,8 @@ class Browser:
             "GET", "/gradio_api/queue/data", params={"session_hash": self.session}
         ) as stream:
             async for line in stream.aiter_lines():
-                if not line.startswith("data:"):
-                    continue
-                msg = json.loads(line[5:])
-                if msg.get("event_id") not in (None, event_id):
+                msg = event_message(line, event_id)
+                if msg is None:
                     continue
                 if msg.get("msg") == "log":
                     logs.append(msg)

@@ -169,6 +169,15 @@ class Answer:
     toasts: list[dict]
 
 
+def event_message(line: str, event_id: str) -> dict | None:
+    """A line of Gradio's event stream as the message it carries for `event_id` (None: not a
+    message, or another event's)."""
+    if not line.startswith("data:"):
+        return None
+    message = json.loads(line[5:])
+    return message if message.get("event_id") in (None, event_id) else None
+
+
 class Page:
     """One open page of the UI, spoken to as the browser does: its config, file uploads, and
     events joined to Gradio's queue and followed on its event stream."""
@@ -233,10 +242,8 @@ class Page:
             "GET", "/gradio_api/queue/data", params={"session_hash": self.session}
         ) as stream:
             for line in stream.iter_lines():
-                if not line.startswith("data:"):
-                    continue
-                message = json.loads(line[5:])
-                if message.get("event_id") not in (None, event_id):
+                message = event_message(line, event_id)
+                if message is None:
                     continue
                 if message.get("msg") == "log":
                     toasts.append(message)
