@@ -182,6 +182,19 @@ def test_live_queue_opens_on_click_and_refuses_with_one_toast(running_app, tmp_p
         expect(queue_row(page, "galettes de Pont-Aven")).to_have_count(0)  # left "in review"
         live.check_now()
         assert live.presses == presses + 1
+
+        # logged out elsewhere: the page says so, in French, presses nothing and asks less and
+        # less often; logged in again, the notice goes
+        page.route("**/live/marker", lambda route: route.fulfill(status=401, body=""))
+        presses = live.presses
+        live.check_now()
+        expect(page.locator("#live-notice")).to_contain_text("déconnecté", timeout=WAIT_MS)
+        markers = live.markers
+        page.wait_for_timeout(12_000)  # three rounds of the script: two of them skipped
+        assert live.markers <= markers + 1 and live.presses == presses
+        page.unroute("**/live/marker")
+        live.check_now()
+        expect(page.locator("#live-notice")).to_have_count(0)
         show_tab(page, "Charte")  # a tab with no live panel asks nothing
         assert live.asks_nothing()
         browser.close()

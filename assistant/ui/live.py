@@ -18,8 +18,12 @@ from typing import Any
 import gradio as gr
 
 from ..publishing.live_marker import MARKER_PATH
+from .i18n import LANGUAGES, tr
 
 LIVE_SECONDS = 4  # how often a shown live panel asks; a change shows within this (+1 s)
+# while the route answers no marker (logged out, an error, a proxy's page) the script skips
+# ever more rounds, at most this many: one question every ~4 minutes
+MAX_SKIP = 64
 
 # What the page's script follows: the panel `name` is live while `shown` matches a visible
 # element; it reads `#<name>-marker` and presses `#<name>-live`.
@@ -48,4 +52,10 @@ def live_panel(name: str) -> LivePanel:
 def script_settings() -> dict[str, Any]:
     """The page script's settings: where to ask (relative to the page, so a proxy's path
     prefix is kept), how often, and which panels to follow."""
-    return {"url": MARKER_PATH.lstrip("/"), "every_ms": LIVE_SECONDS * 1000, "panels": PANELS}
+    return {
+        "url": MARKER_PATH.lstrip("/"),
+        "every_ms": LIVE_SECONDS * 1000,
+        "max_skip": MAX_SKIP,
+        "panels": PANELS,
+        "logged_out": {lang: tr("live_logged_out", lang) for lang in LANGUAGES},
+    }

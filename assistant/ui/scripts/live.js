@@ -11,7 +11,29 @@
     return box ? box.value : "";
   };
   const refresh = (name) => document.getElementById(`${name}-live`)?.click();
+  const pageLang = () => (document.documentElement.lang || "fr").slice(0, 2);
+  const notice = (words) => {
+    if (document.getElementById("live-notice")) return;
+    const bar = document.createElement("div");
+    bar.id = "live-notice";
+    bar.setAttribute("role", "alert");
+    bar.textContent = words; // text, never HTML
+    bar.style.cssText =
+      "padding:.6em 1em;background:#fff3cd;color:#5c4400;font-weight:600;text-align:center";
+    document.body.prepend(bar);
+  };
+  // a marker is what the route answers (a short hex digest); anything else is a proxy's page,
+  // an error or a login form
+  const MARKER = /^[0-9a-f]{8,64}$/;
   let asking = false;
+  // rounds to skip: grows while the server does not answer a marker, so a struggling server
+  // or a logged-out page is not asked every few seconds
+  let skip = 0;
+  let failures = 0;
+  const backOff = () => {
+    failures += 1;
+    skip = Math.min(2 ** failures, LIVE.max_skip) - 1;
+  };
   const check = async () => {
     if (asking || document.visibilityState !== "visible") return;
     // a panel still loading has no marker yet: its own load reads the store
@@ -20,20 +42,42 @@
     asking = true;
     try {
       const answer = await fetch(LIVE.url, { cache: "no-store", credentials: "same-origin" });
-      if (answer.status === 401) return; // logged out: the page itself will say so
-      // no marker here (a proxy that does not pass the route): refresh as a timer would
-      const marker = answer.ok ? (await answer.text()).trim() : null;
+      if (answer.status === 401) {
+        // logged out (elsewhere, or the session ended): say so once, ask less and less often
+        notice(LIVE.logged_out[pageLang()] || LIVE.logged_out.en);
+        backOff();
+        return;
+      }
+      const text = answer.ok ? (await answer.text()).trim() : "";
+      const marker = MARKER.test(text) ? text : null;
+      if (marker === null) backOff();
+      else {
+        failures = 0;
+        document.getElementById("live-notice")?.remove(); // logged in again meanwhile
+      }
+      // no marker here (a proxy that does not pass the route): refresh as a timer would,
+      // at the backed-off pace
       for (const panel of live) {
         if (marker === null || marker !== drawnAt(panel.name)) refresh(panel.name);
       }
     } catch (error) {
-      // the server is unreachable: the next round asks again
+      backOff(); // the server is unreachable: ask again later
     } finally {
       asking = false;
     }
   };
-  const loop = () => check().finally(() => setTimeout(loop, LIVE.every_ms));
+  const round = () => {
+    if (skip > 0) {
+      skip -= 1;
+      return Promise.resolve();
+    }
+    return check();
+  };
+  const loop = () => round().finally(() => setTimeout(loop, LIVE.every_ms));
   setTimeout(loop, LIVE.every_ms);
   // a browser tab brought back to the front is brought up to date at once
-  document.addEventListener("visibilitychange", () => check());
+  document.addEventListener("visibilitychange", () => {
+    skip = 0;
+    check();
+  });
 }
