@@ -190,7 +190,7 @@ def test_live_queue_opens_on_click_and_refuses_with_one_toast(running_app, tmp_p
         live.check_now()
         expect(page.locator("#live-notice")).to_contain_text("déconnecté", timeout=WAIT_MS)
         markers = live.markers
-        page.wait_for_timeout(12_000)  # three rounds of the script: two of them skipped
+        page.wait_for_timeout(8_000)  # two rounds of the script: the first one skipped
         assert live.markers <= markers + 1 and live.presses == presses
         page.unroute("**/live/marker")
         live.check_now()
