@@ -321,9 +321,7 @@ def load(card_file: Path | None = None, weights_file: Path | None = None) -> Hea
     table_file = weights_file.parent / spec["file"]
     try:
         table = word_vectors.read(table_file, spec["sha256"], spec["shapes"])
-    except OSError as exc:
-        raise _corrupt(table_file, str(exc)) from exc
-    except ValueError as exc:
+    except (OSError, ValueError) as exc:
         raise _corrupt(table_file, str(exc)) from exc
     return Heads(
         languages, card["stackers"], card["thresholds"], table, tuple(spec["heads"]),
