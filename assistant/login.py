@@ -1,24 +1,32 @@
 """The app's own login: a page (`/login`, plain server-rendered HTML, FR/EN) that checks a
 name and password against the `users` table (or `ASSISTANT_AUTH` for a one-person trial)
-and sets a cookie signed with `ASSISTANT_SECRET_KEY`; `/logout` clears it.
+and sets a cookie signed with `ASSISTANT_SECRET_KEY`; `/logout` ends that session.
 
-Nothing of a session lives in a process: the cookie holds the name and a stamp of the
-password hash, signed (itsdangerous) with the key every process shares, so any replica
-behind the same address accepts it, and a password changed or an account removed ends its
-sessions everywhere (each process re-reads an account at most every `ACCOUNT_SECONDS`).
+Nothing of a session lives in a process: the cookie holds the name, a stamp of the
+password hash and a random session id, signed (itsdangerous) with the key every process
+shares, so any replica behind the same address accepts it. A password changed or an account
+removed ends its sessions everywhere, and so does a logout (the id is recorded in the store's
+`ended_sessions`, `core.sessions`): each process re-reads an account and a session at most
+every few seconds, so a copy of the cookie stops working on every replica.
 
 Gradio reads the user through `auth_dependency` (`Login.user`); a visit of the page without
 a login is sent to `/login?next=…` (`LoginWall`). `next` is only ever a path of this site.
-Wrong passwords are counted per account and per address in this process's memory
-(`login_failures` a minute; behind haproxy's stickiness a person keeps to one process)."""
+Wrong passwords are counted per account and per address in the store (`login_failures` a
+minute, `core.login_failures`), so guesses spread over the replicas meet one count.
+
+Behind a proxy serving the app under a path (`/assistant/`), the ASGI `root_path` (uvicorn's,
+or `X-Forwarded-Prefix` through `web.ForwardedPrefix`) prefixes every address the pages
+give: the form's action, the redirects after login and logout, the wall's redirect."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,14 +36,18 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 
 from .core import users
+from .core.errors import StoreError
 from .core.html import html_templates, words_in
 from .core.html import page_language as html_page_language
 from .core.limits import limits
+from .core.login_failures import SharedFailures
+from .core.sessions import SessionCheck
 from .core.settings import get_settings
 from .core.store import Store
-from .publishing.client_page import SAFE_HEADERS, FailureLimiter
+from .publishing.client_page import SAFE_HEADERS
 
 COOKIE = "assistant-session"
 SALT = "assistant-login"
@@ -58,6 +70,19 @@ def words(lang: str) -> dict[str, str]:
 def page_language(request: Request) -> str:
     """`?lang=`, else the UI's remembered switch, else Accept-Language, else French."""
     return html_page_language(request, LANG_COOKIE)
+
+
+def path_prefix(request: HTTPConnection) -> str:
+    """The path the app is served under (`/assistant`), or "": the ASGI root_path."""
+    return str(request.scope.get("root_path", "")).rstrip("/")
+
+
+def route_path(scope: Any) -> str:
+    """The request's path within the app: without the root_path uvicorn puts before it."""
+    path, root = scope["path"], str(scope.get("root_path", "")).rstrip("/")
+    if root and (path == root or path.startswith(root + "/")):
+        return path[len(root) :] or "/"
+    return path
 
 
 def safe_next(target: str | None) -> str:
@@ -126,34 +151,49 @@ class Login:
     """The login page, the logout, and who a request's cookie names."""
 
     def __init__(self, store_of: Callable[[], Store], secret: str | None = None) -> None:
+        secret = secret or get_settings().secret_key
         self.accounts = Accounts(store_of)
-        self.signer = URLSafeTimedSerializer(secret or get_settings().secret_key, salt=SALT)
+        self.sessions = SessionCheck(store_of)
+        self.signer = URLSafeTimedSerializer(secret, salt=SALT)
         bound = limits().login_failures
-        self.by_name = FailureLimiter(bound)
-        self.by_address = FailureLimiter(bound * ADDRESS_FACTOR)
+        self.by_name = SharedFailures(store_of, bound, "name", secret)
+        self.by_address = SharedFailures(store_of, bound * ADDRESS_FACTOR, "address", secret)
         self.max_age = limits().login_hours * 3600
 
     # -- the session -------------------------------------------------------------------------
 
     def token(self, name: str, stamp: str) -> str:
-        return self.signer.dumps({"u": name, "s": stamp})
+        """A new session's cookie: the user, their password's stamp, a random session id."""
+        return self.signer.dumps({"u": name, "s": stamp, "i": secrets.token_urlsafe(32)})
 
-    def user(self, request: Request) -> str | None:
-        """The logged-in user's name, or None: Gradio's `auth_dependency`."""
+    def session(self, request: HTTPConnection) -> tuple[str, str, datetime] | None:
+        """(name, session id, when the cookie expires) of a validly signed, unexpired cookie
+        naming an account as it now is, or None. A cookie made before session ids were (no
+        `i`) could not be ended by a logout: it is refused, its user logs in once more."""
         value = request.cookies.get(COOKIE)
         if not value:
             return None
         try:
-            data = self.signer.loads(value, max_age=self.max_age)
+            data, signed_at = self.signer.loads(value, max_age=self.max_age, return_timestamp=True)
         except BadSignature:  # a forged, altered, expired or other key's cookie
             return None
         if not isinstance(data, dict):
             return None
-        name, stamp = data.get("u"), data.get("s")
-        if not isinstance(name, str) or not isinstance(stamp, str):
+        name, stamp, session_id = data.get("u"), data.get("s"), data.get("i")
+        if not all(isinstance(v, str) and v for v in (name, stamp, session_id)):
             return None
         found = self.accounts.current(name)
-        return name if found is not None and hmac.compare_digest(found[1], stamp) else None
+        if found is None or not hmac.compare_digest(found[1], stamp):
+            return None
+        return name, session_id, signed_at.astimezone(UTC) + timedelta(seconds=self.max_age)
+
+    def user(self, request: HTTPConnection) -> str | None:
+        """The logged-in user's name, or None: Gradio's `auth_dependency`. A session its user
+        logged out of, on any process, is nobody's."""
+        found = self.session(request)
+        if found is None or self.sessions.ended(found[1]):
+            return None
+        return found[0]
 
     # -- the pages ---------------------------------------------------------------------------
 
@@ -169,6 +209,7 @@ class Login:
         template = html_templates(TEMPLATES).get_template("login.html.j2")
         body = template.render(
             lang=lang,
+            prefix=path_prefix(request),
             words=words(lang),
             next=safe_next(context.pop("next", None) or request.query_params.get("next")),
             name=context.pop("name", ""),
@@ -181,9 +222,13 @@ class Login:
 
     async def show(self, request: Request) -> Response:
         if self.user(request) is not None:
-            return RedirectResponse(safe_next(request.query_params.get("next")), 303)
+            target = safe_next(request.query_params.get("next"))
+            return RedirectResponse(path_prefix(request) + target, 303)
         text = words(page_language(request))
-        notice = text["logged_out"] if request.query_params.get("out") else ""
+        out = request.query_params.get("out")
+        if out == "here":  # the store could not be told: other copies of the cookie live on
+            return self._page(request, notice=text["logged_out_here"], notice_kind="error")
+        notice = text["logged_out"] if out else ""
         return self._page(request, notice=notice, notice_kind="ok")
 
     async def submit(self, request: Request) -> Response:
@@ -193,15 +238,15 @@ class Login:
         target = safe_next(str(form.get("next", "")))
         text = words(page_language(request))
         address = request.client.host if request.client else "?"
-        if self.by_name.blocked(name) or self.by_address.blocked(address):
+        if await run_in_threadpool(self._blocked, name, address):
             return self._page(request, 429, next=target, name=name, notice=text["too_many"])
         # Argon2 takes tens of milliseconds of a core: off the event loop serving everyone
         found = await run_in_threadpool(self.accounts.check, name, password) if name else None
         if found is None:
-            self.by_name.failed(name)
-            self.by_address.failed(address)
+            await run_in_threadpool(self._failed, name, address)
             return self._page(request, 401, next=target, name=name, notice=text["wrong"])
-        answer = RedirectResponse(target, status_code=303, headers=SAFE_HEADERS)
+        prefix = path_prefix(request)
+        answer = RedirectResponse(prefix + target, status_code=303, headers=SAFE_HEADERS)
         answer.set_cookie(
             COOKIE,
             self.token(name, found[1]),
@@ -213,9 +258,26 @@ class Login:
         )
         return answer
 
+    def _blocked(self, name: str, address: str) -> bool:
+        return self.by_name.blocked(name) or self.by_address.blocked(address)
+
+    def _failed(self, name: str, address: str) -> None:
+        self.by_name.failed(name)
+        self.by_address.failed(address)
+
     async def logout(self, request: Request) -> Response:
+        """End this session on every process (a copy of the cookie is refused too), then
+        clear the browser's cookie. A store that cannot be told is said on the login page."""
         lang = page_language(request)
-        answer = RedirectResponse(f"/login?out=1&lang={lang}", status_code=303)
+        out = "1"
+        found = self.session(request)
+        if found is not None:
+            try:
+                await run_in_threadpool(self.sessions.end, found[1], found[2])
+            except StoreError:
+                out = "here"
+        target = f"{path_prefix(request)}/login?out={out}&lang={lang}"
+        answer = RedirectResponse(target, status_code=303)
         answer.delete_cookie(
             COOKIE, path="/", httponly=True, samesite="lax", secure=request.url.scheme == "https"
         )
@@ -235,13 +297,14 @@ class LoginWall:
         if (
             scope["type"] == "http"
             and scope["method"] in ("GET", "HEAD")
-            and scope["path"] in self.PAGES
+            and route_path(scope) in self.PAGES
         ):
             request = Request(scope)
             if self.login.user(request) is None:
                 query = scope.get("query_string", b"").decode("latin-1")
-                wanted = scope["path"] + (f"?{query}" if query else "")
-                answer = RedirectResponse(f"/login?next={quote(wanted, safe='')}", 303)
+                wanted = route_path(scope) + (f"?{query}" if query else "")
+                where = f"{path_prefix(request)}/login?next={quote(wanted, safe='')}"
+                answer = RedirectResponse(where, 303)
                 await answer(scope, receive, send)
                 return
         await self.app(scope, receive, send)

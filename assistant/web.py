@@ -4,10 +4,16 @@ would (same log level, same options: login, page cache, served visuals, theme, l
 
 A parent app is where routes of our own live without going through Gradio: the client's page
 needs no Gradio, no login and no session; the live panels' marker (`/live/marker`) needs no
-Gradio event, only the UI's own login check."""
+Gradio event, only the UI's own login check.
+
+Behind a proxy that serves the app under a path and strips it (`/assistant/…` → `/…`), the
+proxy says the path in `X-Forwarded-Prefix`; `ForwardedPrefix` makes it the ASGI root_path,
+as uvicorn's `--root-path` would, so Gradio's page, the login pages and their redirects all
+give addresses under it."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +28,39 @@ from .core.store import Store, open_store
 from .login import add_login, login_enabled
 from .publishing.client_page import add_client_pages, mask_tokens_in_logs
 from .publishing.live_marker import add_marker_route
+
+PREFIX = re.compile(r"(/[A-Za-z0-9._~-]+)+")  # a plain path: no "//", "..", query or host
+PREFIX_CHARS = 200
+
+
+class ForwardedPrefix:
+    """ASGI middleware: a proxy's `X-Forwarded-Prefix: /assistant` becomes the request's
+    root_path (and the front of its path, as the ASGI spec has it), unless the server
+    already set one. Anything but a plain path is ignored: the header only ever changes the
+    addresses given back to the same requester."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket") and not scope.get("root_path"):
+            prefix = forwarded_prefix(scope)
+            if prefix:
+                scope = dict(scope, root_path=prefix, path=prefix + scope["path"])
+                if scope.get("raw_path") is not None:
+                    scope["raw_path"] = prefix.encode() + scope["raw_path"]
+        await self.app(scope, receive, send)
+
+
+def forwarded_prefix(scope: Any) -> str:
+    """The proxy's `X-Forwarded-Prefix` when it is a plain path (without its last "/")."""
+    for name, value in scope.get("headers", []):
+        if name == b"x-forwarded-prefix":
+            prefix = value.decode("latin-1").strip().rstrip("/")
+            if len(prefix) <= PREFIX_CHARS and PREFIX.fullmatch(prefix) and ".." not in prefix:
+                return prefix
+            return ""
+    return ""
 
 
 def parent_app(
@@ -42,6 +81,7 @@ def parent_app(
     else:
         gr.mount_gradio_app(parent, blocks, path="/", auth=auth, **options)
     [marker.ui] = [r.app for r in parent.routes if isinstance(r, Mount) and r.path == ""]
+    parent.add_middleware(ForwardedPrefix)  # outermost: every route sees the proxy's path
     return parent
 
 

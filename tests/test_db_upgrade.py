@@ -14,7 +14,7 @@ from .command_line import run
 from .conftest import ROOT
 from .team import app_environment, fresh_database
 
-HEAD = "0010_jobs_blobs"
+HEAD = "0011_login_records"
 OPENER = (
     "from assistant.core.store import open_store; "
     "print('store revisions', *open_store().migrated, flush=True)"
@@ -24,6 +24,8 @@ UPGRADE = "from assistant.cli import main; main()"
 TABLE_MODULES = (
     "assistant.analytics.storage",
     "assistant.community.inbox_tables",
+    "assistant.core.login_failures",
+    "assistant.core.sessions",
     "assistant.core.users",
     "assistant.publishing.link_tables",
 )

@@ -98,14 +98,24 @@ class Clock:
 
 
 def _site(
-    store, clock: Clock | None = None, secret: str = SECRET, base_url: str = "http://testserver"
+    store,
+    clock: Clock | None = None,
+    secret: str = SECRET,
+    base_url: str = "http://testserver",
+    root_path: str = "",
 ) -> TestClient:
-    """The login routes and wall around a page that names who is logged in."""
+    """The login routes and wall around a page that names who is logged in: one process of
+    the app (its Login is `client.app.state.login`); two sites on one store are two
+    replicas sharing their database."""
+    from assistant.core.sessions import SessionCheck
     from assistant.login import Accounts, Login, LoginWall
 
     app = FastAPI()
     login = Login(lambda: store, secret=secret)
-    login.accounts = Accounts(lambda: store, clock=clock or Clock())
+    clock = clock or Clock()
+    login.accounts = Accounts(lambda: store, clock=clock)
+    login.sessions = SessionCheck(lambda: store, clock=clock)
+    app.state.login = login
     app.include_router(login.router())
     app.add_middleware(LoginWall, login=login)
 
@@ -113,7 +123,7 @@ def _site(
     def page(request: Request) -> dict:
         return {"user": login.user(request)}
 
-    return TestClient(app, base_url=base_url, follow_redirects=False)
+    return TestClient(app, base_url=base_url, follow_redirects=False, root_path=root_path)
 
 
 def _log_in(client: TestClient, name: str = "rita", password: str = PASSWORD, **form):
@@ -254,3 +264,115 @@ def test_a_logged_in_users_role_is_their_accounts(store, team_login):
 
     actor = acting(LoggedIn(), "someone else", "admin")  # what is typed does not count
     assert (actor.name, actor.role) == ("rita", "reviewer")
+
+
+# ---- across processes sharing the store ----------------------------------------------------
+
+
+def test_logging_out_ends_that_session_on_every_process_not_only_in_this_browser(store, team_login):
+    """A copy of the cookie (another device's browser, a stolen one) stops working on every
+    replica once its user logs out; their other sessions go on."""
+    from assistant.core import sessions
+    from assistant.core.users import add
+
+    add(store, "rita", PASSWORD, "reviewer")
+    clock_a, clock_b = Clock(), Clock()
+    a, b = _site(store, clock_a), _site(store, clock_b)
+    assert _log_in(a).status_code == 303
+    signed = a.cookies["assistant-session"]
+    b.cookies.set("assistant-session", signed)
+    assert b.get("/").json() == {"user": "rita"}  # replica b accepts a's login
+    other_login = _site(store, clock_b)
+    assert _log_in(other_login).status_code == 303  # rita on her phone: another session
+
+    assert a.get("/logout").status_code == 303
+    assert a.get("/").status_code == 303  # this browser: logged out
+    copy = _site(store, clock_a)
+    copy.cookies.set("assistant-session", signed)
+    assert copy.get("/").status_code == 303  # a copy on the same replica: refused at once
+    clock_b.now += 10  # past the few seconds a replica keeps its answer for a session
+    assert b.get("/").status_code == 303  # and on the other replica
+    assert other_login.get("/").json() == {"user": "rita"}  # her phone is still logged in
+
+    with store.session() as session:
+        [row] = session.scalars(select(sessions.EndedSession)).all()
+    assert 11.9 * 3600 < (row.expires_at - sessions.now()).total_seconds() <= 12 * 3600
+
+
+def test_an_ended_session_is_forgotten_once_its_cookie_would_have_expired(store):
+    from datetime import timedelta
+
+    from assistant.core import sessions
+
+    sessions.end(store, "old", sessions.now() - timedelta(seconds=1))
+    sessions.end(store, "new", sessions.now() + timedelta(hours=12))
+    sessions.end(store, "new", sessions.now() + timedelta(hours=12))  # twice is once
+    assert sessions.ended(store, "new") and not sessions.ended(store, "old")
+    with store.session() as session:
+        kept = session.scalars(select(sessions.EndedSession.session_id)).all()
+    assert kept == ["new"]
+
+
+def test_wrong_passwords_are_counted_across_processes(store, team_login):
+    """Guesses spread over two replicas meet one count: the fifth wrong password, whichever
+    replica got it, blocks the account on both for the rest of the minute."""
+    from datetime import timedelta
+
+    from assistant.core.limits import limits
+    from assistant.core.store import now
+    from assistant.core.users import add
+
+    add(store, "rita", PASSWORD, "reviewer")
+    a, b = _site(store), _site(store)
+    for turn in range(limits().login_failures):
+        assert _log_in((a, b)[turn % 2], password="not the password").status_code == 401
+    for replica in (a, b):
+        blocked = _log_in(replica)  # the right password, too late, on either replica
+        assert blocked.status_code == 429 and "set-cookie" not in blocked.headers
+    later = now() + timedelta(seconds=61)
+    login = b.app.state.login
+    login.by_name.clock = login.by_address.clock = lambda: later
+    assert _log_in(b).status_code == 303  # a minute later she may try again
+
+
+def test_the_failures_table_stays_bounded_whatever_names_an_attacker_tries(store, monkeypatch):
+    from assistant.core import login_failures
+    from assistant.core.limits import limits
+
+    small = limits().model_copy(update={"login_failure_rows": 7})
+    monkeypatch.setattr(login_failures, "limits", lambda: small)
+    counted = login_failures.SharedFailures(lambda: store, 2, "name")
+    for n in range(30):
+        counted.failed(f"guess-{n}")
+    assert login_failures.stored_failures(store) == 7
+    counted.failed("guess-29")
+    assert counted.blocked("guess-29") and not counted.blocked("guess-3")
+    with store.session() as session:
+        keys = session.scalars(select(login_failures.LoginFailure.key)).all()
+    assert all("guess" not in key for key in keys)  # names are kept as digests
+
+
+# ---- under a proxy's path ------------------------------------------------------------------
+
+
+def test_under_a_path_prefix_the_login_page_and_its_redirects_stay_under_it(store, team_login):
+    """A proxy serving the app at /assistant/: the wall, the form, the return after login and
+    the logout all give addresses under /assistant, never the site's root."""
+    from assistant.core.users import add
+
+    add(store, "rita", PASSWORD, "reviewer")
+    client = _site(store, root_path="/assistant")
+    answer = client.get("/assistant/?deep_link=x")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/assistant/login?next=%2F%3Fdeep_link%3Dx"
+    page = client.get(answer.headers["location"], headers={"accept-language": "en"})
+    assert page.status_code == 200 and 'action="/assistant/login?lang=en"' in page.text
+    logged = client.post(
+        "/assistant/login", data={"name": "rita", "password": PASSWORD, "next": "/?deep_link=x"}
+    )
+    assert logged.status_code == 303 and logged.headers["location"] == "/assistant/?deep_link=x"
+    assert client.get("/assistant/").json() == {"user": "rita"}
+    again = client.get("/assistant/login?next=/")
+    assert again.status_code == 303 and again.headers["location"] == "/assistant/"
+    out = client.get("/assistant/logout")
+    assert out.status_code == 303 and out.headers["location"].startswith("/assistant/login?out=1")

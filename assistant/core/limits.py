@@ -57,6 +57,7 @@ class Limits(BaseModel):
     suggested_words: int
     thorough_suggested_words: int
     login_failures: int
+    login_failure_rows: int
     login_hours: int
     password_min_chars: int
     password_max_chars: int
