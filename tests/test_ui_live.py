@@ -107,3 +107,53 @@ def test_the_page_follows_panels_the_app_has_and_no_timer_ticks_when_idle(store)
         assert marker in handler.inputs and marker in handler.outputs
         assert handler.queue is False  # a cheap read never waits behind drafting or decisions
     assert all(not b.active for b in app.blocks.values() if isinstance(b, gr.Timer))
+
+
+def test_head_answers_like_get_and_a_new_empty_campaign_moves_the_marker(store):
+    """A monitor's or a proxy's HEAD gets the GET's status without a body; and a campaign
+    created without any brief yet (the calendar and the Draft tab list it) moves the marker
+    so the other tabs' lists show it."""
+    from assistant.publishing.campaign import create_campaign
+
+    _variant(store)
+    with _client() as client:
+        first = client.get("/live/marker")
+        head = client.head("/live/marker")
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["cache-control"] == "no-store"
+        create_campaign(store, "Soldes d'hiver", "maison-lemoine")
+        assert client.get("/live/marker").text != first.text
+
+
+def test_behind_a_login_head_is_refused_like_get(store, monkeypatch):
+    use_env(monkeypatch, ASSISTANT_SECRET_KEY="a-shared-secret-of-the-team")
+    with _client() as client:
+        refused = client.head("/live/marker")
+        assert refused.status_code == 401 and refused.content == b""
+
+
+def test_a_proxys_forwarded_prefix_puts_the_page_and_the_login_under_it(store, monkeypatch):
+    """haproxy or nginx serving the app at /assistant/ (stripping it, saying it in
+    X-Forwarded-Prefix): Gradio's page and the app's login give addresses under it; a
+    header that is not a plain path is ignored."""
+    from assistant.core.users import add
+
+    under = {"x-forwarded-prefix": "/assistant/"}
+    with _client() as client:
+        assert client.get("/config", headers=under).json()["root"].endswith("/assistant")
+        hostile = {"x-forwarded-prefix": "//evil.example"}
+        assert "evil" not in client.get("/config", headers=hostile).json()["root"]
+    use_env(monkeypatch, ASSISTANT_SECRET_KEY="a-shared-secret-of-the-team")
+    add(store, "rita", PASSWORD, "reviewer")
+    with _client() as client:
+        wall = client.get("/", headers=under)
+        assert wall.status_code == 303 and wall.headers["location"] == "/assistant/login?next=%2F"
+        page = client.get("/login", headers=under)
+        assert 'action="/assistant/login?lang=' in page.text
+        logged = client.post("/login", data={"name": "rita", "password": PASSWORD}, headers=under)
+        assert logged.status_code == 303 and logged.headers["location"] == "/assistant/"
+        assert (
+            client.get("/logout", headers=under)
+            .headers["location"]
+            .startswith("/assistant/login?out=1")
+        )

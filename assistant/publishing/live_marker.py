@@ -92,7 +92,8 @@ def opaque(marker: str) -> str:
 
 
 class MarkerRoute:
-    """`GET /live/marker`: the opaque marker, for whoever the UI lets in, else 401."""
+    """`GET /live/marker`: the opaque marker, for whoever the UI lets in, else 401; `HEAD`
+    answers the same without the body (a proxy's or a monitor's check)."""
 
     def __init__(self, store_of: Callable[[], Store]) -> None:
         self.store_of = store_of
@@ -133,5 +134,7 @@ def add_marker_route(parent: FastAPI, store_of: Callable[[], Store]) -> MarkerRo
     """Serve the marker from `parent` (before the UI's mount, which takes every other path);
     set the returned route's `ui` to Gradio's app once the UI is mounted."""
     route = MarkerRoute(store_of)
-    parent.add_api_route(MARKER_PATH, route.answer, methods=["GET"], include_in_schema=False)
+    parent.add_api_route(
+        MARKER_PATH, route.answer, methods=["GET", "HEAD"], include_in_schema=False
+    )
     return route

@@ -15,7 +15,7 @@ from ..core.actors import errors_of
 from ..core.blobs import visual_paths
 from ..core.platforms import get_platform
 from ..core.rows import filter_variants
-from ..core.store import AuditEvent, Brief, Comment, Store, VariantRow, Version
+from ..core.store import AuditEvent, Brief, Campaign, Comment, Store, VariantRow, Version
 from .fact_comparison import compare
 from .review import _authors_since_approval_loaded, _charter_of, _whole_variant
 
@@ -96,13 +96,18 @@ def _queue_item(columns: dict[str, Any]) -> QueueItem:
 
 
 def change_marker(store: Store) -> str:
-    """A short string that moves whenever a variant, version, comment or audit row is added
-    or changed: clients poll it (one cheap statement) and reload only when it moved.
+    """A short string that moves whenever a campaign, brief, variant, version, comment or
+    audit row is added, or a variant changed: clients poll it (one cheap statement) and
+    reload only when it moved.
 
-    Newest ids catch additions; the sum of row counters catches every ORM change to a
-    variant, and the sum of visual versions the plain UPDATE that attaches images.
+    Newest ids catch additions (a new campaign without any brief yet is one: the calendar's
+    and the Draft tab's lists of campaigns show it); the sum of row counters catches every
+    ORM change to a variant, and the sum of visual versions the plain UPDATE that attaches
+    images.
     """
     parts = (
+        select(func.max(Campaign.id)).scalar_subquery(),
+        select(func.max(Brief.id)).scalar_subquery(),
         select(func.max(VariantRow.id)).scalar_subquery(),
         select(func.coalesce(func.sum(VariantRow.version), 0)).scalar_subquery(),
         select(func.coalesce(func.sum(VariantRow.images_version), 0)).scalar_subquery(),
