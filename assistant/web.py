@@ -13,7 +13,6 @@ give addresses under it."""
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -24,13 +23,11 @@ import uvicorn
 from fastapi import FastAPI
 from starlette.routing import Mount
 
+from .core.html import plain_prefix
 from .core.store import Store, open_store
 from .login import add_login, login_enabled
 from .publishing.client_page import add_client_pages, mask_tokens_in_logs
 from .publishing.live_marker import add_marker_route
-
-PREFIX = re.compile(r"(/[A-Za-z0-9._~-]+)+")  # a plain path: no "//", "..", query or host
-PREFIX_CHARS = 200
 
 
 class ForwardedPrefix:
@@ -56,10 +53,7 @@ def forwarded_prefix(scope: Any) -> str:
     """The proxy's `X-Forwarded-Prefix` when it is a plain path (without its last "/")."""
     for name, value in scope.get("headers", []):
         if name == b"x-forwarded-prefix":
-            prefix = value.decode("latin-1").strip().rstrip("/")
-            if len(prefix) <= PREFIX_CHARS and PREFIX.fullmatch(prefix) and ".." not in prefix:
-                return prefix
-            return ""
+            return plain_prefix(value.decode("latin-1"))
     return ""
 
 

@@ -415,3 +415,21 @@ def test_visuals_are_served_only_for_the_posts_of_the_link():
     outside = client.get(f"{path_of(made.url)}/visual/{ids[2]}/0")  # rendered, not in the link
     assert outside.status_code == 403
     assert_only_a_refusal_added(before, dump(), "link_out_of_scope")
+
+
+def test_a_link_made_behind_a_proxys_path_keeps_the_path():
+    """Made through haproxy serving the app at /assistant/, the link the author copies for
+    the client is under /assistant too; a header that is not a plain path is ignored."""
+    from assistant.ui.client_links import base_url
+
+    class Made:
+        headers = {
+            "host": "127.0.0.1:7861",
+            "x-forwarded-host": "team.example",
+            "x-forwarded-proto": "https",
+            "x-forwarded-prefix": "/assistant/",
+        }
+
+    assert base_url(Made()) == "https://team.example/assistant"
+    Made.headers["x-forwarded-prefix"] = "//evil.example"
+    assert base_url(Made()) == "https://team.example"

@@ -12,10 +12,22 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 PAGE_LANGUAGES = ("fr", "en")
+PREFIX = regex.compile(r"(/[A-Za-z0-9._~-]+)+")  # a plain path: no "//", query or host
+PREFIX_CHARS = 200
+
+
+def plain_prefix(value: str) -> str:
+    """A proxy's `X-Forwarded-Prefix` (`/assistant/` → `/assistant`) when it is a plain
+    path; anything else (another host, `..`, a query) is "" and ignored."""
+    prefix = value.strip().rstrip("/")
+    if len(prefix) <= PREFIX_CHARS and PREFIX.fullmatch(prefix) and ".." not in prefix:
+        return prefix
+    return ""
 
 
 @cache

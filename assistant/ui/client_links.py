@@ -12,6 +12,7 @@ import pandas as pd
 from ..core.charter import load_brand
 from ..core.clock import reader_time
 from ..core.errors import AssistantError, InputError
+from ..core.html import plain_prefix
 from ..core.settings import get_settings
 from ..core.store import Store
 from ..publishing import client_links
@@ -25,13 +26,14 @@ READS = {"concurrency_limit": None, "show_progress": "minimal"}
 
 def base_url(request: gr.Request | None) -> str | None:
     """Where the client reaches this app: `ASSISTANT_PUBLIC_URL`, else the address the
-    person creating the link used (a proxy's forwarded host and scheme first)."""
+    person creating the link used (a proxy's forwarded host, scheme and path first)."""
     if get_settings().public_url:
         return None  # the library uses it
     headers = getattr(request, "headers", None) or {}
     host = headers.get("x-forwarded-host") or headers.get("host")
     scheme = headers.get("x-forwarded-proto") or "http"
-    return f"{scheme}://{host}" if host else None
+    prefix = plain_prefix(headers.get("x-forwarded-prefix") or "")
+    return f"{scheme}://{host}{prefix}" if host else None
 
 
 def campaign_zone(store: Store, campaign_id: int) -> str:
