@@ -269,6 +269,13 @@ def test_a_logged_in_users_role_is_their_accounts(store, team_login):
 # ---- across processes sharing the store ----------------------------------------------------
 
 
+def _another_process(store):
+    """The same database opened again, as another replica opens it: its own engine."""
+    from assistant.core.store import Store
+
+    return Store(store.url)
+
+
 def test_logging_out_ends_that_session_on_every_process_not_only_in_this_browser(store, team_login):
     """A copy of the cookie (another device's browser, a stolen one) stops working on every
     replica once its user logs out; their other sessions go on."""
@@ -277,12 +284,12 @@ def test_logging_out_ends_that_session_on_every_process_not_only_in_this_browser
 
     add(store, "rita", PASSWORD, "reviewer")
     clock_a, clock_b = Clock(), Clock()
-    a, b = _site(store, clock_a), _site(store, clock_b)
+    a, b = _site(store, clock_a), _site(_another_process(store), clock_b)
     assert _log_in(a).status_code == 303
     signed = a.cookies["assistant-session"]
     b.cookies.set("assistant-session", signed)
     assert b.get("/").json() == {"user": "rita"}  # replica b accepts a's login
-    other_login = _site(store, clock_b)
+    other_login = _site(_another_process(store), clock_b)
     assert _log_in(other_login).status_code == 303  # rita on her phone: another session
 
     assert a.get("/logout").status_code == 303
@@ -323,7 +330,7 @@ def test_wrong_passwords_are_counted_across_processes(store, team_login):
     from assistant.core.users import add
 
     add(store, "rita", PASSWORD, "reviewer")
-    a, b = _site(store), _site(store)
+    a, b = _site(store), _site(_another_process(store))
     for turn in range(limits().login_failures):
         assert _log_in((a, b)[turn % 2], password="not the password").status_code == 401
     for replica in (a, b):

@@ -1,5 +1,6 @@
 """The app's own login across real processes: a session made by one app process is accepted
-by another sharing ASSISTANT_SECRET_KEY and refused by one with another key; and the login
+by another sharing ASSISTANT_SECRET_KEY and refused by one with another key, a logout on one
+ends that session on the other, and wrong passwords given to both meet one count; and the login
 as a person does it, in chromium, on a laptop and on a phone."""
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def _with_user(tmp_path, name: str = "rita", role: str = "reviewer") -> str:
 
 
 def test_a_session_made_by_one_process_is_accepted_by_another_with_the_same_key(tmp_path):
+    from assistant.core.limits import limits
+
     url = _with_user(tmp_path)
     same = app_environment(tmp_path, ASSISTANT_DB_URL=url, ASSISTANT_SECRET_KEY=SECRET)
     other = app_environment(tmp_path, ASSISTANT_DB_URL=url, ASSISTANT_SECRET_KEY="not theirs")
@@ -48,6 +51,21 @@ def test_a_session_made_by_one_process_is_accepted_by_another_with_the_same_key(
         # without a cookie the UI's own routes answer nobody
         assert httpx.get(f"{b.url}/gradio_api/user").json() is None
         assert httpx.get(f"{b.url}/config").status_code == 401
+
+        # logging out on a ends that session on b too: a copy of its cookie is refused there
+        form = {"name": "rita", "password": PASSWORD}
+        again = httpx.post(f"{a.url}/login", data=form)
+        copy = {"assistant-session": again.cookies["assistant-session"]}
+        assert httpx.get(f"{a.url}/logout", cookies=copy).status_code == 303
+        assert httpx.get(f"{b.url}/gradio_api/user", cookies=copy).json() is None
+        assert httpx.get(f"{b.url}/live/marker", cookies=copy).status_code == 401
+        assert httpx.get(f"{b.url}/gradio_api/user", cookies=session).json() == "rita"
+
+        # wrong passwords spread over a and b meet one count, kept in their shared database
+        wrong = {"name": "rita", "password": "not the password"}
+        for turn in range(limits().login_failures):
+            assert httpx.post(f"{(a, b)[turn % 2].url}/login", data=wrong).status_code == 401
+        assert httpx.post(f"{b.url}/login", data=form).status_code == 429
 
 
 @pytest.mark.browser
