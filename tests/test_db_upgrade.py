@@ -14,7 +14,7 @@ from .command_line import run
 from .conftest import ROOT
 from .team import app_environment, fresh_database
 
-HEAD = "0010_jobs_blobs"
+HEAD = "0011_job_outcomes"
 OPENER = (
     "from assistant.core.store import open_store; "
     "print('store revisions', *open_store().migrated, flush=True)"
