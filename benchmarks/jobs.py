@@ -88,6 +88,7 @@ def queued(
     deferring itself took (the workers split the import into units)."""
     from sqlalchemy import text
 
+    from assistant.core import jobs as core_jobs
     from assistant.core.store import open_store
     from assistant.publishing import jobs
     from assistant.publishing.brief_import import progress
@@ -95,7 +96,7 @@ def queued(
     use(url, folder / "data", "queue")
     import_id = saved_import(path, visuals)
     store = open_store()
-    jobs.ensure_schema(store)
+    core_jobs.ensure_schema(store)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     options = ["--concurrency", str(concurrency), "--heartbeat", "1"]
     running = [
@@ -125,7 +126,7 @@ def queued(
 def fresh_database(server: str) -> str:
     import psycopg
 
-    from assistant.publishing.jobs import conninfo
+    from assistant.core.jobs import conninfo
 
     name = f"bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(conninfo(f"{server}/postgres"), autocommit=True) as connection:

@@ -14,7 +14,7 @@ from .command_line import run
 from .conftest import ROOT
 from .team import app_environment, fresh_database
 
-HEAD = "0011_login_records"
+HEAD = "0012_login_records"
 OPENER = (
     "from assistant.core.store import open_store; "
     "print('store revisions', *open_store().migrated, flush=True)"

@@ -10,6 +10,8 @@ import uuid
 import pytest
 from sqlalchemy import func, select, text
 
+from assistant.core import jobs as core_jobs
+from assistant.core.errors import InputError
 from assistant.core.store import Brief, VariantRow, open_store
 from assistant.publishing import jobs
 from assistant.publishing.brief_import import File, import_briefs, progress
@@ -78,7 +80,7 @@ def team_db(postgres_url, monkeypatch, tmp_path):
     import psycopg
 
     name = f"team_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(jobs.conninfo(postgres_url), autocommit=True) as connection:
+    with psycopg.connect(core_jobs.conninfo(postgres_url), autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     url = f"{postgres_url.rsplit('/', 1)[0]}/{name}"
     use_env(monkeypatch, ASSISTANT_DB_URL=url, ASSISTANT_DATA_DIR=str(tmp_path / "data"))
@@ -117,4 +119,93 @@ def _create_queue(url: str, together) -> None:
 
     store = Store(url)
     together.wait(60)
-    jobs.ensure_schema(store)
+    core_jobs.ensure_schema(store)
+
+
+# ---- a job waited on: `call` ----------------------------------------------------------------
+
+
+@core_jobs.kind("test_twice", key=lambda n, **_: str(n))
+def _twice(store, n: int) -> dict:
+    return {"twice": n * 2}
+
+
+@core_jobs.kind("test_refused", key=lambda **_: "refused")
+def _refused(store, name: str) -> None:
+    raise InputError.keyed("no_worker", seconds=name)
+
+
+@core_jobs.kind("test_crash", key=lambda **_: "crash")
+def _crash(store) -> None:
+    raise RuntimeError("a bug in the job's body")
+
+
+def test_inline_a_called_job_runs_here_and_answers():
+    assert core_jobs.call("test_twice", n=4) == {"twice": 8}
+    with pytest.raises(InputError) as refused:
+        core_jobs.call("test_refused", name="7")
+    assert refused.value.key == "no_worker"
+
+
+def _called_through_a_worker(kind: str, /, **args) -> tuple[object, BaseException | None]:
+    """`call` from a thread (as a replica's handler would) while this process runs a
+    worker until the queue is empty: the answer, or the error the caller got."""
+    import asyncio
+    import threading
+
+    found: dict[str, object] = {}
+
+    def ask() -> None:
+        try:
+            found["value"] = core_jobs.call(kind, **args)
+        except BaseException as exc:  # the test looks at what the caller got
+            found["error"] = exc
+
+    store = open_store()
+    core_jobs.ensure_schema(store)
+    asker = threading.Thread(target=ask)
+    asker.start()
+    for _ in range(200):  # the job is in the queue before the worker looks
+        if _jobs_table(store, "SELECT id FROM procrastinate_jobs WHERE task_name = :n", n=kind):
+            break
+        asker.join(0.05)
+    asyncio.run(core_jobs.work(1, 1.0, 30.0, wait=False))
+    asker.join(60)
+    assert not asker.is_alive()
+    return found.get("value"), found.get("error")  # type: ignore[return-value]
+
+
+@pytest.mark.postgres
+def test_a_called_job_is_run_by_a_worker_and_its_answer_read_once(team_db):
+    value, error = _called_through_a_worker("test_twice", n=21)
+    assert (value, error) == ({"twice": 42}, None)
+    store = open_store()
+    assert core_jobs.answered_tokens(store) == []  # read, then gone
+    status = _jobs_table(store, "SELECT status FROM procrastinate_jobs")
+    assert status == [("succeeded",)]
+
+
+@pytest.mark.postgres
+def test_a_refusal_in_the_worker_reaches_the_caller_worded_in_their_language(team_db):
+    from assistant.ui.i18n import error_text
+
+    _value, error = _called_through_a_worker("test_refused", name="12")
+    assert isinstance(error, InputError) and error.key == "no_worker"
+    assert "12 s" in error_text(error, "fr") and "Aucun exécuteur" in error_text(error, "fr")
+
+
+@pytest.mark.postgres
+def test_a_job_that_crashed_is_reported_not_awaited(team_db):
+    _value, error = _called_through_a_worker("test_crash")
+    assert isinstance(error, core_jobs.JobError) and error.key == "job_failed"
+    assert "test_crash" in str(error)
+
+
+@pytest.mark.postgres
+def test_with_no_worker_alive_the_caller_is_told_and_the_job_withdrawn(team_db, monkeypatch):
+    use_env(monkeypatch, ASSISTANT_JOB_START_SECONDS="0.5")
+    with pytest.raises(core_jobs.JobError) as refused:
+        core_jobs.call("test_twice", n=1)
+    assert refused.value.key == "no_worker"
+    store = open_store()
+    assert _jobs_table(store, "SELECT status FROM procrastinate_jobs") == [("cancelled",)]

@@ -1,13 +1,17 @@
-"""`assistant worker`: run the queued jobs of team mode (drafting, visuals, imports) on this
-machine, beside the app or on any other that reaches the database (see `assistant/jobs.py`)."""
+"""`assistant worker`: run the queued jobs of team mode (drafting, visuals, imports…) on this
+machine, beside the app or on any other that reaches the database (see `core/jobs.py`)."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 
 import typer
 
 from ..core.errors import InputError
+
+# the modules that register job kinds: a worker runs any of them, so it imports them all
+KIND_MODULES = ("assistant.publishing.jobs",)
 
 
 def worker(
@@ -25,7 +29,7 @@ def worker(
 ) -> None:
     """Run queued jobs until stopped (Ctrl-C finishes the running ones); a job of a worker
     that died is run again here. Team mode only: ASSISTANT_DB_URL=postgresql…"""
-    from ..publishing import jobs
+    from ..core import jobs
 
     if not jobs.queued():
         raise InputError(
@@ -39,6 +43,8 @@ def worker(
     # cold load inside a job held this worker's heartbeat back long enough for another worker
     # to take its running jobs for a dead worker's
     warm_up()
+    for module in KIND_MODULES:
+        importlib.import_module(module)
     typer.echo(f"worker: {concurrency} job(s) at once, queue '{jobs.QUEUE}'", err=True)
     asyncio.run(jobs.work(concurrency, heartbeat, stalled_after, wait=not once))
 

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     public_url: str = ""  # the app's address as clients reach it (client approval links)
     min_lead_minutes: int = 10  # a post is planned at least this far ahead, so it can be reviewed
     jobs: str = ""  # auto (queue on PostgreSQL, else inline) | inline | queue: see `jobs`
+    job_start_seconds: float = 30.0  # a job no live worker took by then is reported, not awaited
+    job_wait_seconds: float = 900.0  # a job waited on longer is reported as too long
     blob_url: str = ""  # s3://bucket/prefix: visuals kept in S3 (default: database or data folder)
     openai_api_key: str = Field(default="", validation_alias="OPENAI_API_KEY")
     openai_base_url: str = Field(default="", validation_alias="OPENAI_BASE_URL")

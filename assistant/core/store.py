@@ -188,6 +188,18 @@ class Blob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
+class JobOutcome(Base):
+    """The answer of a job someone waits on (`jobs.call`), written by the worker that ran it
+    and deleted once read: its JSON value, or the error it raised (type, message, key,
+    params) for the asker to word again."""
+
+    __tablename__ = "job_outcomes"
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    error: Mapped[Any] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
+
+
 class FromNetwork:
     """What every row brought in from a social network carries: its own id, the brand it was
     brought in for and the network's name (each table keys them with the network's own id)."""

@@ -1,103 +1,31 @@
-"""Slow work as jobs: drafting a brief's (brief, network, variant), drawing its visuals, and
-drafting a whole imported file, behind one small interface, `defer(kind, **args)`.
+"""The publishing half's jobs: drafting a brief's (brief, network, variant), drawing its
+visuals, and drafting a whole imported file (the interface and its two back ends are
+`core.jobs`: inline on SQLite, procrastinate workers in team mode).
 
-Two back ends, chosen by the store (`ASSISTANT_JOBS` may force one):
-
-- **inline** (SQLite, one machine, the default): a deferred job runs at once in the calling
-  process, exactly as the app and the CLI always ran it, so neither forks.
-- **queue** (PostgreSQL, team mode): the job is a procrastinate job in the database the team
-  already runs, taken by `assistant worker` processes on any machine. Each unit is keyed by
-  its (brief, network, variant): procrastinate's `queueing_lock` keeps one waiting job per
-  key, its `lock` keeps two workers from running one key at once, and the store's unique key
-  on that triple turns a second run (a retried job whose first run had saved) into a no-op.
-  Workers beat a heartbeat; one whose heartbeat stopped (killed, machine gone) leaves its
-  jobs "doing", and every live worker retries those stalled jobs.
-
-Jobs are deferred right after the rows they belong to are committed (procrastinate keeps its
-own connections); a crash between the two loses nothing: deferring again is idempotent, and
-`campaign import --resume` (or the UI's resume) defers what an import still lacks.
+Each unit is keyed by its (brief, network, variant): the queue keeps one waiting job per key
+and the store's unique key on that triple turns a second run (a retried job whose first run
+had saved) into a no-op. Jobs are deferred right after the rows they belong to are committed
+(procrastinate keeps its own connections); a crash between the two loses nothing: deferring
+again is idempotent, and `campaign import --resume` (or the UI's resume) defers what an
+import still lacks.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
 
-from ..core.errors import ConflictError, InputError
+from ..core.errors import ConflictError
+from ..core.jobs import QUEUE, defer, ensure_schema, kind, queued
 from ..core.rows import get_or_404
 from ..core.settings import get_settings
 from ..core.store import Brief, BriefImport, Store, VariantRow, open_store
 
-log = logging.getLogger(__name__)
-QUEUE = "assistant"
-SCHEMA_LOCK = "assistant.jobs.schema"  # the advisory lock two processes creating the schema share
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of job: what runs it here (inline) and what a worker runs (queue), and the
-    key that makes two jobs of it the same job."""
-
-    inline: Callable[..., Any]
-    queued: Callable[..., Any]
-    key: Callable[..., str]
-
-
-KINDS: dict[str, Kind] = {}
-
-
-def kind(
-    name: str, key: Callable[..., str], queued: Callable[..., Any] | None = None
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a job kind: the decorated function is its inline body (and its queued one
-    unless `queued` is given); `key(**args)` names it for the queue's locks."""
-
-    def register(body: Callable[..., Any]) -> Callable[..., Any]:
-        KINDS[name] = Kind(body, queued or body, key)
-        return body
-
-    return register
-
-
-def queued() -> bool:
-    """Whether jobs go to the queue: `ASSISTANT_JOBS=queue|inline`, else the queue exactly
-    when the store is PostgreSQL."""
-    choice = get_settings().jobs.strip().lower()
-    if choice in ("queue", "inline"):
-        return choice == "queue"
-    if choice not in ("", "auto"):
-        raise InputError(
-            f"ASSISTANT_JOBS={choice!r} is not a job mode; use auto, inline or queue.",
-            key="bad_jobs_mode",
-            value=choice,
-        )
-    return get_settings().database_url().startswith("postgresql")
-
-
-def defer(name: str, store: Store | None = None, **args: Any) -> None:
-    """Run a job of kind `name` with `args` (JSON values): at once here on `store` (inline,
-    default: the settings' store), or queued for a worker, once per key while one waits."""
-    job = KINDS[name]
-    if not queued():
-        job.inline(store or open_store(), **args)
-        return
-    from procrastinate.exceptions import AlreadyEnqueued
-
-    lock = f"{name}:{job.key(**args)}"
-    task = queue_app().tasks[name].configure(lock=lock, queueing_lock=lock)
-    try:
-        task.defer(**args)
-    except AlreadyEnqueued:  # the same unit is already waiting: it runs once
-        log.info("job %s already waiting", lock)
-
+__all__ = ["QUEUE", "defer", "pending", "queued", "wait_for_import"]
 
 # ---- the kinds ----------------------------------------------------------------------------
 
@@ -247,96 +175,3 @@ def wait_for_import(
         if counts.done or pending(import_id) == 0:
             return bulk.progress(store, import_id)
         time.sleep(poll)
-
-
-# ---- the queue ----------------------------------------------------------------------------
-
-
-def conninfo(url: str) -> str:
-    """The store's SQLAlchemy URL as libpq reads it (no `+driver`)."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def queue_app() -> Any:
-    """The procrastinate app on the settings' database (see `_queue_app`)."""
-    return _queue_app(get_settings().database_url())
-
-
-@cache
-def _queue_app(url: str) -> Any:
-    """The procrastinate app on a database, every kind registered as a task, open for
-    deferring from synchronous code; its schema created once if missing."""
-    import procrastinate
-
-    ensure_schema(open_store(url))
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(url)))
-    for name, job in KINDS.items():
-        app.task(name=name, queue=QUEUE)(_worker_body(job.queued))
-    app.open()
-    return app
-
-
-def _worker_body(body: Callable[..., Any]) -> Callable[..., Any]:
-    def run(**args: Any) -> None:
-        body(open_store(), **args)
-
-    run.__name__ = body.__name__
-    return run
-
-
-_schema_ready: set[str] = set()  # the databases this process found the queue's tables in
-
-
-def ensure_schema(store: Store) -> None:
-    """Create procrastinate's tables once, under an advisory lock: processes starting at once
-    wait for the first, and find the tables there."""
-    from procrastinate.schema import SchemaManager
-
-    if store.url in _schema_ready:
-        return
-    with store.engine.begin() as connection:
-        connection.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": SCHEMA_LOCK}
-        )
-        if connection.scalar(text("SELECT to_regclass('procrastinate_jobs')")) is None:
-            connection.connection.driver_connection.execute(SchemaManager.get_schema())
-    _schema_ready.add(store.url)
-
-
-async def _retry_stalled(app: Any, every: float, stalled_after: float) -> None:
-    """Put back in the queue the jobs of workers whose heartbeat stopped (killed, gone). A
-    stalled job whose twin already waits (deferred again meanwhile) is closed as aborted:
-    the twin does the work, and the store's key keeps it to once either way."""
-    from procrastinate.exceptions import ConnectorException, UniqueViolation
-    from procrastinate.jobs import Status
-
-    while True:
-        for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after):
-            try:
-                await app.job_manager.retry_job(job)
-                log.warning("job %s of a stopped worker put back in the queue", job.id)
-            except UniqueViolation:
-                await app.job_manager.finish_job(job, status=Status.ABORTED, delete_job=False)
-                log.warning("job %s of a stopped worker closed: its twin waits", job.id)
-            except ConnectorException as exc:  # another worker retried it first
-                log.info("job %s not retried here: %s", job.id, exc)
-        await asyncio.sleep(every)
-
-
-async def work(concurrency: int, heartbeat: float, stalled_after: float, wait: bool) -> None:
-    """A worker: run queued jobs until stopped (SIGINT/SIGTERM finish the running ones), and
-    retry the stalled jobs of dead workers meanwhile. `wait=False` stops once the queue is
-    empty."""
-    app = queue_app()
-    async with app.open_async():
-        sweeper = asyncio.create_task(_retry_stalled(app, heartbeat, stalled_after))
-        try:
-            await app.run_worker_async(
-                queues=[QUEUE],
-                concurrency=concurrency,
-                wait=wait,
-                update_heartbeat_interval=heartbeat,
-                stalled_worker_timeout=stalled_after,
-            )
-        finally:
-            sweeper.cancel()

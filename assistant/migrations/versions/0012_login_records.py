@@ -1,15 +1,15 @@
 """login records: sessions ended by a logout (refused by every process until their cookie
 would have expired) and wrong passwords (counted across processes, a bounded table)
 
-Revision ID: 0011_login_records
-Revises: 0010_jobs_blobs
+Revision ID: 0012_login_records
+Revises: 0011_job_outcomes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_login_records"
-down_revision = "0010_jobs_blobs"
+revision = "0012_login_records"
+down_revision = "0011_job_outcomes"
 branch_labels = None
 depends_on = None
 
