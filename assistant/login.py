@@ -40,7 +40,7 @@ from starlette.requests import HTTPConnection
 
 from .core import users
 from .core.errors import StoreError
-from .core.html import html_templates, words_in
+from .core.html import html_templates, route_path, words_in
 from .core.html import page_language as html_page_language
 from .core.limits import limits
 from .core.login_failures import SharedFailures
@@ -75,14 +75,6 @@ def page_language(request: Request) -> str:
 def path_prefix(request: HTTPConnection) -> str:
     """The path the app is served under (`/assistant`), or "": the ASGI root_path."""
     return str(request.scope.get("root_path", "")).rstrip("/")
-
-
-def route_path(scope: Any) -> str:
-    """The request's path within the app: without the root_path uvicorn puts before it."""
-    path, root = scope["path"], str(scope.get("root_path", "")).rstrip("/")
-    if root and (path == root or path.startswith(root + "/")):
-        return path[len(root) :] or "/"
-    return path
 
 
 def safe_next(target: str | None) -> str:

@@ -48,9 +48,11 @@ def _served(sessions: dict[str, str], entries: int = 64):
     return page, app
 
 
-def _get(app, path="/", cookie="", host="team.example", method="GET", extra=()) -> str:
+def _get(
+    app, path="/", cookie="", host="team.example", method="GET", extra=(), root_path=""
+) -> str:
     async def go() -> str:
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app, root_path=root_path)
         async with httpx.AsyncClient(transport=transport, base_url=f"http://{host}") as http:
             headers = [("cookie", f"{COOKIE}={cookie}")] if cookie else []
             return (await http.request(method, path, headers=[*headers, *extra])).text
@@ -98,6 +100,17 @@ def test_the_oldest_pages_leave_first_when_full():
         _get(app, cookie=token)
     # a, b built; a kept; c built (b leaves); a kept; b built again
     assert page.built == 4
+
+
+def test_under_a_proxys_path_the_page_is_kept_too_apart_from_the_roots():
+    """Served at /assistant/ (the server's root_path), the page is built once as at the
+    root, and never mixed with the root's, whose links point elsewhere."""
+    page, app = _served({"t1": "alice"})
+    for _ in range(2):
+        assert _get(app, "/assistant/", cookie="t1", root_path="/assistant") == "page for alice"
+    assert page.built == 1
+    _get(app, "/", cookie="t1")
+    assert page.built == 2
 
 
 def test_a_second_cookie_header_does_not_file_a_persons_page_under_nobody():

@@ -30,6 +30,15 @@ def plain_prefix(value: str) -> str:
     return ""
 
 
+def route_path(scope: Any) -> str:
+    """A request's path within the app: without the root_path (a proxy's prefix) that the
+    server or `web.ForwardedPrefix` put before it, as Starlette's routing reads it."""
+    path, root = scope["path"], str(scope.get("root_path", "")).rstrip("/")
+    if root and (path == root or path.startswith(root + "/")):
+        return path[len(root) :] or "/"
+    return path
+
+
 @cache
 def page_words(words_file: Path) -> dict[str, dict[str, str]]:
     """A server-rendered page's words (`key: {en: …, fr: …}`), read once."""

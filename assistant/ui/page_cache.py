@@ -24,6 +24,8 @@ from typing import Any
 
 from starlette.requests import Request
 
+from ..core.html import route_path
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -70,7 +72,8 @@ class PageCache:
         """What the page depends on, read as Gradio reads it; None when it is not to be kept."""
         if scope["type"] != "http" or scope["method"] != "GET":
             return None
-        if scope["path"] not in CACHED_PATHS or _ambiguous(scope):
+        path = route_path(scope)  # under a proxy's prefix too (the key holds the prefix)
+        if path not in CACHED_PATHS or _ambiguous(scope):
             return None
         request = Request(scope)
         if any(request.query_params.get(name) for name in UNCACHED_QUERY):
@@ -79,7 +82,7 @@ class PageCache:
         if person is UNKNOWN:
             return None
         return (
-            scope["path"],
+            path,
             scope.get("query_string", b""),
             scope.get("root_path", ""),
             scope.get("scheme", "http"),
