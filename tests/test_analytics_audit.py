@@ -290,3 +290,29 @@ def test_posts_in_another_language_are_named_in_the_report(lang):
     page = report.html(lang=lang)
     assert "(de)" in page
     assert ("another language" if lang == "en" else "une autre langue") in page
+
+
+def test_a_report_rebuilt_from_its_json_shows_what_the_report_showed():
+    """A worker's audit reaches the app as JSON: rebuilt, it is the same report (dates on the
+    brand's clock, notes and messages still worded in French), so the tab's summary, its
+    findings table and the files offered for download are the same, byte for byte."""
+    from assistant.analytics import AuditReport, LinkStatus
+    from assistant.analytics.words import Note, Worded
+    from assistant.ui.audit import finding_rows, summary_html
+
+    files = ("x_legacy_small.csv", "meta_facebook_fr.csv", "mastodon_statuses.json")
+    exports = [read_export(DATA / name, "Europe/Paris") for name in files]
+    exports.append(read_export(X_FILE))  # read twice: the report keeps one of each post
+    report = run_audit(exports, trailforge(), "trailforge", network=False)
+    report.links = {"https://example.org/a": LinkStatus("https://example.org/a", "dead", 404)}
+    back = AuditReport.from_dict(json.loads(json.dumps(report.to_dict())))
+    assert back == report
+    assert back.repeated == 5  # the file read last holds the report's own posts:
+    assert {id(p) for p in back.exports[3].posts} <= {id(p) for p in back.posts}
+    assert {type(n) for n in back.notes} == {Note} and back.notes == report.notes
+    assert any(isinstance(f.message, Worded) for f in back.findings)
+    assert summary_html(back, "fr") == summary_html(report, "fr")
+    assert finding_rows(back) == finding_rows(report)
+    assert back.html(lang="fr") == report.html(lang="fr")
+    assert back.figures_csv() == report.figures_csv()
+    assert back.to_json() == report.to_json() and back.figures_json() == report.figures_json()
