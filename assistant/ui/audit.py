@@ -173,7 +173,7 @@ def cells_worded(lang: str) -> Iterator[None]:
         raise
 
 
-def audited(
+def audit_uploads(
     store: Store,
     slug: str,
     paths: list[str],
@@ -334,7 +334,7 @@ def build(
             progress((done, total), desc=tr(f"audit_progress_{stage}", lang))
 
         options = {"formula": formula, "network": check}
-        report = audited(store, slug or "", paths, options, lang, step)
+        report = audit_uploads(store, slug or "", paths, options, lang, step)
         found = finding_rows(report)
         networks = sorted({r["network"] for r in found})
         kinds = sorted({r["kind"] for r in found})
