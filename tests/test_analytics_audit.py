@@ -316,3 +316,33 @@ def test_a_report_rebuilt_from_its_json_shows_what_the_report_showed():
     assert back.html(lang="fr") == report.html(lang="fr")
     assert back.figures_csv() == report.figures_csv()
     assert back.to_json() == report.to_json() and back.figures_json() == report.figures_json()
+
+
+def test_an_export_is_bounded_before_it_is_kept_for_a_worker(tmp_path):
+    """In team mode an export is kept in the store for a worker: one over the export bound,
+    or a workbook that would inflate like a bomb, is refused unstored, as the audit refuses
+    it here; a good one is kept whole under its key and its file's name (not its path)."""
+    import hashlib
+    import zipfile
+
+    from assistant.analytics.audit_job import keep_export
+    from assistant.core.blobs import blob_store
+    from assistant.core.errors import InputError
+    from assistant.core.limits import limits
+
+    big = tmp_path / "tweets-2024.csv"
+    with big.open("wb") as out:
+        out.truncate(limits().analytics_bytes + 1)  # sparse: no disk used
+    bomb = tmp_path / "linkedin.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * limits().zip_ratio_grace_bytes))
+    refused = []
+    for path in (big, bomb):
+        with pytest.raises(InputError) as caught:
+            keep_export(path)
+        refused.append(caught.value.key)
+    assert refused == ["file_too_large", "zip_ratio"]
+    kept = keep_export(X_FILE)
+    assert kept == {"key": hashlib.sha256(X_FILE.read_bytes()).hexdigest(), "name": X_FILE.name}
+    assert blob_store().get(kept["key"]) == X_FILE.read_bytes()
+    assert not blob_store().has(hashlib.sha256(bomb.read_bytes()).hexdigest())

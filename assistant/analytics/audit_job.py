@@ -23,8 +23,6 @@ from .imports import SPLIT_BY_PERIOD, clock, export_of
 from .links import LinkCache
 from .report import AuditReport, run_audit
 
-STAGES = ("saved", "queued", "done")  # what a queued audit can tell while a worker works
-
 
 def keep_export(path: str | Path) -> dict[str, str]:
     """An export kept as a blob for a worker to read: its key and its file's name. Refused
