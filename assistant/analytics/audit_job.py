@@ -45,10 +45,13 @@ def queued_audit(
     link_cache: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> AuditReport:
-    """The audit of the export `files` (on this machine) run by a worker. Progress is coarse: `progress(stage, done, total)` says the files are saved
-    ("saved"), a worker is awaited ("queued"), the report is back ("done"); the posts and
-    links a worker checks are not followed one by one. A file the worker cannot read comes
-    back as the same InputError (file, row, field) a file read here raises."""
+    """The audit of the export `files` (on this machine) run by a worker. Progress is
+    coarse: `progress(stage, done, total)` says the files are saved ("saved"), a worker is
+    awaited ("queued"), the report is back ("done"); the posts and links a worker checks are
+    not followed one by one. A file the worker cannot read comes back as the same InputError
+    (file, row, field) a file read here raises. The report files a person downloads are
+    written from the rebuilt report by the process that serves them, as on one machine: they
+    are the report's own rendering, byte for byte, and kept nowhere else."""
     clock(zone)
     kept = []
     for done, path in enumerate(files, start=1):
@@ -74,7 +77,8 @@ def _tell(progress: Callable[[str, int, int], None] | None, *stage: Any) -> None
 
 
 def _audit_key(files: list[dict[str, str]], **options: Any) -> str:
-    """Two audits of the same files with the same options are one job."""
+    """Two audits of the same files with the same options deferred are one job (each
+    `call` is its own job all the same)."""
     keys = ",".join(f"{f['key']}:{f['name']}" for f in files)
     return key_of(f"{keys}|{sorted(options.items())!r}".encode())
 
