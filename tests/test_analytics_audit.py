@@ -290,3 +290,59 @@ def test_posts_in_another_language_are_named_in_the_report(lang):
     page = report.html(lang=lang)
     assert "(de)" in page
     assert ("another language" if lang == "en" else "une autre langue") in page
+
+
+def test_a_report_rebuilt_from_its_json_shows_what_the_report_showed():
+    """A worker's audit reaches the app as JSON: rebuilt, it is the same report (dates on the
+    brand's clock, notes and messages still worded in French), so the tab's summary, its
+    findings table and the files offered for download are the same, byte for byte."""
+    from assistant.analytics import AuditReport, LinkStatus
+    from assistant.analytics.words import Note, Worded
+    from assistant.ui.audit import finding_rows, summary_html
+
+    files = ("x_legacy_small.csv", "meta_facebook_fr.csv", "mastodon_statuses.json")
+    exports = [read_export(DATA / name, "Europe/Paris") for name in files]
+    exports.append(read_export(X_FILE))  # read twice: the report keeps one of each post
+    report = run_audit(exports, trailforge(), "trailforge", network=False)
+    report.links = {"https://example.org/a": LinkStatus("https://example.org/a", "dead", 404)}
+    back = AuditReport.from_dict(json.loads(json.dumps(report.to_dict())))
+    assert back == report
+    assert back.repeated == 5  # the file read last holds the report's own posts:
+    assert {id(p) for p in back.exports[3].posts} <= {id(p) for p in back.posts}
+    assert {type(n) for n in back.notes} == {Note} and back.notes == report.notes
+    assert any(isinstance(f.message, Worded) for f in back.findings)
+    assert summary_html(back, "fr") == summary_html(report, "fr")
+    assert finding_rows(back) == finding_rows(report)
+    assert back.html(lang="fr") == report.html(lang="fr")
+    assert back.figures_csv() == report.figures_csv()
+    assert back.to_json() == report.to_json() and back.figures_json() == report.figures_json()
+
+
+def test_an_export_is_bounded_before_it_is_kept_for_a_worker(tmp_path):
+    """In team mode an export is kept in the store for a worker: one over the export bound,
+    or a workbook that would inflate like a bomb, is refused unstored, as the audit refuses
+    it here; a good one is kept whole under its key and its file's name (not its path)."""
+    import hashlib
+    import zipfile
+
+    from assistant.analytics.audit_job import keep_export
+    from assistant.core.blobs import blob_store
+    from assistant.core.errors import InputError
+    from assistant.core.limits import limits
+
+    big = tmp_path / "tweets-2024.csv"
+    with big.open("wb") as out:
+        out.truncate(limits().analytics_bytes + 1)  # sparse: no disk used
+    bomb = tmp_path / "linkedin.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * limits().zip_ratio_grace_bytes))
+    refused = []
+    for path in (big, bomb):
+        with pytest.raises(InputError) as caught:
+            keep_export(path)
+        refused.append(caught.value.key)
+    assert refused == ["file_too_large", "zip_ratio"]
+    kept = keep_export(X_FILE)
+    assert kept == {"key": hashlib.sha256(X_FILE.read_bytes()).hexdigest(), "name": X_FILE.name}
+    assert blob_store().get(kept["key"]) == X_FILE.read_bytes()
+    assert not blob_store().has(hashlib.sha256(bomb.read_bytes()).hexdigest())

@@ -16,7 +16,7 @@ from assistant.core.store import Brief, VariantRow, open_store
 from assistant.publishing import jobs
 from assistant.publishing.brief_import import File, import_briefs, progress
 
-from .command_line import run
+from .command_line import offline_audit, run
 from .conftest import use_env
 from .test_brief_import import BRAND, NOW, _first_rows
 
@@ -150,6 +150,12 @@ def test_inline_a_called_job_runs_here_and_answers():
 def _called_through_a_worker(kind: str, /, **args) -> tuple[object, BaseException | None]:
     """`call` from a thread (as a replica's handler would) while this process runs a
     worker until the queue is empty: the answer, or the error the caller got."""
+    return _through_a_worker(kind, lambda: core_jobs.call(kind, **args))
+
+
+def _through_a_worker(kind: str, asking) -> tuple[object, BaseException | None]:
+    """`asking()` (which calls a job of `kind`) from a thread while this process runs a
+    worker until the queue is empty: what it returned, or the error it raised."""
     import asyncio
     import threading
 
@@ -157,20 +163,22 @@ def _called_through_a_worker(kind: str, /, **args) -> tuple[object, BaseExceptio
 
     def ask() -> None:
         try:
-            found["value"] = core_jobs.call(kind, **args)
+            found["value"] = asking()
         except BaseException as exc:  # the test looks at what the caller got
             found["error"] = exc
 
     store = open_store()
     core_jobs.ensure_schema(store)
+    waiting = "SELECT id FROM procrastinate_jobs WHERE task_name = :n AND status = 'todo'"
     asker = threading.Thread(target=ask)
     asker.start()
     for _ in range(200):  # the job is in the queue before the worker looks
-        if _jobs_table(store, "SELECT id FROM procrastinate_jobs WHERE task_name = :n", n=kind):
+        if _jobs_table(store, waiting, n=kind):
             break
         asker.join(0.05)
     asyncio.run(core_jobs.work(1, 1.0, 30.0, wait=False))
     asker.join(60)
+    core_jobs._queue_app.cache_clear()  # the worker closed it: a next ask opens its own
     assert not asker.is_alive()
     return found.get("value"), found.get("error")  # type: ignore[return-value]
 
@@ -209,3 +217,61 @@ def test_with_no_worker_alive_the_caller_is_told_and_the_job_withdrawn(team_db, 
     assert refused.value.key == "no_worker"
     store = open_store()
     assert _jobs_table(store, "SELECT status FROM procrastinate_jobs") == [("cancelled",)]
+
+
+# ---- an audit in team mode ------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_an_audit_in_team_mode_is_run_by_a_worker_from_the_files_kept_in_the_store(
+    team_db, tmp_path, monkeypatch
+):
+    """The Audit tab in team mode keeps the upload in the store and a worker audits it: the
+    upload is deleted from this machine before the worker starts, yet the tab shows the
+    summary and findings of the same audit run in the app; a malformed file is named with
+    its row and column, in French, as when the app reads it. `assistant audit` prints the
+    same JSON and exit status through a worker as in its own process."""
+    import hashlib
+    import shutil
+
+    import gradio as gr
+
+    from assistant.ui.i18n import tr
+
+    from .test_ui_audit import DATA, _click_handler, _Login
+
+    source = DATA / "x_legacy_small.csv"
+    upload, bad = tmp_path / "upload" / source.name, tmp_path / "upload" / "x.csv"
+    upload.parent.mkdir()
+    shutil.copy(source, upload)
+    text = source.read_text(encoding="utf-8").replace('"1500.0"', '"beaucoup"', 1)
+    bad.write_text(text, encoding="utf-8")
+    audit = _click_handler(monkeypatch, "audit-run")
+    waiting = tr("audit_progress_queued", "fr")
+
+    def bar(_value, desc=None) -> None:  # the upload is gone once it is kept in the store
+        if desc == waiting:
+            upload.unlink(missing_ok=True)
+
+    def tab(path):
+        return lambda: audit("trailforge", [str(path)], "impressions", False, _Login("rita"), bar)
+
+    queued, error = _through_a_worker("audit", tab(upload))
+    assert error is None and not upload.exists()
+    _none, from_worker = _through_a_worker("audit", tab(bad))
+    command = [*offline_audit(source), "--format", "json"]
+    (code, printed, _err), error = _through_a_worker("audit", lambda: run(command))
+    asked = _jobs_table(open_store(), "SELECT task_name, args FROM procrastinate_jobs ORDER BY id")
+    key = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert [name for name, _args in asked] == ["audit"] * 3  # the tab twice, the CLI once
+    assert asked[0][1]["files"] == [{"key": key, "name": source.name}]  # no path: a key
+    use_env(monkeypatch, ASSISTANT_JOBS="inline")
+    assert error is None and (code, printed) == run(command)[:2]  # the CLI's gate and JSON
+    shutil.copy(source, upload)
+    here = tab(upload)()
+    with pytest.raises(gr.Error) as from_here:
+        tab(bad)()
+    assert queued[0] == here[0] and queued[1] == here[1]  # the summary, the findings
+    assert queued[1] and queued[7]  # findings shown, report files offered
+    assert isinstance(from_worker, gr.Error) and str(from_worker) == str(from_here.value)
+    assert "x.csv" in str(from_worker) and "un nombre attendu" in str(from_worker)

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..core.archives import is_zip, workbook_sheets
 from ..core.errors import InputError
 from ..core.html import html_text
-from ..core.limits import decode_utf8, limits, read_bounded
+from ..core.limits import decode_utf8, limits, read_bounded, too_large
 from ..core.network_json import (
     BlueskyFeedItem,
     JsonProblem,
@@ -88,6 +88,16 @@ def read_export(path: str | Path, zone: str = "UTC", network: str | None = None)
     path = Path(path)
     clock(zone)
     raw = read_bounded(path, limits().analytics_bytes, "an export", SPLIT_BY_PERIOD)
+    return export_of(raw, path.name, zone, network)
+
+
+def export_of(raw: bytes, name: str, zone: str = "UTC", network: str | None = None) -> Export:
+    """The posts of an export's bytes, named as the person's file (an upload a worker reads
+    from the store): bounded and read exactly as `read_export` reads that file."""
+    path = Path(Path(name).name)
+    clock(zone)
+    if len(raw) > limits().analytics_bytes:
+        raise too_large(path.name, len(raw), limits().analytics_bytes, "an export", SPLIT_BY_PERIOD)
     suffix = path.suffix.lower()
     if suffix in SPREADSHEETS or is_zip(raw):
         rows = _sheet_rows(path, raw)

@@ -8,7 +8,7 @@ import calendar
 import csv
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .imports import Export, read_export
 from .links import LinkCache, LinkStatus, check_links, link_findings, offline, post_links
 from .measures import Formula, NetworkFigures, get_formula, measure
 from .post import Post
+from .report_data import from_data, to_data
 from .report_view import TEMPLATES, report_view
 from .rules import analytics_rules
 from .storage import save_posts
@@ -117,6 +118,35 @@ class AuditReport:
             "cadence": {n: c.to_dict() for n, c in self.rhythms.items()},
             "slots": [s.to_dict() for s in self.slots()],
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything the report holds as JSON values, for `from_dict` to rebuild it whole
+        (a worker's audit read by the app). A file's posts that the report keeps are written
+        once, as their place in `posts`."""
+        places = {id(post): at for at, post in enumerate(self.posts)}
+        return {
+            **to_data(replace(self, exports=[])),
+            "exports": [
+                {
+                    **to_data(replace(export, posts=[])),
+                    "posts": [places.get(id(p), to_data(p)) for p in export.posts],
+                }
+                for export in self.exports
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AuditReport:
+        """The report `to_dict` wrote, equal to it field by field."""
+        report = from_data(cls, {**data, "exports": []})
+        for written in data["exports"]:
+            export = from_data(Export, {**written, "posts": []})
+            export.posts = [
+                report.posts[p] if isinstance(p, int) else from_data(Post, p)
+                for p in written["posts"]
+            ]
+            report.exports.append(export)
+        return report
 
     def figures_json(self) -> dict[str, Any]:
         """Every figure behind the report, with sample sizes (the CSV's source)."""

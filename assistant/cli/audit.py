@@ -45,7 +45,7 @@ def audit(
     role: str = typer.Option("reviewer", "--role", help="author | reviewer | admin"),
 ) -> None:
     """Audit and measure published posts from the networks' export files."""
-    from ..analytics import LinkCache, audit_files, get_formula, run_audit
+    from ..analytics import get_formula
     from ..analytics.imports import clock
     from ..analytics.words import languages
     from ..core.actors import require_reviewer
@@ -60,18 +60,7 @@ def audit(
     get_formula(rate)
     clock(zone)
     charter = brand(brand_slug)
-    exports = audit_files(files, zone)
-    cache = LinkCache(get_settings().data_dir / "cache" / "links.json")
-    report = run_audit(
-        exports,
-        charter,
-        brand_slug,
-        formula=rate,
-        network=not no_network,
-        store=open_store(),
-        link_cache=cache,
-    )
-    cache.save()
+    report = _audited(files, brand_slug, charter, rate, not no_network, zone)
     if out is not None:
         _write(out, report, lang or (charter.language if charter else "en"))
     moved = None
@@ -83,6 +72,27 @@ def audit(
         _print(report, out, moved)
     if report.has_errors:
         raise typer.Exit(1)
+
+
+def _audited(
+    files: list[Path], brand_slug: str, charter, rate: str | None, network: bool, zone: str
+) -> AuditReport:
+    """The audit run here, links cached in the data folder; in team mode by a worker, from
+    the files kept in the store (a worker may be on another machine), with its own cache."""
+    from ..analytics import LinkCache, audit_files, run_audit
+    from ..analytics.audit_job import queued_audit
+    from ..core import jobs
+
+    options = {"formula": rate, "network": network}
+    if jobs.queued():
+        return queued_audit(files, brand_slug, zone=zone, link_cache=True, **options)
+    exports = audit_files(files, zone)
+    cache = LinkCache(get_settings().data_dir / "cache" / "links.json")
+    report = run_audit(
+        exports, charter, brand_slug, store=open_store(), link_cache=cache, **options
+    )
+    cache.save()
+    return report
 
 
 def _apply(report: AuditReport, campaign_id: int, mover, brand_slug: str, yes: bool) -> list:

@@ -5,6 +5,8 @@ report, and turn a faulty post into a brief in the Draft tab ("draft a corrected
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -23,8 +25,10 @@ from ..analytics import (
     run_audit,
     undo_slots,
 )
+from ..analytics.audit_job import queued_audit
 from ..analytics.report_view import heatmap_svg, ranked_posts, report_view
 from ..analytics.words import number, pct, word, worded
+from ..core import jobs
 from ..core.charter import load_brand
 from ..core.errors import InputError
 from ..core.limits import limits
@@ -149,8 +153,16 @@ def check_sizes(paths: list[str], lang: str) -> None:
 
 def read_files(paths: list[str], lang: str) -> list:
     """The exports; a bad cell's expectation ("a number") is worded in the reader's language."""
-    try:
+    with cells_worded(lang):
         return audit_files(paths)
+
+
+@contextmanager
+def cells_worded(lang: str) -> Iterator[None]:
+    """A bad cell's expectation ("a number") worded in the reader's language, whether the
+    file was read here or by a worker."""
+    try:
+        yield
     except InputError as exc:
         expected = str(exc.params.get("expected", ""))
         for english, short in EXPECTED.items():
@@ -159,6 +171,25 @@ def read_files(paths: list[str], lang: str) -> list:
                 exc.params["expected"] = tr(f"audit_expected_{short}", lang) + rest
                 break
         raise
+
+
+def audit_uploads(
+    store: Store,
+    slug: str,
+    paths: list[str],
+    options: dict[str, Any],
+    lang: str,
+    progress: Callable[[str, int, int], None],
+) -> AuditReport:
+    """The audit of the uploaded files (`options`: formula and network, the link checks).
+    On one machine it runs here and the bar follows every post and link; in team mode a
+    worker runs it from the files kept in the store, and the bar shows coarse stages only
+    (saved, waiting for a worker, done)."""
+    if jobs.queued():
+        with cells_worded(lang):
+            return queued_audit(paths, slug, progress=progress, **options)
+    exports = read_files(paths, lang)
+    return run_audit(exports, _charter(slug), slug, store=store, progress=progress, **options)
 
 
 def write_report(report: AuditReport, lang: str = "en") -> list[str]:
@@ -298,20 +329,12 @@ def build(
         if not paths:
             raise InputError(tr("audit_no_files", lang), key="audit_no_files")
         check_sizes(paths, lang)
-        exports = read_files(paths, lang)
 
         def step(stage: str, done: int, total: int) -> None:
             progress((done, total), desc=tr(f"audit_progress_{stage}", lang))
 
-        report = run_audit(
-            exports,
-            _charter(slug),
-            slug or "",
-            formula=formula,
-            network=check,
-            store=store,
-            progress=step,
-        )
+        options = {"formula": formula, "network": check}
+        report = audit_uploads(store, slug or "", paths, options, lang, step)
         found = finding_rows(report)
         networks = sorted({r["network"] for r in found})
         kinds = sorted({r["kind"] for r in found})
