@@ -157,3 +157,53 @@ def test_long_text_weighted_length_equals_twitter_text(seed):
     text = "".join(words)
     expected = parse_tweet(text, config["version3"])
     assert x_weighted(text) == (expected.weightedLength, expected.valid)
+
+
+RUNS_OF_LABELS = ["a.", "1.", "ab.c-", "é.", ".a", "a.a.a.a.a.a.a.a.a.a,"]
+DOTTED = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
+from assistant.core.platforms import measure, platform_ids
+from assistant.core.tokens import urls
+for piece in sys.argv[1:]:
+    for size in (800, 4000, 65536):
+        text = (piece * (size // len(piece) + 1))[:size]
+        for network in platform_ids():
+            measure(text, network)
+        urls(text)
+print("measured")
+"""
+
+
+def test_runs_of_dotted_labels_are_measured_with_bounded_work():
+    """twitter-text's URL pattern backtracks through every split of a run of dotted labels
+    ("a.a.a…", "ab.c-ab.c-…": 800 characters cost 4 s, 4,000 minutes), and so did the bare
+    domain pattern: any text typed in the Draft tab held a core that long. Bounded in CPU
+    seconds, not wall-clock: a child process that does more than 60 s of work (the fixed
+    code does a few) is stopped by the kernel and the test fails."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", DOTTED, *RUNS_OF_LABELS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,  # a hang guard only: the CPU limit ends a runaway child long before
+    )
+    assert done.returncode == 0 and "measured" in done.stdout, done.stderr[-2000:]
+
+
+def test_an_address_beside_a_run_of_labels_is_still_found():
+    """The run is kept from the extractor, not the text around it."""
+    from assistant.core.tokens import urls
+
+    text = "voir " + "a." * 30 + "a puis https://lemoine.example/hiver et lemoine.example"
+    assert [span.text for span in urls(text)] == [
+        "https://lemoine.example/hiver",
+        "lemoine.example",
+    ]
+    # X charges 23 for a link whatever its length (the long text's path, as the short one)
+    for size in (300, 5000):
+        text = "x" * size + " " + "a." * 30 + " https://maison-lemoine.fr/hiver"
+        assert measure(text, "x").length == size + 1 + 60 + 1 + 23

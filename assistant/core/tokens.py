@@ -20,8 +20,11 @@ DOT_BEFORE_WORD = regex.compile(r"\.[^\W_]")
 HASHTAG = regex.compile(r"(?<![\w&/])#(\w+)", regex.UNICODE)
 MENTION = regex.compile(r"(?<![\w@/])@\w+(?:@[\w-]+(?:\.[\w-]+)+)?", regex.UNICODE)
 EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", regex.UNICODE)
+# possessive labels: a label holds no dot, so there is one way to split a run into labels
+# and nothing to backtrack into, and a name starts only where a run of labels does
+# (else "ab.c-ab.c-…" cost seconds per 10,000 characters: every label tried as a start)
 BARE_DOMAIN = regex.compile(
-    r"(?<![\w@.])(?:https?://)?(?:[\w-]+\.)+\p{Ll}{2,24}(?::\d+)?(?:/[^\s]*[^\s.,;:!?)\]»\"'])?(?![\w@])",
+    r"(?<![\w@.-])(?:https?://)?(?:[\w-]++\.)++\p{Ll}{2,24}(?::\d+)?(?:/[^\s]*[^\s.,;:!?)\]»\"'])?(?![\w@])",
     regex.UNICODE,
 )
 NUMBER_OR_CODE = regex.compile(
@@ -48,11 +51,11 @@ def urls(text: str) -> list[Span]:
     needed for it."""
     if not DOT_BEFORE_WORD.search(text):
         return []
-    from twitter_text.extract_urls import extract_urls_with_indices
+    from .web_addresses import url_matches
 
     spans = [
         Span(s, e, "url", text[s:e])
-        for s, e in (u["indices"] for u in extract_urls_with_indices(text))
+        for s, e in (u["indices"] for u in url_matches(text))
         if not (s > 0 and text[s - 1] == "@")
     ]
     taken = SpanIndex(spans + emails(text))

@@ -9,9 +9,10 @@ from functools import cache
 import regex
 from twitter_text import parse_tweet
 from twitter_text.config import config as twitter_config
-from twitter_text.extract_urls import extract_urls_with_indices
 from twitter_text.regexp.emoji import emoji_list as twitter_emoji_list
 from twitter_text.regexp.invalid_chars import invalid_chars
+
+from .web_addresses import has_long_run, url_matches
 
 X_CONFIG = twitter_config["version3"]
 X_PIECE = 4000  # up to this length twitter-text itself measures the whole text
@@ -36,8 +37,9 @@ def x_weighted(text: str) -> tuple[int, bool]:
     text is measured here: emoji through a lookup of the same list, the URL extractor only
     over the words with a dot (no URL straddles whitespace, and weights add up), and every
     other code point by its range in one pass. The result equals twitter-text's, which the
-    tests check."""
-    if len(text) <= X_PIECE:
+    tests check. A text with a run of dots twitter-text's parser would take minutes over
+    (`web_addresses`) is measured here too, whatever its length."""
+    if len(text) <= X_PIECE and not has_long_run(text):
         parsed = parse_tweet(text, X_CONFIG)
         return parsed.weightedLength, parsed.valid
     units = _units("".join(X_DOT_WORD.findall(text)), urls=True)
@@ -54,7 +56,7 @@ def _units(text: str, urls: bool) -> int:
     tokens = []
     if urls:
         url_weight = X_CONFIG["transformed_url_length"] * X_CONFIG["scale"]
-        tokens += [(*u["indices"], 0, url_weight) for u in extract_urls_with_indices(normal)]
+        tokens += [(*u["indices"], 0, url_weight) for u in url_matches(normal)]
     weight = X_CONFIG["default_weight"]
     tokens += [(start, end, 1, weight) for start, end in _emoji_spans(normal)]
     units, at = 0, 0
@@ -120,7 +122,7 @@ def shorten_urls(text: str, url_length: int) -> str:
 def _shortened(text: str, url_length: int) -> str:
     """The text with each URL twitter-text's extractor finds as `url_length` x's."""
     pieces, last = [], 0
-    for found in extract_urls_with_indices(text):
+    for found in url_matches(text):
         start, end = found["indices"]
         pieces += [text[last:start], "x" * url_length]
         last = end
