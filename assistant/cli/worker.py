@@ -11,7 +11,7 @@ import typer
 from ..core.errors import InputError
 
 # the modules that register job kinds: a worker runs any of them, so it imports them all
-KIND_MODULES = ("assistant.publishing.jobs",)
+KIND_MODULES = ("assistant.publishing.jobs", "assistant.community.reply_jobs")
 
 
 def worker(
