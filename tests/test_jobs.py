@@ -17,7 +17,7 @@ from assistant.publishing import jobs
 from assistant.publishing.brief_import import File, import_briefs, progress
 
 from .command_line import run
-from .conftest import use_env
+from .conftest import ROOT, use_env
 from .test_brief_import import BRAND, NOW, _first_rows
 
 
@@ -150,6 +150,13 @@ def test_inline_a_called_job_runs_here_and_answers():
 def _called_through_a_worker(kind: str, /, **args) -> tuple[object, BaseException | None]:
     """`call` from a thread (as a replica's handler would) while this process runs a
     worker until the queue is empty: the answer, or the error the caller got."""
+    return _through_a_worker(kind, lambda: core_jobs.call(kind, **args))
+
+
+def _through_a_worker(kind: str, asking) -> tuple[object, BaseException | None]:
+    """`asking()` (a handler, a command: anything that waits on one job of `kind`) from a
+    thread while this process runs a worker until the queue is empty: what it returned, or
+    the error it raised."""
     import asyncio
     import threading
 
@@ -157,7 +164,7 @@ def _called_through_a_worker(kind: str, /, **args) -> tuple[object, BaseExceptio
 
     def ask() -> None:
         try:
-            found["value"] = core_jobs.call(kind, **args)
+            found["value"] = asking()
         except BaseException as exc:  # the test looks at what the caller got
             found["error"] = exc
 
@@ -165,11 +172,13 @@ def _called_through_a_worker(kind: str, /, **args) -> tuple[object, BaseExceptio
     core_jobs.ensure_schema(store)
     asker = threading.Thread(target=ask)
     asker.start()
+    waiting = "SELECT id FROM procrastinate_jobs WHERE task_name = :n AND status = 'todo'"
     for _ in range(200):  # the job is in the queue before the worker looks
-        if _jobs_table(store, "SELECT id FROM procrastinate_jobs WHERE task_name = :n", n=kind):
+        if _jobs_table(store, waiting, n=kind):
             break
         asker.join(0.05)
     asyncio.run(core_jobs.work(1, 1.0, 30.0, wait=False))
+    core_jobs._queue_app.cache_clear()  # the worker closed it: the next asker opens its own
     asker.join(60)
     assert not asker.is_alive()
     return found.get("value"), found.get("error")  # type: ignore[return-value]
@@ -209,3 +218,75 @@ def test_with_no_worker_alive_the_caller_is_told_and_the_job_withdrawn(team_db, 
     assert refused.value.key == "no_worker"
     store = open_store()
     assert _jobs_table(store, "SELECT status FROM procrastinate_jobs") == [("cancelled",)]
+
+
+# ---- replies drafted by a worker ------------------------------------------------------------
+
+
+def _complaint(store) -> int:
+    from assistant.community.inbox import import_text
+    from assistant.core.charter import load_brand
+
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    return import_text(store, charter, "Colis arrivé cassé, déçue", "facebook", "Marie").ids[0]
+
+
+def _reply_jobs(store) -> list[tuple]:
+    return _jobs_table(
+        store,
+        "SELECT (args->>'item_id')::int, args->>'actor', status FROM procrastinate_jobs "
+        "WHERE task_name = 'reply_draft' ORDER BY id",
+    )
+
+
+@pytest.mark.postgres
+def test_in_team_mode_draft_and_reply_draft_are_drafted_by_a_worker(team_db):
+    """The Replies tab's Draft and `assistant reply draft` wait for a worker's job, then show
+    the options it drafted and kept, exactly as when they drafted in their own process."""
+    import json
+
+    from assistant.community.replies import describe
+    from assistant.core.actors import Actor
+    from assistant.ui.replies import drafted
+
+    store = open_store()
+    item = _complaint(store)
+    shown, error = _through_a_worker(
+        "reply_draft", lambda: drafted(store, item, Actor("anne", "author"), "none", "fr")
+    )
+    assert error is None, error
+    kept = describe(store, item)["reply"]
+    assert f"3 proposition(s) pour le commentaire {item}." in shown[0]
+    assert [box["value"] for box in shown[1:4]] == [o["text"] for o in kept["options"]]
+    assert kept["versions"][-1]["author"] == "anne"
+    assert _reply_jobs(store) == [(item, "anne", "succeeded")]
+
+    answer, error = _through_a_worker(
+        "reply_draft", lambda: run(["reply", "draft", str(item), "--as", "bob", "--format", "json"])
+    )
+    code, out, err = answer
+    assert (error, code) == (None, 0), err
+    assert json.loads(out) == describe(store, item)["reply"]["options"]
+    assert _reply_jobs(store)[1:] == [(item, "bob", "succeeded")]
+    assert core_jobs.answered_tokens(store) == []
+
+
+@pytest.mark.postgres
+def test_a_closed_comment_refused_by_the_worker_is_worded_for_the_person(team_db):
+    from assistant.community.replies import close
+    from assistant.core.actors import Actor
+    from assistant.ui.replies import drafted
+
+    store = open_store()
+    item = _complaint(store)
+    close(store, [item], Actor("anne", "author"), "no_reply")
+    for lang, words in (("fr", "il est clos"), ("en", "it is closed")):
+        shown, error = _through_a_worker(
+            "reply_draft",
+            lambda lang=lang: drafted(store, item, Actor("anne", "author"), "none", lang),
+        )
+        assert error is None and words in shown[0] and f"{item}" in shown[0]
+    answer, _error = _through_a_worker("reply_draft", lambda: run(["reply", "draft", str(item)]))
+    code, _out, err = answer
+    assert code == 2 and f"comment {item} is no_reply; it is closed." in err
+    assert [job[2] for job in _reply_jobs(store)] == ["succeeded"] * 3  # refused, not crashed

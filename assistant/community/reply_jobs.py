@@ -2,10 +2,10 @@
 three options) runs where the team's jobs run.
 
 On SQLite it runs at once in the calling process, as it always did; in team mode a worker
-drafts it, with the worker's model settings, and the person's click or command waits for
-its options. One job per comment: two clicks on Draft while one waits draft it once. The
-options are kept on the reply row by `replies.draft` itself, so what the job returns is only
-what the caller shows."""
+drafts it, with the worker's model settings when no provider is named, and the person's
+click or command waits for its options. The options are kept on the reply row by
+`replies.draft` itself, so what the job returns is only what the caller shows. Two people
+drafting one comment at once: the second is refused by the store, as in one process."""
 
 from __future__ import annotations
 
