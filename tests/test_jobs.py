@@ -154,9 +154,8 @@ def _called_through_a_worker(kind: str, /, **args) -> tuple[object, BaseExceptio
 
 
 def _through_a_worker(kind: str, asking) -> tuple[object, BaseException | None]:
-    """`asking()` (a handler, a command: anything that waits on one job of `kind`) from a
-    thread while this process runs a worker until the queue is empty: what it returned, or
-    the error it raised."""
+    """`asking()` (which calls a job of `kind`) from a thread while this process runs a
+    worker until the queue is empty: what it returned, or the error it raised."""
     import asyncio
     import threading
 
@@ -170,16 +169,16 @@ def _through_a_worker(kind: str, asking) -> tuple[object, BaseException | None]:
 
     store = open_store()
     core_jobs.ensure_schema(store)
+    waiting = "SELECT id FROM procrastinate_jobs WHERE task_name = :n AND status = 'todo'"
     asker = threading.Thread(target=ask)
     asker.start()
-    waiting = "SELECT id FROM procrastinate_jobs WHERE task_name = :n AND status = 'todo'"
     for _ in range(200):  # the job is in the queue before the worker looks
         if _jobs_table(store, waiting, n=kind):
             break
         asker.join(0.05)
     asyncio.run(core_jobs.work(1, 1.0, 30.0, wait=False))
-    core_jobs._queue_app.cache_clear()  # the worker closed it: the next asker opens its own
     asker.join(60)
+    core_jobs._queue_app.cache_clear()  # the worker closed it: a next ask opens its own
     assert not asker.is_alive()
     return found.get("value"), found.get("error")  # type: ignore[return-value]
 
@@ -272,7 +271,12 @@ def test_in_team_mode_draft_and_reply_draft_are_drafted_by_a_worker(team_db):
 
 
 @pytest.mark.postgres
-def test_a_closed_comment_refused_by_the_worker_is_worded_for_the_person(team_db):
+def test_a_draft_refused_by_the_worker_or_left_without_one_is_worded_for_the_person(
+    team_db, monkeypatch
+):
+    """A closed comment refused in the worker reads, next to the Draft button, in French and
+    in English, and in English from the CLI; with no worker running, Draft says so and that
+    nothing was lost."""
     from assistant.community.replies import close
     from assistant.core.actors import Actor
     from assistant.ui.replies import drafted
@@ -290,3 +294,6 @@ def test_a_closed_comment_refused_by_the_worker_is_worded_for_the_person(team_db
     code, _out, err = answer
     assert code == 2 and f"comment {item} is no_reply; it is closed." in err
     assert [job[2] for job in _reply_jobs(store)] == ["succeeded"] * 3  # refused, not crashed
+    use_env(monkeypatch, ASSISTANT_JOB_START_SECONDS="0.5", ASSISTANT_JOB_WAIT_SECONDS="20")
+    alone = drafted(store, _complaint(store), Actor("anne", "author"), "none", "fr")
+    assert "aucun ne tourne" in alone[0] and "Rien de ce que vous avez enregistré" in alone[0]
