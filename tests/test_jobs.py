@@ -5,6 +5,7 @@ waiting for the workers, are test_team_mode's, on the team it starts once for al
 
 from __future__ import annotations
 
+import ast
 import uuid
 
 import pytest
@@ -57,6 +58,43 @@ def test_a_unit_deferred_twice_is_drafted_once():
             "unit", brief_id=brief_id, network="x", index=1, author="cm", import_id=import_id
         )
     assert _units(store) == [(brief_id, "x", 1)]
+
+
+def _registers_a_kind(tree: ast.Module) -> bool:
+    """Whether a module registers a job kind at import: `@kind(…)`/`@jobs.kind(…)` on one of
+    its functions, or `kind(…)(body)`."""
+
+    def named_kind(node: ast.AST) -> bool:
+        func = node.func if isinstance(node, ast.Call) else None
+        return isinstance(func, ast.Name | ast.Attribute) and (
+            getattr(func, "id", None) == "kind" or getattr(func, "attr", None) == "kind"
+        )
+
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef) and any(
+            named_kind(d) for d in statement.decorator_list
+        ):
+            return True
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(call, ast.Call) and named_kind(call.func):
+            return True
+    return False
+
+
+def test_a_worker_imports_every_module_that_registers_a_kind():
+    """A job of a kind the worker never imported fails on the worker: every module of the
+    package that registers a kind is in the list `assistant worker` imports."""
+    from assistant.cli.worker import KIND_MODULES
+
+    from .test_import_graph import modules
+
+    registering = {
+        name
+        for name, path in modules().items()
+        if _registers_a_kind(ast.parse(path.read_text(encoding="utf-8")))
+    }
+    assert {"assistant.publishing.jobs", "assistant.community.reply_jobs"} <= registering
+    assert registering == set(KIND_MODULES)
 
 
 def test_a_worker_on_sqlite_says_jobs_run_in_the_app():
