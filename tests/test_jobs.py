@@ -5,6 +5,7 @@ waiting for the workers, are test_team_mode's, on the team it starts once for al
 
 from __future__ import annotations
 
+import ast
 import uuid
 
 import pytest
@@ -17,7 +18,7 @@ from assistant.publishing import jobs
 from assistant.publishing.brief_import import File, import_briefs, progress
 
 from .command_line import offline_audit, run
-from .conftest import use_env
+from .conftest import ROOT, use_env
 from .test_brief_import import BRAND, NOW, _first_rows
 
 
@@ -57,6 +58,43 @@ def test_a_unit_deferred_twice_is_drafted_once():
             "unit", brief_id=brief_id, network="x", index=1, author="cm", import_id=import_id
         )
     assert _units(store) == [(brief_id, "x", 1)]
+
+
+def _registers_a_kind(tree: ast.Module) -> bool:
+    """Whether a module registers a job kind at import: `@kind(…)`/`@jobs.kind(…)` on one of
+    its functions, or `kind(…)(body)`."""
+
+    def named_kind(node: ast.AST) -> bool:
+        func = node.func if isinstance(node, ast.Call) else None
+        return isinstance(func, ast.Name | ast.Attribute) and (
+            getattr(func, "id", None) == "kind" or getattr(func, "attr", None) == "kind"
+        )
+
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef) and any(
+            named_kind(d) for d in statement.decorator_list
+        ):
+            return True
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(call, ast.Call) and named_kind(call.func):
+            return True
+    return False
+
+
+def test_a_worker_imports_every_module_that_registers_a_kind():
+    """A job of a kind the worker never imported fails on the worker: every module of the
+    package that registers a kind is in the list `assistant worker` imports."""
+    from assistant.cli.worker import KIND_MODULES
+
+    from .test_import_graph import modules
+
+    registering = {
+        name
+        for name, path in modules().items()
+        if _registers_a_kind(ast.parse(path.read_text(encoding="utf-8")))
+    }
+    assert {"assistant.publishing.jobs", "assistant.community.reply_jobs"} <= registering
+    assert registering == set(KIND_MODULES)
 
 
 def test_a_worker_on_sqlite_says_jobs_run_in_the_app():
@@ -275,3 +313,82 @@ def test_an_audit_in_team_mode_is_run_by_a_worker_from_the_files_kept_in_the_sto
     assert queued[1] and queued[7]  # findings shown, report files offered
     assert isinstance(from_worker, gr.Error) and str(from_worker) == str(from_here.value)
     assert "x.csv" in str(from_worker) and "un nombre attendu" in str(from_worker)
+
+# ---- replies drafted by a worker ------------------------------------------------------------
+
+
+def _complaint(store) -> int:
+    from assistant.community.inbox import import_text
+    from assistant.core.charter import load_brand
+
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    return import_text(store, charter, "Colis arrivé cassé, déçue", "facebook", "Marie").ids[0]
+
+
+def _reply_jobs(store) -> list[tuple]:
+    return _jobs_table(
+        store,
+        "SELECT (args->>'item_id')::int, args->>'actor', status FROM procrastinate_jobs "
+        "WHERE task_name = 'reply_draft' ORDER BY id",
+    )
+
+
+@pytest.mark.postgres
+def test_in_team_mode_draft_and_reply_draft_are_drafted_by_a_worker(team_db):
+    """The Replies tab's Draft and `assistant reply draft` wait for a worker's job, then show
+    the options it drafted and kept, exactly as when they drafted in their own process."""
+    import json
+
+    from assistant.community.replies import describe
+    from assistant.core.actors import Actor
+    from assistant.ui.replies import drafted
+
+    store = open_store()
+    item = _complaint(store)
+    shown, error = _through_a_worker(
+        "reply_draft", lambda: drafted(store, item, Actor("anne", "author"), "none", "fr")
+    )
+    assert error is None, error
+    kept = describe(store, item)["reply"]
+    assert f"3 proposition(s) pour le commentaire {item}." in shown[0]
+    assert [box["value"] for box in shown[1:4]] == [o["text"] for o in kept["options"]]
+    assert kept["versions"][-1]["author"] == "anne"
+    assert _reply_jobs(store) == [(item, "anne", "succeeded")]
+
+    answer, error = _through_a_worker(
+        "reply_draft", lambda: run(["reply", "draft", str(item), "--as", "bob", "--format", "json"])
+    )
+    code, out, err = answer
+    assert (error, code) == (None, 0), err
+    assert json.loads(out) == describe(store, item)["reply"]["options"]
+    assert _reply_jobs(store)[1:] == [(item, "bob", "succeeded")]
+    assert core_jobs.answered_tokens(store) == []
+
+
+@pytest.mark.postgres
+def test_a_draft_refused_by_the_worker_or_left_without_one_is_worded_for_the_person(
+    team_db, monkeypatch
+):
+    """A closed comment refused in the worker reads, next to the Draft button, in French and
+    in English, and in English from the CLI; with no worker running, Draft says so and that
+    nothing was lost."""
+    from assistant.community.replies import close
+    from assistant.core.actors import Actor
+    from assistant.ui.replies import drafted
+
+    store = open_store()
+    item = _complaint(store)
+    close(store, [item], Actor("anne", "author"), "no_reply")
+    for lang, words in (("fr", "il est clos"), ("en", "it is closed")):
+        shown, error = _through_a_worker(
+            "reply_draft",
+            lambda lang=lang: drafted(store, item, Actor("anne", "author"), "none", lang),
+        )
+        assert error is None and words in shown[0] and f"{item}" in shown[0]
+    answer, _error = _through_a_worker("reply_draft", lambda: run(["reply", "draft", str(item)]))
+    code, _out, err = answer
+    assert code == 2 and f"comment {item} is no_reply; it is closed." in err
+    assert [job[2] for job in _reply_jobs(store)] == ["succeeded"] * 3  # refused, not crashed
+    use_env(monkeypatch, ASSISTANT_JOB_START_SECONDS="0.5", ASSISTANT_JOB_WAIT_SECONDS="20")
+    alone = drafted(store, _complaint(store), Actor("anne", "author"), "none", "fr")
+    assert "aucun ne tourne" in alone[0] and "Rien de ce que vous avez enregistré" in alone[0]

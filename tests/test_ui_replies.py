@@ -219,3 +219,22 @@ def test_an_escalated_comment_shows_only_its_internal_note():
     assert all("option-unused" in c for c in checks[1:])
     # before any drafting the three options are announced, none hidden
     assert not any("option-unused" in c for c in option_outputs([], "fr")[3:])
+
+
+def test_draft_on_one_machine_drafts_here_and_shows_the_options_kept():
+    """On SQLite, Draft runs its job in the app's own process, as it always did: the options
+    shown are the ones kept, and a closed comment is refused in the reader's language."""
+    from assistant.community.replies import close, describe
+    from assistant.core import jobs
+    from assistant.ui.replies import drafted
+
+    store = open_store()
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    item = import_text(store, charter, "Colis arrivé cassé, déçue", "facebook", "Marie").ids[0]
+    assert not jobs.queued()
+    shown = drafted(store, item, Actor("anne", "author"), "none", "en")
+    assert f"3 option(s) drafted for comment {item}." in shown[0]
+    kept = describe(store, item)["reply"]["options"]
+    assert [box["value"] for box in shown[1:4]] == [o["text"] for o in kept]
+    close(store, [item], Actor("anne", "author"), "no_reply")
+    assert "il est clos" in drafted(store, item, Actor("anne", "author"), "none", "fr")[0]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from ..community import replies
-from ..core.llm import make_provider
+from ..community import replies, reply_jobs
 from ..core.store import open_store
 from .campaign import AS, OVERRIDE, ROLE, SEEN, actor
 from .common import TEXT_ARG, TEXT_OPTION, check_format, print_json, read_text_arg
@@ -23,20 +22,21 @@ def reply_draft(
     who: str = AS,
     fmt: str = typer.Option("text", "--format", help="text or json"),
 ) -> None:
-    """Three options (warm, factual, short), or an internal note when escalated."""
+    """Three options (warm, factual, short), or an internal note when escalated. In team
+    mode a worker drafts them (with its model settings when --provider is not given)."""
     check_format(fmt)
-    options = replies.draft(open_store(), item_id, actor(who, "author"), make_provider(provider))
+    options = reply_jobs.draft(open_store(), item_id, actor(who, "author"), provider)
     if fmt == "json":
-        print_json([o.to_dict() for o in options])
+        print_json(options)
         return
     console = Console()
     if not options:
         console.print("no reply for this comment (spam: hide it).", highlight=False)
     for o in options:
-        state = "fits" if o.fits else "too long"
-        console.rule(f"{o.option} ({o.source}, {o.length}/{o.max_length}, {state})")
-        console.print(o.text, markup=False, highlight=False)
-        for check in o.checks:
+        state = "fits" if o["fits"] else "too long"
+        console.rule(f"{o['option']} ({o['source']}, {o['length']}/{o['max_length']}, {state})")
+        console.print(o["text"], markup=False, highlight=False)
+        for check in o["checks"]:
             if check["severity"] == "error":
                 console.print(f"error: {check['message']}", markup=False, highlight=False)
 

@@ -11,7 +11,11 @@ import typer
 from ..core.errors import InputError
 
 # the modules that register job kinds: a worker runs any of them, so it imports them all
-KIND_MODULES = ("assistant.publishing.jobs", "assistant.analytics.audit_job")
+KIND_MODULES = (
+    "assistant.publishing.jobs",
+    "assistant.community.reply_jobs",
+    "assistant.analytics.audit_job",
+)
 
 
 def worker(

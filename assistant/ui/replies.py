@@ -17,7 +17,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from ..community import inbox, replies, reply_options
+from ..community import inbox, replies, reply_jobs, reply_options
 from ..community.charter_section import INTENTS
 from ..community.inbox_tables import CLOSED, ITEM_STATUSES
 from ..core.charter import load_brand
@@ -475,22 +475,7 @@ def build(
         lang = request_language(request)
         if not item_id:
             return outcome("refused", tr("rp_choose_comment", lang)), *_skip(8)
-        from ..core.llm import make_provider
-
-        try:
-            options = replies.draft(
-                store, item_id, acting(request, name, kind), make_provider(chosen)
-            )
-        except AssistantError as exc:
-            return _refused(exc, lang, "draft"), *_skip(8)
-        shown_options = [o.to_dict() for o in options]
-        message = (
-            tr("rp_drafted", lang, count=len(options), id=item_id)
-            if options
-            else tr("rp_no_options", lang)
-        )
-        return (_done(message, lang), *option_outputs(shown_options, lang),
-                *thread_view(store, item_id, lang))  # fmt: skip
+        return drafted(store, item_id, acting(request, name, kind), chosen, lang)
 
     draft.click(
         make_options,
@@ -630,6 +615,23 @@ def build(
 
         tab.select(logged_in_identity, None, [who, role], **READS)
     return _keep_work(store, tabs, tab, work, current, boxes, view)
+
+
+def drafted(store: Store, item_id: int, actor: Any, chosen: str | None, lang: str) -> tuple:
+    """Draft's outputs: the outcome, the three options with their checks, the thread and its
+    version. The options are drafted as a job (by a worker in team mode) and waited for; a
+    refusal there (a closed comment) is worded here in the reader's language."""
+    try:
+        options = reply_jobs.draft(store, item_id, actor, chosen)
+    except AssistantError as exc:
+        return _refused(exc, lang, "draft"), *_skip(8)
+    message = (
+        tr("rp_drafted", lang, count=len(options), id=item_id)
+        if options
+        else tr("rp_no_options", lang)
+    )
+    return (_done(message, lang), *option_outputs(options, lang),
+            *thread_view(store, item_id, lang))  # fmt: skip
 
 
 def hide_listed_spam(
