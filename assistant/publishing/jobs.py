@@ -25,7 +25,7 @@ from ..core.rows import get_or_404
 from ..core.settings import get_settings
 from ..core.store import Brief, BriefImport, Store, VariantRow, open_store
 
-__all__ = ["QUEUE", "defer", "pending", "queued", "wait_for_import"]
+__all__ = ["QUEUE", "defer", "pending", "pending_for_brief", "queued", "wait_for_import"]
 
 # ---- the kinds ----------------------------------------------------------------------------
 
@@ -158,6 +158,26 @@ def pending(import_id: int) -> int:
                 "AND queue_name = :queue AND (args->>'import_id')::int = :import_id"
             ),
             {"queue": QUEUE, "import_id": import_id},
+        )
+
+
+def pending_for_brief(brief_id: int, store: Store | None = None) -> int:
+    """Jobs of one brief still waiting or running in the queue: its units and the visuals
+    of its variants (0 inline: nothing waits). One count over the jobs not yet finished,
+    cheap enough to poll."""
+    if not queued():
+        return 0
+    store = store or open_store()
+    ensure_schema(store)
+    with store.engine.connect() as connection:
+        return connection.scalar(
+            text(
+                "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') "
+                "AND queue_name = :queue AND ((args->>'brief_id')::int = :brief_id "
+                "OR (args->>'variant_id')::int IN "
+                "(SELECT id FROM variants WHERE brief_id = :brief_id))"
+            ),
+            {"queue": QUEUE, "brief_id": brief_id},
         )
 
 
