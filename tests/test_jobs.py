@@ -368,7 +368,7 @@ def test_resume_in_team_mode_defers_only_the_missing_units_and_a_rerender_is_a_w
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_campaign_add_in_team_mode_prints_what_the_worker_drafted(team_draft):
+def test_campaign_add_and_draft_in_team_mode_print_what_the_worker_drafted(team_draft):
     import json
 
     from assistant.publishing.campaign import find_or_create_campaign
@@ -381,6 +381,17 @@ def test_campaign_add_in_team_mode_prints_what_the_worker_drafted(team_draft):
     assert sorted(v["platform"] for v in shown["variants"]) == ["linkedin", "x"]
     assert all(v["status"] == "ok" and v["length"] > 0 for v in shown["variants"])
     assert len(_units(team_draft)) == len(set(_units(team_draft)))
+
+    # `assistant draft` stores nothing: each variant is a job the worker answers
+    command = ["draft", DRAFT_TEXT, "--text", "--brand", BRAND, "-p", "x,linkedin"]
+    code, out, err = run([*command, "-n", "2", "--format", "json"])
+    assert code == 0, err
+    drafted = [(v["platform"], v["variant"], v["status"]) for v in json.loads(out)]
+    assert drafted == [("x", 1, "ok"), ("x", 2, "ok"), ("linkedin", 1, "ok"), ("linkedin", 2, "ok")]
+    answered = _jobs_table(
+        team_draft, "SELECT status FROM procrastinate_jobs WHERE task_name = 'draft'"
+    )
+    assert answered == [("succeeded",)] * 4
 
 
 @pytest.mark.postgres
