@@ -430,6 +430,11 @@ def _from_workers(
                 progress(len(ids) / max(total, 1), desc=tr(key, lang, done=len(ids), total=total))
             yield ids, tr(key, lang, done=len(ids), total=total), gr.skip()
         elif now.state == "done":
+            if now.drawn < len(ids):  # the worker could not draw some (a photo, a font)
+                missing = len(ids) - now.drawn
+                gr.Warning(
+                    tr("visuals_not_drawn", lang, n=missing), title=tr("toast_refused", lang)
+                )
             yield ids, tr("draft_done", lang, done=len(ids), total=total), gr.update(visible=False)
         else:
             note = (
