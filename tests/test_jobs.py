@@ -392,3 +392,206 @@ def test_a_draft_refused_by_the_worker_or_left_without_one_is_worded_for_the_per
     use_env(monkeypatch, ASSISTANT_JOB_START_SECONDS="0.5", ASSISTANT_JOB_WAIT_SECONDS="20")
     alone = drafted(store, _complaint(store), Actor("anne", "author"), "none", "fr")
     assert "aucun ne tourne" in alone[0] and "Rien de ce que vous avez enregistré" in alone[0]
+
+
+# ---- the Draft tab and `campaign add` in team mode: one worker drafts and draws -------------
+
+DRAFT_NETWORKS = ["x", "linkedin", "facebook"]
+DRAFT_TEXT = (
+    "Nos palets au beurre salé sont prêts, préparés à Pont-Aven. Commandez sur lemoine.example"
+)
+WORKER_OPTIONS = ["--concurrency", "2", "--heartbeat", "0.5", "--stalled-after", "5"]
+
+
+class _Request:
+    """What the Draft tab's handlers read of a Gradio request: a French browser, no login."""
+
+    headers = {"accept-language": "fr-FR"}
+    username = None
+    session_hash = "page"
+
+
+@pytest.fixture(scope="module")
+def drafting_worker(postgres_url, tmp_path_factory):
+    """A database of its own and one `assistant worker` on it, for the Draft tab's tests."""
+    from assistant.core.store import Store
+
+    from .team import app_environment, fresh_database, start_worker, stop
+
+    folder = tmp_path_factory.mktemp("drafting")
+    url = fresh_database(postgres_url)
+    store = Store(url)  # migrated before the worker starts
+    env = app_environment(folder, ASSISTANT_DB_URL=url, ASSISTANT_PROVIDER="none")
+    worker = start_worker(env, folder / "worker.log", *WORKER_OPTIONS)
+    try:
+        yield url, worker, folder / "worker.log"
+    finally:
+        stop(worker)
+        store.dispose()
+
+
+@pytest.fixture()
+def team_draft(drafting_worker, monkeypatch):
+    """This process as a replica of that team: queue mode, and no drawing here at all (its
+    offload pool and the visuals' drawing refuse to run)."""
+    from assistant.ui import draft
+
+    url, _worker, _log = drafting_worker
+    use_env(monkeypatch, ASSISTANT_DB_URL=url, ASSISTANT_PROVIDER="none")
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("the replica drew visuals itself")
+
+    for name in ("elsewhere", "render_variant_visuals", "render_brief_visuals"):
+        monkeypatch.setattr(draft, name, never)
+    assert jobs.queued()
+    return open_store(url)
+
+
+def _generate(networks: list[str], count: int) -> list[tuple]:
+    """Generate on the Draft tab (its handler, as Gradio calls it): every streamed output."""
+    import asyncio
+
+    from assistant.ui.draft import _Drafting
+
+    async def stream() -> list[tuple]:
+        run = _Drafting(open_store()).run(
+            BRAND, DRAFT_TEXT, networks, count, None, "cm", "Hiver", _Request(), lambda *a, **k: 0
+        )
+        return [shown async for shown in run]
+
+    return asyncio.run(stream())
+
+
+def _brief_jobs(store, brief_id: int) -> list[tuple]:
+    return _jobs_table(
+        store,
+        "SELECT task_name, args->>'network', (args->>'index')::int, status "
+        "FROM procrastinate_jobs WHERE (args->>'brief_id')::int = :b ORDER BY id",
+        b=brief_id,
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_generate_in_team_mode_is_drafted_and_drawn_by_a_worker_streaming_cards_in_order(
+    team_draft,
+):
+    from assistant.ui.i18n import tr
+
+    shown = _generate(DRAFT_NETWORKS, 2)
+    brief_id, final = shown[0][3], shown[-1]
+    with team_draft.session() as session:
+        rows = session.execute(
+            select(VariantRow.id, VariantRow.platform, VariantRow.variant_no, VariantRow.image_keys)
+            .where(VariantRow.brief_id == brief_id)
+            .order_by(VariantRow.id)
+        ).all()
+    assert sorted((r.platform, r.variant_no) for r in rows) == sorted(
+        (n, i) for n in DRAFT_NETWORKS for i in (1, 2)
+    )
+    assert all(r.image_keys for r in rows)  # drawn by the worker: this process drew nothing
+    ids = [r.id for r in rows]
+    assert final[0] == ids and final[1] == tr("draft_done", "fr", done=6, total=6)
+    assert final[4] == {"__type__": "update", "visible": False}  # nothing to resume
+    for streamed in shown:  # the cards come in as saved, each stream a start of the last
+        assert streamed[0] == ids[: len(streamed[0])]
+    units = [(t, n, i) for t, n, i, _s in _brief_jobs(team_draft, brief_id)]
+    assert sorted(units) == sorted(("unit", n, i) for n in DRAFT_NETWORKS for i in (1, 2))
+    assert jobs.pending_for_brief(brief_id) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_resume_in_team_mode_defers_only_the_missing_units_and_a_rerender_is_a_workers(
+    team_draft,
+):
+    from assistant.core.actors import Actor
+    from assistant.core.charter import load_brand
+    from assistant.core.settings import get_settings
+    from assistant.publishing.brief_drafts import save_variant
+    from assistant.publishing.campaign import add_brief, find_or_create_campaign
+    from assistant.publishing.drafting import Variant
+    from assistant.publishing.review import save_text
+    from assistant.publishing.review_queue import describe
+    from assistant.ui.draft import _Drafting
+
+    from .test_ui_draft import _actions
+
+    campaign = find_or_create_campaign(team_draft, "Reprise", BRAND)
+    brief = add_brief(team_draft, campaign, DRAFT_TEXT, DRAFT_NETWORKS, None, "cm")
+    charter = load_brand(BRAND, get_settings().brand_dir)
+    kept = save_variant(
+        team_draft, brief.id, Variant(platform="x", text=DRAFT_TEXT), charter, "fr", "cm"
+    )
+    shown = list(_Drafting(team_draft).resume(brief.id, [kept.id], "cm", _Request()))
+    assert [(n, i) for _t, n, i, _s in _brief_jobs(team_draft, brief.id)] == [
+        ("linkedin", 1),
+        ("facebook", 1),
+    ]
+    final = shown[-1]
+    assert len(final[0]) == 3 and final[0][0] == kept.id
+    assert final[3] == {"__type__": "update", "visible": False}
+
+    # a card's text changed: its visuals are drawn again, by the worker
+    variant_id = final[0][1]
+    save_text(team_draft, variant_id, "Nouveau texte pour LinkedIn.", Actor("cm", "author"), 1)
+    assert not describe(team_draft, variant_id)["visuals_current"]
+    tick = _actions(team_draft, variant_id).refresh_visuals(_Request())
+    assert isinstance(tick, int)  # the card redraws
+    assert describe(team_draft, variant_id)["visuals_current"]
+    drawn = _jobs_table(
+        team_draft,
+        "SELECT status FROM procrastinate_jobs WHERE task_name = 'visuals' "
+        "AND (args->>'variant_id')::int = :v",
+        v=variant_id,
+    )
+    assert drawn == [("succeeded",)]
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_campaign_add_and_draft_in_team_mode_print_what_the_worker_drafted(team_draft):
+    import json
+
+    from assistant.publishing.campaign import find_or_create_campaign
+
+    campaign = find_or_create_campaign(team_draft, "Ligne de commande", BRAND)
+    command = ["campaign", "add", DRAFT_TEXT, "--campaign", str(campaign), "--text"]
+    code, out, err = run([*command, "-p", "x,linkedin", "--format", "json"])
+    assert code == 0, err
+    shown = json.loads(out)
+    assert sorted(v["platform"] for v in shown["variants"]) == ["linkedin", "x"]
+    assert all(v["status"] == "ok" and v["length"] > 0 for v in shown["variants"])
+    assert len(_units(team_draft)) == len(set(_units(team_draft)))
+
+    # `assistant draft` stores nothing: each variant is a job the worker answers
+    command = ["draft", DRAFT_TEXT, "--text", "--brand", BRAND, "-p", "x,linkedin"]
+    code, out, err = run([*command, "-n", "2", "--format", "json"])
+    assert code == 0, err
+    drafted = [(v["platform"], v["variant"], v["status"]) for v in json.loads(out)]
+    assert drafted == [("x", 1, "ok"), ("x", 2, "ok"), ("linkedin", 1, "ok"), ("linkedin", 2, "ok")]
+    answered = _jobs_table(
+        team_draft, "SELECT status FROM procrastinate_jobs WHERE task_name = 'draft'"
+    )
+    assert answered == [("succeeded",)] * 4
+
+
+@pytest.mark.postgres
+def test_with_no_worker_the_draft_tab_and_the_cli_say_so_and_keep_the_brief(team_db, monkeypatch):
+    """No worker on this database: after the bound (one second here, 30 by default) the
+    person reads that no worker takes jobs; the brief is saved and resumable."""
+    from assistant.core.store import Brief
+    from assistant.ui.i18n import tr
+
+    use_env(monkeypatch, ASSISTANT_JOB_START_SECONDS="1", ASSISTANT_PROVIDER="none")
+    store = open_store()
+    shown = _generate(["x", "linkedin"], 1)
+    final = shown[-1]
+    assert final[0] == [] and final[1] == tr("no_worker", "fr", seconds=1)
+    assert final[4] == {"__type__": "update", "visible": True}  # Resume, once a worker runs
+    with store.session() as session:
+        assert session.get(Brief, shown[0][3]).text == DRAFT_TEXT
+    assert jobs.pending_for_brief(shown[0][3]) == 2
+    code, _out, err = run(["campaign", "resume", str(shown[0][3])])
+    assert code != 0 and "no worker took the job in 1 s" in err

@@ -299,6 +299,38 @@ def test_the_cli_import_waits_for_the_workers(team, tmp_path, monkeypatch):
     assert len(units) == len(set(units)) == 14
 
 
+def test_generate_on_the_draft_tab_is_drafted_and_drawn_by_the_worker(team):
+    """Generate on a replica, through the UI's own protocol: the brief is saved, the worker
+    left (the first test killed the other) drafts and draws each variant once, and the page
+    shows the finished progress text. (The cards' ids stream in the page's state, which
+    Gradio keeps on the server: test_jobs reads them from the handler.)"""
+    from assistant.core.store import Brief, Campaign, VariantRow
+    from assistant.ui.i18n import tr
+
+    page = Page(logged_in(team.a.url, "rita", PASSWORD))
+    asked = {"brief": TEXT, "networks": ["x", "linkedin"], "campaign-name": "Brouillons"}
+    answer = page.click("generate", asked)
+    assert answer.data[1] == tr("draft_done", "fr", done=2, total=2)
+    with team.store.session() as session:
+        [brief_id] = session.scalars(
+            select(Brief.id).join(Campaign).where(Campaign.name == "Brouillons")
+        ).all()
+        rows = session.execute(
+            select(VariantRow.platform, VariantRow.image_keys).where(
+                VariantRow.brief_id == brief_id
+            )
+        ).all()
+    assert sorted(r.platform for r in rows) == ["linkedin", "x"]
+    assert all(r.image_keys for r in rows)  # drawn by the worker, before the text said so
+    units = _jobs(
+        team.store,
+        "SELECT status FROM procrastinate_jobs WHERE task_name = 'unit' "
+        "AND (args->>'brief_id')::int = :b",
+        b=brief_id,
+    )
+    assert units == [("succeeded",)] * 2
+
+
 # ---- a decision on one replica, seen on the other ------------------------------------------
 
 

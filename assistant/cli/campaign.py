@@ -18,7 +18,12 @@ from ..core.settings import get_settings
 from ..core.store import open_store
 from ..publishing import review as workflow
 from ..publishing import review_queue
-from ..publishing.brief_drafts import draft_brief, incomplete_briefs, resume_brief
+from ..publishing.brief_drafts import (
+    draft_brief,
+    incomplete_briefs,
+    missing_variants,
+    resume_brief,
+)
 from ..publishing.campaign import (
     add_brief,
     brand_timezone,
@@ -99,10 +104,7 @@ def campaign_add(
         store, campaign_id, text, networks, parse_when(at, zone), author.name, variants=variants
     )
     try:
-        drafted = [
-            {"variant_id": vid, **v.to_dict()}
-            for v, vid in draft_brief(store, saved.id, make_provider(provider), author.name)
-        ]
+        drafted = _drafted(store, saved.id, author.name, provider, fmt, resume=False)
     except StoreError as exc:
         raise StoreError(
             f"{exc} The brief is saved as {saved.id}: once the database is back, run "
@@ -118,6 +120,48 @@ def campaign_add(
             typer.echo(
                 f"  #{v['variant_id']} {v['platform']} {v['status']} {v['length']}/{v['max_length']}"
             )
+
+
+def _drafted(
+    store, brief_id: int, author: str, provider: str | None, fmt: str, resume: bool
+) -> list[dict]:
+    """Draft what a saved brief lacks: here (inline), or by `assistant worker` processes in
+    team mode, followed with a progress bar on a terminal (stderr) until they are done."""
+    from ..publishing import jobs
+
+    if not jobs.queued():
+        run = resume_brief if resume else draft_brief
+        drafted = run(store, brief_id, make_provider(provider), author)
+        return [{"variant_id": vid, **v.to_dict()} for v, vid in drafted]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from ..publishing import brief_jobs
+
+    console = Console(stderr=True)
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=fmt == "json" or not console.is_terminal,
+    )
+    with bar:
+        task = bar.add_task(f"brief {brief_id} (workers)", total=None)
+
+        def follow(now: brief_jobs.Drafted) -> None:
+            bar.update(task, total=now.total, completed=len(now.ids))
+
+        drafted = brief_jobs.draft_by_workers(store, brief_id, author, follow)
+    missing = missing_variants(store, brief_id)
+    if missing:  # a unit failed on its worker: its log says why
+        lacking = ", ".join(f"{network}#{n}" for network, n in missing)
+        typer.echo(
+            f"brief {brief_id} is missing {lacking} (see the workers' log); run "
+            f"`assistant campaign resume {brief_id}` to draft them again",
+            err=True,
+        )
+    return drafted
 
 
 @campaign_app.command("list")
@@ -176,10 +220,7 @@ def campaign_resume(
     """Draft only the variants a brief is missing (after a crash or a database stop)."""
     check_format(fmt)
     author = actor(who, "author")
-    drafted = [
-        {"variant_id": vid, **v.to_dict()}
-        for v, vid in resume_brief(open_store(), brief_id, make_provider(provider), author.name)
-    ]
+    drafted = _drafted(open_store(), brief_id, author.name, provider, fmt, resume=True)
     if fmt == "json":
         print_json({"brief_id": brief_id, "variants": drafted})
         return

@@ -20,12 +20,12 @@ from typing import Any
 from sqlalchemy import select, text
 
 from ..core.errors import ConflictError
-from ..core.jobs import QUEUE, defer, ensure_schema, kind, queued
+from ..core.jobs import QUEUE, call, defer, ensure_schema, kind, queued
 from ..core.rows import get_or_404
 from ..core.settings import get_settings
 from ..core.store import Brief, BriefImport, Store, VariantRow, open_store
 
-__all__ = ["QUEUE", "defer", "pending", "queued", "wait_for_import"]
+__all__ = ["QUEUE", "call", "defer", "pending", "pending_for_brief", "queued", "wait_for_import"]
 
 # ---- the kinds ----------------------------------------------------------------------------
 
@@ -112,6 +112,29 @@ def render_visuals(store: Store, variant_id: int, import_id: int | None = None) 
     _finish(store, import_id)
 
 
+@kind("draft", key=lambda network, index, **_rest: f"{network}:{index}")
+def draft_variant(
+    store: Store,
+    brief: str,
+    brand: str,
+    network: str,
+    index: int,
+    variants: int,
+    language: str,
+    provider: str | None = None,
+) -> dict[str, Any]:
+    """One variant of a brief that is not stored (`assistant draft`), drafted with this
+    process's model (`provider` as `--provider` names it); its JSON shape. Called, never
+    deferred: its caller waits for it."""
+    from ..core.charter import load_brand
+    from ..core.llm import make_provider
+    from .drafting import DraftRequest, draft_one
+
+    charter = load_brand(brand, get_settings().brand_dir)
+    request = DraftRequest(brief, charter, [network], variants, language)
+    return asyncio.run(draft_one(request, network, index, make_provider(provider))).to_dict()
+
+
 def _import_inline(store: Store, import_id: int, author: str) -> None:
     from . import brief_import as bulk
 
@@ -158,6 +181,26 @@ def pending(import_id: int) -> int:
                 "AND queue_name = :queue AND (args->>'import_id')::int = :import_id"
             ),
             {"queue": QUEUE, "import_id": import_id},
+        )
+
+
+def pending_for_brief(brief_id: int, store: Store | None = None) -> int:
+    """Jobs of one brief still waiting or running in the queue: its units and the visuals
+    of its variants (0 inline: nothing waits). One count over the jobs not yet finished,
+    cheap enough to poll."""
+    if not queued():
+        return 0
+    store = store or open_store()
+    ensure_schema(store)
+    with store.engine.connect() as connection:
+        return connection.scalar(
+            text(
+                "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') "
+                "AND queue_name = :queue AND ((args->>'brief_id')::int = :brief_id "
+                "OR (args->>'variant_id')::int IN "
+                "(SELECT id FROM variants WHERE brief_id = :brief_id))"
+            ),
+            {"queue": QUEUE, "brief_id": brief_id},
         )
 
 

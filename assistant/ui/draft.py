@@ -54,6 +54,7 @@ from ..core.settings import get_settings
 from ..core.store import Store
 from ..proofing import apply
 from ..proofing.match import SEVERITY_RANK
+from ..publishing import brief_jobs, jobs
 from ..publishing.brief_drafts import draft_brief_async, missing_variants, resume_brief
 from ..publishing.campaign import (
     add_brief,
@@ -70,7 +71,7 @@ from ..publishing.review_queue import change_marker, describe
 from . import lexicon
 from .boundary import handled
 from .cards import CardView, card_html, conflict_html
-from .i18n import request_language, t, tr
+from .i18n import error_text, request_language, t, tr
 from .identity import acting
 from .live import live_panel
 from .offload import elsewhere, soon_elsewhere
@@ -365,10 +366,15 @@ class _Drafting:
             variants=int(count),
             timezone=zone,
         )
-        provider = make_provider()
         total, done = len(chosen) * int(count), []
         progress(0, desc=tr("draft_progress", lang, done=0, total=total))
         yield done, tr("draft_progress", lang, done=0, total=total), _next(), saved.id, gr.skip()
+        if jobs.queued():  # team mode: the workers draft and draw, this follows the store
+            stream = _from_workers(self.store, saved.id, who, lang, progress)
+            while (shown := await asyncio.to_thread(next, stream, None)) is not None:
+                yield shown[0], shown[1], _next(), saved.id, shown[2]
+            return
+        provider = make_provider()
         async for _variant, variant_id in draft_brief_async(
             self.store, saved.id, provider, who, variants=int(count)
         ):
@@ -397,12 +403,47 @@ class _Drafting:
         if not brief_id:
             raise AssistantError("nothing to resume", key="nothing_to_resume")
         who = acting(request, typed, "author").name
+        if jobs.queued():  # team mode: the missing units go to the workers
+            for ids, note, resume in _from_workers(self.store, brief_id, who, lang):
+                yield ids, note, _next(), resume
+            return
         done = list(variant_ids or [])
         for _variant, variant_id in resume_brief(self.store, brief_id, make_provider(), who):
             done.append(variant_id)
             yield done, tr("draft_resumed", lang, n=len(done)), _next(), gr.skip()
         render_brief_visuals(self.store, brief_id, elsewhere)
         yield done, tr("draft_resumed", lang, n=len(done)), _next(), gr.update(visible=False)
+
+
+def _from_workers(
+    store: Store, brief_id: int, who: str, lang: str, progress: Callable | None = None
+) -> Iterator[tuple[list[int], str, Any]]:
+    """Team mode's drafting of a saved brief: its missing units deferred to the workers,
+    then (card ids, progress note, Resume button) each time the store moves. A unit that
+    failed or a worker that is down ends it with a warning; the brief stays resumable."""
+    brief_jobs.defer_missing(store, brief_id, who)
+    for now in brief_jobs.follow(store, brief_id):
+        ids, total = list(now.ids), now.total
+        if now.state == "drafting":
+            key = "draft_visuals" if now.complete else "draft_progress"
+            if progress is not None:
+                progress(len(ids) / max(total, 1), desc=tr(key, lang, done=len(ids), total=total))
+            yield ids, tr(key, lang, done=len(ids), total=total), gr.skip()
+        elif now.state == "done":
+            if now.drawn < len(ids):  # the worker could not draw some (a photo, a font)
+                missing = len(ids) - now.drawn
+                gr.Warning(
+                    tr("visuals_not_drawn", lang, n=missing), title=tr("toast_refused", lang)
+                )
+            yield ids, tr("draft_done", lang, done=len(ids), total=total), gr.update(visible=False)
+        else:
+            note = (
+                error_text(brief_jobs.no_worker(), lang)
+                if now.state == "no_worker"
+                else tr("draft_units_failed", lang, done=len(ids), total=total)
+            )
+            gr.Warning(note, title=tr("toast_refused", lang))
+            yield ids, note, gr.update(visible=not now.complete)
 
 
 class _Restore:
@@ -703,7 +744,10 @@ class _CardActions:
         with RENDERS.claim(self.view.id, info["text_version"]) as mine:
             if not mine or describe(self.store, self.view.id)["visuals_current"]:
                 return gr.skip()  # another event renders it, or rendered it just now
-            render_variant_visuals(self.store, self.view.id, elsewhere)
+            if jobs.queued():  # team mode: a worker draws it, this replica draws nothing
+                brief_jobs.rerender(self.store, self.view.id)
+            else:
+                render_variant_visuals(self.store, self.view.id, elsewhere)
         return _next()
 
 
