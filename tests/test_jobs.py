@@ -314,6 +314,7 @@ def test_an_audit_in_team_mode_is_run_by_a_worker_from_the_files_kept_in_the_sto
     assert isinstance(from_worker, gr.Error) and str(from_worker) == str(from_here.value)
     assert "x.csv" in str(from_worker) and "un nombre attendu" in str(from_worker)
 
+
 # ---- replies drafted by a worker ------------------------------------------------------------
 
 
