@@ -21,10 +21,11 @@ HASHTAG = regex.compile(r"(?<![\w&/])#(\w+)", regex.UNICODE)
 MENTION = regex.compile(r"(?<![\w@/])@\w+(?:@[\w-]+(?:\.[\w-]+)+)?", regex.UNICODE)
 EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", regex.UNICODE)
 # possessive labels: a label holds no dot, so there is one way to split a run into labels
-# and nothing to backtrack into, and a name starts only where a run of labels does
+# and nothing to backtrack into ("lemoine.example." ends a sentence: a dot followed by no
+# label is not a label's), and a name starts only where a run of labels does
 # (else "ab.c-ab.c-…" cost seconds per 10,000 characters: every label tried as a start)
 BARE_DOMAIN = regex.compile(
-    r"(?<![\w@.-])(?:https?://)?(?:[\w-]++\.)++\p{Ll}{2,24}(?::\d+)?(?:/[^\s]*[^\s.,;:!?)\]»\"'])?(?![\w@])",
+    r"(?<![\w@.-])(?:https?://)?(?:[\w-]++\.(?=[\w-]))++\p{Ll}{2,24}(?::\d+)?(?:/[^\s]*[^\s.,;:!?)\]»\"'])?(?![\w@])",
     regex.UNICODE,
 )
 NUMBER_OR_CODE = regex.compile(
