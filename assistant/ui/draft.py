@@ -33,7 +33,6 @@ What a reload relies on, and why each holds whatever the timing:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -276,29 +275,28 @@ def _review_news(store: Store, ids: gr.State, tick: gr.State) -> None:
         current = opaque(shared.fresh())
         if current == known:
             return current, gr.skip(), gr.skip(), gr.skip()
-        lang, now_seen, items = request_language(request), {}, []
-        for variant_id in variant_ids:
-            info = describe(store, variant_id)
-            now_seen[str(variant_id)] = _seen(info)
-            old = before.get(str(variant_id))
-            if old is not None and old != now_seen[str(variant_id)]:
-                items += _news_item(info, lang, commented=len(info["comments"]) > old[1])
+        now_seen, items = _news_since(store, variant_ids, before, request_language(request))
         if not items:
             return current, {**now_seen, **before}, gr.skip(), gr.skip()
-        html = render_html("review_news", title=tr("news_title", lang), items=items)
-        return current, before, html, gr.update(visible=True)
+        return (
+            current,
+            before,
+            _news_html(items, request_language(request)),
+            gr.update(visible=True),
+        )
 
     @handled
-    def as_drawn(variant_ids: list[int]):
+    def as_drawn(variant_ids: list[int], before: dict, request: gr.Request):
         """A redraw shows each card as stored now: that is the baseline news are measured
-        from. (Forgetting it instead lost a decision made while visuals were still
-        rendering: the next poll took the decision itself for the baseline.)"""
+        from. A decision made since the last baseline is shown, not swallowed: a card's
+        visuals finishing after a reviewer's decision redraw it, and taking that redraw for
+        the baseline lost the decision (the writer's own "show the changes" starts afresh)."""
         known = opaque(change_marker(store)) if variant_ids else ""  # first: later is news
-        seen = {}
-        for variant_id in variant_ids or []:
-            with contextlib.suppress(NotFound):
-                seen[str(variant_id)] = _seen(describe(store, variant_id))
-        return seen, known
+        seen, items = _news_since(store, variant_ids or [], before or {}, request_language(request))
+        if not items:
+            return seen, known, gr.skip(), gr.skip()
+        html = _news_html(items, request_language(request))
+        return seen, known, html, gr.update(visible=True)
 
     # not queued: one cached read when nothing moved, it need not wait behind drafting
     live.refresh.click(
@@ -308,8 +306,31 @@ def _review_news(store: Store, ids: gr.State, tick: gr.State) -> None:
         queue=False,
         show_progress="hidden",
     )
-    redraw.click(lambda: (_next(), "", gr.update(visible=False)), None, [tick, news, redraw])
-    tick.change(as_drawn, ids, [drawn, marker], show_progress="hidden")
+    redraw.click(
+        lambda: (_next(), "", gr.update(visible=False), {}), None, [tick, news, redraw, drawn]
+    )
+    tick.change(as_drawn, [ids, drawn], [drawn, marker, news, redraw], show_progress="hidden")
+
+
+def _news_since(
+    store: Store, variant_ids: list[int], before: dict, lang: str
+) -> tuple[dict, list[dict]]:
+    """Each card's state now, and the news lines of the cards that moved since `before`."""
+    now_seen, items = {}, []
+    for variant_id in variant_ids:
+        try:
+            info = describe(store, variant_id)
+        except NotFound:
+            continue
+        now_seen[str(variant_id)] = _seen(info)
+        old = before.get(str(variant_id))
+        if old is not None and old != now_seen[str(variant_id)]:
+            items += _news_item(info, lang, commented=len(info["comments"]) > old[1])
+    return now_seen, items
+
+
+def _news_html(items: list[dict], lang: str) -> str:
+    return render_html("review_news", title=tr("news_title", lang), items=items)
 
 
 def _seen(info: dict) -> list:

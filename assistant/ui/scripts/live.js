@@ -41,7 +41,13 @@
     if (!live.length) return;
     asking = true;
     try {
-      const answer = await fetch(LIVE.url, { cache: "no-store", credentials: "same-origin" });
+      // a request that never ends (a stalled connection, a browser holding it behind the
+      // page's open event streams) must not stop every later check: it is given up
+      const answer = await fetch(LIVE.url, {
+        cache: "no-store",
+        credentials: "same-origin",
+        signal: AbortSignal.timeout(LIVE.every_ms * 2),
+      });
       if (answer.status === 401) {
         // logged out (elsewhere, or the session ended): say so once, ask less and less often
         notice(LIVE.logged_out[pageLang()] || LIVE.logged_out.en);
