@@ -391,7 +391,9 @@ def test_a_reviewers_decision_reaches_the_writers_open_draft_tab(running_app, tm
         request_changes(store, variant_id, Actor("bob", "reviewer"), note)
         news = page.locator("#review-news")
         expect(news).to_contain_text("modifications demandées", timeout=WAIT_MS)
-        assert live.presses == presses + 1  # one refresh for one decision
+        # at most one refresh for one decision (none when the card's own redraw, its visuals
+        # finishing after the send, brought the decision first: it is shown, not swallowed)
+        assert live.presses <= presses + 1
         expect(news).to_contain_text(note)  # shown as text, markup included
         assert news.locator("q b").count() == 0
         shot(page, "draft-review-news")
