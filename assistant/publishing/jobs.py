@@ -170,24 +170,23 @@ kind("import", key=lambda import_id, author="": str(import_id), queued=_import_q
 
 def pending(import_id: int) -> int:
     """Jobs of an import still waiting or running in the queue (0 inline: nothing waits)."""
-    if not queued():
-        return 0
-    store = open_store()
-    ensure_schema(store)
-    with store.engine.connect() as connection:
-        return connection.scalar(
-            text(
-                "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') "
-                "AND queue_name = :queue AND (args->>'import_id')::int = :import_id"
-            ),
-            {"queue": QUEUE, "import_id": import_id},
-        )
+    return _unfinished("(args->>'import_id')::int = :import_id", import_id=import_id)
 
 
 def pending_for_brief(brief_id: int, store: Store | None = None) -> int:
     """Jobs of one brief still waiting or running in the queue: its units and the visuals
     of its variants (0 inline: nothing waits). One count over the jobs not yet finished,
     cheap enough to poll."""
+    return _unfinished(
+        "((args->>'brief_id')::int = :brief_id OR (args->>'variant_id')::int IN "
+        "(SELECT id FROM variants WHERE brief_id = :brief_id))",
+        store,
+        brief_id=brief_id,
+    )
+
+
+def _unfinished(where: str, store: Store | None = None, **params: Any) -> int:
+    """How many of the queue's jobs matching `where` (over their args) wait or run."""
     if not queued():
         return 0
     store = store or open_store()
@@ -196,11 +195,9 @@ def pending_for_brief(brief_id: int, store: Store | None = None) -> int:
         return connection.scalar(
             text(
                 "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') "
-                "AND queue_name = :queue AND ((args->>'brief_id')::int = :brief_id "
-                "OR (args->>'variant_id')::int IN "
-                "(SELECT id FROM variants WHERE brief_id = :brief_id))"
+                f"AND queue_name = :queue AND {where}"
             ),
-            {"queue": QUEUE, "brief_id": brief_id},
+            {"queue": QUEUE, **params},
         )
 
 
