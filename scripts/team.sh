@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Team mode on one machine, on loopback, to try it (`make run-team`): a throw-away
 # PostgreSQL, the schema upgrade as its own step, two app replicas sharing one
-# ASSISTANT_SECRET_KEY, and haproxy in front with cookie stickiness, on one address.
+# ASSISTANT_SECRET_KEY, two `assistant worker` processes for the slow work, and haproxy in
+# front with cookie stickiness, on one address.
 # Ctrl-C stops everything and deletes the database. docs/deployment.md describes the same
 # pieces for real servers.
 #
@@ -64,6 +65,13 @@ for port in "$replica_a" "$replica_b"; do
   pids+=($!)
 done
 
+# the slow work (drafting, visuals, audits, replies) runs on workers: two, as on two machines
+for n in 1 2; do
+  "$PY" -c 'from assistant.cli import main; main()' worker --concurrency 2 \
+    >"$work/worker-$n.log" 2>&1 &
+  pids+=($!)
+done
+
 export TEAM_BIND="127.0.0.1:$PORT" REPLICA_A="127.0.0.1:$replica_a" REPLICA_B="127.0.0.1:$replica_b"
 haproxy -db -f scripts/team/haproxy.cfg >"$work/haproxy.log" 2>&1 &
 pids+=($!)
@@ -86,7 +94,7 @@ cat <<EOF
 Team mode on http://127.0.0.1:$PORT
   log in as $ADMIN with the password $password
   more accounts:  ASSISTANT_DB_URL=$ASSISTANT_DB_URL assistant users add NAME --role reviewer
-  logs: $work (each replica, haproxy, PostgreSQL)
+  logs: $work (each replica, each worker, haproxy, PostgreSQL)
 Ctrl-C stops everything and deletes the database.
 EOF
 wait -n "${pids[@]}"
