@@ -3,6 +3,8 @@ chromium and screenshots under artifacts/browser/."""
 
 from __future__ import annotations
 
+import re
+
 from .conftest import ROOT
 
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -108,3 +110,10 @@ class LiveChecks:
         while box.first.input_value() != self.page.request.get(f"{self.base}/live/marker").text():
             assert time.monotonic() < deadline, f"{self.name} never caught up"
             self.page.wait_for_timeout(300)
+
+
+def table_row(page, table: str, text: str):
+    """The first row of the table `table` whose text holds `text` with its case: Playwright's
+    `has_text` ignores case, so "Question 1" would also pick a row reading "question 19 h left"
+    (the intent and the time left side by side), and which row that is depends on the clock."""
+    return page.locator(table).get_by_role("row").filter(has_text=re.compile(re.escape(text))).first

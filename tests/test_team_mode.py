@@ -31,7 +31,7 @@ import httpx
 import pytest
 from sqlalchemy import select, text
 
-from .browser import WAIT_MS, launch_chromium, shot
+from .browser import WAIT_MS, launch_chromium, shot, table_row
 from .command_line import run
 from .conftest import ROOT, use_env
 from .team import (
@@ -369,7 +369,7 @@ def _logged_in(browser, base: str, name: str):
 
 
 def _queue_row(page, text: str):
-    return page.locator("#review-queue").get_by_role("row").filter(has_text=text).first
+    return table_row(page, "#review-queue", text)
 
 
 @pytest.mark.browser

@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from .browser import WAIT_MS, download, launch_chromium, shot
+from .browser import WAIT_MS, download, launch_chromium, shot, table_row
 from .conftest import ROOT
 from .test_ui_review_browser import PHONE, WIDE, open_page, show_tab
 
@@ -50,7 +50,7 @@ def comments_csv(tmp_path):
 
 
 def row(page, text: str):
-    return page.locator("#replies-inbox").get_by_role("row").filter(has_text=text).first
+    return table_row(page, "#replies-inbox", text)
 
 
 def test_inbox_triage_reply_second_approver_export(running_app, tmp_path):

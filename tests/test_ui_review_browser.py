@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .browser import WAIT_MS, LiveChecks, as_reviewer, launch_chromium, shot
+from .browser import WAIT_MS, LiveChecks, as_reviewer, launch_chromium, shot, table_row
 from .conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -106,7 +106,7 @@ def show_tab(page, name: str) -> None:
 
 
 def queue_row(page, text: str):
-    return page.locator("#review-queue").get_by_role("row").filter(has_text=text).first
+    return table_row(page, "#review-queue", text)
 
 
 def visible_toasts(page):
