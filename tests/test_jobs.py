@@ -451,15 +451,22 @@ def team_draft(drafting_worker, monkeypatch):
 
 def _generate(networks: list[str], count: int) -> list[tuple]:
     """Generate on the Draft tab (its handler, as Gradio calls it): every streamed output."""
-    import asyncio
 
     from assistant.ui.draft import _Drafting
 
-    async def stream() -> list[tuple]:
-        run = _Drafting(open_store()).run(
+    return _streamed(
+        _Drafting(open_store()).run(
             BRAND, DRAFT_TEXT, networks, count, None, "cm", "Hiver", _Request(), lambda *a, **k: 0
         )
-        return [shown async for shown in run]
+    )
+
+
+def _streamed(handler) -> list[tuple]:
+    """Every output an async streaming handler yields, as Gradio would show them."""
+    import asyncio
+
+    async def stream() -> list[tuple]:
+        return [shown async for shown in handler]
 
     return asyncio.run(stream())
 
@@ -525,7 +532,7 @@ def test_resume_in_team_mode_defers_only_the_missing_units_and_a_rerender_is_a_w
     kept = save_variant(
         team_draft, brief.id, Variant(platform="x", text=DRAFT_TEXT), charter, "fr", "cm"
     )
-    shown = list(_Drafting(team_draft).resume(brief.id, [kept.id], "cm", _Request()))
+    shown = _streamed(_Drafting(team_draft).resume(brief.id, [kept.id], "cm", _Request()))
     assert [(n, i) for _t, n, i, _s in _brief_jobs(team_draft, brief.id)] == [
         ("linkedin", 1),
         ("facebook", 1),
@@ -596,3 +603,50 @@ def test_with_no_worker_the_draft_tab_and_the_cli_say_so_and_keep_the_brief(team
     assert jobs.pending_for_brief(shown[0][3]) == 2
     code, _out, err = run(["campaign", "resume", str(shown[0][3])])
     assert code != 0 and "no worker took the job in 1 s" in err
+
+
+@pytest.mark.postgres
+def test_a_reload_while_the_workers_draft_follows_the_brief_and_defers_nothing(
+    team_db, monkeypatch
+):
+    """The page reloaded after Generate, its two units still queued: the load gives the
+    brief back without a Resume button, then follows it; a worker saves and draws both
+    variants, and their cards come in as Generate would have shown them. A brief nobody
+    drafts is not followed: the reload shows Resume and draws nothing more."""
+    from assistant.publishing import brief_jobs
+    from assistant.publishing.campaign import add_brief, find_or_create_campaign
+    from assistant.ui.draft import _Drafting, _Restore
+    from assistant.ui.i18n import tr
+
+    use_env(monkeypatch, ASSISTANT_PROVIDER="none")
+    store = open_store()
+    campaign = find_or_create_campaign(store, "Rechargement", BRAND)
+    brief = add_brief(store, campaign, DRAFT_TEXT, ["x", "linkedin"], None, "cm")
+    assert brief_jobs.defer_missing(store, brief.id, "cm") == 2  # as Generate did
+    kept = {"brand": BRAND, "author": "cm", "brief": DRAFT_TEXT, "brief_id": brief.id, "ids": []}
+    restored = _Restore(store, [BRAND])(kept, "cm", _Request())
+    assert restored[7] == brief.id and restored[8] == {"__type__": "update", "visible": False}
+
+    shown, error = _through_a_worker(
+        "unit", lambda: _streamed(_Drafting(store).follow_queued(brief.id, _Request()))
+    )
+    assert error is None
+    ids = [v.id for v in _variants_of(store, brief.id)]
+    assert len(ids) == 2 and shown[-1][0] == ids
+    assert shown[-1][1] == tr("draft_done", "fr", done=2, total=2)
+    assert all(s[3] == {"__type__": "update", "visible": False} for s in shown)
+    assert all(s[0] == ids[: len(s[0])] for s in shown)  # the cards come in as saved
+    assert [(n, i) for _t, n, i, _s in _brief_jobs(store, brief.id)] == [("x", 1), ("linkedin", 1)]
+
+    idle = add_brief(store, campaign, DRAFT_TEXT, ["x"], None, "cm")  # nothing queued
+    restored = _Restore(store, [BRAND])({**kept, "brief_id": idle.id}, "cm", _Request())
+    assert restored[8] == {"__type__": "update", "visible": True}
+    skipped = _streamed(_Drafting(store).follow_queued(idle.id, _Request()))
+    assert len(skipped) == 1 and all(o == {"__type__": "update"} for o in skipped[0])
+
+
+def _variants_of(store, brief_id: int) -> list:
+    with store.session() as session:
+        return session.scalars(
+            select(VariantRow).where(VariantRow.brief_id == brief_id).order_by(VariantRow.id)
+        ).all()

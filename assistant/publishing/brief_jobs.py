@@ -10,8 +10,9 @@ any more (a unit that failed: the brief stays resumable), or once no worker has 
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,6 +108,32 @@ def _variants(store: Store, brief_id: int) -> tuple[list[tuple[int, bool]], int]
 def follow(store: Store, brief_id: int, poll: float = POLL_SECONDS) -> Iterator[Drafted]:
     """What the workers have done of the brief, yielded whenever it moves, until it ends
     (the last one yielded carries the end's state)."""
+    for now in _looks(store, brief_id):
+        if now is not None:
+            yield now
+        if now is None or now.state == "drafting":
+            time.sleep(poll)
+
+
+async def follow_async(
+    store: Store, brief_id: int, poll: float = POLL_SECONDS
+) -> AsyncIterator[Drafted]:
+    """`follow` for an event loop: each look at the store runs in a thread, the waits between
+    looks hold no thread (a page following a brief for minutes costs no pool thread)."""
+    looks = _looks(store, brief_id)
+    while (now := await asyncio.to_thread(next, looks, _ENDED)) is not _ENDED:
+        if now is not None:
+            yield now
+        if now is None or now.state == "drafting":
+            await asyncio.sleep(poll)
+
+
+_ENDED = object()
+
+
+def _looks(store: Store, brief_id: int) -> Iterator[Drafted | None]:
+    """One look at the store per item: the brief's drafting when it moved, None when it did
+    not; the last item carries the end's state (`done`, `failed` or `no_worker`)."""
     wait, started, shown = worker_wait(), time.monotonic(), None
     while True:
         now = drafted(store, brief_id)
@@ -117,14 +144,11 @@ def follow(store: Store, brief_id: int, poll: float = POLL_SECONDS) -> Iterator[
             now = drafted(store, brief_id)  # a job may have saved just before it ended
             yield Drafted(now.ids, now.drawn, now.total, "done" if now.complete else "failed")
             return
-        alone = time.monotonic() - started > wait and not core_jobs.workers_alive(store)
-        if alone:
+        if time.monotonic() - started > wait and not core_jobs.workers_alive(store):
             yield Drafted(now.ids, now.drawn, now.total, "no_worker")
             return
-        if now != shown:
-            yield now
-            shown = now
-        time.sleep(poll)
+        yield now if now != shown else None
+        shown = now
 
 
 def rerender(store: Store, variant_id: int) -> None:

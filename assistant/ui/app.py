@@ -56,7 +56,13 @@ def build_app(store: Store | None = None) -> gr.Blocks:
             app.load(
                 locked_identity, None, identity, concurrency_limit=None, show_progress="hidden"
             )
-        app.load(on_load.fn, on_load.inputs, on_load.outputs, concurrency_limit=None)
+        app.load(on_load.fn, on_load.inputs, on_load.outputs, concurrency_limit=None).then(
+            on_load.then,
+            on_load.then_inputs,
+            on_load.then_outputs,
+            concurrency_limit=None,  # waits hold no thread: see brief_jobs.follow_async
+            show_progress="hidden",
+        )
         app.load(
             replies_load.fn, replies_load.inputs, replies_load.outputs, concurrency_limit=None
         ).then(None, replies_load.then_inputs, None, js=replies_load.then)

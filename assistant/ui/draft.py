@@ -13,7 +13,9 @@ What a reload relies on, and why each holds whatever the timing:
   still rendering brought back the brief without its cards.)
 - On load, `_Restore` gives back the kept context, or the author's latest brief when the
   kept ids belong to it; it sets the ids and a new `tick` in one output, and the cards are
-  drawn from `tick.change` only, so one draw sees both.
+  drawn from `tick.change` only, so one draw sees both. In team mode a brief whose units
+  still wait or run in the queue is then followed (`follow_queued`): its cards come in as
+  the workers save them, and Resume is not offered while they are on it.
 - A redraw while someone types (visuals arriving, another card saved) keeps the box they
   type in: the box is keyed by variant, stored version and conflict, and Gradio keeps the
   value of a keyed box the user changed. (Without the key, the redraw wrote the text the
@@ -35,7 +37,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,7 +56,7 @@ from ..core.store import Store
 from ..proofing import apply
 from ..proofing.match import SEVERITY_RANK
 from ..publishing import brief_jobs, jobs
-from ..publishing.brief_drafts import draft_brief_async, missing_variants, resume_brief
+from ..publishing.brief_drafts import draft_brief_async, missing_variants, resume_brief_async
 from ..publishing.campaign import (
     add_brief,
     brand_timezone,
@@ -87,6 +89,10 @@ class Loader:
     inputs: list
     outputs: list
     form: Any = None  # the form's components, for tabs that open a brief here
+    # once the context is back: follow the brief the workers are still drafting (team mode)
+    then: Callable | None = None
+    then_inputs: list | None = None
+    then_outputs: list | None = None
 
 
 def charter_of(slug: str | None) -> Charter | None:
@@ -232,6 +238,9 @@ def build(store: Store, brands: list[str]) -> Loader:
         [context, form.author],
         [*remembered, form.resume, form.notice, tick],
         form,
+        drafting.follow_queued,
+        [brief_id],
+        [ids, form.progress_note, tick, form.resume],
     )
 
 
@@ -391,9 +400,9 @@ class _Drafting:
         progress(0, desc=tr("draft_progress", lang, done=0, total=total))
         yield done, tr("draft_progress", lang, done=0, total=total), _next(), saved.id, gr.skip()
         if jobs.queued():  # team mode: the workers draft and draw, this follows the store
-            stream = _from_workers(self.store, saved.id, who, lang, progress)
-            while (shown := await asyncio.to_thread(next, stream, None)) is not None:
-                yield shown[0], shown[1], _next(), saved.id, shown[2]
+            await asyncio.to_thread(brief_jobs.defer_missing, self.store, saved.id, who)
+            async for ids, note, resume in _from_workers(self.store, saved.id, lang, progress):
+                yield ids, note, _next(), saved.id, resume
             return
         provider = make_provider()
         async for _variant, variant_id in draft_brief_async(
@@ -418,38 +427,57 @@ class _Drafting:
         )
 
     @handled
-    def resume(self, brief_id, variant_ids, typed, request: gr.Request):
+    async def resume(self, brief_id, variant_ids, typed, request: gr.Request):
         """Draft the variants an interrupted run never saved."""
         lang = request_language(request)
         if not brief_id:
             raise AssistantError("nothing to resume", key="nothing_to_resume")
         who = acting(request, typed, "author").name
         if jobs.queued():  # team mode: the missing units go to the workers
-            for ids, note, resume in _from_workers(self.store, brief_id, who, lang):
+            await asyncio.to_thread(brief_jobs.defer_missing, self.store, brief_id, who)
+            async for ids, note, resume in _from_workers(self.store, brief_id, lang):
                 yield ids, note, _next(), resume
             return
         done = list(variant_ids or [])
-        for _variant, variant_id in resume_brief(self.store, brief_id, make_provider(), who):
+        async for _variant, variant_id in resume_brief_async(
+            self.store, brief_id, make_provider(), who
+        ):
             done.append(variant_id)
             yield done, tr("draft_resumed", lang, n=len(done)), _next(), gr.skip()
-        render_brief_visuals(self.store, brief_id, elsewhere)
+        await asyncio.to_thread(render_brief_visuals, self.store, brief_id, elsewhere)
         yield done, tr("draft_resumed", lang, n=len(done)), _next(), gr.update(visible=False)
 
+    @handled
+    async def follow_queued(self, brief_id, request: gr.Request):
+        """After a reload in team mode, the brief the workers are still drafting: its cards
+        come in as they are saved, as if the page had never left (it defers nothing: the
+        units are queued already). Anything else: nothing to follow."""
+        pending = brief_id and jobs.queued()
+        if pending:
+            pending = await asyncio.to_thread(jobs.pending_for_brief, brief_id, self.store)
+        if not pending:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        async for ids, note, resume in _from_workers(
+            self.store, brief_id, request_language(request)
+        ):
+            yield ids, note, _next(), resume
 
-def _from_workers(
-    store: Store, brief_id: int, who: str, lang: str, progress: Callable | None = None
-) -> Iterator[tuple[list[int], str, Any]]:
-    """Team mode's drafting of a saved brief: its missing units deferred to the workers,
-    then (card ids, progress note, Resume button) each time the store moves. A unit that
-    failed or a worker that is down ends it with a warning; the brief stays resumable."""
-    brief_jobs.defer_missing(store, brief_id, who)
-    for now in brief_jobs.follow(store, brief_id):
+
+async def _from_workers(
+    store: Store, brief_id: int, lang: str, progress: Callable | None = None
+) -> AsyncIterator[tuple[list[int], str, Any]]:
+    """Team mode's drafting of a saved brief whose units are queued: (card ids, progress
+    note, Resume button) each time the store moves. A unit that failed or a worker that is
+    down ends it with a warning; the brief stays resumable."""
+    async for now in brief_jobs.follow_async(store, brief_id):
         ids, total = list(now.ids), now.total
         if now.state == "drafting":
             key = "draft_visuals" if now.complete else "draft_progress"
             if progress is not None:
                 progress(len(ids) / max(total, 1), desc=tr(key, lang, done=len(ids), total=total))
-            yield ids, tr(key, lang, done=len(ids), total=total), gr.skip()
+            # no Resume while the workers are on it: pressing it would only follow them again
+            yield ids, tr(key, lang, done=len(ids), total=total), gr.update(visible=False)
         elif now.state == "done":
             if now.drawn < len(ids):  # the worker could not draw some (a photo, a font)
                 missing = len(ids) - now.drawn
@@ -513,12 +541,15 @@ class _Restore:
         return latest_work(self.store, slug, who)
 
     def _interrupted(self, brief_id: int | None) -> bool:
+        """Variants missing and nobody drafting them: a brief whose units wait in the
+        team's queue is followed after the load instead (`follow_queued`)."""
         if not brief_id:
             return False
         try:
-            return bool(missing_variants(self.store, brief_id))
+            missing = bool(missing_variants(self.store, brief_id))
         except NotFound:
             return False
+        return missing and jobs.pending_for_brief(brief_id, self.store) == 0
 
 
 def _value(value: Any):
