@@ -9,7 +9,7 @@ import json
 import logging
 import re
 import shutil
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -19,12 +19,13 @@ from typer.testing import CliRunner
 
 from assistant.cli import app as cli
 from assistant.core.actors import Actor
+from assistant.core.login_failures import SharedFailures
 from assistant.core.settings import get_settings
 from assistant.core.store import now, open_store
 from assistant.publishing.brief_drafts import draft_brief
 from assistant.publishing.campaign import add_brief, create_campaign
 from assistant.publishing.client_links import create_link, list_links, revoke_link
-from assistant.publishing.client_page import FailureLimiter, add_client_pages, mask_tokens_in_logs
+from assistant.publishing.client_page import add_client_pages, mask_tokens_in_logs
 from assistant.publishing.link_tables import ReviewLink
 from assistant.publishing.review import edit, submit
 from assistant.publishing.review_queue import describe
@@ -48,7 +49,7 @@ def three_variants(brand: str = "maison-lemoine") -> tuple[int, list[int]]:
     return campaign.id, ids
 
 
-def client_for(address: str = "198.51.100.7", limiter: FailureLimiter | None = None, app=None):
+def client_for(address: str = "198.51.100.7", limiter: SharedFailures | None = None, app=None):
     if app is None:
         app = add_client_pages(FastAPI(), open_store, limiter)
     return TestClient(app, client=(address, 40000), follow_redirects=False), app
@@ -279,7 +280,8 @@ def test_an_access_log_line_never_holds_the_token(tmp_path):
 def test_wrong_tokens_from_one_address_are_bounded_while_others_still_get_in():
     campaign_id, _ids = three_variants()
     made = create_link(open_store(), campaign_id, CM)
-    held = FailureLimiter(20, clock=lambda: 1000.0)  # time stands still: one minute
+    still = datetime(2026, 6, 1, 12, tzinfo=UTC)  # time stands still: one minute
+    held = SharedFailures(open_store, 20, "client-link", clock=lambda: still)
     attacker, app = client_for("203.0.113.9", held)
     codes = [attacker.get(f"/r/wrong{n:04d}").status_code for n in range(200)]
     assert codes[:20] == [404] * 20 and set(codes[20:]) == {429}
@@ -290,6 +292,22 @@ def test_wrong_tokens_from_one_address_are_bounded_while_others_still_get_in():
     assert refusals == 20
     client, _app = client_for("192.0.2.44", app=app)
     assert client.get(path_of(made.url)).status_code == 200
+
+
+def test_two_replicas_meet_one_count_of_wrong_tokens():
+    """Two apps on one store, as two replicas behind one address: an attacker alternating
+    between them is refused after the bound in all, not after twice the bound. (Each app
+    keeps nothing in memory; the count is in the store.) The table stores no address."""
+    _campaign_id, _ids = three_variants()
+    first, _ = client_for("203.0.113.9")
+    second, _ = client_for("203.0.113.9")
+    codes = [(first, second)[n % 2].get(f"/r/wrong{n:04d}").status_code for n in range(30)]
+    assert codes[:20] == [404] * 20 and set(codes[20:]) == {429}
+    with open_store().session() as session:
+        stored = session.execute(text("SELECT key FROM login_failures")).scalars().all()
+    assert len(stored) == 20 and not any("203.0.113" in key for key in stored)
+    neighbour, _ = client_for("192.0.2.44")
+    assert neighbour.get("/r/wrong-again").status_code == 404  # another address still gets in
 
 
 def test_final_client_approval_approves_the_pinned_version(tmp_path, monkeypatch):

@@ -1,6 +1,7 @@
-"""Wrong passwords given to the app's own login, counted in the store's `login_failures`
-table so the bound holds across every process of the app: an attacker spreading guesses
-over the replicas behind one address meets the same count on each.
+"""Failed guesses, counted in the store's `login_failures` table so the bound holds across
+every process of the app: wrong passwords given to the app's own login, and unknown tokens or
+wrong passwords tried on client approval links. An attacker spreading guesses over the
+replicas behind one address meets the same count on each.
 
 A row is one failure of one key (an account's name or an address, kept as a keyed digest:
 the table lists neither names nor addresses), with its time. Rows older than the window are
@@ -35,8 +36,8 @@ class LoginFailure(Base):
 
 class SharedFailures:
     """Failures per key over a sliding window, in the store: `blocked` once `bound` were
-    recorded within `window` seconds. The same interface as the client pages' in-memory
-    `FailureLimiter`; `clock` is injectable so a test can move time."""
+    recorded within `window` seconds; `kind` keeps each use's keys apart. `clock` is
+    injectable so a test can move time."""
 
     def __init__(
         self,

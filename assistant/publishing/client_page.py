@@ -7,9 +7,10 @@ no Gradio, no session kept on the server (any process of the app answers any req
 - Unknown or revoked link → 404, expired → 410, a post outside the link → 403, a form without
   its token → 403, a text changed since the link was sent → 409: nothing changes but one
   refusal row in the link's trail.
-- An address that tried more than `review_link_failures` unknown tokens in the last minute
-  gets 429 for any link until the minute has passed. The count is kept in this process's
-  memory (several processes each keep their own: the bound is per process).
+- An address that tried more than `review_link_failures` unknown tokens or wrong passwords in
+  the last minute gets 429 for any link until the minute has passed. The count is kept in the
+  store (`core.login_failures`, keyed digests of the addresses), so every process of the app
+  meets the same count: spreading guesses over replicas gains nothing.
 - Every answer carries `Referrer-Policy: no-referrer`, `Cache-Control: no-store` and
   `X-Robots-Tag: noindex`; the token never reaches a log line (`MaskTokens`).
 """
@@ -19,9 +20,6 @@ from __future__ import annotations
 import hmac
 import logging
 import re
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,8 @@ from ..core.errors import InputError
 from ..core.html import html_templates, words_in
 from ..core.html import page_language as html_page_language
 from ..core.limits import limits
+from ..core.login_failures import SharedFailures
+from ..core.settings import get_settings
 from ..core.store import Store
 from . import client_links as links
 from . import client_review as visit
@@ -60,47 +60,6 @@ def words(lang: str) -> dict[str, str]:
 def page_language(request: Request) -> str:
     """The switch's choice (`?lang=`), else the browser's Accept-Language, else French."""
     return html_page_language(request)
-
-
-class FailureLimiter:
-    """Failed token look-ups per client address over a sliding minute, in this process's
-    memory; `clock` is injectable so a test can hold time still."""
-
-    def __init__(
-        self,
-        bound: int,
-        window: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
-        addresses: int = 10_000,
-    ) -> None:
-        self.bound, self.window, self.clock, self.addresses = bound, window, clock, addresses
-        self._seen: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, address: str) -> deque[float]:
-        found = self._seen.get(address)
-        if found is None:
-            return deque()
-        horizon = self.clock() - self.window
-        while found and found[0] <= horizon:
-            found.popleft()
-        return found
-
-    def blocked(self, address: str) -> bool:
-        with self._lock:
-            return len(self._recent(address)) >= self.bound
-
-    def failed(self, address: str) -> None:
-        with self._lock:
-            if address not in self._seen and len(self._seen) >= self.addresses:
-                self._forget_idle()
-            self._seen.setdefault(address, deque()).append(self.clock())
-
-    def _forget_idle(self) -> None:
-        for address in [a for a in self._seen if not self._recent(a)]:
-            del self._seen[address]
-        while len(self._seen) >= self.addresses:  # still full: drop the oldest entries
-            del self._seen[next(iter(self._seen))]
 
 
 class MaskTokens(logging.Filter):
@@ -193,7 +152,7 @@ def _post_view(post: visit.Post, token: str, lang: str, text: dict[str, str]) ->
 class ClientPages:
     """The routes of `/r/…` over one store; `secret` signs forms and the password cookie."""
 
-    def __init__(self, store_of: Callable[[], Store], limiter: FailureLimiter) -> None:
+    def __init__(self, store_of: Callable[[], Store], limiter: SharedFailures) -> None:
         self.store_of = store_of
         self.limiter = limiter
 
@@ -354,10 +313,12 @@ class ClientPages:
 
 
 def add_client_pages(
-    app: FastAPI, store_of: Callable[[], Store], limiter: FailureLimiter | None = None
+    app: FastAPI, store_of: Callable[[], Store], limiter: SharedFailures | None = None
 ) -> FastAPI:
     """Serve `/r/…` from `app` (the parent app the UI is mounted in)."""
     mask_tokens_in_logs()
-    limiter = limiter or FailureLimiter(limits().review_link_failures)
+    if limiter is None:
+        bound, secret = limits().review_link_failures, get_settings().secret_key
+        limiter = SharedFailures(store_of, bound, "client-link", secret)
     app.include_router(ClientPages(store_of, limiter).router())
     return app
