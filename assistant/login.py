@@ -299,7 +299,25 @@ class LoginWall:
                 answer = RedirectResponse(where, 303)
                 await answer(scope, receive, send)
                 return
+            await self.app(scope, receive, _not_kept(send))
+            return
         await self.app(scope, receive, send)
+
+
+def _not_kept(send: Any) -> Any:
+    """`send` with `Cache-Control: no-store` on the page: the browser keeps no copy, so its
+    Back button after a logout asks again (and lands on the login page) instead of showing a
+    page whose every part then fails."""
+
+    async def sending(message: Any) -> None:
+        if message["type"] == "http.response.start":
+            headers = [
+                (k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"
+            ]
+            message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
+        await send(message)
+
+    return sending
 
 
 def add_login(app: FastAPI, store_of: Callable[[], Store]) -> Login:

@@ -147,7 +147,9 @@ def test_the_page_sends_to_the_login_and_the_login_back(store, team_login):
     assert answer.status_code == 303 and answer.headers["location"] == "/?deep_link=x"
     cookie = answer.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
-    assert client.get("/").json() == {"user": "rita"}
+    shown = client.get("/")
+    assert shown.json() == {"user": "rita"}
+    assert shown.headers["cache-control"] == "no-store"  # Back after a logout asks again
 
     answer = client.get("/logout")
     assert answer.status_code == 303 and answer.headers["location"].startswith("/login?out=1")

@@ -99,8 +99,24 @@ def test_logging_in_and_out_in_the_browser_on_a_phone(tmp_path):
         expect(reviewer).to_be_disabled()
         shot(page, "login-phone-in")
 
+        # what the browser keeps of rita's work goes with her: the next person to log in on
+        # this browser finds none of it, and her other open tab hides its page at once
+        page.get_by_role("tab", name="Rédiger").click()
+        page.locator("#brief textarea").fill("Brief de rita, pas encore envoyé")
+        page.wait_for_function(KEPT_CONTEXT, timeout=WAIT_MS)
+        other = context.new_page()
+        other.goto(started["a"].url + "/")
+        expect(other.locator("#page-bar a.logout")).to_be_visible(timeout=WAIT_MS)
         logout.click()
         expect(page.get_by_role("status")).to_contain_text("Vous êtes déconnecté")
+        assert not page.evaluate(KEPT_CONTEXT)
+        expect(other.locator("#live-notice")).to_contain_text("Vous êtes déconnecté")
+        expect(other.locator(".gradio-container")).to_be_hidden()
+        page.go_back()  # the page is not kept: going back asks again, and gets the login
+        expect(page.get_by_role("heading", name="Connexion")).to_be_visible(timeout=WAIT_MS)
         page.goto(started["a"].url + "/")
         expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
         browser.close()
+
+
+KEPT_CONTEXT = "() => localStorage.getItem('assistant-draft-context') !== null"

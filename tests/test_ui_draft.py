@@ -296,3 +296,18 @@ def test_a_visuals_size_is_read_from_the_image_not_its_name(tmp_path):
     cut.write_bytes(cut.read_bytes()[:1024])
     assert size_of(str(cut)) == "300x200"
     assert size_of(str(tmp_path / "missing-1080x1080.png")) == ""
+
+
+def test_a_context_kept_by_one_person_is_not_given_to_the_next(store):
+    """A session ended and someone else logs in on the same browser: the Draft context the
+    browser kept is the first person's, so the page starts from the second one's own work."""
+    from assistant.ui.draft import _Restore, remember
+
+    alice, bob = _Request(), _Request()
+    alice.username, bob.username = "alice", "bob"
+    secret = "Brief d'alice, pas encore envoyé"
+    kept = remember("maison-lemoine", "alice", "Hiver", None, ["x"], secret, [], None, alice)
+    assert kept["owner"] == "alice"
+    restore = _Restore(store, ["maison-lemoine"])
+    assert restore(kept, "", alice)[5] == {"__type__": "update", "value": secret}
+    assert secret not in repr(restore(kept, "", bob))

@@ -73,7 +73,7 @@ from . import lexicon
 from .boundary import handled
 from .cards import CardView, card_html, conflict_html
 from .i18n import error_text, request_language, t, tr
-from .identity import acting
+from .identity import acting, browser_owner, owned
 from .live import live_panel
 from .offload import elsewhere, soon_elsewhere
 from .templates import render_html
@@ -192,9 +192,12 @@ def _form_panel(brands: list[str]) -> _Form:
 
 
 @handled
-def remember(*values: Any) -> dict:
-    """The working context as the browser keeps it (REMEMBERED, in order)."""
-    return dict(zip(REMEMBERED, values, strict=True))
+def remember(
+    brand, author, campaign, when, networks, brief, ids, brief_id, request: gr.Request
+) -> dict:
+    """The working context as the browser keeps it (REMEMBERED), and whose it is."""
+    values = (brand, author, campaign, when, networks, brief, ids, brief_id)
+    return {**dict(zip(REMEMBERED, values, strict=True)), "owner": browser_owner(request)}
 
 
 def default_campaign_name(lang: str) -> str:
@@ -504,7 +507,7 @@ class _Restore:
     @handled
     def __call__(self, kept: dict, typed: str, request: gr.Request):
         lang = request_language(request)
-        kept = kept if isinstance(kept, dict) else {}
+        kept = owned(kept, request)
         slug = kept.get("brand") if kept.get("brand") in self.brands else None
         slug = slug or (self.brands[0] if self.brands else None)
         who = acting(request, kept.get("author") or typed, "author").name

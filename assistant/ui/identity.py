@@ -97,3 +97,16 @@ def public_bind_refusal(host: str, allow_public: bool) -> str | None:
         "read, edit and approve posts. Set ASSISTANT_AUTH='name:password:role,…' to require a "
         "login, or pass --allow-public to serve without one on purpose."
     )
+
+
+def browser_owner(request: gr.Request | None) -> str:
+    """Whose work a browser keeps: the logged-in user's name, "" without a login."""
+    return (getattr(request, "username", None) if request is not None else None) or ""
+
+
+def owned(kept: Any, request: gr.Request | None) -> dict:
+    """What the browser kept, if the person now logged in kept it; else nothing: after a
+    session ended, someone else logging in on the same browser must not find it."""
+    if not isinstance(kept, dict) or kept.get("owner", "") != browser_owner(request):
+        return {}
+    return kept

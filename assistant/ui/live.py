@@ -58,4 +58,5 @@ def script_settings() -> dict[str, Any]:
         "max_skip": MAX_SKIP,
         "panels": PANELS,
         "logged_out": {lang: tr("live_logged_out", lang) for lang in LANGUAGES},
+        "logout_unsaved": {lang: tr("logout_unsaved", lang) for lang in LANGUAGES},
     }

@@ -30,7 +30,7 @@ from ..proofing.match import worded
 from .boundary import handled
 from .downloads import download_folder
 from .i18n import request_language, t, tr
-from .identity import acting, role_note
+from .identity import acting, browser_owner, owned, role_note
 from .review import outcome_html as outcome
 from .review import refused
 from .templates import render_html
@@ -677,8 +677,10 @@ def _keep_work(store: Store, tabs: gr.Tabs | None, tab: gr.Tab | None, work: gr.
     quiet = {"show_progress": "hidden", "trigger_mode": "always_last"}
 
     @handled
-    def remember(item_id: int | None, *texts: str) -> dict:
-        return {"item": item_id, "texts": list(texts), "front": True}
+    def remember(item_id: int | None, first: str, second: str, third: str,
+                 request: gr.Request) -> dict:  # fmt: skip
+        texts = [first, second, third]
+        return {"item": item_id, "texts": texts, "front": True, "owner": browser_owner(request)}
 
     gr.on([current.change, *(b.change for b in boxes)], remember, [current, *boxes], work, **quiet)
     if tabs is not None and tab is not None:
@@ -692,7 +694,7 @@ def _keep_work(store: Store, tabs: gr.Tabs | None, tab: gr.Tab | None, work: gr.
 
     @handled
     def restore(kept: dict | None, request: gr.Request) -> tuple:
-        kept = kept or {}
+        kept = owned(kept, request)
         lang = request_language(request)
         try:
             opened = list(_reopen(store, int(kept["item"]), lang)) if kept.get("item") else None

@@ -12,6 +12,8 @@
   };
   const boxOf = (id) => document.querySelector(`#edit-${id} textarea`);
   window.assistantForget = (id) => { const d = load(); delete d[id]; keep(d); };
+  // an edit the server does not have yet (leaving the page, or logging out, asks first)
+  window.assistantUnsaved = () => Object.entries(load()).some(([id, text]) => savedText(id) !== text);
   // A redraw (visuals arriving) can put back the text the server last saw while someone
   // types: the next keystroke first restores what they had typed, at their caret.
   const carets = {};
@@ -75,7 +77,6 @@
   };
   if (localStorage.getItem(TAB_KEY)) reopen(50);
   window.addEventListener("beforeunload", (event) => {
-    const dirty = Object.entries(load()).some(([id, text]) => savedText(id) !== text);
-    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    if (window.assistantUnsaved()) { event.preventDefault(); event.returnValue = ""; }
   });
 }

@@ -22,6 +22,38 @@
       "padding:.6em 1em;background:#fff3cd;color:#5c4400;font-weight:600;text-align:center";
     document.body.prepend(bar);
   };
+  // a page whose session ended shows no data: the notice stays, the app is hidden until a
+  // check finds the session back (logged in again in another tab)
+  const loggedOut = () => {
+    notice(LIVE.logged_out[pageLang()] || LIVE.logged_out.en);
+    document.body.classList.add("logged-out");
+  };
+  const loggedIn = () => {
+    document.getElementById("live-notice")?.remove();
+    document.body.classList.remove("logged-out");
+  };
+  // A logout forgets what this browser kept of the person's work (the Draft context, unsaved
+  // edits, the open comment, Gradio's history): the next person to log in here must not find
+  // it. An unsaved edit is asked about first. Every other open tab of this browser hears of
+  // it (a storage event) and hides its page at once.
+  const LOGGED_OUT = "assistant-logged-out";
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest?.("#page-bar a.logout")) return;
+    const words = LIVE.logout_unsaved[pageLang()] || LIVE.logout_unsaved.en;
+    if (window.assistantUnsaved?.() && !window.confirm(words)) {
+      event.preventDefault();
+      return;
+    }
+    for (const key of Object.keys(localStorage)) {
+      if ((key.startsWith("assistant-") && key !== "assistant-lang") || key.startsWith("gradio:")) {
+        localStorage.removeItem(key);
+      }
+    }
+    localStorage.setItem(LOGGED_OUT, String(Date.now()));
+  });
+  window.addEventListener("storage", (event) => {
+    if (event.key === LOGGED_OUT && event.newValue) loggedOut();
+  });
   // a marker is what the route answers (a short hex digest); anything else is a proxy's page,
   // an error or a login form
   const MARKER = /^[0-9a-f]{8,64}$/;
@@ -34,11 +66,12 @@
     failures += 1;
     skip = Math.min(2 ** failures, LIVE.max_skip) - 1;
   };
-  const check = async () => {
+  const check = async (anyway = false) => {
     if (asking || document.visibilityState !== "visible") return;
     // a panel still loading has no marker yet: its own load reads the store
     const live = LIVE.panels.filter((p) => shown(p.shown) && drawnAt(p.name));
-    if (!live.length) return;
+    // with no live panel shown, only a tab brought to the front asks (is the session alive?)
+    if (!live.length && !anyway) return;
     asking = true;
     try {
       // a request that never ends (a stalled connection, a browser holding it behind the
@@ -50,7 +83,7 @@
       });
       if (answer.status === 401) {
         // logged out (elsewhere, or the session ended): say so once, ask less and less often
-        notice(LIVE.logged_out[pageLang()] || LIVE.logged_out.en);
+        loggedOut();
         backOff();
         return;
       }
@@ -59,7 +92,7 @@
       if (marker === null) backOff();
       else {
         failures = 0;
-        document.getElementById("live-notice")?.remove(); // logged in again meanwhile
+        loggedIn(); // logged in again meanwhile
       }
       // no marker here (a proxy that does not pass the route): refresh as a timer would,
       // at the backed-off pace
@@ -84,6 +117,6 @@
   // a browser tab brought back to the front is brought up to date at once
   document.addEventListener("visibilitychange", () => {
     skip = 0;
-    check();
+    check(true);
   });
 }
