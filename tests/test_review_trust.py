@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from assistant.core.actors import Actor
+from assistant.core.charter import load_brand
 from assistant.core.errors import (
     AssistantError,
     ConflictError,
@@ -22,7 +23,12 @@ from assistant.core.errors import (
 )
 from assistant.core.store import AuditEvent, Brief, Campaign, Comment, Store, VariantRow, Version
 from assistant.publishing.brief_drafts import draft_brief
-from assistant.publishing.campaign import add_brief, create_campaign, render_variant_visuals
+from assistant.publishing.campaign import (
+    add_brief,
+    create_campaign,
+    parse_when,
+    render_variant_visuals,
+)
 from assistant.publishing.review import (
     approve,
     comment,
@@ -370,6 +376,16 @@ def test_one_brief_per_network_and_slot_for_the_brand(store):
     add_brief(store, other.id, "Autre brief.", ["linkedin"], FUTURE, "bob")
     add_brief(store, other.id, "Autre brief.", ["x"], FUTURE + timedelta(hours=3), "bob")
     assert _counts(store)["briefs"] == 3
+
+    # a third brief left at the same time: the refusal names a free time, which is taken
+    with pytest.raises(WorkflowError) as taken:
+        add_brief(store, other.id, "Encore un.", ["x"], FUTURE, "carol")
+    free = parse_when(taken.value.params["free"].split(" (")[0], "Europe/Paris")
+    charter = load_brand("maison-lemoine", ROOT / "brand_guides")
+    spacing = timedelta(minutes=charter.review.min_spacing_minutes)
+    assert all(abs(free - t) >= spacing for t in (FUTURE, FUTURE + timedelta(hours=3)))
+    add_brief(store, other.id, "Encore un.", ["x"], free, "carol")
+    assert _counts(store)["briefs"] == 4
 
 
 @pytest.mark.parametrize(

@@ -107,29 +107,66 @@ def _check_time(publish_at: datetime | None, zone: str) -> None:
 
 
 def _check_slot(
-    session: Any, brand: str, networks: list[str], publish_at: datetime | None, zone: str
+    session: Any,
+    brand: str,
+    networks: list[str],
+    publish_at: datetime | None,
+    zone: str,
+    spacing_minutes: int = 0,
 ) -> None:
-    """One brief per network per time slot for a brand, checked when the brief is saved."""
+    """One brief per network per time slot for a brand, checked when the brief is saved. The
+    refusal names the next free time (spaced as the brand wants from the brand's other posts
+    on those networks), so a second brief left at the form's default time is one change away."""
     if publish_at is None:
         return
-    taken = session.scalars(
-        select(Brief.networks)
+    planned = _planned(session, brand, networks, publish_at)
+    for network in networks:
+        if (publish_at, network) in planned:
+            when, name = local_text(publish_at, zone), get_platform(network).name
+            free = _next_free(planned, networks, publish_at, spacing_minutes)
+            raise WorkflowError(
+                f"{name} already has a post planned at {when} for this brand; "
+                f"choose another time (the next free one is {local_text(free, zone)}).",
+                key="slot_taken",
+                network=network,
+                network_name=name,
+                when=when,
+                free=local_text(free, zone),
+            )
+
+
+def _planned(
+    session: Any, brand: str, networks: list[str], start: datetime
+) -> set[tuple[datetime, str]]:
+    """(time, network) of the brand's briefs on `networks` from `start` to a week after."""
+    rows = session.execute(
+        select(Brief.publish_at, Brief.networks)
         .join(Campaign)
-        .where(Campaign.brand == brand, Brief.publish_at == publish_at)
+        .where(
+            Campaign.brand == brand,
+            Brief.publish_at >= start - timedelta(days=1),
+            Brief.publish_at <= start + timedelta(days=SLOT_SEARCH_DAYS),
+        )
     ).all()
-    for used in taken:
-        for network in networks:
-            if network in used:
-                when = local_text(publish_at, zone)
-                name = get_platform(network).name
-                raise WorkflowError(
-                    f"{name} already has a post planned at {when} for this brand; "
-                    "choose another time.",
-                    key="slot_taken",
-                    network=network,
-                    network_name=name,
-                    when=when,
-                )
+    return {(at, n) for at, used in rows for n in used if n in networks}
+
+
+SLOT_SEARCH_DAYS = 7
+
+
+def _next_free(
+    planned: set[tuple[datetime, str]], networks: list[str], start: datetime, spacing: int
+) -> datetime:
+    """The first time after `start`, by steps of the brand's spacing (an hour without one),
+    with no post of the brand on `networks` closer than that spacing; a week on at most."""
+    step = timedelta(minutes=max(spacing or 60, 15))
+    near = [at for at, network in planned if network in networks]
+    candidate = start + step
+    while candidate < start + timedelta(days=SLOT_SEARCH_DAYS):
+        if all(abs(candidate - at) >= step for at in near):
+            return candidate
+        candidate += step
+    return candidate
 
 
 def add_brief(
@@ -158,7 +195,8 @@ def add_brief(
         if publish_at is not None and publish_at.tzinfo is None:
             publish_at = publish_at.replace(tzinfo=ZoneInfo(zone))
         _check_time(publish_at, zone)
-        _check_slot(session, campaign.brand, networks, publish_at, zone)
+        spacing = charter.review.min_spacing_minutes
+        _check_slot(session, campaign.brand, networks, publish_at, zone, spacing)
         brief = Brief(
             campaign_id=campaign_id,
             text=text,
