@@ -197,3 +197,18 @@ def test_an_export_names_the_variants_it_left_out(store, tmp_path):
     assert code == 0 and f"left out (not approved): variant {waiting} (x) is draft" in err
     _, left_out, _ = export_files(store, campaign_id, "csv", "fr")
     assert left_out == [f"Non exportée, pas approuvée : variante {waiting} (X), brouillon"]
+
+
+def test_the_link_column_is_never_a_legal_mentions_site():
+    """The health notice ends with its site's address: a post with no link of its own was
+    exported with that site as its link, so the scheduler would preview the notice's site."""
+    from assistant.core.charter import load_brand
+    from assistant.publishing.export import post_link
+
+    from .conftest import ROOT
+
+    legal = [m.text for m in load_brand("maison-lemoine", ROOT / "brand_guides").legal]
+    notice = next(text for text in legal if "www." in text)
+    assert post_link(None, f"Nos palets reviennent samedi. {notice}", legal) == ""
+    shop = f"{notice} Commandez sur lemoine.example/hiver"
+    assert post_link(None, shop, legal) == "https://lemoine.example/hiver"

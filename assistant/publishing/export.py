@@ -14,6 +14,7 @@ import json
 import tempfile
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 
 from ..core.actors import Actor
 from ..core.blobs import visual_paths
-from ..core.charter import load_brand
+from ..core.charter import Charter, load_brand
 from ..core.clock import reader_time, tz_from_name
 from ..core.errors import ExportError
 from ..core.html import html_templates
@@ -55,7 +56,7 @@ def _posts(store: Store, campaign_id: int) -> tuple[Campaign, list[dict[str, Any
             if v.status not in EXPORTED
         ]
         charter = load_brand(campaign.brand, get_settings().brand_dir)
-        posts = [_post(b, v, charter.own_phrases) for b, v in rows]
+        posts = [_post(b, v, charter) for b, v in rows]
         stale = [
             _stale(session, v)
             for _b, v in rows
@@ -72,10 +73,11 @@ def _posts(store: Store, campaign_id: int) -> tuple[Campaign, list[dict[str, Any
     return campaign, posts, sorted(left_out)
 
 
-def _post(brief: Any, variant: Any, charter_texts: list[str]) -> dict[str, Any]:
+def _post(brief: Any, variant: Any, charter: Charter) -> dict[str, Any]:
     """One exported post; `facts` lists what differs from the brief (changed, invented,
     missing), so the proof sheet shows what a reviewer accepted."""
-    findings = compare(brief.text, variant.text, brief.language, allowed=charter_texts)
+    findings = compare(brief.text, variant.text, brief.language, allowed=charter.own_phrases)
+    legal = [m.text for m in charter.legal]
     return {
         "id": variant.id,
         "platform": variant.platform,
@@ -83,7 +85,7 @@ def _post(brief: Any, variant: Any, charter_texts: list[str]) -> dict[str, Any]:
         "text": variant.text,
         "hashtags": variant.hashtags,
         "alt_text": variant.alt_text,
-        "link": post_link(variant.link, variant.text),
+        "link": post_link(variant.link, variant.text, legal),
         "images": visual_paths(variant.images, getattr(variant, "image_keys", None)),
         "publish_at": brief.publish_at,
         "timezone": brief.timezone,
@@ -96,11 +98,15 @@ def _post(brief: Any, variant: Any, charter_texts: list[str]) -> dict[str, Any]:
     }
 
 
-def post_link(moved_link: str | None, text: str) -> str:
+def post_link(moved_link: str | None, text: str, legal: Sequence[str] = ()) -> str:
     """The post's link for a scheduler's link column: the one moved out of the text (where
-    links are not clickable), else the first URL of the text, with a scheme (Hootsuite and
-    spreadsheets need one); '' when the post links nowhere."""
-    link = moved_link or next((span.text for span in urls(text)), "")
+    links are not clickable), else the first URL of the text outside the brand's legal
+    mentions (a health notice's site is not what the post links to: the scheduler would
+    show its preview), with a scheme (Hootsuite and spreadsheets need one); '' when the
+    post links nowhere."""
+    mentioned = {span.text.lower() for mention in legal for span in urls(mention)}
+    found = (span.text for span in urls(text) if span.text.lower() not in mentioned)
+    link = moved_link or next(found, "")
     if link and not link.lower().startswith(("http://", "https://")):
         link = "https://" + link
     return link
