@@ -229,14 +229,18 @@ class Login:
         password = str(form.get("password", ""))
         target = safe_next(str(form.get("next", "")))
         text = words(page_language(request))
+        if request.headers.get("sec-fetch-site") == "cross-site":
+            # another site posting this form would log the visitor into an account it chose
+            return self._page(request, 403, next=target, name=name, notice=text["other_site"])
         address = request.client.host if request.client else "?"
-        if await run_in_threadpool(self._blocked, name, address):
+        tries = await run_in_threadpool(self._attempt, name, address)
+        if tries is None:
             return self._page(request, 429, next=target, name=name, notice=text["too_many"])
         # Argon2 takes tens of milliseconds of a core: off the event loop serving everyone
         found = await run_in_threadpool(self.accounts.check, name, password) if name else None
-        if found is None:
-            await run_in_threadpool(self._failed, name, address)
+        if found is None:  # the try stays counted
             return self._page(request, 401, next=target, name=name, notice=text["wrong"])
+        await run_in_threadpool(self._forgive, tries)
         prefix = path_prefix(request)
         answer = RedirectResponse(prefix + target, status_code=303, headers=SAFE_HEADERS)
         answer.set_cookie(
@@ -250,12 +254,21 @@ class Login:
         )
         return answer
 
-    def _blocked(self, name: str, address: str) -> bool:
-        return self.by_name.blocked(name) or self.by_address.blocked(address)
+    def _attempt(self, name: str, address: str) -> tuple[int, int] | None:
+        """The try counted for its account and its address before the password is checked
+        (see `SharedFailures.attempt`); None when either is over its bound."""
+        by_name = self.by_name.attempt(name)
+        if by_name is None:
+            return None
+        by_address = self.by_address.attempt(address)
+        if by_address is None:
+            self.by_name.forgive(by_name)
+            return None
+        return by_name, by_address
 
-    def _failed(self, name: str, address: str) -> None:
-        self.by_name.failed(name)
-        self.by_address.failed(address)
+    def _forgive(self, tries: tuple[int, int]) -> None:
+        self.by_name.forgive(tries[0])
+        self.by_address.forgive(tries[1])
 
     async def logout(self, request: Request) -> Response:
         """End this session on every process (a copy of the cookie is refused too), then

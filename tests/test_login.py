@@ -186,6 +186,27 @@ def test_next_never_leaves_the_site(store, team_login, target):
     assert answer.status_code == 303 and answer.headers["location"] == "/"
 
 
+def test_a_login_posted_from_another_site_is_refused(store, team_login):
+    """Another site posting the form (its own account's password) would log the visitor into
+    that account: browsers say so in Sec-Fetch-Site, and the post is refused."""
+    from assistant.core.users import add
+
+    add(store, "rita", PASSWORD, "reviewer")
+    client = _site(store)
+    forged = client.post(
+        "/login",
+        data={"name": "rita", "password": PASSWORD},
+        headers={"sec-fetch-site": "cross-site", "origin": "https://evil.example"},
+    )
+    assert forged.status_code == 403 and "set-cookie" not in forged.headers
+    assert "venait d’un autre site" in forged.text
+    here = {"sec-fetch-site": "same-origin"}
+    assert (
+        client.post("/login", data={"name": "rita", "password": PASSWORD}, headers=here).status_code
+        == 303
+    )
+
+
 def test_wrong_passwords_are_refused_then_every_try_for_a_minute(store, team_login):
     from assistant.core.limits import limits
     from assistant.core.users import add
@@ -320,6 +341,41 @@ def test_an_ended_session_is_forgotten_once_its_cookie_would_have_expired(store)
     with store.session() as session:
         kept = session.scalars(select(sessions.EndedSession.session_id)).all()
     assert kept == ["new"]
+
+
+def test_guesses_sent_all_at_once_get_no_more_tries_than_one_by_one(store, team_login):
+    """Forty wrong passwords posted at the same moment to two replicas, the right one among
+    the last: each try is counted before its (slow) hash is checked, so at most the bound
+    are checked and the right password, arriving after them, is refused with the rest. (A
+    count read first and a failure written after the hash let a whole burst through.)"""
+    import asyncio
+
+    import httpx
+
+    from assistant.core.limits import limits
+    from assistant.core.users import add
+
+    add(store, "rita", PASSWORD, "reviewer")
+    sites = [_site(store).app, _site(_another_process(store)).app]
+
+    async def burst() -> list[int]:
+        clients = [
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+            for app in sites
+        ]
+        guesses = [f"wrong {n}" for n in range(39)] + [PASSWORD]
+        tries = [
+            clients[n % 2].post("/login", data={"name": "rita", "password": guess})
+            for n, guess in enumerate(guesses)
+        ]
+        answers = await asyncio.gather(*tries)
+        for client in clients:
+            await client.aclose()
+        return [answer.status_code for answer in answers]
+
+    codes = asyncio.run(burst())
+    assert codes.count(401) <= limits().login_failures and 303 not in codes
+    assert codes.count(429) >= len(codes) - limits().login_failures
 
 
 def test_wrong_passwords_are_counted_across_processes(store, team_login):

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Integer, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -65,18 +66,53 @@ class SharedFailures:
             )
         return (count or 0) >= self.bound
 
-    def failed(self, value: str) -> None:
-        at = self.clock()
+    def attempt(self, value: str) -> int | None:
+        """Count a try before it is checked: its row is written first, then the tries within
+        the window are counted. Guesses sent all at once each see the rows of those before
+        them, so no more than `bound` get past, however many arrive together (a count read
+        before the slow check, as `blocked` then `failed` do, lets a whole burst through).
+        The row's id (`forgive` it if the try was right), or None over the bound (the row is
+        taken back: a refused try does not prolong the wait)."""
+        at, key = self.clock(), self.key(value)
         with self.store_of().session() as session:
-            session.execute(
-                delete(LoginFailure).where(
-                    LoginFailure.failed_at <= at - timedelta(seconds=self.window)
+            row = self._add(session, key, at)
+            count = session.scalar(
+                select(func.count())
+                .select_from(LoginFailure)
+                .where(
+                    LoginFailure.key == key,
+                    LoginFailure.failed_at > at - timedelta(seconds=self.window),
                 )
             )
-            session.add(LoginFailure(key=self.key(value), failed_at=at))
-            session.flush()
-            _keep_newest(session, limits().login_failure_rows)
+            if (count or 0) > self.bound:
+                session.execute(delete(LoginFailure).where(LoginFailure.id == row))
+                session.commit()
+                return None
+        return row
+
+    def forgive(self, row: int) -> None:
+        """A try that was right is not a failure."""
+        with self.store_of().session() as session:
+            session.execute(delete(LoginFailure).where(LoginFailure.id == row))
             session.commit()
+
+    def failed(self, value: str) -> None:
+        with self.store_of().session() as session:
+            self._add(session, self.key(value), self.clock())
+
+    def _add(self, session: Any, key: str, at: datetime) -> int:
+        """One failure written and committed (rows past the window or the bound dropped)."""
+        session.execute(
+            delete(LoginFailure).where(
+                LoginFailure.failed_at <= at - timedelta(seconds=self.window)
+            )
+        )
+        row = LoginFailure(key=key, failed_at=at)
+        session.add(row)
+        session.flush()
+        _keep_newest(session, limits().login_failure_rows)
+        session.commit()
+        return row.id
 
 
 def _keep_newest(session: object, rows: int) -> None:
