@@ -20,7 +20,7 @@ from typing import Any
 
 import gradio as gr
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from starlette.routing import Mount
 
 from .core.html import plain_prefix
@@ -67,6 +67,8 @@ def parent_app(
     (`launch_options()`): behind the app's own login when `ASSISTANT_SECRET_KEY` is set, else
     Gradio's with `auth`; the marker answers whoever the UI lets in."""
     parent = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    for path in UNSERVED:  # Gradio's app would list its routes to anyone
+        parent.add_api_route(path, _not_served, methods=["GET", "HEAD"], include_in_schema=False)
     add_client_pages(parent, store_of)
     marker = add_marker_route(parent, store_of)
     if login_enabled():  # the app's own login: a signed cookie any process accepts
@@ -77,6 +79,13 @@ def parent_app(
     [marker.ui] = [r.app for r in parent.routes if isinstance(r, Mount) and r.path == ""]
     parent.add_middleware(ForwardedPrefix)  # outermost: every route sees the proxy's path
     return parent
+
+
+UNSERVED = ("/openapi.json", "/gradio_api/openapi.json")
+
+
+def _not_served() -> Response:
+    return Response(status_code=404)
 
 
 def serve(app: FastAPI, host: str, port: int, when_up: Callable[[], None] | None = None) -> None:

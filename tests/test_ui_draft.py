@@ -157,11 +157,14 @@ def test_the_data_folder_is_never_served_only_visuals(tmp_path, auth):
             opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
             opener.open(f"http://127.0.0.1:{port}/login", data=body, timeout=10)
 
-        def status(path: str) -> int:
+        def status(path: str, route: str = "/gradio_api/file=") -> int:
             try:
-                return opener.open(f"http://127.0.0.1:{port}/gradio_api/file={path}").status
+                return opener.open(f"http://127.0.0.1:{port}{route}{path}").status
             except urllib.error.HTTPError as exc:
                 return exc.code
+
+        for listing in ("/openapi.json", "/gradio_api/openapi.json"):  # no map of the routes
+            assert status("", listing) == 404
 
         assert (data / "assistant.db").exists()
         for secret in ("assistant.db", "assistant.db-wal", "assistant.db-shm", "notes.txt"):
