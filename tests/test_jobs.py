@@ -625,7 +625,7 @@ def test_a_reload_while_the_workers_draft_follows_the_brief_and_defers_nothing(
     assert brief_jobs.defer_missing(store, brief.id, "cm") == 2  # as Generate did
     kept = {"brand": BRAND, "author": "cm", "brief": DRAFT_TEXT, "brief_id": brief.id, "ids": []}
     restored = _Restore(store, [BRAND])(kept, "cm", _Request())
-    assert restored[7] == brief.id and restored[8] == {"__type__": "update", "visible": False}
+    assert restored[8] == brief.id and restored[9] == {"__type__": "update", "visible": False}
 
     shown, error = _through_a_worker(
         "unit", lambda: _streamed(_Drafting(store).follow_queued(brief.id, _Request()))
@@ -640,7 +640,7 @@ def test_a_reload_while_the_workers_draft_follows_the_brief_and_defers_nothing(
 
     idle = add_brief(store, campaign, DRAFT_TEXT, ["x"], None, "cm")  # nothing queued
     restored = _Restore(store, [BRAND])({**kept, "brief_id": idle.id}, "cm", _Request())
-    assert restored[8] == {"__type__": "update", "visible": True}
+    assert restored[9] == {"__type__": "update", "visible": True}
     skipped = _streamed(_Drafting(store).follow_queued(idle.id, _Request()))
     assert len(skipped) == 1 and all(o == {"__type__": "update"} for o in skipped[0])
 

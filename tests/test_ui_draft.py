@@ -309,8 +309,10 @@ def test_a_context_kept_by_one_person_is_not_given_to_the_next(store):
     alice, bob = _Request(), _Request()
     alice.username, bob.username = "alice", "bob"
     secret = "Brief d'alice, pas encore envoyé"
-    kept = remember("maison-lemoine", "alice", "Hiver", None, ["x"], secret, [], None, alice)
+    kept = remember("maison-lemoine", "alice", "Hiver", None, ["x"], secret, 2, [], None, alice)
     assert kept["owner"] == "alice"
     restore = _Restore(store, ["maison-lemoine"])
-    assert restore(kept, "", alice)[5] == {"__type__": "update", "value": secret}
+    mine = restore(kept, "", alice)
+    assert mine[5] == {"__type__": "update", "value": secret}
+    assert mine[6] == {"__type__": "update", "value": 2}  # variants per network
     assert secret not in repr(restore(kept, "", bob))

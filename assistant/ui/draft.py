@@ -137,7 +137,9 @@ class _Form:
     progress_note: gr.Markdown
 
 
-REMEMBERED = ("brand", "author", "campaign", "when", "networks", "brief", "ids", "brief_id")
+REMEMBERED = (
+    "brand", "author", "campaign", "when", "networks", "brief", "variants", "ids", "brief_id"
+)  # fmt: skip
 
 
 def _form_panel(brands: list[str]) -> _Form:
@@ -193,10 +195,10 @@ def _form_panel(brands: list[str]) -> _Form:
 
 @handled
 def remember(
-    brand, author, campaign, when, networks, brief, ids, brief_id, request: gr.Request
+    brand, author, campaign, when, networks, brief, variants, ids, brief_id, request: gr.Request
 ) -> dict:
     """The working context as the browser keeps it (REMEMBERED), and whose it is."""
-    values = (brand, author, campaign, when, networks, brief, ids, brief_id)
+    values = (brand, author, campaign, when, networks, brief, variants, ids, brief_id)
     return {**dict(zip(REMEMBERED, values, strict=True)), "owner": browser_owner(request)}
 
 
@@ -213,7 +215,8 @@ def build(store: Store, brands: list[str]) -> Loader:
     brief_id = gr.State(None)
     tick = gr.State(0)
     conflicts = gr.State({})
-    kept = [form.brand, form.author, form.campaign_name, form.when, form.networks, form.brief]
+    kept = [form.brand, form.author, form.campaign_name, form.when, form.networks, form.brief,
+            form.variants]  # fmt: skip
     remembered = [*kept, ids, brief_id]
     quiet = {"show_progress": "hidden", "trigger_mode": "always_last"}
     # the ids and the brief's id too, as drafting streams them in: a reload at any moment
@@ -531,6 +534,7 @@ class _Restore:
             gr.update(value=when, info=zone) if when else gr.update(info=zone),
             _value(kept.get("networks") or (work.networks if work else None)),
             _value(kept.get("brief") or (work.text if work else None)),
+            _value(kept.get("variants") or (work.variants if work else None)),
             ids,
             brief_id,
             gr.update(visible=self._interrupted(brief_id)),
