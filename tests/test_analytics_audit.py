@@ -224,7 +224,7 @@ def test_the_tab_summary_escapes_file_names(tmp_path):
     report = run_audit([read_export(hostile)], None, "b", network=False)
     page = summary_html(report, "fr")
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.csv" in page
-    assert "publications auditées" in page
+    assert "Publications auditées" in page
 
 
 def test_cadence_findings_gap_burst_weekdays_and_target():

@@ -37,7 +37,7 @@ def test_upload_two_exports_read_the_heatmap_and_draft_a_fix(running_app):
         expect(page.locator("#audit-files")).to_contain_text("instagram_en", timeout=WAIT_MS)
         page.locator("#audit-run").click()
         summary = page.locator("#audit-summary")
-        expect(summary).to_contain_text("7 posts audited", timeout=WAIT_MS)
+        expect(summary).to_contain_text("Posts audited: 7", timeout=WAIT_MS)
         expect(summary.locator("svg.audit-heatmap")).to_have_count(2)
         expect(summary.locator('svg[data-network="x"] rect')).to_have_count(7 * 24)
         expect(summary).to_contain_text("2.70 %")  # X: 135 engagements / 5,000 impressions
@@ -152,7 +152,7 @@ def test_french_reader_with_an_overlapping_copy_on_a_phone(running_app, tmp_path
         page.locator("#audit-run").click()
         summary = page.locator("#audit-summary")
         expect(summary).to_contain_text(
-            f"{X_ACTIVITY_POSTS} publications auditées", timeout=WAIT_MS
+            f"Publications auditées : {X_ACTIVITY_POSTS}", timeout=WAIT_MS
         )
         expect(summary).to_contain_text("chacune est comptée une fois")
         expect(summary).to_contain_text("vue(s) par moins de 100 personnes")

@@ -84,7 +84,7 @@ def test_truncated_card_says_so_and_shows_the_cut(store):
     charter = load_brand("maison-lemoine", get_settings().brand_dir)
     french = card_html(CardView.from_described(info), charter, "fr")
     english = card_html(CardView.from_described(info), charter, "en")
-    assert "tronqué" in french and "Coupé pour tenir" in french and "&lt;b&gt;fin" in french
+    assert "tronquée" in french and "Coupé pour tenir" in french and "&lt;b&gt;fin" in french
     assert "truncated" in english and "characters" not in french and "caractères" not in english
 
 

@@ -26,7 +26,7 @@ WORDS = {
         "updating": "mise à jour",
         "too_soon": "est passée",
         "keep": "Garder le mien",
-        "truncated": "tronqué",
+        "truncated": "tronquée",
         "cut": "Coupé pour tenir",
     },
     "en-US": {
