@@ -37,7 +37,8 @@ stop() {
   "${as_postgres[@]}" "$bins/pg_ctl" -D "$work/db" -m fast stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
-trap stop EXIT INT TERM
+trap stop EXIT
+trap 'exit 0' INT TERM  # Ctrl-C: a quiet stop (EXIT cleans up), not a crash report
 
 free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

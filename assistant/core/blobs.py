@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import regex
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .errors import InputError, NotFound
 from .limits import limits, too_large
@@ -123,11 +123,12 @@ class DatabaseBlobs:
         if self.has(key):
             return key
         with self.store.session() as session:
-            session.add(Blob(key=key, size=len(data), data=data))
-            try:
-                session.commit()
-            except IntegrityError:  # the same bytes stored meanwhile by another process
-                session.rollback()
+            # the same bytes stored meanwhile by another process: nothing to add (no error
+            # raised and caught, which PostgreSQL would log as a failed statement)
+            dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+            row = {"key": key, "size": len(data), "data": data}
+            session.execute(dialect.insert(Blob).values(**row).on_conflict_do_nothing())
+            session.commit()
         return key
 
     def get(self, key: str) -> bytes:
