@@ -66,12 +66,11 @@
     failures += 1;
     skip = Math.min(2 ** failures, LIVE.max_skip) - 1;
   };
-  const check = async (anyway = false) => {
+  const check = async () => {
     if (asking || document.visibilityState !== "visible") return;
     // a panel still loading has no marker yet: its own load reads the store
     const live = LIVE.panels.filter((p) => shown(p.shown) && drawnAt(p.name));
-    // with no live panel shown, only a tab brought to the front asks (is the session alive?)
-    if (!live.length && !anyway) return;
+    if (!live.length) return;
     asking = true;
     try {
       // a request that never ends (a stalled connection, a browser holding it behind the
@@ -117,6 +116,6 @@
   // a browser tab brought back to the front is brought up to date at once
   document.addEventListener("visibilitychange", () => {
     skip = 0;
-    check(true);
+    check();
   });
 }
