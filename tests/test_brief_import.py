@@ -40,8 +40,8 @@ from assistant.publishing.brief_import import (
 )
 from assistant.publishing.campaign import add_brief, create_campaign
 from assistant.publishing.drafting import Variant
-from assistant.publishing.export import HOOTSUITE_MAX_ROWS, hootsuite_files
 from assistant.publishing.review import edit
+from assistant.publishing.scheduler_files import HOOTSUITE_MAX_ROWS, hootsuite_files
 from assistant.ui.imports import bulk_outcome
 
 from .command_line import run

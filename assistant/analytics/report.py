@@ -17,7 +17,7 @@ from ..core.charter import Charter
 from ..core.html import html_templates
 from ..core.store import Store
 from ..publishing.campaign import brand_timezone
-from ..publishing.export import neutralised
+from ..publishing.scheduler_files import neutralised
 from .cadence import Cadence, cadence, cadence_findings
 from .findings import Finding, audit_posts
 from .imports import Export, read_export

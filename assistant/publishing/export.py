@@ -3,7 +3,9 @@ and JSON, and a ZIP with those, the images and an HTML proof sheet.
 
 Validation comes first (slots in the past, two posts in one slot, minutes not on a 5-minute
 mark, visuals older than their text): an export the scheduler would refuse is never written.
-Hootsuite takes 350 rows a file, so a network with more gets numbered files of 350. Exporting changes nothing in the store, and never overwrites a file unasked.
+Hootsuite takes 350 rows a file, so a network with more gets numbered files of 350 (the
+schedulers' own file shapes are in `scheduler_files`). Exporting changes nothing in the
+store, and never overwrites a file unasked.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 from ..core.actors import Actor
 from ..core.blobs import visual_paths
 from ..core.charter import Charter, load_brand
-from ..core.clock import reader_time, tz_from_name
+from ..core.clock import reader_time
 from ..core.errors import ExportError
 from ..core.html import html_templates
 from ..core.rows import get_or_404, latest_version
@@ -32,13 +34,16 @@ from ..core.store import Campaign, Store
 from ..core.tokens import urls
 from .campaign import headline_of
 from .fact_comparison import compare
+from .scheduler_files import (
+    buffer_posts,
+    formula_warnings,
+    hootsuite_files,
+    neutralised,
+)
 
-HOOTSUITE_MAX_ROWS = 350
-HOOTSUITE_DATE = "%m/%d/%Y %H:%M"
 HOOTSUITE_LEAD = timedelta(minutes=10)
 FORMATS = ("hootsuite", "buffer", "csv", "json", "zip")
 EXTENSIONS = {"buffer": "buffer.json", "csv": "csv", "json": "json", "zip": "zip"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORTED = ("approved", "published")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -154,50 +159,6 @@ def validate(posts: list[dict[str, Any]], now: datetime | None = None) -> None:
         raise ExportError("export refused: " + "; ".join(problems) + ".")
 
 
-def _local(post: dict[str, Any]) -> datetime:
-    return post["publish_at"].astimezone(tz_from_name(post["timezone"] or "UTC"))
-
-
-def hootsuite_files(posts: list[dict[str, Any]]) -> dict[str, str]:
-    """One CSV per network profile: date (mm/dd/yyyy HH:mm, local), message, link; no header.
-    Hootsuite's bulk composer takes 350 rows a file: a network with more gets
-    `hootsuite-<network>-1.csv`, `-2.csv`, … in time order, each within the bound."""
-    by_network: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for post in sorted(posts, key=lambda p: p["publish_at"]):
-        by_network[post["platform"]].append(post)
-    files = {}
-    for network, rows in by_network.items():
-        parts = [rows[i : i + HOOTSUITE_MAX_ROWS] for i in range(0, len(rows), HOOTSUITE_MAX_ROWS)]
-        for number, part in enumerate(parts, 1):
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            for post in part:
-                writer.writerow(
-                    [_local(post).strftime(HOOTSUITE_DATE), post["text"], post["link"] or ""]
-                )
-            name = (
-                f"hootsuite-{network}-{number}.csv"
-                if len(parts) > 1
-                else f"hootsuite-{network}.csv"
-            )
-            files[name] = buffer.getvalue()
-    return files
-
-
-def buffer_posts(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Buffer's API post shape; `channelId` holds the network until mapped to a channel."""
-    return [
-        {
-            "text": p["text"],
-            "channelId": p["platform"],
-            "schedulingType": "automatic",
-            "mode": "customScheduled",
-            "dueAt": p["publish_at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-        }
-        for p in sorted(posts, key=lambda p: p["publish_at"])
-    ]
-
-
 def generic_rows(
     posts: list[dict[str, Any]], images: dict[int, list[str]] | None = None
 ) -> list[dict[str, Any]]:
@@ -223,14 +184,6 @@ def _fact_line(fact: dict[str, Any]) -> str:
     return f"{fact['status']} {fact['kind']}: {values}"
 
 
-def neutralised(value: Any) -> Any:
-    """A spreadsheet cell that cannot run as a formula (OWASP CSV injection): text starting
-    with = + - @ tab or carriage return gets a leading single quote, shown but not run."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def generic_csv(posts: list[dict[str, Any]], images: dict[int, list[str]] | None = None) -> str:
     """posts.csv, meant for spreadsheets: every cell neutralised."""
     rows = [{k: neutralised(v) for k, v in row.items()} for row in generic_rows(posts, images)]
@@ -239,17 +192,6 @@ def generic_csv(posts: list[dict[str, Any]], images: dict[int, list[str]] | None
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
-
-
-def formula_warnings(posts: list[dict[str, Any]]) -> list[str]:
-    """The scheduler's CSV keeps each post word for word (a quote would be published), so a
-    post starting like a formula is only named, for whoever opens the file in a spreadsheet."""
-    return [
-        f"variant {p['id']} ({p['platform']}) starts with {p['text'][0]!r}: a spreadsheet "
-        "opening the Hootsuite CSV may run it as a formula; the scheduler publishes it as text"
-        for p in posts
-        if p["text"].startswith(FORMULA_STARTS)
-    ]
 
 
 def proof_sheet(campaign: Campaign, posts: list[dict[str, Any]]) -> str:
